@@ -1,0 +1,3 @@
+from wheelcast.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""The errors wheelcast raises, all under one root.
+
+::
+
+    WheelcastError
+    ├── InputError              bad input from the user: fix the command or file
+    │   ├── InvalidRequirement
+    │   ├── UnknownTarget
+    │   └── InvalidOption
+    ├── IndexError_             the index could not answer
+    │   ├── IndexUnreachable    network fault, timeout, too many retries
+    │   ├── IndexPageError      a page that is not valid PEP 691 JSON or PEP 503 HTML
+    │   └── OfflineMiss         --offline and the cache does not hold what is needed
+    └── CacheError              the on-disk cache cannot be opened or written
+
+Each error carries a one-line ``message`` and a ``hint`` saying what to do, and a
+kebab-case ``reference`` in pip's manner. The library never prints: the CLI turns
+these into one line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+
+class WheelcastError(Exception):
+    """Root of every error wheelcast raises on purpose."""
+
+    reference = "wheelcast-error"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} (hint: {self.hint})" if self.hint else self.message
+
+
+class InputError(WheelcastError):
+    """The user's input (a requirement, a target, an option, a file) is not usable."""
+
+    reference = "bad-input"
+
+
+class InvalidRequirement(InputError):
+    reference = "invalid-requirement"
+
+
+class UnknownTarget(InputError):
+    reference = "unknown-target"
+
+
+class InvalidOption(InputError):
+    reference = "invalid-option"
+
+
+class IndexError_(WheelcastError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
+    """The package index could not give an answer."""
+
+    reference = "index-error"
+
+
+class IndexUnreachable(IndexError_):
+    reference = "index-unreachable"
+
+
+class IndexPageError(IndexError_):
+    reference = "index-page-invalid"
+
+
+class OfflineMiss(IndexError_):
+    reference = "offline-cache-miss"
+
+
+class CacheError(WheelcastError):
+    reference = "cache-error"
