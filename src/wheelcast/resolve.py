@@ -1,0 +1,479 @@
+"""Resolve a requirement set for one target the way pip would, with resolvelib.
+
+The provider evaluates markers for the target (never for this machine), checks
+``requires-python`` against the target's Python, and orders candidates by pip's
+sort key, so the newest allowed version wins even when only its sdist fits:
+exactly how pip ends up building numpy 1.26.2 on Windows on Arm.
+
+resolvelib is synchronous; the provider reads pages and metadata through a
+``Repository`` that fetches concurrently in the background. It asks for the pages
+of every new dependency at once and for the metadata of the likeliest candidate as
+soon as it lists candidates, so the resolver mostly finds what it needs in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias
+
+import resolvelib
+from packaging.markers import Marker
+from packaging.metadata import InvalidMetadata
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
+from resolvelib.structs import RequirementInformation
+
+from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
+from wheelcast.select import (
+    BinaryPolicy,
+    Environment,
+    FileKind,
+    Fit,
+    ProjectFiles,
+    applicable,
+    evaluate_project,
+    file_kind_and_version,
+)
+from wheelcast.tags import compatible_tags, tag_priorities
+from wheelcast.targets import UNKNOWABLE_MARKERS, Target, marker_environment
+
+PYTHON = "<python>"
+REQUESTED = "(requested)"
+
+
+class Repository(Protocol):
+    """Pages and metadata, read synchronously; implemented by ``IndexSession``."""
+
+    def page(self, name: NormalizedName) -> ProjectPage: ...
+
+    def metadata(self, file: DistFile) -> DistMetadata: ...
+
+    def prefetch_pages(self, names: Iterable[NormalizedName]) -> None: ...
+
+    def prefetch_metadata(self, files: Iterable[DistFile]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """pip's resolution options that change which files and versions are chosen."""
+
+    policy: BinaryPolicy = field(default_factory=BinaryPolicy)
+    pre: bool = False
+    exclude_newer: dt.datetime | None = None
+    constraints: tuple[Requirement, ...] = ()
+    max_rounds: int = 2000
+
+
+# --- requirements and candidates -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRequirement:
+    name: NormalizedName
+    extras: frozenset[str]
+    specifier: SpecifierSet
+    text: str  # as written, for messages
+
+    @property
+    def identifier(self) -> str:
+        return _identifier(self.name, self.extras)
+
+
+@dataclass(frozen=True, slots=True)
+class PythonRequirement:
+    specifier: SpecifierSet
+
+    identifier = PYTHON
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: NormalizedName
+    version: Version
+    fit: Fit | None  # None: the placeholder for a package nothing fits (lenient mode)
+    extras: frozenset[str] = frozenset()
+
+    @property
+    def identifier(self) -> str:
+        return _identifier(self.name, self.extras)
+
+
+@dataclass(frozen=True, slots=True)
+class PythonCandidate:
+    version: Version
+
+    identifier = PYTHON
+
+
+Req: TypeAlias = PackageRequirement | PythonRequirement
+Cand: TypeAlias = Candidate | PythonCandidate
+
+
+def _identifier(name: str, extras: frozenset[str]) -> str:
+    return f"{name}[{','.join(sorted(extras))}]" if extras else name
+
+
+def package_requirement(req: Requirement) -> PackageRequirement:
+    return PackageRequirement(
+        canonicalize_name(req.name),
+        frozenset(canonicalize_name(e) for e in req.extras),
+        req.specifier,
+        str(req),
+    )
+
+
+# --- results ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A package pinned by the resolver for one target."""
+
+    name: NormalizedName
+    version: Version | None
+    fit: Fit | None  # None: nothing fits the target (only in a lenient resolution)
+    files: ProjectFiles
+    required_by: tuple[str, ...]
+    specifier: SpecifierSet  # every requirement on it, combined
+    metadata: DistMetadata | None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    target: Target
+    pins: tuple[Pin, ...]
+    errors: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+# --- the provider ------------------------------------------------------------------
+
+
+class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
+    """A resolvelib provider that answers for one ``Target``."""
+
+    def __init__(
+        self,
+        target: Target,
+        repository: Repository,
+        options: Options,
+        requested: Sequence[str],
+        *,
+        lenient: bool = False,
+    ) -> None:
+        self.target = target
+        self.repository = repository
+        self.options = options
+        self.lenient = lenient
+        self.environment = marker_environment(target)
+        tags = compatible_tags(target)
+        self.python_version = Version(target.python.full_version)
+        self.file_env = Environment(
+            tags=tags,
+            priorities=tag_priorities(target),
+            python_version=self.python_version,
+            policy=options.policy,
+            exclude_newer=options.exclude_newer,
+        )
+        self.requested_order = {ident: i for i, ident in enumerate(requested)}
+        self.constraints: dict[NormalizedName, SpecifierSet] = {}
+        for constraint in options.constraints:
+            name = canonicalize_name(constraint.name)
+            self.constraints[name] = self.constraints.get(name, SpecifierSet()) & (
+                constraint.specifier
+            )
+        self._projects: dict[NormalizedName, ProjectFiles] = {}
+        self._pages: dict[NormalizedName, ProjectPage] = {}
+        self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
+        self.notes: list[str] = []
+
+    # Data access -------------------------------------------------------------------
+
+    def project(self, name: NormalizedName) -> ProjectFiles:
+        files = self._projects.get(name)
+        if files is None:
+            page = self.repository.page(name)
+            self._pages[name] = page
+            files = evaluate_project(name, page.files, self.file_env)
+            self._projects[name] = files
+        return files
+
+    def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
+        """The file whose metadata stands for this candidate's dependencies.
+
+        A wheel's own metadata. For an sdist, like uv, the metadata of a wheel of the
+        same version for another platform, so nothing is built; the sdist's PKG-INFO
+        only when the version has no wheel at all.
+        """
+        if fit.kind is FileKind.WHEEL:
+            return fit.file
+        for file in self._pages[name].files:
+            parsed = file_kind_and_version(file.filename, name)
+            if (
+                not isinstance(parsed, str)
+                and parsed[0] is FileKind.WHEEL
+                and parsed[1] == fit.version
+            ):
+                return file
+        return fit.file
+
+    # resolvelib protocol -------------------------------------------------------------
+
+    def identify(self, requirement_or_candidate: Req | Cand) -> str:
+        return requirement_or_candidate.identifier
+
+    def get_preference(
+        self,
+        identifier: str,
+        resolutions: Mapping[str, Cand],
+        candidates: Mapping[str, Iterator[Cand]],
+        information: Mapping[str, Iterator[RequirementInformation[Req, Cand]]],
+        backtrack_causes: Sequence[RequirementInformation[Req, Cand]],
+    ) -> tuple[object, ...]:
+        # pip's order: Requires-Python first, then pinned, then backtrack causes,
+        # then what the user asked for in the order asked, then constrained names.
+        operators = [
+            spec.operator
+            for info in information[identifier]
+            if isinstance(info.requirement, PackageRequirement)
+            for spec in info.requirement.specifier
+        ]
+        pinned = any(op[:2] == "==" for op in operators)
+        cause = any(c.requirement.identifier == identifier for c in backtrack_causes)
+        return (
+            identifier != PYTHON,
+            not pinned,
+            not cause,
+            self.requested_order.get(identifier, math.inf),
+            not operators,
+            identifier,
+        )
+
+    def find_matches(
+        self,
+        identifier: str,
+        requirements: Mapping[str, Iterator[Req]],
+        incompatibilities: Mapping[str, Iterator[Cand]],
+    ) -> list[Cand]:
+        reqs = list(requirements[identifier])
+        bad = {c.version for c in incompatibilities[identifier]}
+        if identifier == PYTHON:
+            python = PythonCandidate(self.python_version)
+            ok = all(self.is_satisfied_by(r, python) for r in reqs) and python.version not in bad
+            return [python] if ok else []
+        package_reqs = [r for r in reqs if isinstance(r, PackageRequirement)]
+        name = package_reqs[0].name
+        extras = package_reqs[0].extras
+        specifier = SpecifierSet()
+        for req in package_reqs:
+            specifier &= req.specifier
+        specifier &= self.constraints.get(name, SpecifierSet())
+        fits = applicable(self.project(name), specifier, allow_prereleases=self.options.pre)
+        fits = [
+            fit
+            for fit in fits
+            if fit.version not in bad
+            and all(r.specifier.contains(fit.version, prereleases=True) for r in package_reqs)
+        ]
+        if fits:
+            self.repository.prefetch_metadata([self.metadata_file(name, fits[0])])
+        found: list[Cand] = [Candidate(name, fit.version, fit, extras) for fit in fits]
+        if self.lenient:
+            found.append(Candidate(name, Version("0"), None, extras))
+        return found
+
+    def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
+        if isinstance(requirement, PythonRequirement):
+            return requirement.specifier.contains(candidate.version, prereleases=True)
+        if isinstance(candidate, Candidate) and candidate.fit is None:
+            return True
+        return requirement.specifier.contains(candidate.version, prereleases=True)
+
+    def get_dependencies(self, candidate: Cand) -> list[Req]:
+        if isinstance(candidate, PythonCandidate) or candidate.fit is None:
+            return []
+        metadata = self._metadata(candidate.name, candidate.fit)
+        deps: list[Req]
+        if candidate.extras:
+            # pip's ExtrasCandidate: the base package at the same version, plus the extras.
+            base = PackageRequirement(
+                candidate.name,
+                frozenset(),
+                SpecifierSet(f"=={candidate.version}"),
+                f"{candidate.name}=={candidate.version}",
+            )
+            deps = [base, *self._requirements(metadata, candidate.extras)]
+        else:
+            deps = list(self._requirements(metadata, frozenset({""})))
+            requires_python = _requires_python(metadata)
+            if requires_python is not None:
+                deps.append(PythonRequirement(requires_python))
+        self.repository.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
+        return deps
+
+    # Helpers ---------------------------------------------------------------------------
+
+    def _metadata(self, name: NormalizedName, fit: Fit) -> DistMetadata:
+        key = (name, fit.version)
+        found = self.metadata_used.get(key)
+        if found is None:
+            found = self.repository.metadata(self.metadata_file(name, fit))
+            self.metadata_used[key] = found
+        return found
+
+    def _requirements(
+        self, metadata: DistMetadata, extras: frozenset[str]
+    ) -> Iterator[PackageRequirement]:
+        for req in _requires_dist(metadata):
+            if req.marker is not None and not self.marker_matches(req.marker, extras):
+                continue
+            yield package_requirement(req)
+
+    def marker_matches(self, marker: Marker, extras: frozenset[str]) -> bool:
+        text = str(marker)
+        if self.target.environment is None and any(m in text for m in UNKNOWABLE_MARKERS):
+            note = (
+                f"marker '{text}' uses values that cannot be known for a foreign target;"
+                " they were taken as empty"
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+        return any(marker.evaluate({**self.environment, "extra": e}) for e in extras)
+
+
+_METADATA_LOCK = threading.Lock()
+
+
+def _requires_python(metadata: DistMetadata) -> SpecifierSet | None:
+    with _METADATA_LOCK:
+        try:
+            return metadata.metadata.requires_python
+        except InvalidMetadata:
+            # pip ignores an unparsable Requires-Python too.
+            return None
+
+
+def _requires_dist(metadata: DistMetadata) -> list[Requirement]:
+    # packaging parses Requires-Dist lazily and caches it on the object; several
+    # target threads may share one Metadata, so serialise that first parse.
+    with _METADATA_LOCK:
+        try:
+            return list(metadata.metadata.requires_dist or [])
+        except InvalidMetadata:
+            raw = metadata.metadata._raw.get("requires_dist", [])
+    # Real metadata sometimes holds one bad line; pip skips it with a warning too.
+    parsed = []
+    for line in raw:
+        try:
+            parsed.append(Requirement(line))
+        except InvalidRequirement:
+            continue
+    return parsed
+
+
+# --- running it ------------------------------------------------------------------------
+
+
+class _Reporter(resolvelib.BaseReporter[Req, Cand, str]):
+    pass
+
+
+def resolve(
+    target: Target,
+    requirements: Sequence[Requirement],
+    repository: Repository,
+    options: Options | None = None,
+) -> Resolution:
+    """Pin what pip would install for ``requirements`` on ``target``.
+
+    A strict resolution first, as pip would run it. When it fails (nothing fits some
+    package, or the requirements conflict), the failure is recorded and a lenient
+    resolution stands a placeholder in for what cannot be installed, so the rest of
+    the matrix is still forecast.
+    """
+    options = options or Options()
+    env = marker_environment(target)
+    roots = [
+        package_requirement(r)
+        for r in requirements
+        if r.marker is None or r.marker.evaluate({**env, "extra": ""})
+    ]
+    repository.prefetch_pages({r.name for r in roots})
+    requested = [r.identifier for r in roots]
+    errors: list[str] = []
+    provider = Provider(target, repository, options, requested)
+    try:
+        result = resolvelib.Resolver(provider, _Reporter()).resolve(
+            roots, max_rounds=options.max_rounds
+        )
+    except resolvelib.ResolutionImpossible as exc:
+        errors.append(_describe_impossible(list(exc.causes)))
+    except resolvelib.ResolutionTooDeep:
+        errors.append(
+            f"pip would give up: no solution after {options.max_rounds} rounds of backtracking"
+        )
+    if errors:
+        provider = Provider(target, repository, options, requested, lenient=True)
+        result = resolvelib.Resolver(provider, _Reporter()).resolve(
+            roots, max_rounds=options.max_rounds
+        )
+    return Resolution(target, _pins(result, provider), tuple(errors), tuple(provider.notes))
+
+
+def _describe_impossible(causes: Sequence[RequirementInformation[Req, Cand]]) -> str:
+    parts = []
+    for cause in causes:
+        req = cause.requirement
+        what = req.text if isinstance(req, PackageRequirement) else f"Python {req.specifier}"
+        parent = cause.parent
+        if parent is None:
+            parts.append(f"{what} (requested)")
+        elif isinstance(parent, Candidate):
+            parts.append(f"{what} (from {parent.name} {parent.version})")
+        else:
+            parts.append(what)
+    return "no version satisfies " + "; ".join(dict.fromkeys(parts))
+
+
+def _pins(
+    result: resolvelib.resolvers.Result[Req, Cand, str], provider: Provider
+) -> tuple[Pin, ...]:
+    parents: dict[NormalizedName, list[str]] = {}
+    specifiers: dict[NormalizedName, SpecifierSet] = {}
+    for identifier, criterion in result.criteria.items():
+        if identifier == PYTHON:
+            continue
+        for info in criterion.information:
+            req = info.requirement
+            if not isinstance(req, PackageRequirement):
+                continue
+            specifiers[req.name] = specifiers.get(req.name, SpecifierSet()) & req.specifier
+            parent = info.parent
+            label = REQUESTED if parent is None else getattr(parent, "name", str(parent))
+            if label != req.name:
+                parents.setdefault(req.name, []).append(label)
+    pins = []
+    for candidate in result.mapping.values():
+        if not isinstance(candidate, Candidate) or candidate.extras:
+            continue
+        name = candidate.name
+        real = candidate.fit is not None
+        pins.append(
+            Pin(
+                name=name,
+                version=candidate.version if real else None,
+                fit=candidate.fit,
+                files=provider.project(name),
+                required_by=tuple(dict.fromkeys(parents.get(name, []))),
+                specifier=specifiers.get(name, SpecifierSet())
+                & provider.constraints.get(name, SpecifierSet()),
+                metadata=provider.metadata_used.get((name, candidate.version)) if real else None,
+            )
+        )
+    return tuple(sorted(pins, key=lambda p: p.name))

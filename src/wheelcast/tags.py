@@ -1,0 +1,89 @@
+"""The wheel tags a target accepts, best first, in pip's order.
+
+Tags are built with ``packaging.tags`` (``cpython_tags`` then ``compatible_tags``, as
+``sys_tags()`` does for CPython), given the target's own platform ladder. packaging
+lists manylinux/musllinux tags only for the machine it runs on, so the Linux ladders are
+written here, following ``packaging/_manylinux.py`` and ``packaging/_musllinux.py``
+step for step. The host-only checks those modules make (the ``_manylinux`` module
+override, the ELF header test for i686 and armv7l) describe one machine, not a platform,
+and are left out for every target.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+
+from packaging import tags as _tags
+from packaging.tags import Tag
+
+from wheelcast.targets import Platform, Target, manylinux_floor
+
+__all__ = ["compatible_tags", "platform_tags", "tag_priorities"]
+
+# packaging/_manylinux.py: the legacy names of glibc 2.17, 2.12 and 2.5, for every arch
+# whose ladder reaches them.
+_LEGACY_MANYLINUX = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
+# packaging/_manylinux.py: the guessed last minor of a glibc major that is not the newest.
+_LAST_GLIBC_MINOR = 50
+
+
+def _manylinux_ladder(arch: str, version: tuple[int, int]) -> Iterator[str]:
+    floor_major, floor_minor = manylinux_floor(arch)
+    major, minor = version
+    maxima = [(major, minor)] + [(m, _LAST_GLIBC_MINOR) for m in range(major - 1, 1, -1)]
+    for glibc_major, glibc_max in maxima:
+        lowest = floor_minor if glibc_major == floor_major else 0
+        for glibc_minor in range(glibc_max, lowest - 1, -1):
+            yield f"manylinux_{glibc_major}_{glibc_minor}_{arch}"
+            if legacy := _LEGACY_MANYLINUX.get((glibc_major, glibc_minor)):
+                yield f"{legacy}_{arch}"
+
+
+def _musllinux_ladder(arch: str, version: tuple[int, int]) -> Iterator[str]:
+    major, minor = version
+    for musl_minor in range(minor, -1, -1):
+        yield f"musllinux_{major}_{musl_minor}_{arch}"
+
+
+def platform_tags(platform: Platform) -> tuple[str, ...]:
+    """The platform tags ``platform`` accepts, best first."""
+    if platform.os == "windows":
+        return (platform.tag,)
+    if platform.os == "macos":
+        assert platform.macos_version is not None  # noqa: S101 - Platform guarantees it
+        return tuple(_tags.mac_platforms(platform.macos_version, platform.arch))
+    ladder: list[str] = []
+    if platform.libc == "glibc" and platform.libc_version is not None:
+        ladder.extend(_manylinux_ladder(platform.arch, platform.libc_version))
+    elif platform.libc == "musl" and platform.libc_version is not None:
+        ladder.extend(_musllinux_ladder(platform.arch, platform.libc_version))
+    ladder.append(f"linux_{platform.arch}")
+    return tuple(ladder)
+
+
+@functools.lru_cache(maxsize=256)
+def compatible_tags(target: Target) -> tuple[Tag, ...]:
+    """Every tag a wheel may carry to install on ``target``, best first, as pip orders them.
+
+    A free-threaded Python takes ``cp313t`` wheels and no ``abi3`` ones (packaging offers
+    ``abi3t`` instead).
+    """
+    python = target.python
+    version = (python.version[0], python.version[1])
+    platforms = platform_tags(target.platform)
+    interpreter = f"cp{version[0]}{version[1]}"
+    return (
+        *_tags.cpython_tags(python_version=version, abis=[python.abi], platforms=platforms),
+        *_tags.compatible_tags(version, interpreter, platforms),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def tag_priorities(target: Target) -> Mapping[Tag, int]:
+    """Each compatible tag's rank on ``target``: 0 is the best."""
+    ranks: dict[Tag, int] = {}
+    for rank, tag in enumerate(compatible_tags(target)):
+        ranks.setdefault(tag, rank)
+    return MappingProxyType(ranks)

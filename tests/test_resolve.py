@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from packaging.requirements import Requirement
+from tests.fakes import FakeRepository, dist
+
+from wheelcast.resolve import Options, resolve
+from wheelcast.select import BinaryPolicy
+from wheelcast.targets import parse_python, parse_target
+from wheelcast.verdict import Verdict, forecast
+
+
+def target(name: str, python: str = "3.12"):  # type: ignore[no-untyped-def]
+    return parse_target(name, [parse_python(python)])[0]
+
+
+def pins(result):  # type: ignore[no-untyped-def]
+    return {p.name: (str(p.version), p.fit.file.filename if p.fit else None) for p in result.pins}
+
+
+NUMPY_FILES = [
+    dist("numpy-1.26.2-cp312-cp312-win_amd64.whl", uploaded="2023-11-12"),
+    dist(
+        "numpy-1.26.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        uploaded="2023-11-12",
+    ),
+    dist("numpy-1.26.2.tar.gz", uploaded="2023-11-12"),
+    dist("numpy-2.3.0-cp312-cp312-win_arm64.whl", uploaded="2025-06-07"),
+    dist("numpy-2.3.0.tar.gz", uploaded="2025-06-07"),
+]
+SEED_CUTOFF = dt.datetime(2023, 11, 20, tzinfo=dt.UTC)
+
+
+class TestResolve:
+    def test_seed_case_builds_on_arm64_and_installs_a_wheel_on_x64(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        options = Options(exclude_newer=SEED_CUTOFF)
+        arm = forecast(resolve(target("win-arm64"), [Requirement("numpy")], repo, options))
+        x64 = forecast(resolve(target("win-amd64"), [Requirement("numpy")], repo, options))
+        (arm_numpy,) = arm.packages
+        (x64_numpy,) = x64.packages
+        assert (str(arm_numpy.version), arm_numpy.verdict) == ("1.26.2", Verdict.BUILD)
+        assert arm_numpy.file is not None
+        assert arm_numpy.file.filename == "numpy-1.26.2.tar.gz"
+        assert x64_numpy.verdict is Verdict.BINARY
+        assert x64_numpy.file is not None
+        assert x64_numpy.file.filename == "numpy-1.26.2-cp312-cp312-win_amd64.whl"
+        assert arm_numpy.newer_wheel is None  # nothing newer is visible before the cutoff
+
+    def test_sdist_deps_come_from_a_wheel_of_the_same_version(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        resolve(
+            target("win-arm64"), [Requirement("numpy")], repo, Options(exclude_newer=SEED_CUTOFF)
+        )
+        assert repo.metadata_calls == ["numpy-1.26.2-cp312-cp312-win_amd64.whl"]
+
+    def test_without_cutoff_the_newer_wheel_is_picked(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        result = forecast(resolve(target("win-arm64"), [Requirement("numpy")], repo))
+        assert result.packages[0].verdict is Verdict.BINARY
+        assert str(result.packages[0].version) == "2.3.0"
+
+    def test_build_cell_names_the_next_version_with_a_wheel(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        result = forecast(resolve(target("win-arm64"), [Requirement("numpy<2")], repo))
+        (numpy,) = result.packages
+        assert numpy.verdict is Verdict.BUILD
+        assert numpy.newer_wheel is not None
+        assert str(numpy.newer_wheel.version) == "2.3.0"
+        assert numpy.newer_wheel.satisfies is False
+
+    def test_markers_are_evaluated_for_the_target(self) -> None:
+        repo = FakeRepository(
+            {
+                "uvicorn": [dist("uvicorn-0.30.0-py3-none-any.whl")],
+                "uvloop": [dist("uvloop-0.19.0-cp312-cp312-manylinux_2_17_x86_64.whl")],
+                "colorama": [dist("colorama-0.4.6-py2.py3-none-any.whl")],
+            },
+            requires={
+                "uvicorn-0.30.0-py3-none-any.whl": [
+                    "uvloop>=0.14; sys_platform != 'win32' and extra == 'standard'",
+                    "colorama>=0.4; sys_platform == 'win32' and extra == 'standard'",
+                ]
+            },
+        )
+        req = [Requirement("uvicorn[standard]")]
+        linux = pins(resolve(target("linux-x86_64"), req, repo))
+        windows = pins(resolve(target("win-amd64"), req, repo))
+        assert set(linux) == {"uvicorn", "uvloop"}
+        assert set(windows) == {"uvicorn", "colorama"}
+
+    def test_requires_python_from_metadata_backtracks(self) -> None:
+        repo = FakeRepository(
+            {"lib": [dist("lib-2.0-py3-none-any.whl"), dist("lib-1.0-py3-none-any.whl")]},
+            requires_python={"lib-2.0-py3-none-any.whl": ">=3.13"},
+        )
+        assert pins(resolve(target("linux-x86_64"), [Requirement("lib")], repo))["lib"][0] == "1.0"
+
+    def test_missing_package_is_reported_and_the_rest_still_resolves(self) -> None:
+        repo = FakeRepository(
+            {
+                "app": [dist("app-1.0-py3-none-any.whl")],
+                "winonly": [dist("winonly-1.0-cp312-cp312-win_amd64.whl")],
+                "dep": [dist("dep-1.0-py3-none-any.whl")],
+            },
+            requires={"app-1.0-py3-none-any.whl": ["winonly", "dep"]},
+        )
+        result = forecast(resolve(target("win-arm64"), [Requirement("app")], repo))
+        verdicts = {p.name: p.verdict for p in result.packages}
+        assert verdicts == {"app": Verdict.PURE, "winonly": Verdict.MISSING, "dep": Verdict.PURE}
+        assert result.errors  # pip itself would fail here
+        missing = next(p for p in result.packages if p.name == "winonly")
+        assert "win_amd64" in missing.detail
+
+    def test_required_by_is_kept(self) -> None:
+        repo = FakeRepository(
+            {"a": [dist("a-1.0-py3-none-any.whl")], "b": [dist("b-1.0-py3-none-any.whl")]},
+            requires={"a-1.0-py3-none-any.whl": ["b"]},
+        )
+        result = resolve(target("linux-x86_64"), [Requirement("a")], repo)
+        by_name = {p.name: p.required_by for p in result.pins}
+        assert by_name == {"a": ("(requested)",), "b": ("a",)}
+
+    def test_only_binary_makes_sdist_only_package_missing(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        options = Options(
+            exclude_newer=SEED_CUTOFF, policy=BinaryPolicy(only_binary=frozenset({":all:"}))
+        )
+        result = forecast(resolve(target("win-arm64"), [Requirement("numpy")], repo, options))
+        assert result.packages[0].verdict is Verdict.MISSING
+
+    def test_constraints_limit_versions(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        options = Options(constraints=(Requirement("numpy<2"),))
+        assert (
+            pins(resolve(target("win-amd64"), [Requirement("numpy")], repo, options))["numpy"][0]
+            == "1.26.2"
+        )
+
+    def test_top_level_marker_for_other_platform_is_skipped(self) -> None:
+        repo = FakeRepository({"numpy": NUMPY_FILES})
+        req = [Requirement("numpy; sys_platform == 'darwin'")]
+        assert resolve(target("win-amd64"), req, repo).pins == ()
