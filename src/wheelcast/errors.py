@@ -53,7 +53,7 @@ class InvalidOption(InputError):
     reference = "invalid-option"
 
 
-class IndexError_(WheelcastError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
+class IndexError_(WheelcastError):  # noqa: N801 - the underscore avoids the builtin
     """The package index could not give an answer."""
 
     reference = "index-error"

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import resolvelib
 from packaging.markers import Marker
@@ -35,10 +35,10 @@ from wheelcast.select import (
     Environment,
     FileKind,
     Fit,
-    ProjectFiles,
-    applicable,
-    evaluate_project,
-    file_kind_and_version,
+    ProjectView,
+    Rejection,
+    Releases,
+    group_releases,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
 from wheelcast.targets import UNKNOWABLE_MARKERS, Target, marker_environment
@@ -138,10 +138,16 @@ class Pin:
     name: NormalizedName
     version: Version | None
     fit: Fit | None  # None: nothing fits the target (only in a lenient resolution)
-    files: ProjectFiles
     required_by: tuple[str, ...]
     specifier: SpecifierSet  # every requirement on it, combined
     metadata: DistMetadata | None
+    # Only for a build or a missing package: the nearest releases with a wheel for the
+    # target, and why the files of the relevant release do not fit.
+    older_wheel: Fit | None = None
+    newer_wheel: Fit | None = None
+    miss_version: Version | None = None
+    misses: tuple[Rejection, ...] = ()
+    listed: bool = True  # False: the index lists no file at all for the project
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +161,24 @@ class Resolution:
 # --- the provider ------------------------------------------------------------------
 
 
+class Catalog:
+    """Project pages grouped by version, shared by the resolutions of every target."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self._releases: dict[NormalizedName, Releases] = {}
+        self._lock = threading.Lock()
+
+    def releases(self, name: NormalizedName) -> Releases:
+        found = self._releases.get(name)
+        if found is None:
+            page = self.repository.page(name)
+            found = group_releases(name, page.files)
+            with self._lock:
+                found = self._releases.setdefault(name, found)
+        return found
+
+
 class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
     """A resolvelib provider that answers for one ``Target``."""
 
@@ -164,6 +188,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         repository: Repository,
         options: Options,
         requested: Sequence[str],
+        catalog: Catalog,
         *,
         lenient: bool = False,
     ) -> None:
@@ -188,21 +213,19 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             self.constraints[name] = self.constraints.get(name, SpecifierSet()) & (
                 constraint.specifier
             )
-        self._projects: dict[NormalizedName, ProjectFiles] = {}
-        self._pages: dict[NormalizedName, ProjectPage] = {}
+        self.catalog = catalog
+        self._projects: dict[NormalizedName, ProjectView] = {}
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
+        self._satisfied: dict[tuple[str, Version], bool] = {}
         self.notes: list[str] = []
 
     # Data access -------------------------------------------------------------------
 
-    def project(self, name: NormalizedName) -> ProjectFiles:
-        files = self._projects.get(name)
-        if files is None:
-            page = self.repository.page(name)
-            self._pages[name] = page
-            files = evaluate_project(name, page.files, self.file_env)
-            self._projects[name] = files
-        return files
+    def project(self, name: NormalizedName) -> ProjectView:
+        view = self._projects.get(name)
+        if view is None:
+            view = self._projects[name] = ProjectView(self.catalog.releases(name), self.file_env)
+        return view
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
         """The file whose metadata stands for this candidate's dependencies.
@@ -213,15 +236,8 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         """
         if fit.kind is FileKind.WHEEL:
             return fit.file
-        for file in self._pages[name].files:
-            parsed = file_kind_and_version(file.filename, name)
-            if (
-                not isinstance(parsed, str)
-                and parsed[0] is FileKind.WHEEL
-                and parsed[1] == fit.version
-            ):
-                return file
-        return fit.file
+        release = next(r for r in self.catalog.releases(name).releases if r.version == fit.version)
+        return next((f for f in release.files if f.is_wheel), fit.file)
 
     # resolvelib protocol -------------------------------------------------------------
 
@@ -260,7 +276,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         identifier: str,
         requirements: Mapping[str, Iterator[Req]],
         incompatibilities: Mapping[str, Iterator[Cand]],
-    ) -> list[Cand]:
+    ) -> list[Cand] | Callable[[], Iterator[Cand]]:
         reqs = list(requirements[identifier])
         bad = {c.version for c in incompatibilities[identifier]}
         if identifier == PYTHON:
@@ -274,26 +290,42 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         for req in package_reqs:
             specifier &= req.specifier
         specifier &= self.constraints.get(name, SpecifierSet())
-        fits = applicable(self.project(name), specifier, allow_prereleases=self.options.pre)
-        fits = [
-            fit
-            for fit in fits
-            if fit.version not in bad
-            and all(r.specifier.contains(fit.version, prereleases=True) for r in package_reqs)
-        ]
-        if fits:
-            self.repository.prefetch_metadata([self.metadata_file(name, fits[0])])
-        found: list[Cand] = [Candidate(name, fit.version, fit, extras) for fit in fits]
-        if self.lenient:
-            found.append(Candidate(name, Version("0"), None, extras))
-        return found
+        view = self.project(name)
+        pre = self.options.pre
+
+        def matches() -> Iterator[Cand]:
+            first = True
+            for fit in view.candidates(specifier, allow_prereleases=pre):
+                if fit.version in bad or not all(
+                    r.specifier.contains(fit.version, prereleases=True) for r in package_reqs
+                ):
+                    continue
+                if first:
+                    self.repository.prefetch_metadata([self.metadata_file(name, fit)])
+                    first = False
+                yield Candidate(name, fit.version, fit, extras)
+            if self.lenient:
+                yield Candidate(name, Version("0"), None, extras)
+
+        return matches
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
-        if isinstance(requirement, PythonRequirement):
-            return requirement.specifier.contains(candidate.version, prereleases=True)
         if isinstance(candidate, Candidate) and candidate.fit is None:
             return True
-        return requirement.specifier.contains(candidate.version, prereleases=True)
+        # resolvelib asks the same question many times while it pins; a specifier check
+        # costs a dozen Version comparisons, so remember the answers.
+        key = (
+            str(requirement.specifier)
+            if isinstance(requirement, PythonRequirement)
+            else requirement.text,
+            candidate.version,
+        )
+        answer = self._satisfied.get(key)
+        if answer is None:
+            answer = self._satisfied[key] = requirement.specifier.contains(
+                candidate.version, prereleases=True
+            )
+        return answer
 
     def get_dependencies(self, candidate: Cand) -> list[Req]:
         if isinstance(candidate, PythonCandidate) or candidate.fit is None:
@@ -389,6 +421,7 @@ def resolve(
     requirements: Sequence[Requirement],
     repository: Repository,
     options: Options | None = None,
+    catalog: Catalog | None = None,
 ) -> Resolution:
     """Pin what pip would install for ``requirements`` on ``target``.
 
@@ -398,6 +431,7 @@ def resolve(
     the matrix is still forecast.
     """
     options = options or Options()
+    catalog = catalog or Catalog(repository)
     env = marker_environment(target)
     roots = [
         package_requirement(r)
@@ -407,7 +441,7 @@ def resolve(
     repository.prefetch_pages({r.name for r in roots})
     requested = [r.identifier for r in roots]
     errors: list[str] = []
-    provider = Provider(target, repository, options, requested)
+    provider = Provider(target, repository, options, requested, catalog)
     try:
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
@@ -419,7 +453,7 @@ def resolve(
             f"pip would give up: no solution after {options.max_rounds} rounds of backtracking"
         )
     if errors:
-        provider = Provider(target, repository, options, requested, lenient=True)
+        provider = Provider(target, repository, options, requested, catalog, lenient=True)
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
         )
@@ -463,17 +497,26 @@ def _pins(
         if not isinstance(candidate, Candidate) or candidate.extras:
             continue
         name = candidate.name
-        real = candidate.fit is not None
+        fit = candidate.fit
+        version = candidate.version if fit else None
+        specifier = specifiers.get(name, SpecifierSet()) & provider.constraints.get(
+            name, SpecifierSet()
+        )
+        extra: dict[str, Any] = {}
+        if fit is None or fit.kind is FileKind.SDIST:
+            view = provider.project(name)
+            extra["older_wheel"], extra["newer_wheel"] = view.wheels_beside(version)
+            extra["miss_version"], extra["misses"] = view.misses(version, specifier)
+            extra["listed"] = bool(view.releases.releases or view.releases.unusable)
         pins.append(
             Pin(
                 name=name,
-                version=candidate.version if real else None,
-                fit=candidate.fit,
-                files=provider.project(name),
+                version=version,
+                fit=fit,
                 required_by=tuple(dict.fromkeys(parents.get(name, []))),
-                specifier=specifiers.get(name, SpecifierSet())
-                & provider.constraints.get(name, SpecifierSet()),
-                metadata=provider.metadata_used.get((name, candidate.version)) if real else None,
+                specifier=specifier,
+                metadata=provider.metadata_used.get((name, candidate.version)) if fit else None,
+                **extra,
             )
         )
     return tuple(sorted(pins, key=lambda p: p.name))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -99,14 +100,21 @@ class Rejection:
 
     file: DistFile
     reason: Reason
-    detail: str
+    note: str = ""
     version: Version | None = None
+
+    @property
+    def detail(self) -> str:
+        # Formatted on demand: the newest releases' many files are all past a cutoff.
+        if self.reason is Reason.UPLOADED_AFTER_CUTOFF and self.file.upload_time:
+            return f"uploaded {self.file.upload_time:%Y-%m-%d %H:%M} UTC, after the cutoff"
+        return self.note
 
 
 Evaluation = Fit | Rejection
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Environment:
     """What file evaluation needs to know about the target and the user's options."""
 
@@ -116,7 +124,17 @@ class Environment:
     policy: BinaryPolicy = field(default_factory=BinaryPolicy)
     exclude_newer: dt.datetime | None = None
 
+    @functools.cached_property
+    def interpreter(self) -> str:
+        return self.tags[0].interpreter if self.tags else ""
 
+    @functools.cached_property
+    def interpreter_abis(self) -> frozenset[tuple[str, str]]:
+        return frozenset((t.interpreter, t.abi) for t in self.tags)
+
+
+# Pages list the same files for every target of a run: parse each name once.
+@functools.lru_cache(maxsize=1 << 17)
 def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip tells apart
     filename: str, name: NormalizedName
 ) -> tuple[FileKind, Version, frozenset[Tag], tuple[int, str] | tuple[()]] | str:
@@ -143,6 +161,7 @@ def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip t
     return f"wrong project name (not {name})"
 
 
+@functools.lru_cache(maxsize=4096)
 def _requires_python_ok(spec: str | None, python_version: Version) -> bool:
     if not spec:
         return True
@@ -154,18 +173,25 @@ def _requires_python_ok(spec: str | None, python_version: Version) -> bool:
 
 
 def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> tuple[Reason, str]:
-    own = env.tags[0].interpreter if env.tags else ""
-    pairs = {(t.interpreter, t.abi) for t in env.tags}
+    pairs = env.interpreter_abis
     file_tags = sorted(file_tags, key=str)
     shown = ", ".join(str(t) for t in file_tags)
     if any((t.interpreter, t.abi) in pairs for t in file_tags):
         platforms = ", ".join(sorted({t.platform for t in file_tags}))
         return Reason.PLATFORM, f"built for {platforms}, not for this target ({shown})"
-    if any(t.interpreter == own for t in file_tags):
+    if any(t.interpreter == env.interpreter for t in file_tags):
         abis = ", ".join(sorted({t.abi for t in file_tags}))
         return Reason.ABI, f"ABI {abis} does not fit ({shown})"
     pythons = ", ".join(sorted({t.interpreter for t in file_tags}))
     return Reason.PYTHON_TAG, f"built for {pythons} ({shown})"
+
+
+def _after_cutoff(file: DistFile, version: Version, env: Environment) -> Rejection | None:
+    if env.exclude_newer is None or file.upload_time is None:
+        return None
+    if file.upload_time <= env.exclude_newer:
+        return None
+    return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, "", version)
 
 
 def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluation:
@@ -179,13 +205,9 @@ def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluati
         )
         return Rejection(file, reason, parsed)
     kind, version, file_tags, build = parsed
-    if (
-        env.exclude_newer is not None
-        and file.upload_time is not None
-        and file.upload_time > env.exclude_newer
-    ):
-        when = file.upload_time.strftime("%Y-%m-%d %H:%M")
-        return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, f"uploaded {when} UTC", version)
+    too_new = _after_cutoff(file, version, env)
+    if too_new is not None:
+        return too_new
     if kind not in env.policy.allowed(name):
         what = "binaries" if kind is FileKind.WHEEL else "sources"
         return Rejection(file, Reason.FORMAT_NOT_ALLOWED, f"no {what} allowed for {name}", version)
@@ -276,3 +298,198 @@ def applicable(
         seen.add(fit.version)
         chosen.append(fit)
     return chosen
+
+
+# --- lazy evaluation ---------------------------------------------------------------
+# A popular project lists thousands of files; the resolver usually needs the newest
+# one or two versions. Files are grouped by version once per page and evaluated one
+# version at a time, per target, only when the resolver walks that far.
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """The files of one version of a project, as the page lists them."""
+
+    version: Version
+    files: tuple[DistFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Releases:
+    """A project page grouped by version, newest first; shared by every target."""
+
+    name: NormalizedName
+    releases: tuple[Release, ...]
+    unusable: tuple[DistFile, ...]  # no version can be read from the filename
+
+    @property
+    def files(self) -> Iterator[DistFile]:
+        for release in self.releases:
+            yield from release.files
+        yield from self.unusable
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _version_text(filename: str, name: NormalizedName) -> str | None:
+    if filename.endswith(".whl"):
+        parts = filename.split("-")
+        return parts[1] if len(parts) >= 5 else None
+    parsed = file_kind_and_version(filename, name)
+    return None if isinstance(parsed, str) else str(parsed[1])
+
+
+def group_releases(name: NormalizedName, files: Iterable[DistFile]) -> Releases:
+    """Group files by the version in their names, without parsing their tags."""
+    by_version: dict[Version, list[DistFile]] = {}
+    unusable: list[DistFile] = []
+    for file in files:
+        text = _version_text(file.filename, name)
+        version = _version(text) if text is not None else None
+        if version is None:
+            unusable.append(file)
+        else:
+            by_version.setdefault(version, []).append(file)
+    releases = tuple(Release(v, tuple(by_version[v])) for v in sorted(by_version, reverse=True))
+    return Releases(name, releases, tuple(unusable))
+
+
+def _os_family(platform: str) -> str:
+    if platform.startswith("win"):
+        return "windows"
+    if platform.startswith("macosx"):
+        return "macos"
+    return "linux" if "linux" in platform else platform
+
+
+class ProjectView:
+    """One project seen from one target, evaluated a version at a time.
+
+    ``candidates`` yields exactly what ``applicable(evaluate_project(...))`` returns,
+    in the same order, but stops evaluating as soon as the caller stops asking.
+    """
+
+    def __init__(self, releases: Releases, env: Environment) -> None:
+        self.releases = releases
+        self.env = env
+        self._evaluated: dict[int, tuple[list[Fit], list[Rejection]]] = {}
+
+    @property
+    def name(self) -> NormalizedName:
+        return self.releases.name
+
+    def release(self, index: int) -> tuple[list[Fit], list[Rejection]]:
+        """Fits (ascending by pip's sort key) and rejections of the index-th newest version."""
+        found = self._evaluated.get(index)
+        if found is None:
+            fits: list[Fit] = []
+            rejections: list[Rejection] = []
+            release = self.releases.releases[index]
+            for file in release.files:
+                # Most files of the newest releases are past a cutoff: skip parsing their tags.
+                result = _after_cutoff(file, release.version, self.env) or evaluate(
+                    file, self.name, self.env
+                )
+                if isinstance(result, Fit):
+                    fits.append(result)
+                else:
+                    rejections.append(result)
+            fits.sort(key=lambda f: sort_key(f, self.env.policy))
+            found = self._evaluated[index] = (fits, rejections)
+        return found
+
+    def wheels_beside(self, version: Version | None) -> tuple[Fit | None, Fit | None]:
+        """The newest older and the oldest newer release with a wheel for this target.
+
+        With no version (nothing installable), the newest release with a wheel at all.
+        """
+        releases = self.releases.releases
+        older = [i for i, r in enumerate(releases) if version is None or r.version < version]
+        newer = [i for i, r in enumerate(releases) if version is not None and r.version > version]
+        return self._first_wheel(older), self._first_wheel(reversed(newer))
+
+    def _first_wheel(self, indexes: Iterable[int]) -> Fit | None:
+        for i in indexes:
+            wheels = [f for f in self.release(i)[0] if f.kind is FileKind.WHEEL and not f.yanked]
+            if wheels:
+                return wheels[-1]
+        return None
+
+    def misses(
+        self, version: Version | None, specifier: SpecifierSet
+    ) -> tuple[Version | None, tuple[Rejection, ...]]:
+        """The rejected files of ``version``, or of the newest release ``specifier`` allows.
+
+        Sorted from the farthest miss to the closest.
+        """
+        for i, release in enumerate(self.releases.releases):
+            wanted = (
+                release.version == version
+                if version is not None
+                else specifier.contains(release.version, prereleases=True)
+            )
+            if wanted:
+                return release.version, tuple(sorted(self.release(i)[1], key=self._closeness))
+        return None, ()
+
+    def _closeness(self, rejection: Rejection) -> tuple[Reason, bool]:
+        # Among wheels built for another platform, one for the target's own OS (win_amd64
+        # for win_arm64) is the closer miss: the user may run that under emulation.
+        own = _os_family(self.env.tags[0].platform) if self.env.tags else ""
+        parsed = file_kind_and_version(rejection.file.filename, self.name)
+        tags = parsed[2] if not isinstance(parsed, str) else frozenset()
+        return rejection.reason, any(_os_family(t.platform) == own for t in tags)
+
+    def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:
+        explicit = allow_prereleases or bool(specifier.prereleases)
+        matching = [
+            i
+            for i, release in enumerate(self.releases.releases)
+            if specifier.contains(release.version, prereleases=True)
+        ]
+        finals = [
+            i for i in matching if explicit or not self.releases.releases[i].version.is_prerelease
+        ]
+        yielded = False
+        any_fit = False
+        for i in finals:
+            fits, _ = self.release(i)
+            any_fit = any_fit or bool(fits)
+            yield from self._best(fits, first_pass=True)
+            yielded = yielded or any(not f.yanked for f in fits)
+        allowed = finals
+        if not explicit and not any_fit:
+            # packaging's rule: pre-releases count when no final version fits.
+            allowed = matching
+            for i in matching:
+                if self.releases.releases[i].version.is_prerelease:
+                    fits, _ = self.release(i)
+                    yield from self._best(fits, first_pass=True)
+                    yielded = yielded or any(not f.yanked for f in fits)
+        if self.env.policy.prefer_binary:
+            for i in allowed:
+                yield from self._best(self.release(i)[0], first_pass=False)
+        if not yielded and is_pinned(specifier):
+            for i in allowed:
+                yanked = [f for f in self.release(i)[0] if f.yanked]
+                if yanked:
+                    yield yanked[-1]
+
+    def _best(self, fits: list[Fit], *, first_pass: bool) -> Iterator[Fit]:
+        usable = [f for f in fits if not f.yanked]
+        if not usable:
+            return
+        best = usable[-1]
+        if not self.env.policy.prefer_binary:
+            if first_pass:
+                yield best
+            return
+        # --prefer-binary: versions with a wheel first, then sdist-only versions.
+        if (best.kind is FileKind.WHEEL) is first_pass:
+            yield best

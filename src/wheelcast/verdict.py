@@ -12,7 +12,7 @@ from packaging.version import Version
 
 from wheelcast.index.models import DistFile
 from wheelcast.resolve import Pin, Resolution
-from wheelcast.select import FileKind, Fit, ProjectFiles, Rejection
+from wheelcast.select import FileKind, Fit, Rejection
 from wheelcast.targets import Target
 
 
@@ -98,12 +98,6 @@ def forecast(resolution: Resolution) -> TargetForecast:
 
 def _forecast_pin(pin: Pin) -> Forecast:
     verdict = classify(pin.fit)
-    older, newer = nearby_wheels(pin.files, pin.version, pin.specifier)
-    detail = ""
-    if verdict is Verdict.MISSING:
-        detail = closest_miss(pin.files, pin.specifier)
-    elif verdict is Verdict.BUILD and pin.version is not None:
-        detail = closest_miss(pin.files, pin.specifier, version=pin.version, wheels_only=True)
     metadata = pin.metadata
     return Forecast(
         name=pin.name,
@@ -115,63 +109,43 @@ def _forecast_pin(pin: Pin) -> Forecast:
         yanked=bool(pin.fit and pin.fit.yanked),
         dependencies_known=metadata.dependencies_known if metadata else True,
         metadata_source=metadata.source if metadata else None,
-        older_wheel=older if verdict in (Verdict.BUILD, Verdict.MISSING) else None,
-        newer_wheel=newer if verdict in (Verdict.BUILD, Verdict.MISSING) else None,
-        detail=detail,
+        older_wheel=_nearby(pin.older_wheel, pin.specifier),
+        newer_wheel=_nearby(pin.newer_wheel, pin.specifier),
+        detail=_detail(pin, verdict),
     )
 
 
-def nearby_wheels(
-    files: ProjectFiles, version: Version | None, specifier: SpecifierSet
-) -> tuple[NearbyWheel | None, NearbyWheel | None]:
-    """The newest older and the oldest newer version with a wheel that fits the target."""
-    wheel_versions: dict[Version, Fit] = {}
-    for fit in files.fits:
-        if fit.kind is FileKind.WHEEL and not fit.yanked:
-            wheel_versions.setdefault(fit.version, fit)
-    older = [v for v in wheel_versions if version is None or v < version]
-    newer = [v for v in wheel_versions if version is not None and v > version]
-
-    def nearby(v: Version) -> NearbyWheel:
-        uploaded = wheel_versions[v].file.upload_time
-        return NearbyWheel(
-            v,
-            uploaded.date().isoformat() if uploaded else None,
-            specifier.contains(v, prereleases=True),
-        )
-
-    return (
-        nearby(max(older)) if older else None,
-        nearby(min(newer)) if newer else None,
+def _nearby(fit: Fit | None, specifier: SpecifierSet) -> NearbyWheel | None:
+    if fit is None:
+        return None
+    uploaded = fit.file.upload_time
+    return NearbyWheel(
+        fit.version,
+        uploaded.date().isoformat() if uploaded else None,
+        specifier.contains(fit.version, prereleases=True),
     )
 
 
-def closest_miss(
-    files: ProjectFiles,
-    specifier: SpecifierSet,
-    *,
-    version: Version | None = None,
-    wheels_only: bool = False,
-) -> str:
-    """Why nothing (or no wheel) of the relevant version fits, naming the closest miss."""
-    rejections = [
-        r
-        for r in files.rejections
-        if r.version is not None
-        and (version is None or r.version == version)
-        and (not wheels_only or r.file.is_wheel)
-    ]
-    if version is None:
-        allowed = [
-            r for r in rejections if specifier.contains(r.version or Version("0"), prereleases=True)
-        ]
-        if not files.fits and not files.rejections:
-            return "the index lists no files for this project"
-        if not allowed:
-            return f"no version matches '{specifier}'" if str(specifier) else "no usable file"
-        newest = max(r.version for r in allowed if r.version is not None)
-        rejections = [r for r in allowed if r.version == newest]
-    if not rejections:
-        return "no wheels were published for this version" if wheels_only else ""
-    best: Rejection = max(rejections, key=lambda r: r.reason)
+def _detail(pin: Pin, verdict: Verdict) -> str:  # noqa: PLR0911 - one answer per case
+    """Why nothing (or, for a build, no wheel) fits, naming the closest miss."""
+    match verdict:
+        case Verdict.BINARY | Verdict.PURE:
+            return ""
+        case Verdict.BUILD:
+            misses = [r for r in pin.misses if r.file.is_wheel]
+            if not misses:
+                return "no wheels were published for this version"
+            return _closest(misses)
+        case Verdict.MISSING:
+            if not pin.listed:
+                return "the index lists no files for this project"
+            if pin.miss_version is None:
+                return f"no version matches '{pin.specifier}'"
+            if not pin.misses:
+                return f"{pin.miss_version}: no usable file"
+            return f"{pin.miss_version}: {_closest(list(pin.misses))}"
+
+
+def _closest(misses: list[Rejection]) -> str:
+    best = misses[-1]  # ProjectView.misses sorts the closest last
     return f"{best.file.filename}: {best.detail}"

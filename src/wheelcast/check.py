@@ -1,0 +1,90 @@
+"""The library entry point: requirements x targets -> forecasts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+from wheelcast.index import IndexSession, build_source
+from wheelcast.inputs import parse_requirement
+from wheelcast.resolve import Catalog, Options, Repository, resolve
+from wheelcast.targets import Target
+from wheelcast.verdict import TargetForecast, forecast
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """Where packages come from, as pip's options name them."""
+
+    index_url: str | None = None  # None: pip's own default (PIP_INDEX_URL, pip.conf, pip)
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    cache_dir: Path | None = None
+    offline: bool = False
+    refresh: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Forecasts for every target, in the order the targets were given."""
+
+    requirements: tuple[Requirement, ...]
+    forecasts: tuple[TargetForecast, ...]
+    exclude_newer: dt.datetime | None = None
+    options: Options = field(default_factory=Options)
+
+
+def check(
+    requirements: Sequence[str | Requirement],
+    targets: Sequence[Target],
+    *,
+    options: Options | None = None,
+    index: IndexOptions | None = None,
+    repository: Repository | None = None,
+) -> CheckResult:
+    """Forecast what ``pip install`` would do for ``requirements`` on each target.
+
+    Every target is resolved in its own thread against one shared repository, so
+    each page and metadata file is fetched once for the whole run.
+    """
+    options = options or Options()
+    reqs = tuple(r if isinstance(r, Requirement) else parse_requirement(r) for r in requirements)
+    if repository is not None:
+        return CheckResult(
+            reqs, _run(reqs, targets, repository, options), options.exclude_newer, options
+        )
+    index = index or IndexOptions()
+    source = build_source(
+        index.index_url,
+        index.extra_index_urls,
+        index.find_links,
+        index.cache_dir,
+        offline=index.offline,
+        refresh=index.refresh,
+    )
+    with IndexSession(source) as session:
+        forecasts = _run(reqs, targets, session, options)
+    return CheckResult(reqs, forecasts, options.exclude_newer, options)
+
+
+def _run(
+    requirements: tuple[Requirement, ...],
+    targets: Sequence[Target],
+    repository: Repository,
+    options: Options,
+) -> tuple[TargetForecast, ...]:
+    catalog = Catalog(repository)
+    if len(targets) == 1:
+        return (forecast(resolve(targets[0], requirements, repository, options, catalog)),)
+    with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target") as pool:
+        futures = [
+            pool.submit(resolve, target, requirements, repository, options, catalog)
+            for target in targets
+        ]
+        # .result() re-raises a target's WheelcastError in the caller's thread.
+        return tuple(forecast(f.result()) for f in futures)

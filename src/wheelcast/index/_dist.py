@@ -1,0 +1,148 @@
+"""Read core metadata out of distribution files without installing or running anything.
+
+Shared by the HTTP and the local sources: a wheel's ``*.dist-info/METADATA`` member, an
+sdist's top-level ``PKG-INFO``, and the ``DistMetadata`` built from the raw bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tarfile
+import zipfile
+from typing import IO
+
+from packaging.metadata import Metadata, parse_email
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from wheelcast.errors import IndexPageError
+from wheelcast.index.models import DistMetadata
+
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+_BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
+
+
+def is_dist_filename(filename: str) -> bool:
+    """True for the files pip considers: wheels and ``.tar.gz`` / ``.zip`` sdists."""
+    return filename.endswith((".whl", *SDIST_SUFFIXES))
+
+
+def is_sdist(filename: str) -> bool:
+    return filename.endswith(SDIST_SUFFIXES)
+
+
+def project_of(filename: str) -> NormalizedName | None:
+    """The normalized project name in a wheel or sdist filename, or None if it has none."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[0]
+        if is_sdist(filename):
+            return parse_sdist_filename(filename)[0]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return None
+
+
+def check_sha256(data: bytes, expected: str | None, url: str) -> None:
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected.lower():
+        raise IndexPageError(
+            f"{url}: sha256 does not match the one the index lists",
+            hint="a proxy or mirror served a different file; retry with --refresh",
+        )
+
+
+def wheel_metadata_name(names: list[str], filename: str, url: str) -> str:
+    """The ``<name>-<version>.dist-info/METADATA`` member of a wheel, as pip chooses it."""
+    candidates = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
+    if len(candidates) > 1:
+        project = project_of(filename)
+        matching = [n for n in candidates if canonicalize_name(n.split("-", 1)[0]) == project]
+        candidates = matching or candidates
+    if len(candidates) != 1:
+        raise IndexPageError(
+            f"{url}: expected one .dist-info/METADATA in the wheel, found {len(candidates)}",
+            hint=_BAD_FILE_HINT,
+        )
+    return candidates[0]
+
+
+def read_wheel_metadata(fileobj: IO[bytes], filename: str, url: str) -> bytes:
+    """The METADATA bytes of a complete wheel given as a seekable file object."""
+    try:
+        with zipfile.ZipFile(fileobj) as zf:
+            name = wheel_metadata_name(zf.namelist(), filename, url)
+            if zf.getinfo(name).file_size > MAX_METADATA_BYTES:
+                raise IndexPageError(f"{url}: {name} is implausibly large", hint=_BAD_FILE_HINT)
+            return zf.read(name)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise IndexPageError(f"{url}: not a readable wheel: {exc}", hint=_BAD_FILE_HINT) from exc
+
+
+def _is_top_pkg_info(name: str) -> bool:
+    # Only ``<top>/PKG-INFO``; absolute paths and ``..`` parts are never trusted.
+    parts = name.split("/")
+    return (
+        len(parts) == 2
+        and parts[1] == "PKG-INFO"
+        and not name.startswith("/")
+        and parts[0] not in ("", ".", "..")
+        and "\\" not in name
+    )
+
+
+def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
+    """The ``<top>/PKG-INFO`` bytes of an sdist, read in memory without extracting anything."""
+    try:
+        if filename.endswith(".zip"):
+            with zipfile.ZipFile(fileobj) as zf:
+                for info in zf.infolist():
+                    if _is_top_pkg_info(info.filename) and not info.is_dir():
+                        if info.file_size > MAX_METADATA_BYTES:
+                            break
+                        return zf.read(info)
+        else:
+            # Stream mode: no seeking, members are visited once, nothing touches the disk.
+            with tarfile.open(fileobj=fileobj, mode="r|gz") as tf:
+                for member in tf:
+                    if _is_top_pkg_info(member.name) and member.isfile():
+                        if member.size > MAX_METADATA_BYTES:
+                            break
+                        extracted = tf.extractfile(member)
+                        if extracted is not None:
+                            return extracted.read()
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+        raise IndexPageError(f"{url}: not a readable sdist: {exc}", hint=_BAD_FILE_HINT) from exc
+    raise IndexPageError(f"{url}: the sdist has no top-level PKG-INFO", hint=_BAD_FILE_HINT)
+
+
+def dependencies_known(raw: bytes) -> bool:
+    """PEP 643: an sdist's Requires-Dist is final when Metadata-Version >= 2.2 and not Dynamic."""
+    fields, _ = parse_email(raw)
+    try:
+        version = Version(fields.get("metadata_version", "1.0"))
+    except InvalidVersion:
+        return False
+    dynamic = {d.lower() for d in fields.get("dynamic", [])}
+    return version >= Version("2.2") and "requires-dist" not in dynamic
+
+
+def to_dist_metadata(raw: bytes, source: str, *, from_sdist: bool, url: str) -> DistMetadata:
+    """Parse METADATA / PKG-INFO bytes into a ``DistMetadata``."""
+    try:
+        # validate=False: real-world metadata has minor errors that pip tolerates too.
+        metadata = Metadata.from_email(raw, validate=False)
+    except (ValueError, LookupError) as exc:
+        raise IndexPageError(
+            f"{url}: unreadable core metadata: {exc}", hint=_BAD_FILE_HINT
+        ) from exc
+    known = dependencies_known(raw) if from_sdist else True
+    return DistMetadata(metadata=metadata, source=source, dependencies_known=known)

@@ -1,0 +1,422 @@
+"""An ``IndexSource`` over HTTP: PEP 691 JSON / PEP 503 HTML pages and PEP 658 metadata.
+
+Pages are asked for as JSON first and parsed by the Content-Type of the answer (HTML when
+it is anything else). Core metadata of a file is found, cheapest first:
+
+1. PEP 658: ``url + ".metadata"`` when the page says the index serves it;
+2. wheels: HTTP range requests for the zip's tail (central directory, usually METADATA
+   too) and then exactly the missing ranges, as pip's ``lazy_wheel`` and uv do;
+3. the whole file, streamed with a size cap, when the server ignores ranges, and always
+   for sdists (only ``<top>/PKG-INFO`` is read, in memory; no code runs).
+
+Every request shares one ``httpx.AsyncClient`` and a bound on requests in flight; 429, 5xx,
+timeouts and connection errors are retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import re
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import IO, TypeVar
+
+import httpx
+from packaging.utils import NormalizedName
+
+from wheelcast.cache import Cache, CachedPage
+from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index._dist import (
+    check_sha256,
+    is_sdist,
+    project_of,
+    read_sdist_pkg_info,
+    read_wheel_metadata,
+    to_dist_metadata,
+)
+from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
+from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
+from wheelcast.index.parse import parse_html_page, parse_json_page
+
+__all__ = ["ACCEPT", "HttpIndex"]
+
+T = TypeVar("T")
+
+ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2,"
+    " text/html;q=0.01"
+)
+_JSON_TYPES = frozenset(
+    {"application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json"}
+)
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+)")
+_UNREACHABLE_HINT = "check the URL and your network, or use --offline with a warm cache"
+_OFFLINE_HINT = "run once without --offline to fill the cache"
+SDIST_DOWNLOAD_CAP = 100 * 1024 * 1024
+WHEEL_DOWNLOAD_CAP = 4 * 1024 * 1024 * 1024  # spooled to a temporary file past 16 MiB
+_SPOOL_IN_MEMORY = 16 * 1024 * 1024
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, retry_after: float | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class _RangesIgnored(Exception):
+    """The server answered a range request with the whole file (or nonsense)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    start: int
+    total: int
+    data: bytes
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _content_range(value: str | None) -> tuple[int, int] | None:
+    """``(first byte, total size)`` of a ``Content-Range: bytes a-b/n`` header."""
+    match = _CONTENT_RANGE.fullmatch((value or "").strip())
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(3))
+
+
+def _raise_if_transient(response: httpx.Response) -> None:
+    status = response.status_code
+    if status == 429 or status >= 500:
+        after = _retry_after(response.headers.get("retry-after"))
+        raise _Retry(f"HTTP {status} {response.reason_phrase}", after)
+
+
+def _too_large(url: str, cap: int) -> IndexPageError:
+    return IndexPageError(
+        f"{url}: larger than the {cap} byte download cap",
+        hint="this file is too large to inspect; its metadata stays unknown",
+    )
+
+
+async def _preloaded(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+async def _copy(
+    response: httpx.Response, spool: IO[bytes], url: str, cap: int, sha256: str | None
+) -> None:
+    digest = hashlib.sha256()
+    total = 0
+    # Raw bytes, as pip hashes them: a Content-Encoding on an archive is not undone. A
+    # transport that hands over an already-read response (MockTransport) has only content.
+    chunks = _preloaded(response.content) if response.is_stream_consumed else response.aiter_raw()
+    async for chunk in chunks:
+        total += len(chunk)
+        if total > cap:
+            raise _too_large(url, cap)
+        spool.write(chunk)
+        digest.update(chunk)
+    if sha256 is not None and digest.hexdigest() != sha256.lower():
+        raise IndexPageError(
+            f"{url}: sha256 does not match the one the index lists",
+            hint="a proxy or mirror served a different file; retry with --refresh",
+        )
+
+
+def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
+    status = response.status_code
+    hint = (
+        "the index refused access: check the credentials in the URL or ~/.netrc"
+        if status in (401, 403)
+        else _UNREACHABLE_HINT
+    )
+    return IndexUnreachable(f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", hint)
+
+
+class HttpIndex:
+    """A simple repository (PEP 503/691) at ``index_url``; see the module docstring.
+
+    ``offline`` answers from ``cache`` only; ``refresh`` ignores page freshness and
+    revalidates. ``flat`` treats ``index_url`` as one page of links for every project
+    (an HTTP ``--find-links`` page) and keeps the links whose filename names the project.
+    """
+
+    def __init__(
+        self,
+        index_url: str,
+        cache: Cache,
+        client: httpx.AsyncClient,
+        *,
+        offline: bool = False,
+        refresh: bool = False,
+        flat: bool = False,
+        max_concurrency: int = 32,
+        tries: int = 3,
+        backoff: float = 0.5,
+        max_retry_after: float = 30.0,
+        sdist_cap: int = SDIST_DOWNLOAD_CAP,
+        wheel_cap: int = WHEEL_DOWNLOAD_CAP,
+    ) -> None:
+        self.index_url = index_url if flat else index_url.rstrip("/") + "/"
+        self._cache = cache
+        self._client = client
+        self._offline = offline
+        self._refresh = refresh
+        self._flat = flat
+        self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._tries = max(1, tries)
+        self._backoff = backoff
+        self._max_retry_after = max_retry_after
+        self._sdist_cap = sdist_cap
+        self._wheel_cap = wheel_cap
+        self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
+
+    def page_url(self, name: NormalizedName) -> str:
+        return self.index_url if self._flat else f"{self.index_url}{name}/"
+
+    # -- requests ---------------------------------------------------------------------------
+
+    async def _get(
+        self,
+        url: str,
+        headers: dict[str, str],
+        handle: Callable[[httpx.Response], Awaitable[T]],
+    ) -> T:
+        """GET ``url`` and hand the streamed response to ``handle``, retrying transient faults."""
+        reason = "no attempt made"
+        for attempt in range(self._tries):
+            delay = self._backoff * 2**attempt
+            try:
+                async with (
+                    self._semaphore,
+                    self._client.stream("GET", url, headers=headers) as response,
+                ):
+                    _raise_if_transient(response)
+                    return await handle(response)
+            except _Retry as retry:
+                reason = retry.reason
+                if retry.retry_after is not None:
+                    delay = min(retry.retry_after, self._max_retry_after)
+            except httpx.InvalidURL as exc:
+                raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
+            except httpx.TimeoutException as exc:
+                reason = f"timed out ({type(exc).__name__})"
+            except httpx.RequestError as exc:
+                reason = str(exc) or type(exc).__name__
+            if attempt + 1 < self._tries:
+                await asyncio.sleep(delay)
+        raise IndexUnreachable(
+            f"cannot reach {url}: {reason} (after {self._tries} tries)", _UNREACHABLE_HINT
+        )
+
+    async def _spool(
+        self, response: httpx.Response, url: str, cap: int, sha256: str | None
+    ) -> IO[bytes]:
+        """The raw body of ``response`` in a rewound temporary file, capped and hash-checked."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _too_large(url, cap)
+        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 - returned open
+        try:
+            await _copy(response, spool, url, cap, sha256)
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        return spool
+
+    # -- pages ------------------------------------------------------------------------------
+
+    async def project_page(self, name: NormalizedName) -> ProjectPage:
+        url = self.page_url(name)
+        task = self._pages.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._load_page(url, name))
+            self._pages[url] = task
+        page = await asyncio.shield(task)
+        if not self._flat:
+            return page
+        files = tuple(f for f in page.files if project_of(f.filename) == name)
+        return ProjectPage(name=name, url=url, files=files)
+
+    async def _load_page(self, url: str, name: NormalizedName) -> ProjectPage:
+        cached = self._cache.get_page(url)
+        if self._offline:
+            if cached is None:
+                raise OfflineMiss(
+                    f"offline: no cached index page for {name} ({url})", _OFFLINE_HINT
+                )
+            return cached.page
+        if cached is not None and not self._refresh and cached.is_fresh():
+            return cached.page
+        headers = {"Accept": ACCEPT}
+        if self._refresh:
+            headers["Cache-Control"] = "max-age=0"
+        if cached is not None and cached.etag:
+            headers["If-None-Match"] = cached.etag
+        if cached is not None and cached.last_modified:
+            headers["If-Modified-Since"] = cached.last_modified
+
+        async def handle(response: httpx.Response) -> CachedPage | None:
+            status = response.status_code
+            if status == 304 and cached is not None:
+                return None
+            if status in (404, 410):
+                return CachedPage(ProjectPage(name, url, ()), None, None, time.time())
+            if status != 200:
+                raise _http_error(url, response)
+            body = await response.aread()
+            content_type = response.headers.get("content-type", "").split(";", 1)[0]
+            final_url = str(response.url)
+            if content_type.strip().lower() in _JSON_TYPES:
+                page = parse_json_page(body, final_url, name)
+            else:
+                page = parse_html_page(body, final_url, name)
+            return CachedPage(
+                page,
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+                time.time(),
+            )
+
+        fetched = await self._get(url, headers, handle)
+        if fetched is None:
+            assert cached is not None  # noqa: S101 - a 304 is only accepted with a cached page
+            self._cache.touch_page(url)
+            return cached.page
+        self._cache.put_page(
+            url,
+            fetched.page,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            fetched_at=fetched.fetched_at,
+        )
+        return fetched.page
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    async def metadata(self, file: DistFile) -> DistMetadata:
+        key = file.sha256 or file.url
+        from_sdist = is_sdist(file.filename)
+        hit = self._cache.get_metadata(key)
+        if hit is not None:
+            raw, source = hit
+            return to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
+        if self._offline:
+            raise OfflineMiss(f"offline: no cached metadata for {file.filename}", _OFFLINE_HINT)
+        raw, source = await self._fetch_metadata(file)
+        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
+        self._cache.put_metadata(key, raw, source)
+        return result
+
+    async def _fetch_metadata(self, file: DistFile) -> tuple[bytes, str]:
+        if file.core_metadata:
+            raw = await self._metadata_file(file)
+            if raw is not None:
+                return raw, "metadata-file"
+        if file.is_wheel:
+            return await self._wheel_metadata(file)
+        if is_sdist(file.filename):
+            spool = await self._download(file.url, self._sdist_cap, file.sha256)
+            with spool:
+                raw = await asyncio.to_thread(read_sdist_pkg_info, spool, file.filename, file.url)
+            return raw, "pkg-info"
+        raise IndexPageError(
+            f"{file.url}: {file.filename} is neither a wheel nor an sdist",
+            hint="only wheels and .tar.gz/.zip sdists carry readable metadata",
+        )
+
+    async def _metadata_file(self, file: DistFile) -> bytes | None:
+        """PEP 658 metadata, or None when the index does not actually serve it."""
+        url = file.url + ".metadata"
+
+        async def handle(response: httpx.Response) -> bytes | None:
+            if response.status_code in (404, 410):
+                return None
+            if response.status_code != 200:
+                raise _http_error(url, response)
+            return await response.aread()
+
+        raw = await self._get(url, {}, handle)
+        if raw is not None:
+            check_sha256(raw, file.core_metadata_sha256, url)
+        return raw
+
+    async def _download(self, url: str, cap: int, sha256: str | None) -> IO[bytes]:
+        async def handle(response: httpx.Response) -> IO[bytes]:
+            if response.status_code != 200:
+                raise _http_error(url, response)
+            return await self._spool(response, url, cap, sha256)
+
+        return await self._get(url, {"Accept-Encoding": "identity"}, handle)
+
+    async def _wheel_metadata(self, file: DistFile) -> tuple[bytes, str]:
+        url = file.url
+
+        async def handle_tail(response: httpx.Response) -> _Tail | IO[bytes] | None:
+            if response.status_code == 206:
+                parsed = _content_range(response.headers.get("content-range"))
+                if parsed is None:
+                    return None
+                return _Tail(parsed[0], parsed[1], await response.aread())
+            if response.status_code == 200:  # ranges ignored: this is the whole wheel
+                return await self._spool(response, url, self._wheel_cap, file.sha256)
+            if response.status_code == 416:
+                return None
+            raise _http_error(url, response)
+
+        headers = {"Range": f"bytes=-{TAIL_BYTES}", "Accept-Encoding": "identity"}
+        tail = await self._get(url, headers, handle_tail)
+        if isinstance(tail, _Tail):
+            sparse = SparseFile(tail.total)
+            sparse.add(tail.start, tail.data)
+            try:
+                raw = await metadata_from_ranges(
+                    sparse, self._range_fetcher(url), file.filename, url
+                )
+            except _RangesIgnored:
+                pass
+            else:
+                return raw, "range"
+            tail = None
+        spool = (
+            tail if tail is not None else await self._download(url, self._wheel_cap, file.sha256)
+        )
+        with spool:
+            raw = await asyncio.to_thread(read_wheel_metadata, spool, file.filename, url)
+        return raw, "download"
+
+    def _range_fetcher(self, url: str) -> Callable[[int, int], Awaitable[bytes]]:
+        async def fetch(start: int, end: int) -> bytes:
+            async def handle(response: httpx.Response) -> bytes:
+                if response.status_code != 206:
+                    raise _RangesIgnored
+                parsed = _content_range(response.headers.get("content-range"))
+                if parsed is None or parsed[0] > start:
+                    raise _RangesIgnored
+                return (await response.aread())[start - parsed[0] :]
+
+            headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
+            return await self._get(url, headers, handle)
+
+        return fetch
+
+    async def aclose(self) -> None:
+        for task in self._pages.values():
+            task.cancel()
+        await self._client.aclose()

@@ -1,0 +1,61 @@
+"""Several sources as one: pip's view that every index is equal and all files are candidates."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from packaging.utils import NormalizedName
+
+from wheelcast.cache import Cache
+from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
+
+__all__ = ["MultiIndex"]
+
+
+class MultiIndex:
+    """Query every source concurrently and merge their files in source order.
+
+    Order is the order given (index-url, then extra index URLs, then find-links); a URL
+    listed twice keeps its first listing. Metadata is asked of the source that listed the
+    file. An error from any source is raised (the first in source order): unlike pip, which
+    warns and carries on without an unreachable index, a forecast must not silently lose one.
+    ``aclose`` closes every source, then ``cache`` when one is given.
+    """
+
+    def __init__(self, sources: Sequence[IndexSource], *, cache: Cache | None = None) -> None:
+        if not sources:
+            raise ValueError("MultiIndex needs at least one source")
+        self.sources = tuple(sources)
+        self._cache = cache
+        self._owner: dict[str, IndexSource] = {}
+
+    async def project_page(self, name: NormalizedName) -> ProjectPage:
+        results = await asyncio.gather(
+            *(source.project_page(name) for source in self.sources), return_exceptions=True
+        )
+        files: list[DistFile] = []
+        for source, result in zip(self.sources, results, strict=True):
+            if isinstance(result, BaseException):
+                raise result
+            for file in result.files:
+                if file.url not in self._owner:
+                    self._owner[file.url] = source
+                    files.append(file)
+                elif self._owner[file.url] is source:
+                    files.append(file)
+        first = results[0]
+        url = first.url if isinstance(first, ProjectPage) else ""
+        return ProjectPage(name=name, url=url, files=tuple(files))
+
+    async def metadata(self, file: DistFile) -> DistMetadata:
+        # A file never listed through this MultiIndex goes to the first source.
+        return await self._owner.get(file.url, self.sources[0]).metadata(file)
+
+    async def aclose(self) -> None:
+        try:
+            for source in self.sources:
+                await source.aclose()
+        finally:
+            if self._cache is not None:
+                self._cache.close()

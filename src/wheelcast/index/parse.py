@@ -1,0 +1,211 @@
+"""Project pages of a simple repository: PEP 691 JSON and PEP 503 HTML, into ``ProjectPage``.
+
+Pure functions of the response body and its URL. Only wheels and ``.tar.gz`` / ``.zip``
+sdists are kept (``.exe``, ``.egg``, ``.msi`` and other legacy files are skipped, as pip's
+finder never selects them). Relative links resolve against the page URL (or the HTML
+``<base href>``). A page that is not valid raises ``IndexPageError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import urllib.parse
+from html.parser import HTMLParser
+from typing import Any
+
+from packaging.utils import NormalizedName
+
+from wheelcast.errors import IndexPageError
+from wheelcast.index._dist import is_dist_filename
+from wheelcast.index.models import DistFile, ProjectPage
+
+__all__ = ["parse_html_page", "parse_json_page"]
+
+_HINT = "the index answered with a page that is not a PEP 503/691 simple page; check --index-url"
+_HASH_FRAGMENT = re.compile(r"(sha1|sha224|sha384|sha256|sha512|md5)=([0-9a-fA-F]+)")
+_SUPPORTED_MAJOR = 1
+
+
+def _error(page_url: str, detail: str) -> IndexPageError:
+    return IndexPageError(f"{page_url}: {detail}", hint=_HINT)
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    """The URL without its fragment, and the fragment."""
+    without, _, fragment = url.partition("#")
+    return without, fragment
+
+
+def _filename_of(url: str) -> str:
+    path = urllib.parse.urlsplit(url).path
+    return urllib.parse.unquote(path.rsplit("/", 1)[-1])
+
+
+def _hashes(raw: dict[str, Any], page_url: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for algorithm, digest in raw.items():
+        if not isinstance(digest, str):
+            raise _error(page_url, f"hash {algorithm!r} is not a string")
+        pairs.append((algorithm.lower(), digest.lower()))
+    return tuple(sorted(pairs))
+
+
+def _upload_time(value: object, page_url: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _error(page_url, "upload-time is not a string")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _error(page_url, f"upload-time {value!r} is not ISO 8601") from exc
+    if parsed.tzinfo is None:  # PEP 700 demands UTC; a naive stamp can only mean UTC
+        return parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def _json_core_metadata(entry: dict[str, Any], page_url: str) -> tuple[bool, str | None]:
+    # PEP 714: "core-metadata" is the name; "dist-info-metadata" the older one.
+    value = entry.get("core-metadata", entry.get("dist-info-metadata", False))
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, dict):
+        sha = value.get("sha256")
+        if sha is not None and not isinstance(sha, str):
+            raise _error(page_url, "core-metadata sha256 is not a string")
+        return True, sha.lower() if sha else None
+    raise _error(page_url, "core-metadata is neither a boolean nor a hash table")
+
+
+def _json_file(entry: object, page_url: str) -> DistFile | None:
+    if not isinstance(entry, dict):
+        raise _error(page_url, "a files entry is not an object")
+    filename, url = entry.get("filename"), entry.get("url")
+    if not isinstance(filename, str) or not isinstance(url, str):
+        raise _error(page_url, "a files entry lacks a string filename or url")
+    if not is_dist_filename(filename):
+        return None
+    hashes = entry.get("hashes", {})
+    if not isinstance(hashes, dict):
+        raise _error(page_url, f"{filename}: hashes is not an object")
+    requires_python = entry.get("requires-python")
+    if requires_python is not None and not isinstance(requires_python, str):
+        raise _error(page_url, f"{filename}: requires-python is not a string")
+    yanked_value = entry.get("yanked", False)
+    if isinstance(yanked_value, str):
+        yanked: str | None = yanked_value
+    elif isinstance(yanked_value, bool):
+        yanked = "" if yanked_value else None
+    else:
+        raise _error(page_url, f"{filename}: yanked is neither a boolean nor a string")
+    size = entry.get("size")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+        raise _error(page_url, f"{filename}: size is not an integer")
+    core_metadata, core_sha = _json_core_metadata(entry, page_url)
+    return DistFile(
+        filename=filename,
+        url=_split_url(urllib.parse.urljoin(page_url, url))[0],
+        hashes=_hashes(hashes, page_url),
+        requires_python=requires_python or None,
+        yanked=yanked,
+        upload_time=_upload_time(entry.get("upload-time"), page_url),
+        size=size,
+        core_metadata=core_metadata,
+        core_metadata_sha256=core_sha,
+    )
+
+
+def parse_json_page(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+    """A PEP 691 ``application/vnd.pypi.simple.v1+json`` project page."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _error(page_url, f"not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise _error(page_url, "the JSON page is not an object")
+    meta = data.get("meta", {})
+    api_version = meta.get("api-version", "1.0") if isinstance(meta, dict) else None
+    if not isinstance(api_version, str):
+        raise _error(page_url, "meta.api-version is missing or not a string")
+    major = api_version.split(".", 1)[0]
+    if not major.isdigit() or int(major) > _SUPPORTED_MAJOR:
+        raise _error(page_url, f"unsupported simple API version {api_version!r}")
+    files = data.get("files")
+    if not isinstance(files, list):
+        raise _error(page_url, "the JSON page has no files list")
+    parsed = (_json_file(entry, page_url) for entry in files)
+    return ProjectPage(name=name, url=page_url, files=tuple(f for f in parsed if f is not None))
+
+
+class _LinkCollector(HTMLParser):
+    """Anchors and the first ``<base href>`` of a PEP 503 page.
+
+    The stdlib parser: no maintained small HTML parser is a dependency already, and PEP 503
+    pages need no more than start tags and their (already unescaped) attributes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.anchors: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.anchors.append(dict(attrs))
+        elif tag == "base" and self.base is None:
+            self.base = dict(attrs).get("href")
+
+
+def _html_core_metadata(anchor: dict[str, str | None]) -> tuple[bool, str | None]:
+    key = "data-core-metadata" if "data-core-metadata" in anchor else "data-dist-info-metadata"
+    if key not in anchor:
+        return False, None
+    value = (anchor[key] or "").strip()
+    if value.lower() == "false":
+        return False, None
+    algorithm, _, digest = value.partition("=")
+    if algorithm.lower() == "sha256" and digest:
+        return True, digest.lower()
+    return True, None
+
+
+def _html_file(anchor: dict[str, str | None], base_url: str) -> DistFile | None:
+    href = anchor.get("href")
+    if not href:
+        return None
+    url, fragment = _split_url(urllib.parse.urljoin(base_url, href.strip()))
+    filename = _filename_of(url)
+    if not is_dist_filename(filename):
+        return None
+    hashes = tuple(
+        (m.group(1).lower(), m.group(2).lower())
+        for m in (_HASH_FRAGMENT.fullmatch(fragment),)
+        if m is not None
+    )
+    core_metadata, core_sha = _html_core_metadata(anchor)
+    yanked = anchor["data-yanked"] or "" if "data-yanked" in anchor else None
+    return DistFile(
+        filename=filename,
+        url=url,
+        hashes=hashes,
+        requires_python=(anchor.get("data-requires-python") or "").strip() or None,
+        yanked=yanked,
+        core_metadata=core_metadata,
+        core_metadata_sha256=core_sha,
+    )
+
+
+def parse_html_page(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+    """A PEP 503 HTML project page (also a flat find-links page: every link is kept)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error(page_url, f"the HTML page is not UTF-8: {exc}") from exc
+    collector = _LinkCollector()
+    collector.feed(text)
+    collector.close()
+    base_url = urllib.parse.urljoin(page_url, collector.base) if collector.base else page_url
+    parsed = (_html_file(anchor, base_url) for anchor in collector.anchors)
+    return ProjectPage(name=name, url=page_url, files=tuple(f for f in parsed if f is not None))

@@ -1,0 +1,108 @@
+"""The synchronous bridge between the resolver and an asynchronous ``IndexSource``.
+
+resolvelib calls back synchronously, one candidate at a time. An ``IndexSession`` runs one
+asyncio event loop in a daemon thread; the resolver schedules pages and metadata in batches
+(``prefetch_*``, which return at once) and later collects them (``page`` / ``metadata``,
+which block). Each page and each file's metadata is fetched at most once per session, and
+every method may be called from several threads at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Coroutine, Iterable
+from typing import Any, TypeVar
+
+from packaging.utils import NormalizedName, canonicalize_name
+
+from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
+
+__all__ = ["IndexSession"]
+
+T = TypeVar("T")
+
+
+class IndexSession:
+    """Memoized, thread-safe, blocking access to ``source``; close it (or use ``with``)."""
+
+    def __init__(self, source: IndexSource) -> None:
+        self.source = source
+        self._lock = threading.Lock()
+        self._pages: dict[NormalizedName, concurrent.futures.Future[ProjectPage]] = {}
+        self._metadata: dict[str, concurrent.futures.Future[DistMetadata]] = {}
+        self._closed = False
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="wheelcast-index", daemon=True
+        )
+        self._thread.start()
+
+    def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        if self._closed:
+            coro.close()
+            raise RuntimeError("the IndexSession is closed")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    def _page_future(self, name: str) -> concurrent.futures.Future[ProjectPage]:
+        key = canonicalize_name(name)
+        with self._lock:
+            future = self._pages.get(key)
+            if future is None:
+                future = self._submit(self.source.project_page(key))
+                self._pages[key] = future
+        return future
+
+    def _metadata_future(self, file: DistFile) -> concurrent.futures.Future[DistMetadata]:
+        with self._lock:
+            future = self._metadata.get(file.url)
+            if future is None:
+                future = self._submit(self.source.metadata(file))
+                self._metadata[file.url] = future
+        return future
+
+    def prefetch_pages(self, names: Iterable[str]) -> None:
+        """Start fetching these projects' pages; returns at once."""
+        for name in names:
+            self._page_future(name)
+
+    def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
+        """Start fetching these files' core metadata; returns at once."""
+        for file in files:
+            self._metadata_future(file)
+
+    def page(self, name: str) -> ProjectPage:
+        """The project's page, waiting for it; raises the source's ``WheelcastError``."""
+        return self._page_future(name).result()
+
+    def metadata(self, file: DistFile) -> DistMetadata:
+        """The file's core metadata, waiting for it; raises the source's ``WheelcastError``."""
+        return self._metadata_future(file).result()
+
+    async def _shutdown(self) -> None:
+        current = asyncio.current_task()
+        pending = [t for t in asyncio.all_tasks() if t is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self.source.aclose()
+
+    def close(self) -> None:
+        """Cancel what is still in flight, close the source, and stop the loop."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+    def __enter__(self) -> IndexSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

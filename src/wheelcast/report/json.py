@@ -1,0 +1,146 @@
+"""The ``wheelcast.check/1`` JSON document.
+
+Versioned: fields are only ever added within a schema version; a rename or a
+change of meaning bumps it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO, TypedDict
+
+from wheelcast._version import __version__
+from wheelcast.check import CheckResult
+from wheelcast.targets import Target
+from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
+
+SCHEMA = "wheelcast.check/1"
+
+
+class TargetJSON(TypedDict):
+    id: str
+    name: str
+    python: str
+    implementation: str
+    platform: str
+    os: str
+    arch: str
+    libc: str | None
+    libc_version: str | None
+    macos_version: str | None
+
+
+class NearbyJSON(TypedDict):
+    version: str
+    uploaded: str | None
+    satisfies_requirements: bool
+
+
+class PackageJSON(TypedDict):
+    name: str
+    version: str | None
+    verdict: str
+    file: str | None
+    url: str | None
+    tag: str | None
+    required_by: list[str]
+    yanked: bool
+    dependencies_known: bool
+    metadata_source: str | None
+    older_wheel: NearbyJSON | None
+    newer_wheel: NearbyJSON | None
+    detail: str
+
+
+class ResultJSON(TypedDict):
+    target: str
+    resolvable: bool
+    summary: dict[str, int]
+    packages: list[PackageJSON]
+    errors: list[str]
+    notes: list[str]
+
+
+class CheckJSON(TypedDict):
+    schema: str
+    wheelcast: str
+    requirements: list[str]
+    exclude_newer: str | None
+    targets: list[TargetJSON]
+    results: list[ResultJSON]
+
+
+def _version(parts: tuple[int, int] | None) -> str | None:
+    return ".".join(map(str, parts)) if parts else None
+
+
+def target_json(target: Target) -> TargetJSON:
+    platform = target.platform
+    return {
+        "id": target.id,
+        "name": target.name,
+        "python": target.python.short,
+        "implementation": target.python.implementation,
+        "platform": platform.tag,
+        "os": platform.os,
+        "arch": platform.arch,
+        "libc": platform.libc,
+        "libc_version": _version(platform.libc_version),
+        "macos_version": _version(platform.macos_version),
+    }
+
+
+def _nearby(wheel: NearbyWheel | None) -> NearbyJSON | None:
+    if wheel is None:
+        return None
+    return {
+        "version": str(wheel.version),
+        "uploaded": wheel.upload_time,
+        "satisfies_requirements": wheel.satisfies,
+    }
+
+
+def package_json(package: Forecast) -> PackageJSON:
+    return {
+        "name": package.name,
+        "version": str(package.version) if package.version is not None else None,
+        "verdict": package.verdict.value,
+        "file": package.file.filename if package.file else None,
+        "url": package.file.url if package.file else None,
+        "tag": str(package.tag) if package.tag else None,
+        "required_by": list(package.required_by),
+        "yanked": package.yanked,
+        "dependencies_known": package.dependencies_known,
+        "metadata_source": package.metadata_source,
+        "older_wheel": _nearby(package.older_wheel),
+        "newer_wheel": _nearby(package.newer_wheel),
+        "detail": package.detail,
+    }
+
+
+def result_json(forecast: TargetForecast) -> ResultJSON:
+    return {
+        "target": forecast.target.id,
+        "resolvable": forecast.resolvable,
+        "summary": {v.value: len(forecast.with_verdict(v)) for v in Verdict},
+        "packages": [package_json(p) for p in forecast.packages],
+        "errors": list(forecast.errors),
+        "notes": list(forecast.notes),
+    }
+
+
+def document(result: CheckResult) -> CheckJSON:
+    return {
+        "schema": SCHEMA,
+        "wheelcast": __version__,
+        "requirements": [str(r) for r in result.requirements],
+        "exclude_newer": result.exclude_newer.isoformat() if result.exclude_newer else None,
+        "targets": [target_json(f.target) for f in result.forecasts],
+        "results": [result_json(f) for f in result.forecasts],
+    }
+
+
+class JsonReporter:
+    def render(self, result: CheckResult, out: TextIO) -> None:
+        json.dump(document(result), out, indent=2)
+        out.write("\n")

@@ -1,0 +1,97 @@
+"""The terminal matrix: packages down, targets across, one glyph and colour per verdict."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wheelcast.check import CheckResult
+from wheelcast.verdict import Forecast, TargetForecast, Verdict
+
+STYLE: dict[Verdict, tuple[str, str]] = {
+    Verdict.BINARY: ("●", "green"),
+    Verdict.PURE: ("○", "cyan"),
+    Verdict.BUILD: ("▲", "yellow"),
+    Verdict.MISSING: ("✖", "bold red"),
+}
+LEGEND = "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  · not needed"
+
+
+def cell(package: Forecast | None) -> Text:
+    if package is None:
+        return Text("·", style="dim")
+    glyph, style = STYLE[package.verdict]
+    version = str(package.version) if package.version is not None else ""
+    match package.verdict:
+        case Verdict.BINARY | Verdict.PURE:
+            text = Text(f"{glyph} {version}", style=style)
+        case Verdict.BUILD:
+            text = Text(f"{glyph} {version} build", style=style)
+            if package.newer_wheel is not None:
+                text.append(f" ({package.newer_wheel.version}+ has a wheel)", style="dim")
+            elif package.older_wheel is not None:
+                text.append(f" ({package.older_wheel.version} has a wheel)", style="dim")
+        case Verdict.MISSING:
+            text = Text(f"{glyph} missing", style=style)
+    if package.yanked:
+        text.append(" yanked", style="magenta")
+    return text
+
+
+def summary(forecast: TargetForecast) -> Text:
+    """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``."""
+    target = forecast.target
+    builds = forecast.with_verdict(Verdict.BUILD)
+    missing = forecast.with_verdict(Verdict.MISSING)
+    line = Text(f"{target.name} ({target.python.abi}): ", style="bold")
+    needs = "needs" if len(builds) == 1 else "need"
+    line.append(
+        f"{len(builds)} {needs} a build" + (f" ({_names(builds)})" if builds else ""),
+        style="yellow" if builds else "",
+    )
+    line.append(", ")
+    line.append(
+        f"{len(missing)} missing" + (f" ({_names(missing)})" if missing else ""),
+        style="red" if missing else "",
+    )
+    wheels = len(forecast.packages) - len(builds) - len(missing)
+    line.append(f", {wheels} from wheels", style="dim")
+    for error in forecast.errors:
+        line.append(f"\n  unresolvable: {error}", style="red")
+    for note in forecast.notes:
+        line.append(f"\n  note: {note}", style="dim")
+    return line
+
+
+def _names(packages: tuple[Forecast, ...]) -> str:
+    return ", ".join(p.name for p in packages)
+
+
+class TextReporter:
+    def __init__(self, *, color: bool | None = None, width: int | None = None) -> None:
+        self.color = color
+        self.width = width
+
+    def render(self, result: CheckResult, out: TextIO) -> None:
+        console = Console(
+            file=out,
+            force_terminal=self.color,
+            no_color=self.color is False,
+            width=self.width,
+            highlight=False,
+        )
+        by_target = [{p.name: p for p in f.packages} for f in result.forecasts]
+        names = sorted({name for packages in by_target for name in packages})
+        table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")
+        table.add_column("package", no_wrap=True)
+        for f in result.forecasts:
+            table.add_column(f.target.id, overflow="fold")
+        for name in names:
+            table.add_row(name, *(cell(packages.get(name)) for packages in by_target))
+        console.print(table)
+        console.print(Text(LEGEND, style="dim"))
+        for f in result.forecasts:
+            console.print(summary(f))

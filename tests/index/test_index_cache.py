@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from packaging.utils import canonicalize_name
+
+from wheelcast.cache import FILENAME, PAGE_MAX_AGE, SCHEMA_VERSION, Cache, CachedPage
+from wheelcast.errors import CacheError
+from wheelcast.index.models import DistFile, ProjectPage
+
+PAGE = ProjectPage(
+    name=canonicalize_name("demo"),
+    url="http://127.0.0.1:9/simple/demo/",
+    files=(
+        DistFile(
+            filename="demo-1.0-py3-none-any.whl",
+            url="http://127.0.0.1:9/f/demo-1.0-py3-none-any.whl",
+            hashes=(("sha256", "ab"),),
+            requires_python=">=3.8",
+            yanked="bad",
+            upload_time=dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+            size=10,
+            core_metadata=True,
+            core_metadata_sha256="cd",
+        ),
+        DistFile(filename="demo-1.0.tar.gz", url="http://127.0.0.1:9/f/demo-1.0.tar.gz"),
+    ),
+)
+
+
+class TestCache:
+    def test_page_round_trip(self, tmp_path: Path) -> None:
+        with Cache(tmp_path) as cache:
+            cache.put_page(PAGE.url, PAGE, etag='"x"', last_modified=None, fetched_at=5.0)
+        with Cache(tmp_path) as cache:
+            cached = cache.get_page(PAGE.url)
+        assert cached == CachedPage(PAGE, '"x"', None, 5.0)
+        assert (tmp_path / FILENAME).is_file()
+
+    def test_missing(self, tmp_path: Path) -> None:
+        with Cache(tmp_path) as cache:
+            assert cache.get_page("nope") is None
+            assert cache.get_metadata("nope") is None
+
+    def test_metadata_round_trip(self, tmp_path: Path) -> None:
+        with Cache(tmp_path) as cache:
+            cache.put_metadata("ab" * 32, b"Name: demo\n", "range")
+            assert cache.get_metadata("ab" * 32) == (b"Name: demo\n", "range")
+
+    def test_touch(self, tmp_path: Path) -> None:
+        with Cache(tmp_path) as cache:
+            cache.put_page(PAGE.url, PAGE, fetched_at=1.0)
+            cache.touch_page(PAGE.url, 7.0)
+            cached = cache.get_page(PAGE.url)
+        assert cached is not None
+        assert cached.fetched_at == 7.0
+
+    @pytest.mark.parametrize(
+        ("etag", "last_modified", "age", "fresh"),
+        [
+            (None, None, 0.0, True),
+            (None, None, PAGE_MAX_AGE - 1, True),
+            (None, None, PAGE_MAX_AGE + 1, False),
+            ('"e"', None, 0.0, False),
+            (None, "Mon, 01 Jan 2024 00:00:00 GMT", 0.0, False),
+        ],
+        ids=["new", "almost-stale", "stale", "etag", "last-modified"],
+    )
+    def test_freshness(
+        self, etag: str | None, last_modified: str | None, age: float, fresh: bool
+    ) -> None:
+        cached = CachedPage(PAGE, etag, last_modified, 1000.0)
+        assert cached.is_fresh(now=1000.0 + age) is fresh
+
+    def test_corrupt_file_is_refused_not_deleted(self, tmp_path: Path) -> None:
+        path = tmp_path / FILENAME
+        path.write_bytes(b"this is not a database" * 100)
+        with pytest.raises(CacheError, match="cannot open the cache") as info:
+            Cache(tmp_path)
+        assert "--cache-dir" in info.value.hint
+        assert path.read_bytes() == b"this is not a database" * 100
+
+    def test_newer_schema_is_refused(self, tmp_path: Path) -> None:
+        Cache(tmp_path).close()
+        conn = sqlite3.connect(tmp_path / FILENAME)
+        with conn:
+            conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+        conn.close()
+        with pytest.raises(CacheError, match="newer wheelcast") as info:
+            Cache(tmp_path)
+        assert "--cache-dir" in info.value.hint
+
+    def test_damaged_row(self, tmp_path: Path) -> None:
+        Cache(tmp_path).close()
+        conn = sqlite3.connect(tmp_path / FILENAME)
+        with conn:
+            conn.execute("INSERT INTO pages VALUES ('u', x'00', NULL, NULL, 0)")
+        conn.close()
+        with Cache(tmp_path) as cache, pytest.raises(CacheError, match="decode"):
+            cache.get_page("u")
+
+    def test_wal_mode(self, tmp_path: Path) -> None:
+        Cache(tmp_path).close()
+        conn = sqlite3.connect(tmp_path / FILENAME)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()
+
+    def test_threads(self, tmp_path: Path) -> None:
+        cache = Cache(tmp_path)
+        errors: list[BaseException] = []
+
+        def work(i: int) -> None:
+            try:
+                for j in range(20):
+                    key = f"{i}-{j}"
+                    cache.put_metadata(key, key.encode(), "local")
+                    assert cache.get_metadata(key) == (key.encode(), "local")
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        cache.close()
+        assert errors == []
+        with Cache(tmp_path) as again:
+            assert again.get_metadata("7-19") == (b"7-19", "local")

@@ -1,0 +1,337 @@
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from packaging.utils import canonicalize_name
+from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
+
+from wheelcast.cache import Cache
+from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index.http import ACCEPT, HttpIndex
+from wheelcast.index.models import DistFile
+
+T = TypeVar("T")
+NAME = canonicalize_name("demo")
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+
+
+def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    return asyncio.run(factory())
+
+
+def make_index(server: FakeServer, tmp_path: Path, **options: Any) -> HttpIndex:
+    options.setdefault("backoff", 0.0)
+    return HttpIndex(f"{HOST}/simple", Cache(tmp_path), server.client(), **options)
+
+
+def page_of(index: HttpIndex, name: str = "demo") -> Any:
+    async def go() -> Any:
+        try:
+            return await index.project_page(canonicalize_name(name))
+        finally:
+            await index.aclose()
+
+    return run(go)
+
+
+def metadata_of(index: HttpIndex, file: DistFile) -> Any:
+    async def go() -> Any:
+        try:
+            return await index.metadata(file)
+        finally:
+            await index.aclose()
+
+    return run(go)
+
+
+def json_body(*filenames: str) -> str:
+    files = [{"filename": f, "url": f"/files/{f}", "hashes": {}} for f in filenames]
+    return json.dumps({"meta": {"api-version": "1.0"}, "name": "demo", "files": files})
+
+
+class TestProjectPage:
+    def test_json(self, server: FakeServer, tmp_path: Path) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        page = page_of(make_index(server, tmp_path))
+        assert [f.url for f in page.files] == [f"{HOST}/files/demo-1.0.tar.gz"]
+        assert server.requests[0].headers["accept"] == ACCEPT
+
+    @pytest.mark.parametrize(
+        "content_type", ["text/html; charset=utf-8", "application/vnd.pypi.simple.v1+html", ""]
+    )
+    def test_html_fallback(self, server: FakeServer, tmp_path: Path, content_type: str) -> None:
+        server.page("/simple/demo/", '<a href="demo-1.0.tar.gz">x</a>', content_type)
+        page = page_of(make_index(server, tmp_path))
+        assert [f.url for f in page.files] == [f"{HOST}/simple/demo/demo-1.0.tar.gz"]
+
+    def test_404_is_empty(self, server: FakeServer, tmp_path: Path) -> None:
+        page = page_of(make_index(server, tmp_path), "nothing-here")
+        assert page.files == ()
+        assert server.paths() == ["/simple/nothing-here/"]
+
+    def test_403_is_an_error(self, server: FakeServer, tmp_path: Path) -> None:
+        server.routes["/simple/demo/"] = lambda _: httpx.Response(403)
+        with pytest.raises(IndexUnreachable, match="HTTP 403") as info:
+            page_of(make_index(server, tmp_path))
+        assert "credentials" in info.value.hint
+        assert len(server.requests) == 1
+
+    def test_malformed_page(self, server: FakeServer, tmp_path: Path) -> None:
+        server.page("/simple/demo/", "{not json", JSON_TYPE)
+        with pytest.raises(IndexPageError, match="not valid JSON"):
+            page_of(make_index(server, tmp_path))
+
+    def test_retries_then_succeeds(self, server: FakeServer, tmp_path: Path) -> None:
+        answers = iter(
+            [
+                httpx.Response(503),
+                httpx.Response(429, headers={"retry-after": "0"}),
+                httpx.Response(
+                    200, text=json_body("demo-1.0.tar.gz"), headers={"content-type": JSON_TYPE}
+                ),
+            ]
+        )
+        server.routes["/simple/demo/"] = lambda _: next(answers)
+        page = page_of(make_index(server, tmp_path))
+        assert len(page.files) == 1
+        assert len(server.requests) == 3
+
+    def test_gives_up_after_three_tries(self, server: FakeServer, tmp_path: Path) -> None:
+        server.routes["/simple/demo/"] = lambda _: httpx.Response(502)
+        with pytest.raises(
+            IndexUnreachable, match=r"cannot reach .*/simple/demo/: HTTP 502"
+        ) as info:
+            page_of(make_index(server, tmp_path))
+        assert len(server.requests) == 3
+        assert "--offline" in info.value.hint
+
+    def test_connection_errors(self, server: FakeServer, tmp_path: Path) -> None:
+        def refuse(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("connection refused", request=request)
+
+        server.routes["/simple/demo/"] = refuse
+        with pytest.raises(IndexUnreachable, match="connection refused"):
+            page_of(make_index(server, tmp_path))
+        assert len(server.requests) == 3
+
+    def test_timeouts_are_retried(self, server: FakeServer, tmp_path: Path) -> None:
+        calls = []
+
+        def slow_once(request: httpx.Request) -> httpx.Response:
+            calls.append(request)
+            if len(calls) == 1:
+                raise httpx.ReadTimeout("slow", request=request)
+            return httpx.Response(200, text="", headers={"content-type": "text/html"})
+
+        server.routes["/simple/demo/"] = slow_once
+        assert page_of(make_index(server, tmp_path)).files == ()
+        assert len(calls) == 2
+
+    def test_fresh_cache_needs_no_request(self, server: FakeServer, tmp_path: Path) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        page_of(make_index(server, tmp_path))
+        second = page_of(make_index(server, tmp_path))
+        assert len(second.files) == 1
+        assert len(server.requests) == 1
+
+    def test_refresh_ignores_freshness(self, server: FakeServer, tmp_path: Path) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        page_of(make_index(server, tmp_path))
+        page_of(make_index(server, tmp_path, refresh=True))
+        assert len(server.requests) == 2
+        assert server.requests[1].headers["cache-control"] == "max-age=0"
+
+    def test_revalidation(self, server: FakeServer, tmp_path: Path) -> None:
+        def conditional(request: httpx.Request) -> httpx.Response:
+            if request.headers.get("if-none-match") == '"v1"':
+                return httpx.Response(304)
+            return httpx.Response(
+                200,
+                text=json_body("demo-1.0.tar.gz"),
+                headers={
+                    "content-type": JSON_TYPE,
+                    "etag": '"v1"',
+                    "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT",
+                },
+            )
+
+        server.routes["/simple/demo/"] = conditional
+        first = page_of(make_index(server, tmp_path))
+        second = page_of(make_index(server, tmp_path))
+        assert first == second
+        assert len(server.requests) == 2  # with validators the page is always revalidated
+        assert server.requests[1].headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
+        assert "if-none-match" not in server.requests[0].headers
+
+    def test_offline(self, server: FakeServer, tmp_path: Path) -> None:
+        with pytest.raises(OfflineMiss, match="demo"):
+            page_of(make_index(server, tmp_path, offline=True))
+        assert server.requests == []
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE, etag='"v"')
+        page_of(make_index(server, tmp_path))
+        page = page_of(make_index(server, tmp_path, offline=True))
+        assert len(page.files) == 1
+        assert len(server.requests) == 1
+
+    def test_flat_find_links_page(self, server: FakeServer, tmp_path: Path) -> None:
+        server.page(
+            "/links.html",
+            '<a href="demo-1.0.tar.gz">a</a><a href="other-1.0.tar.gz">b</a>'
+            '<a href="Demo-2.0-py3-none-any.whl">c</a>',
+            "text/html",
+        )
+        index = HttpIndex(f"{HOST}/links.html", Cache(tmp_path), server.client(), flat=True)
+
+        async def go() -> tuple[Any, Any]:
+            try:
+                return (
+                    await index.project_page(NAME),
+                    await index.project_page(canonicalize_name("other")),
+                )
+            finally:
+                await index.aclose()
+
+        demo, other = run(go)
+        assert [f.filename for f in demo.files] == ["demo-1.0.tar.gz", "Demo-2.0-py3-none-any.whl"]
+        assert [f.filename for f in other.files] == ["other-1.0.tar.gz"]
+        assert len(server.requests) == 1
+
+
+def wheel_file(data: bytes, *, sha: bool = True, **extra: Any) -> DistFile:
+    hashes = (("sha256", hashlib.sha256(data).hexdigest()),) if sha else ()
+    return DistFile(
+        filename="demo-1.0-py3-none-any.whl",
+        url=f"{HOST}/files/demo-1.0-py3-none-any.whl",
+        hashes=hashes,
+        **extra,
+    )
+
+
+class TestMetadata:
+    def test_pep658(self, server: FakeServer, tmp_path: Path) -> None:
+        raw = metadata_text("demo", "1.0", "Requires-Dist: dep").encode()
+        server.file("/files/demo-1.0-py3-none-any.whl.metadata", raw)
+        file = wheel_file(
+            b"", core_metadata=True, core_metadata_sha256=hashlib.sha256(raw).hexdigest()
+        )
+        result = metadata_of(make_index(server, tmp_path), file)
+        assert result.source == "metadata-file"
+        assert [str(r) for r in result.metadata.requires_dist] == ["dep"]
+        assert server.paths() == ["/files/demo-1.0-py3-none-any.whl.metadata"]
+
+    def test_pep658_hash_mismatch(self, server: FakeServer, tmp_path: Path) -> None:
+        server.file(
+            "/files/demo-1.0-py3-none-any.whl.metadata", metadata_text("demo", "1.0").encode()
+        )
+        file = wheel_file(b"", core_metadata=True, core_metadata_sha256="00" * 32)
+        with pytest.raises(IndexPageError, match="sha256 does not match"):
+            metadata_of(make_index(server, tmp_path), file)
+
+    def test_pep658_missing_falls_back_to_ranges(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0")
+        server.file("/files/demo-1.0-py3-none-any.whl", data)
+        result = metadata_of(make_index(server, tmp_path), wheel_file(data, core_metadata=True))
+        assert result.source == "range"
+
+    def test_range_tail_only(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0", "dep>=2", before={"demo/blob.bin": os.urandom(300_000)})
+        server.file("/files/demo-1.0-py3-none-any.whl", data)
+        result = metadata_of(make_index(server, tmp_path), wheel_file(data))
+        assert result.source == "range"
+        assert [str(r) for r in result.metadata.requires_dist] == ["dep>=2"]
+        assert [r.headers["range"] for r in server.requests] == ["bytes=-65536"]
+        assert server.requests[0].headers["accept-encoding"] == "identity"
+
+    def test_range_member_outside_tail(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0", "dep", after={"demo/blob.bin": os.urandom(300_000)})
+        server.file("/files/demo-1.0-py3-none-any.whl", data)
+        result = metadata_of(make_index(server, tmp_path), wheel_file(data))
+        assert result.source == "range"
+        ranges = [r.headers["range"] for r in server.requests]
+        assert ranges[0] == "bytes=-65536"
+        assert len(ranges) == 2
+        first, last = map(int, ranges[1].removeprefix("bytes=").split("-"))
+        assert last - first < 4096
+
+    def test_server_ignores_ranges(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0", "dep", before={"demo/blob.bin": os.urandom(100_000)})
+        server.file("/files/demo-1.0-py3-none-any.whl", data, ranges=False)
+        result = metadata_of(make_index(server, tmp_path), wheel_file(data))
+        assert result.source == "download"
+        assert len(server.requests) == 1  # the 200 answer already carried the whole wheel
+
+    def test_download_hash_mismatch(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0")
+        server.file("/files/demo-1.0-py3-none-any.whl", data, ranges=False)
+        with pytest.raises(IndexPageError, match="sha256"):
+            metadata_of(make_index(server, tmp_path), wheel_file(data + b"x"))
+
+    def test_download_cap(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0", before={"demo/blob.bin": os.urandom(10_000)})
+        server.file("/files/demo-1.0-py3-none-any.whl", data, ranges=False)
+        with pytest.raises(IndexPageError, match="download cap"):
+            metadata_of(make_index(server, tmp_path, wheel_cap=1000), wheel_file(data))
+
+    @pytest.mark.parametrize(
+        ("extra", "metadata_version", "known"),
+        [
+            ((), "2.2", True),
+            (("Dynamic: Requires-Dist",), "2.2", False),
+            (("Dynamic: Description",), "2.3", True),
+            ((), "2.1", False),
+        ],
+        ids=["static", "dynamic", "other-dynamic", "old"],
+    )
+    def test_sdist(
+        self,
+        server: FakeServer,
+        tmp_path: Path,
+        extra: tuple[str, ...],
+        metadata_version: str,
+        known: bool,
+    ) -> None:
+        pkg_info = metadata_text(
+            "demo", "1.0", "Requires-Dist: dep", *extra, metadata_version=metadata_version
+        )
+        data = build_tar_gz(
+            {
+                "../PKG-INFO": metadata_text("evil", "6.6.6"),
+                "demo-1.0/src/demo.egg-info/PKG-INFO": metadata_text("wrong", "0"),
+                "demo-1.0/PKG-INFO": pkg_info,
+                "demo-1.0/setup.py": "raise SystemExit('never run')",
+            }
+        )
+        server.file("/files/demo-1.0.tar.gz", data)
+        file = DistFile(filename="demo-1.0.tar.gz", url=f"{HOST}/files/demo-1.0.tar.gz")
+        result = metadata_of(make_index(server, tmp_path), file)
+        assert result.source == "pkg-info"
+        assert result.metadata.name == "demo"
+        assert result.dependencies_known is known
+
+    def test_sdist_without_pkg_info(self, server: FakeServer, tmp_path: Path) -> None:
+        server.file("/files/demo-1.0.tar.gz", build_tar_gz({"demo-1.0/setup.py": ""}))
+        file = DistFile(filename="demo-1.0.tar.gz", url=f"{HOST}/files/demo-1.0.tar.gz")
+        with pytest.raises(IndexPageError, match="no top-level PKG-INFO"):
+            metadata_of(make_index(server, tmp_path), file)
+
+    def test_cached_by_sha256(self, server: FakeServer, tmp_path: Path) -> None:
+        data = build_wheel("demo", "1.0")
+        server.file("/files/demo-1.0-py3-none-any.whl", data)
+        metadata_of(make_index(server, tmp_path), wheel_file(data))
+        count = len(server.requests)
+        again = metadata_of(make_index(server, tmp_path, offline=True), wheel_file(data))
+        assert again.source == "range"
+        assert len(server.requests) == count
+
+    def test_offline_miss(self, server: FakeServer, tmp_path: Path) -> None:
+        with pytest.raises(OfflineMiss, match=r"demo-1\.0-py3-none-any\.whl"):
+            metadata_of(make_index(server, tmp_path, offline=True), wheel_file(b""))
+        assert server.requests == []
