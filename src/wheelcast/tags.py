@@ -15,8 +15,10 @@ import functools
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
+from packaging import __version__ as _packaging_version
 from packaging import tags as _tags
 from packaging.tags import Tag
+from packaging.version import Version
 
 from wheelcast.targets import Platform, Target, manylinux_floor
 
@@ -25,6 +27,11 @@ __all__ = ["compatible_tags", "platform_tags", "tag_priorities"]
 # packaging/_manylinux.py: the legacy names of glibc 2.17, 2.12 and 2.5, for every arch
 # whose ladder reaches them.
 _LEGACY_MANYLINUX = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
+# packaging 26.3 moved the native linux_<arch> tag (a wheel built on this very machine)
+# ahead of manylinux/musllinux (pypa/packaging#160); pip follows the packaging it vendors,
+# so wheelcast follows the packaging it runs with. Index wheels never carry linux_ tags:
+# only local find-links are affected.
+NATIVE_LINUX_FIRST = Version(_packaging_version) >= Version("26.3")
 # packaging/_manylinux.py: the guessed last minor of a glibc major that is not the newest.
 _LAST_GLIBC_MINOR = 50
 
@@ -59,8 +66,8 @@ def platform_tags(platform: Platform) -> tuple[str, ...]:
         ladder.extend(_manylinux_ladder(platform.arch, platform.libc_version))
     elif platform.libc == "musl" and platform.libc_version is not None:
         ladder.extend(_musllinux_ladder(platform.arch, platform.libc_version))
-    ladder.append(f"linux_{platform.arch}")
-    return tuple(ladder)
+    native = f"linux_{platform.arch}"
+    return (native, *ladder) if NATIVE_LINUX_FIRST else (*ladder, native)
 
 
 @functools.lru_cache(maxsize=256)
