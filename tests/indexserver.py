@@ -123,6 +123,7 @@ class IndexServer:
         self.requests: collections.Counter[str] = collections.Counter()
         self.log: list[LoggedRequest] = []
         self.ignore_range = False
+        self.html_only = False  # behave like an index that only knows PEP 503 HTML
         self._failure: Failure | None = None
         self._failures_left: int | None = None
         self._fail_prefix = "/"
@@ -223,6 +224,7 @@ class IndexServer:
             self.requests.clear()
             self.log.clear()
         self.ignore_range = False
+        self.html_only = False
 
     # -- used by the handler -----------------------------------------------
 
@@ -418,7 +420,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": location})
 
     def _root(self) -> None:
-        kind = _accepted(self.headers.get("Accept"))
+        kind = "html" if self.index.html_only else _accepted(self.headers.get("Accept"))
         if kind is None:
             self._send(HTTPStatus.NOT_ACCEPTABLE, b"not acceptable\n", "text/plain")
             return
@@ -434,7 +436,7 @@ class _Handler(BaseHTTPRequestHandler):
         if page is None:
             self._send(HTTPStatus.NOT_FOUND, b"404 Not Found\n", "text/plain")
             return
-        kind = _accepted(self.headers.get("Accept"))
+        kind = "html" if self.index.html_only else _accepted(self.headers.get("Accept"))
         if kind is None:
             self._send(HTTPStatus.NOT_ACCEPTABLE, b"not acceptable\n", "text/plain")
             return

@@ -111,6 +111,29 @@ class TestSeedCase:
         assert len(index_server.requests) > 10
         assert all(count == 1 for count in index_server.requests.values())
 
+    def test_a_pep_503_html_index_gives_the_same_answer(
+        self, index_server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        args = ["numpy", "-p", "3.12", "-t", "win-arm64"]
+        _, from_json = check_json(index_server, tmp_path / "json", capsys, *args)
+        index_server.html_only = True
+        _, from_html = check_json(index_server, tmp_path / "html", capsys, *args)
+        assert from_html == from_json
+        assert packages(from_html, "win-arm64@3.12")["numpy"]["verdict"] == "binary"
+
+    def test_exclude_newer_on_an_index_without_upload_times_says_why(
+        self, index_server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        index_server.html_only = True  # PEP 503 HTML carries no upload time
+        code, doc = check_json(
+            index_server, tmp_path, capsys, "numpy", "-p", "3.12", "-t", "win-amd64",
+            "--exclude-newer", "2023-11-20",
+        )  # fmt: skip
+        assert code == 2
+        numpy = packages(doc, "win-amd64@3.12")["numpy"]
+        assert numpy["verdict"] == "missing"
+        assert "no upload time" in numpy["detail"]
+
 
 class TestTargetMarkers:
     def test_uvicorn_standard_pulls_uvloop_on_linux_only(

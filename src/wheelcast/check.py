@@ -27,6 +27,7 @@ class IndexOptions:
     cache_dir: Path | None = None
     offline: bool = False
     refresh: bool = False
+    no_index: bool = False  # pip's --no-index: find-links only
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ def check(
         index.cache_dir,
         offline=index.offline,
         refresh=index.refresh,
+        no_index=index.no_index,
     )
     with IndexSession(source) as session:
         forecasts = _run(reqs, targets, session, options)

@@ -121,6 +121,9 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR_OR_URL",
         help="a folder or a page of links to distribution files",
     )
+    group.add_argument(
+        "--no-index", action="store_true", help="use only --find-links, as pip's --no-index"
+    )
     group.add_argument("--cache-dir", type=Path, help="where the on-disk cache lives")
     group.add_argument("--offline", action="store_true", help="use only the cache")
     group.add_argument("--refresh", action="store_true", help="revalidate every cached page")
@@ -239,6 +242,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         cache_dir=args.cache_dir,
         offline=args.offline,
         refresh=args.refresh,
+        no_index=args.no_index,
     )
     result = check(requirements, targets, options=options, index=index)
     reporter: Reporter = JsonReporter() if args.format == "json" else TextReporter()

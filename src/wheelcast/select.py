@@ -187,8 +187,13 @@ def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> tuple[Reason, s
 
 
 def _after_cutoff(file: DistFile, version: Version, env: Environment) -> Rejection | None:
-    if env.exclude_newer is None or file.upload_time is None:
+    if env.exclude_newer is None:
         return None
+    if file.upload_time is None:
+        # uv's rule: a file with no upload time (PEP 503 HTML pages have none) cannot be
+        # shown to predate the cutoff, so it is left out rather than silently admitted.
+        note = "the index gives no upload time, so --exclude-newer cannot admit it"
+        return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, note, version)
     if file.upload_time <= env.exclude_newer:
         return None
     return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, "", version)

@@ -61,6 +61,7 @@ def build_source(
     *,
     offline: bool = False,
     refresh: bool = False,
+    no_index: bool = False,
 ) -> IndexSource:
     """One source over the index (pip's default when None), extra indexes and find-links.
 
@@ -70,7 +71,9 @@ def build_source(
     cache = Cache(cache_dir)
     client: httpx.AsyncClient | None = None  # one shared client, made only when needed
     sources: list[IndexSource] = []
-    for url in [index_url or default_index_url(), *extra_index_urls]:
+    # pip's --no-index: only find-links (and no need to look for a default index).
+    urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
+    for url in urls:
         if _is_http(url):
             client = client or _client()
             sources.append(HttpIndex(url, cache, client, offline=offline, refresh=refresh))

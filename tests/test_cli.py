@@ -1,0 +1,118 @@
+"""The command line over local sources: find-links folders, file:// indexes, options."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.indexserver import build_wheel
+
+from wheelcast.cli import main
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(argv, out), out.getvalue()
+
+
+def sdist(directory: Path, name: str, version: str) -> Path:
+    path = directory / f"{name}-{version}.tar.gz"
+    pkg_info = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\n".encode()
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo(f"{name}-{version}/PKG-INFO")
+        info.size = len(pkg_info)
+        archive.addfile(info, io.BytesIO(pkg_info))
+    return path
+
+
+@pytest.fixture
+def links(tmp_path: Path) -> Path:
+    folder = tmp_path / "links"
+    folder.mkdir()
+    build_wheel(folder, "alpha", "1.0", requires_dist=["beta>=2", "gamma; sys_platform == 'linux'"])
+    build_wheel(folder, "beta", "1.0", tag="cp312-cp312-win_arm64")
+    build_wheel(folder, "beta", "2.0", tag="cp312-cp312-win_amd64")
+    sdist(folder, "beta", "2.0")
+    build_wheel(folder, "gamma", "0.1")
+    return folder
+
+
+def forecast(argv: list[str]) -> tuple[int, dict[str, dict[str, Any]]]:
+    code, out = run([*argv, "--format", "json"])
+    doc = json.loads(out)
+    return code, {
+        result["target"]: {p["name"]: p for p in result["packages"]} for result in doc["results"]
+    }
+
+
+class TestFindLinks:
+    def test_folder_of_wheels_and_sdists(self, links: Path, tmp_path: Path) -> None:
+        code, results = forecast(
+            ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "-t", "win-amd64",
+             "-t", "linux-x86_64", "--no-index", "-f", str(links), "--cache-dir", str(tmp_path)]
+        )  # fmt: skip
+        assert code == 1  # beta 2.0 has only a win_amd64 wheel: elsewhere it is built
+        arm = results["win-arm64@3.12"]
+        x64 = results["win-amd64@3.12"]
+        linux = results["linux-x86_64@3.12"]
+        assert linux["beta"]["verdict"] == "build"
+        assert (arm["beta"]["version"], arm["beta"]["verdict"]) == ("2.0", "build")
+        assert arm["beta"]["older_wheel"]["version"] == "1.0"
+        assert arm["beta"]["older_wheel"]["satisfies_requirements"] is False
+        assert (x64["beta"]["version"], x64["beta"]["verdict"]) == ("2.0", "binary")
+        assert arm["alpha"]["verdict"] == "pure"
+        assert "gamma" in linux
+        assert "gamma" not in arm
+        assert arm["beta"]["required_by"] == ["alpha"]
+
+    def test_only_binary_turns_the_build_into_missing(self, links: Path, tmp_path: Path) -> None:
+        code, results = forecast(
+            ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--only-binary", ":all:",
+             "--no-index", "-f", str(links), "--cache-dir", str(tmp_path)]
+        )  # fmt: skip
+        assert code == 2
+        beta = results["win-arm64@3.12"]["beta"]
+        assert beta["verdict"] == "missing"
+        assert beta["detail"] == "2.0: beta-2.0.tar.gz: no sources allowed for beta"
+
+    def test_prefer_binary_takes_the_older_wheel(self, links: Path, tmp_path: Path) -> None:
+        code, results = forecast(
+            ["check", "beta", "-p", "3.12", "-t", "win-arm64", "--prefer-binary",
+             "--no-index", "-f", str(links), "--cache-dir", str(tmp_path)]
+        )  # fmt: skip
+        assert code == 0
+        assert results["win-arm64@3.12"]["beta"]["version"] == "1.0"
+
+    def test_file_index(self, links: Path, tmp_path: Path) -> None:
+        simple = tmp_path / "simple"
+        for name in ("alpha", "beta", "gamma"):
+            (simple / name).mkdir(parents=True)
+            anchors = "".join(
+                f'<a href="{p.as_uri()}">{p.name}</a>' for p in sorted(links.glob(f"{name}-*"))
+            )
+            (simple / name / "index.html").write_text(f"<html><body>{anchors}</body></html>")
+        code, results = forecast(
+            ["check", "alpha", "-p", "3.12", "-t", "win-amd64",
+             "-i", simple.as_uri(), "--cache-dir", str(tmp_path / "cache")]
+        )  # fmt: skip
+        assert code == 0
+        assert results["win-amd64@3.12"]["beta"]["verdict"] == "binary"
+
+
+class TestTargetsCommand:
+    def test_lists_presets_with_tags_and_markers(self) -> None:
+        code, out = run(["targets", "--python", "3.12"])
+        assert code == 0
+        lines = {line.split()[0]: line for line in out.splitlines() if "@" in line}
+        assert "cp312-cp312-win_arm64" in lines["win-arm64@3.12"]
+        assert "ARM64" in lines["win-arm64@3.12"]
+        assert "AMD64" in lines["win-amd64@3.12"]
+        assert "host@3.12" in lines
+
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run(["--version"])[0] == 0
+        assert "wheelcast 0.1.0" in capsys.readouterr().out
