@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import platform
 import sys
-import sysconfig
 
 import pytest
-from packaging import _manylinux, _musllinux
 from packaging import tags as ptags
 from packaging.tags import Tag
+from tests.pretend import pretend_host
 
 from wheelcast.tags import NATIVE_LINUX_FIRST, compatible_tags, platform_tags, tag_priorities
 from wheelcast.targets import PRESETS, Platform, Python, Target, host_target, parse_target
@@ -161,31 +159,8 @@ class TestCompatibleTags:
         target = _target(PRESETS["linux-aarch64"])
         before = compatible_tags(target)
         compatible_tags.cache_clear()
-        _pretend(monkeypatch, "Darwin", mac=("14.0", "arm64"))
+        pretend_host(monkeypatch, "Darwin", mac=("14.0", "arm64"))
         assert compatible_tags(target) == before
-
-
-def _pretend(
-    monkeypatch: pytest.MonkeyPatch,
-    system: str,
-    *,
-    sysconfig_platform: str = "",
-    glibc: tuple[int, int] = (-1, -1),
-    musl: tuple[int, int] | None = None,
-    mac: tuple[str, str] = ("", ""),
-) -> None:
-    """Make packaging's host probes (and so wheelcast._host) see another machine."""
-    monkeypatch.setattr(platform, "system", lambda: system)
-    monkeypatch.setattr(sysconfig, "get_platform", lambda: sysconfig_platform)
-    monkeypatch.setattr(_manylinux, "_get_glibc_version", lambda: _manylinux._GLibCVersion(*glibc))
-    # The ELF check for i686/armv7l reads this interpreter's own header: a host fact.
-    monkeypatch.setattr(_manylinux, "_have_compatible_abi", lambda _exe, _archs: True)
-    monkeypatch.setattr(
-        _musllinux,
-        "_get_musl_version",
-        lambda _exe: None if musl is None else _musllinux._MuslVersion(*musl),
-    )
-    monkeypatch.setattr(platform, "mac_ver", lambda: (mac[0], ("", "", ""), mac[1]))
 
 
 _PRETENDS = [
@@ -231,7 +206,7 @@ class TestAgainstPackaging:
     def test_foreign_ladder(
         self, monkeypatch: pytest.MonkeyPatch, pretend: dict[str, object], plat: Platform
     ) -> None:
-        _pretend(monkeypatch, **pretend)  # type: ignore[arg-type]
+        pretend_host(monkeypatch, **pretend)  # type: ignore[arg-type]
         expected = list(ptags.sys_tags())
         assert list(compatible_tags(_target(plat, RUNNING))) == expected
         assert list(platform_tags(plat)) == list(ptags.platform_tags())
@@ -240,7 +215,7 @@ class TestAgainstPackaging:
     def test_host_detection(
         self, monkeypatch: pytest.MonkeyPatch, pretend: dict[str, object], plat: Platform
     ) -> None:
-        _pretend(monkeypatch, **pretend)  # type: ignore[arg-type]
+        pretend_host(monkeypatch, **pretend)  # type: ignore[arg-type]
         host = host_target()
         assert host.platform == plat
         assert list(compatible_tags(host)) == list(ptags.sys_tags())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import platform
 import sys
-import sysconfig
 
 import pytest
-from packaging import _manylinux, _musllinux
+from packaging import _manylinux
 from packaging.markers import Marker, default_environment
+from tests.pretend import pretend_host
 
 from wheelcast.errors import UnknownTarget
 from wheelcast.targets import (
@@ -321,27 +321,6 @@ class TestParseTarget:
         assert [t.python for t in parse_target("host", [PY312, PY313T])] == [PY312, PY313T]
 
 
-def _pretend(
-    monkeypatch: pytest.MonkeyPatch,
-    system: str,
-    *,
-    sysconfig_platform: str = "",
-    glibc: tuple[int, int] = (-1, -1),
-    musl: tuple[int, int] | None = None,
-    mac: tuple[str, str] = ("", ""),
-) -> None:
-    """Make packaging's host probes (and so wheelcast._host) see another machine."""
-    monkeypatch.setattr(platform, "system", lambda: system)
-    monkeypatch.setattr(sysconfig, "get_platform", lambda: sysconfig_platform)
-    monkeypatch.setattr(_manylinux, "_get_glibc_version", lambda: _manylinux._GLibCVersion(*glibc))
-    monkeypatch.setattr(
-        _musllinux,
-        "_get_musl_version",
-        lambda _exe: None if musl is None else _musllinux._MuslVersion(*musl),
-    )
-    monkeypatch.setattr(platform, "mac_ver", lambda: (mac[0], ("", "", ""), mac[1]))
-
-
 class TestHostTarget:
     def test_running_interpreter(self) -> None:
         target = host_target()
@@ -384,16 +363,16 @@ class TestHostTarget:
     def test_detects_platform(
         self, monkeypatch: pytest.MonkeyPatch, pretend: dict[str, object], expected: Platform
     ) -> None:
-        _pretend(monkeypatch, **pretend)  # type: ignore[arg-type]
+        pretend_host(monkeypatch, **pretend)  # type: ignore[arg-type]
         assert host_target().platform == expected
 
     def test_unsupported_system(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        _pretend(monkeypatch, "FreeBSD")
+        pretend_host(monkeypatch, "FreeBSD")
         with pytest.raises(UnknownTarget, match="FreeBSD"):
             host_target()
 
     def test_unmodelled_arch(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        _pretend(monkeypatch, "Linux", sysconfig_platform="linux-sparc64", glibc=(2, 28))
+        pretend_host(monkeypatch, "Linux", sysconfig_platform="linux-sparc64", glibc=(2, 28))
         with pytest.raises(UnknownTarget, match="sparc64") as info:
             host_target()
         assert "wheelcast targets" in info.value.hint
