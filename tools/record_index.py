@@ -40,10 +40,12 @@ CUTOFF = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 SEED_CUTOFF = dt.datetime(2023, 11, 20, tzinfo=dt.UTC)
 MATRIX = ["win-arm64", "win-amd64", "linux-x86_64", "linux-aarch64", "macos-arm64"]
 
-# (requirements file, targets, python, cutoff); None: the index as of the recording day.
+# (requirements file or one requirement, targets, python, cutoff); a None cutoff: the
+# index as of the recording day.
 CASES: list[tuple[str, list[str], str, dt.datetime | None]] = [
     ("seed-numpy.in", ["win-arm64", "win-amd64"], "3.12", SEED_CUTOFF),
     ("seed-numpy.in", ["win-arm64"], "3.12", None),
+    ("numpy<2", ["win-arm64"], "3.12", None),
     ("seed-uvicorn.in", ["linux-x86_64", "win-amd64"], "3.12", CUTOFF),
     ("realistic.in", MATRIX, "3.12", CUTOFF),
     ("realistic-host.in", ["host"], "3.11", None),
@@ -132,9 +134,14 @@ def main() -> int:
     cutoffs: dict[NormalizedName, dt.datetime | None] = {}
     with IndexSession(build_source(cache_dir=cache_dir)) as session:
         for req_file, target_names, python, cutoff in CASES:
+            lines = (
+                (REFERENCE / req_file).read_text().splitlines()
+                if req_file.endswith(".in")
+                else [req_file]
+            )
             requirements = [
                 Requirement(line.split("#")[0].strip())
-                for line in (REFERENCE / req_file).read_text().splitlines()
+                for line in lines
                 if line.split("#")[0].strip()
             ]
             pythons = [parse_python(python)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,14 @@ def check(
         return CheckResult(
             reqs, _run(reqs, targets, repository, options), options.exclude_newer, options
         )
-    index = index or IndexOptions()
+    with open_repository(index or IndexOptions()) as session:
+        forecasts = _run(reqs, targets, session, options)
+    return CheckResult(reqs, forecasts, options.exclude_newer, options)
+
+
+@contextlib.contextmanager
+def open_repository(index: IndexOptions) -> Iterator[IndexSession]:
+    """A session over every source ``index`` names, closed on exit."""
     source = build_source(
         index.index_url,
         index.extra_index_urls,
@@ -70,8 +78,7 @@ def check(
         no_index=index.no_index,
     )
     with IndexSession(source) as session:
-        forecasts = _run(reqs, targets, session, options)
-    return CheckResult(reqs, forecasts, options.exclude_newer, options)
+        yield session
 
 
 def _run(

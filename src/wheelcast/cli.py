@@ -30,8 +30,11 @@ from wheelcast.errors import (
     InvalidOption,
     WheelcastError,
 )
+from wheelcast.explain import explain
 from wheelcast.inputs import parse_requirement, read_requirements_file
 from wheelcast.report import Reporter
+from wheelcast.report.explain import render_json as render_explain_json
+from wheelcast.report.explain import render_text as render_explain_text
 from wheelcast.report.json import JsonReporter
 from wheelcast.report.text import TextReporter
 from wheelcast.resolve import Options
@@ -54,13 +57,19 @@ EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 
 def exit_status(result: CheckResult) -> int:
     """0 all wheels, 1 something builds, 2 something is missing or unresolvable."""
-    worst = EXIT_WHEELS
-    for forecast in result.forecasts:
-        if not forecast.resolvable or forecast.with_verdict(Verdict.MISSING):
-            return EXIT_MISSING
-        if forecast.with_verdict(Verdict.BUILD):
-            worst = EXIT_BUILD
-    return worst
+    return max(
+        (
+            exit_status_of([p.verdict for p in f.packages], resolvable=f.resolvable)
+            for f in result.forecasts
+        ),
+        default=EXIT_WHEELS,
+    )
+
+
+def exit_status_of(verdicts: Sequence[Verdict], *, resolvable: bool) -> int:
+    if not resolvable or Verdict.MISSING in verdicts:
+        return EXIT_MISSING
+    return EXIT_BUILD if Verdict.BUILD in verdicts else EXIT_WHEELS
 
 
 def error_status(error: WheelcastError) -> int:
@@ -159,6 +168,52 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"wheelcast: error: {message} (see '{self.prog} --help')\n")
 
 
+def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("resolution (as pip defines them)")
+    group.add_argument(
+        "--exclude-newer", metavar="DATE", help="ignore files uploaded after DATE (uv's option)"
+    )
+    group.add_argument("--pre", action="store_true", help="allow pre-releases")
+    group.add_argument("--prefer-binary", action="store_true")
+    group.add_argument("--only-binary", action="append", default=[], metavar="NAMES")
+    group.add_argument("--no-binary", action="append", default=[], metavar="NAMES")
+    group.add_argument(
+        "-c",
+        "--constraint",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        dest="constraint_files",
+    )
+
+
+def _options(args: argparse.Namespace) -> Options:
+    constraints = [c for path in args.constraint_files for c in read_requirements_file(path)]
+    return Options(
+        policy=BinaryPolicy(
+            only_binary=_names(args.only_binary),
+            no_binary=_names(args.no_binary),
+            prefer_binary=args.prefer_binary,
+        ),
+        pre=args.pre,
+        exclude_newer=parse_exclude_newer(args.exclude_newer) if args.exclude_newer else None,
+        constraints=tuple(constraints),
+    )
+
+
+def _index(args: argparse.Namespace) -> IndexOptions:
+    return IndexOptions(
+        index_url=args.index_url,
+        extra_index_urls=tuple(args.extra_index_url),
+        find_links=tuple(args.find_links),
+        cache_dir=args.cache_dir,
+        offline=args.offline,
+        refresh=args.refresh,
+        no_index=args.no_index,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="wheelcast",
@@ -183,28 +238,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         dest="requirement_files",
     )
-    check_parser.add_argument(
-        "-c",
-        "--constraint",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        dest="constraint_files",
-    )
     _add_target_options(check_parser)
     _add_index_options(check_parser)
-    resolution = check_parser.add_argument_group("resolution (as pip defines them)")
-    resolution.add_argument(
-        "--exclude-newer", metavar="DATE", help="ignore files uploaded after DATE (uv's option)"
-    )
-    resolution.add_argument("--pre", action="store_true", help="allow pre-releases")
-    resolution.add_argument("--prefer-binary", action="store_true")
-    resolution.add_argument("--only-binary", action="append", default=[], metavar="NAMES")
-    resolution.add_argument("--no-binary", action="append", default=[], metavar="NAMES")
+    _add_resolution_options(check_parser)
     output = check_parser.add_argument_group("output")
     output.add_argument("--format", choices=("text", "json"), default="text")
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
+
+    explain_parser = commands.add_parser(
+        "explain",
+        help="one package on one target: every file and why",
+        description="Explain what pip install does for one requirement on one target: the"
+        " version it picks and why, every file of it, and the nearest versions with a wheel.",
+    )
+    explain_parser.add_argument("requirement", metavar="NAME[SPEC]")
+    _add_target_options(explain_parser)
+    _add_index_options(explain_parser)
+    _add_resolution_options(explain_parser)
+    explain_output = explain_parser.add_argument_group("output")
+    explain_output.add_argument("--format", choices=("text", "json"), default="text")
 
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
@@ -223,28 +275,8 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
             "no requirements given",
             "name packages (wheelcast check numpy 'pandas>=2') or pass -r requirements.txt",
         )
-    constraints = [c for path in args.constraint_files for c in read_requirements_file(path)]
     targets = resolve_targets(args.targets, args.python)
-    options = Options(
-        policy=BinaryPolicy(
-            only_binary=_names(args.only_binary),
-            no_binary=_names(args.no_binary),
-            prefer_binary=args.prefer_binary,
-        ),
-        pre=args.pre,
-        exclude_newer=parse_exclude_newer(args.exclude_newer) if args.exclude_newer else None,
-        constraints=tuple(constraints),
-    )
-    index = IndexOptions(
-        index_url=args.index_url,
-        extra_index_urls=tuple(args.extra_index_url),
-        find_links=tuple(args.find_links),
-        cache_dir=args.cache_dir,
-        offline=args.offline,
-        refresh=args.refresh,
-        no_index=args.no_index,
-    )
-    result = check(requirements, targets, options=options, index=index)
+    result = check(requirements, targets, options=_options(args), index=_index(args))
     reporter: Reporter = JsonReporter() if args.format == "json" else TextReporter()
     if args.output:
         with args.output.open("w", encoding="utf-8") as handle:
@@ -252,6 +284,26 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         reporter.render(result, out)
     return exit_status(result)
+
+
+def run_explain(args: argparse.Namespace, out: TextIO) -> int:
+    requirement = parse_requirement(args.requirement)
+    targets = resolve_targets(args.targets, args.python)
+    if len(targets) != 1:
+        names = ", ".join(t.id for t in targets) if args.targets else "none given"
+        raise InvalidOption(
+            f"explain takes exactly one target ({names})",
+            "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
+        )
+    explanation = explain(requirement, targets[0], options=_options(args), index=_index(args))
+    if args.format == "json":
+        render_explain_json(explanation, out)
+    else:
+        render_explain_text(explanation, out)
+    package = explanation.package
+    if package is None:
+        return EXIT_WHEELS
+    return exit_status_of([package.verdict], resolvable=not explanation.errors)
 
 
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
@@ -276,9 +328,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
     try:
-        if args.command == "targets":
-            return run_targets(args, out)
-        return run_check(args, out)
+        match args.command:
+            case "targets":
+                return run_targets(args, out)
+            case "explain":
+                return run_explain(args, out)
+            case _:
+                return run_check(args, out)
     except WheelcastError as error:
         print(f"wheelcast: error: {error}", file=sys.stderr)
         return error_status(error)

@@ -161,6 +161,17 @@ class Resolution:
 # --- the provider ------------------------------------------------------------------
 
 
+def file_environment(target: Target, options: Options) -> Environment:
+    """What file evaluation needs for ``target`` under the user's options."""
+    return Environment(
+        tags=compatible_tags(target),
+        priorities=tag_priorities(target),
+        python_version=Version(target.python.full_version),
+        policy=options.policy,
+        exclude_newer=options.exclude_newer,
+    )
+
+
 class Catalog:
     """Project pages grouped by version, shared by the resolutions of every target."""
 
@@ -197,15 +208,8 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self.options = options
         self.lenient = lenient
         self.environment = marker_environment(target)
-        tags = compatible_tags(target)
-        self.python_version = Version(target.python.full_version)
-        self.file_env = Environment(
-            tags=tags,
-            priorities=tag_priorities(target),
-            python_version=self.python_version,
-            policy=options.policy,
-            exclude_newer=options.exclude_newer,
-        )
+        self.file_env = file_environment(target, options)
+        self.python_version = self.file_env.python_version
         self.requested_order = {ident: i for i, ident in enumerate(requested)}
         self.constraints: dict[NormalizedName, SpecifierSet] = {}
         for constraint in options.constraints:
@@ -231,13 +235,15 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         """The file whose metadata stands for this candidate's dependencies.
 
         A wheel's own metadata. For an sdist, like uv, the metadata of a wheel of the
-        same version for another platform, so nothing is built; the sdist's PKG-INFO
-        only when the version has no wheel at all.
+        same version for another platform, so nothing is built: the closest miss (same
+        Python and ABI, same OS if there is one), whose dependencies are likeliest to
+        be the sdist's own; the sdist's PKG-INFO only when the version has no wheel.
         """
         if fit.kind is FileKind.WHEEL:
             return fit.file
-        release = next(r for r in self.catalog.releases(name).releases if r.version == fit.version)
-        return next((f for f in release.files if f.is_wheel), fit.file)
+        _, misses = self.project(name).misses(fit.version, SpecifierSet())
+        wheels = [miss.file for miss in misses if miss.file.is_wheel]
+        return wheels[-1] if wheels else fit.file
 
     # resolvelib protocol -------------------------------------------------------------
 
@@ -505,7 +511,10 @@ def _pins(
         extra: dict[str, Any] = {}
         if fit is None or fit.kind is FileKind.SDIST:
             view = provider.project(name)
-            extra["older_wheel"], extra["newer_wheel"] = view.wheels_beside(version)
+            pre = provider.options.pre or bool(specifier.prereleases)
+            extra["older_wheel"], extra["newer_wheel"] = view.wheels_beside(
+                version, prereleases=pre
+            )
             extra["miss_version"], extra["misses"] = view.misses(version, specifier)
             extra["listed"] = bool(view.releases.releases or view.releases.unusable)
         pins.append(

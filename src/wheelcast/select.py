@@ -174,16 +174,15 @@ def _requires_python_ok(spec: str | None, python_version: Version) -> bool:
 
 def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> tuple[Reason, str]:
     pairs = env.interpreter_abis
-    file_tags = sorted(file_tags, key=str)
-    shown = ", ".join(str(t) for t in file_tags)
+    file_tags = list(file_tags)
     if any((t.interpreter, t.abi) in pairs for t in file_tags):
         platforms = ", ".join(sorted({t.platform for t in file_tags}))
-        return Reason.PLATFORM, f"built for {platforms}, not for this target ({shown})"
+        return Reason.PLATFORM, f"built for {platforms}"
     if any(t.interpreter == env.interpreter for t in file_tags):
         abis = ", ".join(sorted({t.abi for t in file_tags}))
-        return Reason.ABI, f"ABI {abis} does not fit ({shown})"
+        return Reason.ABI, f"built for the {abis} ABI"
     pythons = ", ".join(sorted({t.interpreter for t in file_tags}))
-    return Reason.PYTHON_TAG, f"built for {pythons} ({shown})"
+    return Reason.PYTHON_TAG, f"built for {pythons}"
 
 
 def _after_cutoff(file: DistFile, version: Version, env: Environment) -> Rejection | None:
@@ -373,6 +372,10 @@ def _os_family(platform: str) -> str:
     return "linux" if "linux" in platform else platform
 
 
+def _is_64bit(platform: str) -> bool:
+    return any(arch in platform for arch in ("64", "universal2"))
+
+
 class ProjectView:
     """One project seen from one target, evaluated a version at a time.
 
@@ -409,17 +412,22 @@ class ProjectView:
             found = self._evaluated[index] = (fits, rejections)
         return found
 
-    def wheels_beside(self, version: Version | None) -> tuple[Fit | None, Fit | None]:
+    def wheels_beside(
+        self, version: Version | None, *, prereleases: bool = False
+    ) -> tuple[Fit | None, Fit | None]:
         """The newest older and the oldest newer release with a wheel for this target.
 
         With no version (nothing installable), the newest release with a wheel at all.
+        Pre-releases count only when ``prereleases``: pip would not take them otherwise.
         """
         releases = self.releases.releases
-        older = [i for i, r in enumerate(releases) if version is None or r.version < version]
-        newer = [i for i, r in enumerate(releases) if version is not None and r.version > version]
-        return self._first_wheel(older), self._first_wheel(reversed(newer))
+        wanted = [i for i, r in enumerate(releases) if prereleases or not r.version.is_prerelease]
+        older = [i for i in wanted if version is None or releases[i].version < version]
+        newer = [i for i in wanted if version is not None and releases[i].version > version]
+        return self.first_wheel(older), self.first_wheel(reversed(newer))
 
-    def _first_wheel(self, indexes: Iterable[int]) -> Fit | None:
+    def first_wheel(self, indexes: Iterable[int]) -> Fit | None:
+        """The best wheel of the first release, in ``indexes`` order, that has one."""
         for i in indexes:
             wheels = [f for f in self.release(i)[0] if f.kind is FileKind.WHEEL and not f.yanked]
             if wheels:
@@ -440,16 +448,19 @@ class ProjectView:
                 else specifier.contains(release.version, prereleases=True)
             )
             if wanted:
-                return release.version, tuple(sorted(self.release(i)[1], key=self._closeness))
+                return release.version, tuple(sorted(self.release(i)[1], key=self.closeness))
         return None, ()
 
-    def _closeness(self, rejection: Rejection) -> tuple[Reason, bool]:
-        # Among wheels built for another platform, one for the target's own OS (win_amd64
-        # for win_arm64) is the closer miss: the user may run that under emulation.
+    def closeness(self, rejection: Rejection) -> tuple[Reason, bool, bool]:
+        """A sort key: the larger, the closer the file came to fitting."""
+        # Among wheels built for another platform, one for the target's own OS is the
+        # closer miss, and a 64-bit one closer still: win_amd64 for win_arm64, which the
+        # user may run under emulation, before win32.
         own = _os_family(self.env.tags[0].platform) if self.env.tags else ""
         parsed = file_kind_and_version(rejection.file.filename, self.name)
         tags = parsed[2] if not isinstance(parsed, str) else frozenset()
-        return rejection.reason, any(_os_family(t.platform) == own for t in tags)
+        same_os = [t for t in tags if _os_family(t.platform) == own]
+        return rejection.reason, bool(same_os), any(_is_64bit(t.platform) for t in same_os)
 
     def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:
         explicit = allow_prereleases or bool(specifier.prereleases)

@@ -1,0 +1,201 @@
+"""How ``wheelcast explain`` shows one package on one target: text and ``wheelcast.explain/1``."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO, TypedDict
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wheelcast._version import __version__
+from wheelcast.explain import Explanation, FileVerdict
+from wheelcast.report.json import NearbyJSON, PackageJSON, TargetJSON, package_json, target_json
+from wheelcast.report.text import STYLE
+from wheelcast.verdict import NearbyWheel
+
+SCHEMA = "wheelcast.explain/1"
+
+
+class FileJSON(TypedDict):
+    filename: str
+    url: str
+    fits: bool
+    chosen: bool
+    tag: str | None
+    priority: int | None
+    reason: str | None
+    detail: str
+    upload_time: str | None
+    yanked: str | None
+
+
+class SkippedJSON(TypedDict):
+    newest: str
+    oldest: str
+    count: int
+    why: str
+
+
+class ExplainJSON(TypedDict):
+    schema: str
+    wheelcast: str
+    requirement: str
+    target: TargetJSON
+    package: PackageJSON | None
+    why: str
+    files: list[FileJSON]
+    skipped: list[SkippedJSON]
+    older_wheel: NearbyJSON | None
+    newer_wheel: NearbyJSON | None
+    first_wheel: NearbyJSON | None
+    emulation: str | None
+    other_platforms: list[str]
+    errors: list[str]
+    notes: list[str]
+
+
+def _nearby(wheel: NearbyWheel | None) -> NearbyJSON | None:
+    if wheel is None:
+        return None
+    return {
+        "version": str(wheel.version),
+        "uploaded": wheel.upload_time,
+        "satisfies_requirements": wheel.satisfies,
+    }
+
+
+def _file(verdict: FileVerdict) -> FileJSON:
+    uploaded = verdict.file.upload_time
+    return {
+        "filename": verdict.file.filename,
+        "url": verdict.file.url,
+        "fits": verdict.fits,
+        "chosen": verdict.chosen,
+        "tag": str(verdict.tag) if verdict.tag else None,
+        "priority": verdict.priority,
+        "reason": verdict.reason.label if verdict.reason else None,
+        "detail": verdict.detail,
+        "upload_time": uploaded.isoformat() if uploaded else None,
+        "yanked": verdict.file.yanked,
+    }
+
+
+def document(explanation: Explanation) -> ExplainJSON:
+    package = explanation.package
+    return {
+        "schema": SCHEMA,
+        "wheelcast": __version__,
+        "requirement": str(explanation.requirement),
+        "target": target_json(explanation.target),
+        "package": package_json(package) if package else None,
+        "why": explanation.why,
+        "files": [_file(f) for f in explanation.files],
+        "skipped": [
+            {"newest": str(s.newest), "oldest": str(s.oldest), "count": s.count, "why": s.why}
+            for s in explanation.skipped
+        ],
+        "older_wheel": _nearby(explanation.older_wheel),
+        "newer_wheel": _nearby(explanation.newer_wheel),
+        "first_wheel": _nearby(explanation.first_wheel),
+        "emulation": explanation.emulation,
+        "other_platforms": list(explanation.other_platforms),
+        "errors": list(explanation.errors),
+        "notes": list(explanation.notes),
+    }
+
+
+def render_json(explanation: Explanation, out: TextIO) -> None:
+    json.dump(document(explanation), out, indent=2)
+    out.write("\n")
+
+
+def _nearby_text(label: str, wheel: NearbyWheel | None) -> Text:
+    line = Text(f"  {label}: ", style="bold")
+    if wheel is None:
+        line.append("none", style="dim")
+        return line
+    line.append(str(wheel.version), style="green")
+    if wheel.upload_time:
+        line.append(f" (uploaded {wheel.upload_time})", style="dim")
+    if not wheel.satisfies:
+        line.append(" — outside your requirement", style="yellow")
+    return line
+
+
+def target_tag(explanation: Explanation) -> str:
+    """The target's own interpreter-platform pair, as users read it: cp312-win_arm64."""
+    target = explanation.target
+    return f"{target.python.abi}-{target.platform.tag}"
+
+
+def _files_table(files: tuple[FileVerdict, ...]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("file", overflow="fold")
+    table.add_column("why", overflow="fold")
+    for verdict in files:
+        if verdict.fits:
+            mark = Text("→" if verdict.chosen else "✓", style="green")
+            why = f"fits: {verdict.tag}" if verdict.tag else "fits: sdist (a build)"
+            if verdict.priority is not None and verdict.tag:
+                why += f" (tag rank {verdict.priority})"
+            if verdict.chosen:
+                why += "  ← pip's pick"
+        else:
+            mark = Text("✗", style="red")
+            why = f"{verdict.reason.label if verdict.reason else ''}: {verdict.detail}"
+        table.add_row(mark, verdict.file.filename, why)
+    return table
+
+
+def render_text(explanation: Explanation, out: TextIO, *, width: int | None = None) -> None:
+    console = Console(file=out, highlight=False, width=width)
+    target = explanation.target
+    console.print(
+        Text(f"{explanation.requirement} on {target.id} ({target.platform.tag})", style="bold")
+    )
+    package = explanation.package
+    if package is None:
+        console.print(explanation.why)
+        return
+    glyph, style = STYLE[package.verdict]
+    headline = Text(f"{glyph} ", style=style)
+    if package.version is None:
+        headline.append(f"{explanation.name}: nothing installs here ({package.detail})")
+    else:
+        chosen = package.file.filename if package.file else "?"
+        headline.append(f"pip picks {explanation.name} {package.version}: {chosen}")
+        headline.append(f"  [{package.verdict.value}]", style=style)
+    console.print(headline)
+    if explanation.other_platforms and package.version is not None:
+        first_tag = target_tag(explanation)
+        console.print(
+            f"  {explanation.name} {package.version} has no wheel for {first_tag};"
+            f" its wheels for this Python are for {', '.join(explanation.other_platforms)}"
+        )
+    console.print(Text(f"  {explanation.why}", style="dim"))
+    if explanation.files:
+        console.print(Text(f"Files of {explanation.name} {package.version}:", style="bold"))
+        console.print(_files_table(explanation.files))
+    if explanation.skipped:
+        console.print(Text("Newer versions pip passes over:", style="bold"))
+        for run in explanation.skipped:
+            versions = (
+                str(run.newest)
+                if run.count == 1
+                else f"{run.oldest} … {run.newest} ({run.count} versions)"
+            )
+            console.print(f"  {versions}: {run.why}")
+    console.print(Text("Versions with a wheel for this target:", style="bold"))
+    console.print(_nearby_text("newest older", explanation.older_wheel))
+    console.print(_nearby_text("oldest newer", explanation.newer_wheel))
+    console.print(_nearby_text("first ever", explanation.first_wheel))
+    if explanation.emulation:
+        console.print(Text("Alternative:", style="bold"))
+        console.print(f"  {explanation.emulation}")
+    for error in explanation.errors:
+        console.print(Text(f"unresolvable: {error}", style="red"))
+    for note in explanation.notes:
+        console.print(Text(f"note: {note}", style="dim"))
