@@ -151,9 +151,14 @@ def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip t
     if ext is None:
         return "not a wheel or source archive"
     stem = filename[: -len(ext)]
-    # pip's _extract_version_from_fragment: the name part is matched canonically.
-    for i, char in enumerate(stem):
-        if char == "-" and canonicalize_name(stem[:i]) == name:
+    # pip's _extract_version_from_fragment: the name part is matched canonically, at
+    # each dash in turn; most names keep their length when normalized, so try that first.
+    dashes = [i for i, char in enumerate(stem) if char == "-"]
+    if len(name) in dashes:
+        dashes.remove(len(name))
+        dashes.insert(0, len(name))
+    for i in dashes:
+        if canonicalize_name(stem[:i]) == name:
             try:
                 return FileKind.SDIST, Version(stem[i + 1 :]), frozenset(), ()
             except InvalidVersion:
