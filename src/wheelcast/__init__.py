@@ -15,15 +15,18 @@ from __future__ import annotations
 from wheelcast._version import __version__
 from wheelcast.check import CheckResult, IndexOptions, check
 from wheelcast.errors import (
+    ArchiveError,
     CacheError,
     IndexError_,
     IndexPageError,
     IndexUnreachable,
     InputError,
+    InvalidInputFile,
     InvalidOption,
     InvalidRequirement,
     OfflineMiss,
     UnknownTarget,
+    UnsafeArchive,
     WheelcastError,
 )
 from wheelcast.resolve import Options
@@ -32,6 +35,7 @@ from wheelcast.targets import Platform, Python, Target, host_target, parse_pytho
 from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
 
 __all__ = [
+    "ArchiveError",
     "BinaryPolicy",
     "CacheError",
     "CheckResult",
@@ -41,6 +45,7 @@ __all__ = [
     "IndexPageError",
     "IndexUnreachable",
     "InputError",
+    "InvalidInputFile",
     "InvalidOption",
     "InvalidRequirement",
     "NearbyWheel",
@@ -52,6 +57,7 @@ __all__ = [
     "Target",
     "TargetForecast",
     "UnknownTarget",
+    "UnsafeArchive",
     "Verdict",
     "WheelcastError",
     "__version__",

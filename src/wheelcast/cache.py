@@ -11,6 +11,9 @@ writes. One connection guarded by a lock makes a ``Cache`` safe to share between
 * Core metadata, keyed by the file's sha256 (or its URL when the index gives no hash): the
   raw METADATA bytes, compressed, and how they were obtained. A distribution file never
   changes, so these never expire.
+* Build needs of an sdist, keyed by its sha256: JSON text written by ``wheelcast.build``,
+  with the version of the analysis that produced it; an entry from another analysis
+  version is a miss.
 
 A damaged file or one written by a newer wheelcast raises ``CacheError``; the cache never
 deletes what it cannot read.
@@ -53,6 +56,11 @@ CREATE TABLE IF NOT EXISTS metadata (
     key TEXT PRIMARY KEY,
     data BLOB NOT NULL,
     source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS build_needs (
+    key TEXT PRIMARY KEY,
+    analysis INTEGER NOT NULL,
+    data TEXT NOT NULL
 );
 """
 
@@ -268,6 +276,16 @@ class Cache:
         self._write(
             "INSERT OR REPLACE INTO metadata VALUES (?, ?, ?)", (key, zlib.compress(raw), source)
         )
+
+    def get_build_needs(self, key: str, analysis: int) -> str | None:
+        """The JSON stored under ``key`` (an sdist's sha256) by that analysis version."""
+        row = self._query(
+            "SELECT data FROM build_needs WHERE key = ? AND analysis = ?", (key, analysis)
+        )
+        return None if row is None else str(row[0])
+
+    def put_build_needs(self, key: str, analysis: int, data: str) -> None:
+        self._write("INSERT OR REPLACE INTO build_needs VALUES (?, ?, ?)", (key, analysis, data))
 
     def close(self) -> None:
         with self._lock:

@@ -6,12 +6,15 @@
     ├── InputError              bad input from the user: fix the command or file
     │   ├── InvalidRequirement
     │   ├── UnknownTarget
-    │   └── InvalidOption
+    │   ├── InvalidOption
+    │   └── InvalidInputFile    a requirements, pyproject or lock file that cannot be read
     ├── IndexError_             the index could not answer
     │   ├── IndexUnreachable    network fault, timeout, too many retries
     │   ├── IndexPageError      a page that is not valid PEP 691 JSON or PEP 503 HTML
     │   └── OfflineMiss         --offline and the cache does not hold what is needed
-    └── CacheError              the on-disk cache cannot be opened or written
+    ├── CacheError              the on-disk cache cannot be opened or written
+    └── ArchiveError            an sdist that cannot be read
+        └── UnsafeArchive       an sdist refused: unsafe paths, links, devices or sizes
 
 Each error carries a one-line ``message`` and a ``hint`` saying what to do, and a
 kebab-case ``reference`` in pip's manner. The library never prints: the CLI turns
@@ -53,6 +56,12 @@ class InvalidOption(InputError):
     reference = "invalid-option"
 
 
+class InvalidInputFile(InputError):
+    """A requirements, pyproject or lock file is malformed; the message starts ``file:line:``."""
+
+    reference = "invalid-input-file"
+
+
 class IndexError_(WheelcastError):  # noqa: N801 - the underscore avoids the builtin
     """The package index could not give an answer."""
 
@@ -73,3 +82,15 @@ class OfflineMiss(IndexError_):
 
 class CacheError(WheelcastError):
     reference = "cache-error"
+
+
+class ArchiveError(WheelcastError):
+    """An sdist that cannot be read: an unknown format or a damaged archive."""
+
+    reference = "sdist-unreadable"
+
+
+class UnsafeArchive(ArchiveError):
+    """An sdist refused before anything is read from it: it escapes, links, or is too large."""
+
+    reference = "unsafe-sdist"

@@ -18,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import hashlib
+import os
 import re
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TypeVar
 
 import httpx
@@ -400,6 +402,33 @@ class HttpIndex:
         with spool:
             raw = await asyncio.to_thread(read_wheel_metadata, spool, file.filename, url)
         return raw, "download"
+
+    # -- whole files ------------------------------------------------------------------------
+
+    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
+        """Stream ``file`` into a fresh file in ``dest``, capped and hash-checked."""
+        if self._offline:
+            raise OfflineMiss(f"offline: cannot download {file.filename}", _OFFLINE_HINT)
+        url = file.url
+        # Only the last path part of the name, and under a fresh name: never outside dest.
+        suffix = "-" + os.path.basename(file.filename.replace("\\", "/"))
+
+        async def handle(response: httpx.Response) -> Path:
+            if response.status_code != 200:
+                raise _http_error(url, response)
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise _too_large(url, max_bytes)
+            fd, name = tempfile.mkstemp(dir=dest, prefix=".download-", suffix=suffix)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    await _copy(response, out, url, max_bytes, file.sha256)
+            except BaseException:
+                Path(name).unlink(missing_ok=True)
+                raise
+            return Path(name)
+
+        return await self._get(url, {"Accept-Encoding": "identity"}, handle)
 
     def _range_fetcher(self, url: str) -> Callable[[int, int], Awaitable[bytes]]:
         async def fetch(start: int, end: int) -> bytes:

@@ -7,6 +7,10 @@ METADATA, an sdist's PKG-INFO) or from a PEP 658 ``.metadata`` file beside it.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
+import shutil
+import tempfile
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -26,7 +30,7 @@ from wheelcast.index._dist import (
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
 from wheelcast.index.parse import parse_html_page, parse_json_page
 
-__all__ = ["FindLinks", "LocalIndex", "path_of", "read_local_metadata"]
+__all__ = ["FindLinks", "LocalIndex", "copy_local_file", "path_of", "read_local_metadata"]
 
 
 def path_of(location: str) -> Path:
@@ -77,6 +81,53 @@ async def read_local_metadata(file: DistFile) -> DistMetadata:
     return to_dist_metadata(raw, source, from_sdist=is_sdist(file.filename), url=file.url)
 
 
+def _check_file_sha256(path: Path, expected: str | None, url: str) -> None:
+    if expected is None:
+        return
+    with path.open("rb") as written:
+        digest = hashlib.file_digest(written, "sha256").hexdigest()
+    if digest != expected.lower():
+        raise IndexPageError(
+            f"{url}: sha256 does not match the one the index lists",
+            hint="the file changed after the index was written",
+        )
+
+
+def _copy_sync(file: DistFile, dest: Path, max_bytes: int) -> Path:
+    if not file.url.startswith("file:"):
+        raise IndexPageError(
+            f"{file.url}: a local index links a remote file",
+            hint="serve the index over HTTP or mirror the files locally",
+        )
+    path = path_of(file.url)
+    suffix = "-" + os.path.basename(file.filename.replace("\\", "/"))
+    try:
+        with path.open("rb") as source:
+            if os.fstat(source.fileno()).st_size > max_bytes:
+                raise IndexPageError(
+                    f"{path}: larger than the {max_bytes} byte download cap",
+                    hint="this file is too large to inspect",
+                )
+            fd, name = tempfile.mkstemp(dir=dest, prefix=".download-", suffix=suffix)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    shutil.copyfileobj(source, out)
+                _check_file_sha256(Path(name), file.sha256, file.url)
+            except BaseException:
+                Path(name).unlink(missing_ok=True)
+                raise
+    except OSError as exc:
+        raise IndexPageError(
+            f"{path}: cannot read: {exc.strerror or exc}", hint="check the path"
+        ) from exc
+    return Path(name)
+
+
+async def copy_local_file(file: DistFile, dest: Path, max_bytes: int) -> Path:
+    """A copy of a ``file://`` distribution in ``dest``, size-capped and hash-checked."""
+    return await asyncio.to_thread(_copy_sync, file, dest, max_bytes)
+
+
 class FindLinks:
     """``--find-links`` on disk: a folder of distributions, or one HTML page of links.
 
@@ -116,6 +167,9 @@ class FindLinks:
     async def metadata(self, file: DistFile) -> DistMetadata:
         return await read_local_metadata(file)
 
+    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
+        return await copy_local_file(file, dest, max_bytes)
+
     async def aclose(self) -> None:
         return None
 
@@ -147,6 +201,9 @@ class LocalIndex:
 
     async def metadata(self, file: DistFile) -> DistMetadata:
         return await read_local_metadata(file)
+
+    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
+        return await copy_local_file(file, dest, max_bytes)
 
     async def aclose(self) -> None:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from packaging.metadata import Metadata
@@ -62,11 +63,16 @@ class IndexSource(Protocol):
     Contract: ``project_page`` returns every file the source lists for ``name`` (an
     empty page when the project does not exist there) and raises only
     ``wheelcast.errors.IndexError_`` subclasses. ``metadata`` returns the core metadata
-    of one file from that page without executing any package code.
+    of one file from that page without executing any package code. ``download`` writes
+    the file into the existing folder ``dest`` under a fresh name and returns its path; it
+    refuses a file larger than ``max_bytes`` and one whose sha256 differs from the page's
+    (``IndexPageError``), and leaves nothing behind in ``dest`` when it fails.
     """
 
     async def project_page(self, name: NormalizedName) -> ProjectPage: ...
 
     async def metadata(self, file: DistFile) -> DistMetadata: ...
+
+    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path: ...
 
     async def aclose(self) -> None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 
 from packaging.utils import NormalizedName
 
@@ -51,6 +52,11 @@ class MultiIndex:
     async def metadata(self, file: DistFile) -> DistMetadata:
         # A file never listed through this MultiIndex goes to the first source.
         return await self._owner.get(file.url, self.sources[0]).metadata(file)
+
+    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
+        return await self._owner.get(file.url, self.sources[0]).download(
+            file, dest, max_bytes=max_bytes
+        )
 
     async def aclose(self) -> None:
         try:

@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Coroutine, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from packaging.utils import NormalizedName, canonicalize_name
@@ -79,6 +80,10 @@ class IndexSession:
     def metadata(self, file: DistFile) -> DistMetadata:
         """The file's core metadata, waiting for it; raises the source's ``WheelcastError``."""
         return self._metadata_future(file).result()
+
+    def download(self, file: DistFile, dest: Path, max_bytes: int) -> Path:
+        """Download ``file`` into the folder ``dest`` (not memoized); see ``IndexSource``."""
+        return self._submit(self.source.download(file, dest, max_bytes=max_bytes)).result()
 
     async def _shutdown(self) -> None:
         current = asyncio.current_task()

@@ -1,0 +1,54 @@
+"""The build needs of one sdist listed by the index: cached by sha256, else downloaded and read.
+
+The download goes into a temporary folder inside the cache folder and is deleted as soon as
+it has been read; only the analysis is kept, in the cache's ``build_needs`` table.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from wheelcast.build.archive import MAX_COMPRESSED, read_sdist
+from wheelcast.build.needs import ANALYSIS_VERSION, BuildNeeds, analyze
+from wheelcast.cache import Cache
+from wheelcast.errors import CacheError
+from wheelcast.index.models import DistFile
+
+__all__ = ["Downloader", "build_needs"]
+
+
+class Downloader(Protocol):
+    """What :func:`build_needs` needs of an ``IndexSession``."""
+
+    def download(self, file: DistFile, dest: Path, max_bytes: int) -> Path: ...
+
+
+def build_needs(
+    file: DistFile, session: Downloader, cache: Cache, *, max_bytes: int = MAX_COMPRESSED
+) -> BuildNeeds:
+    """What building the sdist ``file`` needs; see the module docstring.
+
+    Raises ``UnsafeArchive``/``ArchiveError`` for an sdist that cannot be read safely, and
+    the index's errors when it cannot be downloaded.
+    """
+    key = file.sha256
+    if key is not None:
+        hit = cache.get_build_needs(key, ANALYSIS_VERSION)
+        if hit is not None:
+            try:
+                return BuildNeeds.from_dict(json.loads(hit))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CacheError(
+                    f"cannot decode the build needs of {file.filename} in the cache {cache.path}",
+                    hint="the file may be damaged; pass another --cache-dir (nothing deleted)",
+                ) from exc
+    with tempfile.TemporaryDirectory(dir=cache.directory, prefix="sdist-") as folder:
+        path = session.download(file, Path(folder), max_bytes)
+        listing = read_sdist(path, filename=file.filename, max_compressed=max_bytes)
+    needs = analyze(listing)
+    if key is not None:
+        cache.put_build_needs(key, ANALYSIS_VERSION, json.dumps(needs.to_dict(), sort_keys=True))
+    return needs

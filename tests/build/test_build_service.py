@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import pytest
+from tests.build.sdist_support import tar_bytes, tree
+from tests.index.index_support import HOST, FakeServer
+
+from wheelcast.build import build_needs
+from wheelcast.build.needs import ANALYSIS_VERSION
+from wheelcast.cache import Cache
+from wheelcast.errors import IndexPageError, UnsafeArchive
+from wheelcast.index import IndexSession
+from wheelcast.index.http import HttpIndex
+from wheelcast.index.local import FindLinks
+from wheelcast.index.models import DistFile
+
+SETUP_PY = (
+    b"from setuptools import setup, Extension\nsetup(ext_modules=[Extension('d', ['d.c'])])\n"
+)
+
+
+@pytest.fixture
+def server() -> FakeServer:
+    return FakeServer()
+
+
+class CountingSession:
+    def __init__(self, session: IndexSession) -> None:
+        self.session = session
+        self.calls = 0
+
+    def download(self, file: DistFile, dest: Path, max_bytes: int) -> Path:
+        self.calls += 1
+        return self.session.download(file, dest, max_bytes)
+
+
+def local_file(folder: Path, data: bytes, name: str = "demo-1.0.tar.gz") -> DistFile:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return DistFile(name, path.as_uri(), (("sha256", hashlib.sha256(data).hexdigest()),))
+
+
+class TestBuildNeeds:
+    def test_downloads_once_then_uses_the_cache(self, tmp_path: Path) -> None:
+        data = tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
+        file = local_file(tmp_path / "links", data)
+        with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+            session = CountingSession(s)
+            first = build_needs(file, session, cache)
+            second = build_needs(file, session, cache)
+            assert cache.get_build_needs(file.sha256 or "", ANALYSIS_VERSION) is not None
+            assert cache.get_build_needs(file.sha256 or "", ANALYSIS_VERSION + 1) is None
+        assert first == second
+        assert first.languages == ("C",)
+        assert session.calls == 1
+        assert not any(p.startswith("sdist-") for p in tree(tmp_path / "cache"))
+
+    def test_hostile_sdist_leaves_nothing_behind(self, tmp_path: Path) -> None:
+        data = tar_bytes([("demo-1.0/../../escape", b"x")])
+        file = local_file(tmp_path / "links", data)
+        with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+            with pytest.raises(UnsafeArchive, match=r"demo-1\.0\.tar\.gz: refused: .*escape"):
+                build_needs(file, s, cache)
+            assert cache.get_build_needs(file.sha256 or "", ANALYSIS_VERSION) is None
+        assert not any(p.startswith("sdist-") for p in tree(tmp_path / "cache"))
+        assert not (tmp_path / "escape").exists()
+
+
+def download(index: HttpIndex, file: DistFile, dest: Path, cap: int) -> Path:
+    async def go() -> Path:
+        try:
+            return await index.download(file, dest, max_bytes=cap)
+        finally:
+            await index.aclose()
+
+    return asyncio.run(go())
+
+
+class TestHttpDownload:
+    def make(self, server: FakeServer, tmp_path: Path) -> HttpIndex:
+        return HttpIndex(f"{HOST}/simple", Cache(tmp_path / "c"), server.client(), backoff=0.0)
+
+    def test_streams_and_checks_the_hash(self, server: FakeServer, tmp_path: Path) -> None:
+        data = b"sdist bytes"
+        server.file("/files/demo-1.0.tar.gz", data)
+        file = DistFile(
+            "demo-1.0.tar.gz",
+            f"{HOST}/files/demo-1.0.tar.gz",
+            (("sha256", hashlib.sha256(data).hexdigest()),),
+        )
+        dest = tmp_path / "d"
+        dest.mkdir()
+        path = download(self.make(server, tmp_path), file, dest, 1000)
+        assert path.parent == dest
+        assert path.name.endswith("-demo-1.0.tar.gz")
+        assert path.read_bytes() == data
+
+    @pytest.mark.parametrize(
+        ("sha", "cap", "message"),
+        [("0" * 64, 1000, "sha256 does not match"), (None, 5, "larger than the 5 byte")],
+    )
+    def test_refusals_leave_nothing(
+        self, server: FakeServer, tmp_path: Path, sha: str | None, cap: int, message: str
+    ) -> None:
+        server.file("/files/demo-1.0.tar.gz", b"sdist bytes")
+        hashes = (("sha256", sha),) if sha else ()
+        file = DistFile("demo-1.0.tar.gz", f"{HOST}/files/demo-1.0.tar.gz", hashes)
+        dest = tmp_path / "d"
+        dest.mkdir()
+        with pytest.raises(IndexPageError, match=message):
+            download(self.make(server, tmp_path), file, dest, cap)
+        assert tree(dest) == []
+
+    def test_a_hostile_filename_stays_in_dest(self, server: FakeServer, tmp_path: Path) -> None:
+        server.file("/files/x.tar.gz", b"data")
+        file = DistFile("../../x.tar.gz", f"{HOST}/files/x.tar.gz")
+        dest = tmp_path / "d"
+        dest.mkdir()
+        path = download(self.make(server, tmp_path), file, dest, 100)
+        assert path.parent == dest
+
+
+class TestLocalDownload:
+    def test_copies_and_checks(self, tmp_path: Path) -> None:
+        file = local_file(tmp_path / "links", b"abc")
+        dest = tmp_path / "d"
+        dest.mkdir()
+        with IndexSession(FindLinks(str(tmp_path / "links"))) as session:
+            path = session.download(file, dest, 10)
+            assert path.read_bytes() == b"abc"
+            with pytest.raises(IndexPageError, match="larger than the 2 byte"):
+                session.download(file, dest, 2)
+            bad = DistFile(file.filename, file.url, (("sha256", "0" * 64),))
+            with pytest.raises(IndexPageError, match="sha256 does not match"):
+                session.download(bad, dest, 10)
+        assert tree(dest) == [path.name]

@@ -1,0 +1,227 @@
+"""Probing interpreters: parsing the probe's JSON, targets from probes, and on this
+machine, tags equal to what packaging computes inside each interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import packaging
+import pytest
+from packaging.markers import default_environment
+from packaging.tags import sys_tags
+from tests.doctor.fakes import FakeRunner
+from tests.doctor.probes import probe_document, probe_of
+
+from wheelcast.doctor import (
+    Completed,
+    ProbeError,
+    SubprocessRunner,
+    discover,
+    find_interpreters,
+    interpreter_tags,
+    interpreter_target,
+    probe_interpreter,
+)
+from wheelcast.doctor.probe import SCRIPT, parse_probe
+from wheelcast.errors import InputError
+from wheelcast.targets import Platform
+
+
+class TestParseProbe:
+    def test_windows_arm64(self) -> None:
+        probe = probe_of()
+        assert probe.version == (3, 12, 10)
+        assert probe.sysconfig_platform == "win-arm64"
+        assert not probe.is_venv
+        assert probe.short_version == "3.12.10"
+        assert dict(probe.environment)["platform_machine"] == "ARM64"
+
+    @pytest.mark.parametrize(
+        ("text", "match"),
+        [
+            ("", "no JSON"),
+            ("Traceback (most recent call last):", "no JSON"),
+            ("[1, 2]", "unexpected document"),
+            (json.dumps(probe_document(schema=2)), "unexpected document"),
+            (json.dumps(probe_document(version=[3, 12])), "'version'"),
+            (json.dumps(probe_document(environment={"os_name": "nt"})), "'environment'"),
+            (json.dumps(probe_document(executable=3)), "'executable'"),
+            (json.dumps(probe_document(glibc="two")), "'glibc'"),
+            (json.dumps(probe_document(pointer_bits=16)), "'pointer_bits'"),
+            (json.dumps(probe_document(packaging_tags=[1])), "'packaging_tags'"),
+        ],
+        ids=[
+            "empty",
+            "traceback",
+            "list",
+            "schema",
+            "version",
+            "environment",
+            "executable",
+            "glibc",
+            "bits",
+            "tags",
+        ],
+    )
+    def test_malformed_is_a_clear_error(self, text: str, match: str) -> None:
+        with pytest.raises(ProbeError, match=match) as info:
+            parse_probe(text, "C:\\py.exe")
+        assert isinstance(info.value, InputError)
+        assert "C:\\py.exe" in str(info.value)
+        assert info.value.hint
+
+    def test_last_line_is_the_document(self) -> None:
+        text = "a sitecustomize said hello\n" + json.dumps(probe_document())
+        assert parse_probe(text, "p").version == (3, 12, 10)
+
+
+class TestProbeInterpreter:
+    def test_runs_isolated_with_the_script(self) -> None:
+        runner = FakeRunner(outputs={("py", "-I", "-c", SCRIPT): None})
+        with pytest.raises(ProbeError, match="did not start"):
+            probe_interpreter("py", runner)
+        assert runner.calls == [("py", "-I", "-c", SCRIPT)]
+
+    def test_nonzero_exit_names_the_last_stderr_line(self) -> None:
+        failed = Completed(2, "", "Unknown option: -I\nTry `python -h' for more information.\n")
+        runner = FakeRunner(outputs={("python2", "-I", "-c", SCRIPT): failed})
+        with pytest.raises(ProbeError, match="exited with 2: Try `python -h'"):
+            probe_interpreter("python2", runner)
+
+
+class TestInterpreterTarget:
+    @pytest.mark.parametrize(
+        ("changes", "platform"),
+        [
+            ({}, Platform("windows", "arm64")),
+            ({"sysconfig_platform": "win-amd64", "machine": "AMD64"}, Platform("windows", "amd64")),
+            ({"sysconfig_platform": "win32", "pointer_bits": 32}, Platform("windows", "x86")),
+            (
+                {"system": "Linux", "sysconfig_platform": "linux-x86_64", "glibc": "2.36"},
+                Platform("linux", "x86_64", "glibc", (2, 36)),
+            ),
+            (
+                {
+                    "system": "Linux",
+                    "sysconfig_platform": "linux-x86_64",
+                    "pointer_bits": 32,
+                    "glibc": "2.31",
+                },
+                Platform("linux", "i686", "glibc", (2, 31)),
+            ),
+            (
+                {"system": "Linux", "sysconfig_platform": "linux-aarch64", "musl": "1.2.4"},
+                Platform("linux", "aarch64", "musl", (1, 2)),
+            ),
+            (
+                {"system": "Linux", "sysconfig_platform": "linux-riscv64"},
+                Platform("linux", "riscv64"),
+            ),
+            (
+                {
+                    "system": "Darwin",
+                    "sysconfig_platform": "macosx-11.0-arm64",
+                    "mac_version": "14.2.1",
+                    "machine": "arm64",
+                },
+                Platform("macos", "arm64", macos_version=(14, 2)),
+            ),
+            (
+                {
+                    "system": "Darwin",
+                    "sysconfig_platform": "macosx-10.9-universal2",
+                    "mac_version": "15",
+                    "machine": "x86_64",
+                },
+                Platform("macos", "x86_64", macos_version=(15, 0)),
+            ),
+        ],
+        ids=["win-arm64", "win-amd64", "win32", "glibc", "i686", "musl", "bare", "mac", "u2"],
+    )
+    def test_platform(self, changes: dict[str, Any], platform: Platform) -> None:
+        target = interpreter_target(probe_of(**changes))
+        assert target.platform == platform
+
+    def test_python_name_and_markers(self) -> None:
+        target = interpreter_target(probe_of("C:\\x\\python.exe"))
+        assert target.id == "C:\\x\\python.exe@3.12"
+        assert target.python.version == (3, 12, 10)
+        assert dict(target.environment or ())["platform_machine"] == "ARM64"
+        assert interpreter_target(probe_of(), "py-3.12-arm64").name == "py-3.12-arm64"
+
+    def test_free_threaded(self) -> None:
+        probe = probe_of(version=[3, 13, 1], gil_disabled=True, abiflags="t")
+        assert probe.short_version == "3.13.1t"
+        assert str(interpreter_tags(probe)[0]) == "cp313-cp313t-win_arm64"
+
+    def test_windows_tags_start_with_the_platform(self) -> None:
+        tags = [str(t) for t in interpreter_tags(probe_of())]
+        assert tags[:3] == ["cp312-cp312-win_arm64", "cp312-abi3-win_arm64", "cp312-none-win_arm64"]
+        assert tags[-1] == "py30-none-any"
+
+    @pytest.mark.parametrize(
+        ("changes", "match"),
+        [
+            ({"implementation": "pypy"}, "CPython only"),
+            ({"system": "FreeBSD"}, "FreeBSD"),
+            ({"system": "Darwin", "sysconfig_platform": "macosx-11.0-arm64"}, "macOS version"),
+            ({"sysconfig_platform": "mingw_x86_64", "machine": "riscv"}, "arch"),
+        ],
+        ids=["pypy", "freebsd", "mac-without-version", "odd-arch"],
+    )
+    def test_not_modelled(self, changes: dict[str, Any], match: str) -> None:
+        with pytest.raises(ProbeError, match=match):
+            interpreter_target(probe_of(**changes))
+
+
+# -- on this machine -----------------------------------------------------------------
+
+
+PACKAGING_DIR = str(Path(packaging.__file__).parent.parent)
+# packaging's own sys_tags() run inside another interpreter, with the packaging
+# wheelcast runs with put first on its path (it needs Python 3.10 or newer).
+SYS_TAGS = (
+    "import json, sys; sys.path.insert(0, sys.argv[1]); from packaging.tags import sys_tags;"
+    " print(json.dumps([str(t) for t in sys_tags()]))"
+)
+
+
+class TestOnThisMachine:
+    def test_running_python_tags_equal_sys_tags(self) -> None:
+        probe = probe_interpreter(sys.executable, SubprocessRunner())
+        assert [str(t) for t in interpreter_tags(probe)] == [str(t) for t in sys_tags()]
+        assert probe.packaging_tags == tuple(str(t) for t in sys_tags())
+
+    def test_running_python_markers_equal_default_environment(self) -> None:
+        probe = probe_interpreter(sys.executable, SubprocessRunner())
+        assert dict(probe.environment) == default_environment()
+        assert probe.version == tuple(sys.version_info[:3])
+        assert probe.python_h == Path(probe.include_dir, "Python.h").is_file()
+
+    def test_isolated_from_pythonpath(self, tmp_path: Path) -> None:
+        (tmp_path / "json.py").write_text("raise SystemExit('shadowed')\n")
+        runner = SubprocessRunner({**os.environ, "PYTHONPATH": str(tmp_path)})
+        assert probe_interpreter(sys.executable, runner).version == tuple(sys.version_info[:3])
+
+    def test_every_interpreter_found_agrees_with_packaging(self) -> None:
+        runner = SubprocessRunner()
+        found = find_interpreters(discover(runner).candidates, runner)
+        compared = 0
+        for interpreter in found:
+            probe = interpreter.probe
+            if probe is None or probe.implementation != "cpython" or probe.version < (3, 10, 0):
+                continue
+            if probe.packaging_tags is not None:
+                theirs = list(probe.packaging_tags)
+            else:
+                done = runner.run([probe.path, "-I", "-c", SYS_TAGS, PACKAGING_DIR])
+                assert done is not None
+                assert done.ok, done.stderr
+                theirs = json.loads(done.stdout)
+            assert [str(t) for t in interpreter_tags(probe)] == theirs, probe.path
+            compared += 1
+        assert compared >= 1
