@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.indexserver import IndexServer
+
 from wheelcast.cli import main
 
 SEED = ["--target", "win-arm64", "--python", "3.12"]

@@ -27,9 +27,9 @@ from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
-from wheelcast.cache import Cache
 from wheelcast.check import check
 from wheelcast.index import DistFile, DistMetadata, IndexSession, ProjectPage, build_source
+from wheelcast.index.cache import Cache
 from wheelcast.resolve import Options
 from wheelcast.select import Environment, Fit, evaluate, group_releases
 from wheelcast.tags import compatible_tags, tag_priorities

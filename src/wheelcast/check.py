@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from wheelcast.build import build_needs as read_build_needs
 from wheelcast.index import IndexSession, build_source
+from wheelcast.index.cache import Cache
 from wheelcast.inputs import parse_requirement
+from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Options, Repository, resolve
 from wheelcast.targets import Target
 from wheelcast.verdict import TargetForecast, forecast
@@ -48,21 +52,38 @@ def check(
     options: Options | None = None,
     index: IndexOptions | None = None,
     repository: Repository | None = None,
+    build_needs: bool = True,
+    local: Mapping[str, LocalBuild] | None = None,
 ) -> CheckResult:
     """Forecast what ``pip install`` would do for ``requirements`` on each target.
 
     Every target is resolved in its own thread against one shared repository, so
-    each page and metadata file is fetched once for the whole run.
+    each page and metadata file is fetched once for the whole run. With
+    ``build_needs``, every sdist some target would build is read (statically, cached)
+    for what its build needs. ``local`` maps the ids of targets that are this machine
+    to a check of whether a build would succeed here.
     """
     options = options or Options()
     reqs = tuple(r if isinstance(r, Requirement) else parse_requirement(r) for r in requirements)
     if repository is not None:
-        return CheckResult(
-            reqs, _run(reqs, targets, repository, options), options.exclude_newer, options
-        )
-    with open_repository(index or IndexOptions()) as session:
+        forecasts = annotate(_run(reqs, targets, repository, options), None, local)
+        return CheckResult(reqs, forecasts, options.exclude_newer, options)
+    index = index or IndexOptions()
+    with open_repository(index) as session:
         forecasts = _run(reqs, targets, session, options)
+        if build_needs:
+            with sdist_reader(session, index) as analyze:
+                forecasts = annotate(forecasts, analyze, local)
+        else:
+            forecasts = annotate(forecasts, None, local)
     return CheckResult(reqs, forecasts, options.exclude_newer, options)
+
+
+@contextlib.contextmanager
+def sdist_reader(session: IndexSession, index: IndexOptions) -> Iterator[Analyzer]:
+    """Reads an sdist's build needs through ``session``, cached in ``index``'s cache."""
+    with Cache(index.cache_dir) as cache:
+        yield functools.partial(read_build_needs, session=session, cache=cache)
 
 
 @contextlib.contextmanager

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -23,6 +24,11 @@ from rich.table import Table
 
 from wheelcast._version import __version__
 from wheelcast.check import CheckResult, IndexOptions, check
+from wheelcast.doctor import command as doctor_command
+from wheelcast.doctor._run import SubprocessRunner
+from wheelcast.doctor.diagnose import Build, ForecastHook, Outcome
+from wheelcast.doctor.probe import interpreter_target, probe_interpreter
+from wheelcast.doctor.toolchains import Toolchains, can_build, find_toolchains
 from wheelcast.errors import (
     CacheError,
     IndexError_,
@@ -32,6 +38,7 @@ from wheelcast.errors import (
 )
 from wheelcast.explain import explain
 from wheelcast.inputs import parse_requirement, read_requirements_file
+from wheelcast.needs import LocalBuild
 from wheelcast.report import Reporter
 from wheelcast.report.explain import render_json as render_explain_json
 from wheelcast.report.explain import render_text as render_explain_text
@@ -50,7 +57,7 @@ from wheelcast.targets import (
     parse_python,
     parse_target,
 )
-from wheelcast.verdict import Verdict
+from wheelcast.verdict import Forecast, Verdict
 
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 
@@ -58,16 +65,16 @@ EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 def exit_status(result: CheckResult) -> int:
     """0 all wheels, 1 something builds, 2 something is missing or unresolvable."""
     return max(
-        (
-            exit_status_of([p.verdict for p in f.packages], resolvable=f.resolvable)
-            for f in result.forecasts
-        ),
+        (exit_status_of(f.packages, resolvable=f.resolvable) for f in result.forecasts),
         default=EXIT_WHEELS,
     )
 
 
-def exit_status_of(verdicts: Sequence[Verdict], *, resolvable: bool) -> int:
-    if not resolvable or Verdict.MISSING in verdicts:
+def exit_status_of(packages: Sequence[Forecast], *, resolvable: bool) -> int:
+    """A build that would fail on this machine counts as missing: the install fails."""
+    verdicts = {p.verdict for p in packages}
+    fails_here = any(p.build is not None and p.build.fails_here for p in packages)
+    if not resolvable or Verdict.MISSING in verdicts or fails_here:
         return EXIT_MISSING
     return EXIT_BUILD if Verdict.BUILD in verdicts else EXIT_WHEELS
 
@@ -118,6 +125,33 @@ def resolve_targets(names: Sequence[str], pythons: Sequence[str]) -> list[Target
     return targets
 
 
+def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, LocalBuild]]:
+    """The targets a command names, and a build check for each real interpreter among them.
+
+    ``--interpreter`` alone checks only those interpreters; with ``--target`` too, both.
+    """
+    local: dict[str, LocalBuild] = {}
+    interpreters: list[Target] = []
+    if args.interpreter:
+        runner = SubprocessRunner()
+        toolchains = find_toolchains(runner, windows=sys.platform == "win32")
+        for path in args.interpreter:
+            probe = probe_interpreter(path, runner)
+            target = interpreter_target(probe, name=path)
+            interpreters.append(target)
+            local[target.id] = functools.partial(
+                _can_build, toolchains=toolchains, target=target, headers=probe.python_h
+            )
+    named = resolve_targets(args.targets, args.python) if args.targets or not interpreters else []
+    return [*interpreters, *named], local
+
+
+def _can_build(
+    languages: Sequence[str], *, toolchains: Toolchains, target: Target, headers: bool
+) -> tuple[bool, str]:
+    return can_build(languages, toolchains, target.platform, headers=headers)
+
+
 def _add_index_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("index")
     group.add_argument("-i", "--index-url", help="base URL of the simple index (pip's default)")
@@ -159,6 +193,14 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         metavar="X.Y",
         help="Python version to check (3.12, 3.13t); repeatable; default: this Python's",
     )
+    group.add_argument(
+        "--interpreter",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a real interpreter on this machine as a target (its own tags and markers);"
+        " its builds are checked against the compilers found here",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -177,6 +219,11 @@ def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--prefer-binary", action="store_true")
     group.add_argument("--only-binary", action="append", default=[], metavar="NAMES")
     group.add_argument("--no-binary", action="append", default=[], metavar="NAMES")
+    group.add_argument(
+        "--no-build-needs",
+        action="store_true",
+        help="do not download sdists that would be built to read what their build needs",
+    )
     group.add_argument(
         "-c",
         "--constraint",
@@ -258,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain_output = explain_parser.add_argument_group("output")
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
 
+    doctor_command.add_parser(commands)
+    _add_index_options(commands.choices["doctor"])
+
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
     )
@@ -275,8 +325,15 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
             "no requirements given",
             "name packages (wheelcast check numpy 'pandas>=2') or pass -r requirements.txt",
         )
-    targets = resolve_targets(args.targets, args.python)
-    result = check(requirements, targets, options=_options(args), index=_index(args))
+    targets, local = command_targets(args)
+    result = check(
+        requirements,
+        targets,
+        options=_options(args),
+        index=_index(args),
+        build_needs=not args.no_build_needs,
+        local=local,
+    )
     reporter: Reporter = JsonReporter() if args.format == "json" else TextReporter()
     if args.output:
         with args.output.open("w", encoding="utf-8") as handle:
@@ -288,14 +345,21 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     requirement = parse_requirement(args.requirement)
-    targets = resolve_targets(args.targets, args.python)
+    targets, local = command_targets(args)
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
         raise InvalidOption(
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
-    explanation = explain(requirement, targets[0], options=_options(args), index=_index(args))
+    explanation = explain(
+        requirement,
+        targets[0],
+        options=_options(args),
+        index=_index(args),
+        build_needs=not args.no_build_needs,
+        local=local.get(targets[0].id),
+    )
     if args.format == "json":
         render_explain_json(explanation, out)
     else:
@@ -303,7 +367,32 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
-    return exit_status_of([package.verdict], resolvable=not explanation.errors)
+    return exit_status_of([package], resolvable=not explanation.errors)
+
+
+def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
+    return doctor_command.run(args, out, forecast=_doctor_forecast(args))
+
+
+def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
+    """doctor's per-interpreter check: ``check`` with the index options and build needs."""
+
+    def forecast(requirements: Sequence[str], targets: Sequence[Target]) -> list[Outcome]:
+        result = check(requirements, targets, index=_index(args))
+        return [
+            Outcome(
+                target=f.target,
+                builds=tuple(
+                    Build(p.name, p.build.languages if p.build else ())
+                    for p in f.with_verdict(Verdict.BUILD)
+                ),
+                missing=tuple(p.name for p in f.with_verdict(Verdict.MISSING)),
+                errors=f.errors,
+            )
+            for f in result.forecasts
+        ]
+
+    return forecast
 
 
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
@@ -327,14 +416,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
+    commands: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "check": run_check,
+        "explain": run_explain,
+        "doctor": run_doctor,
+        "targets": run_targets,
+    }
     try:
-        match args.command:
-            case "targets":
-                return run_targets(args, out)
-            case "explain":
-                return run_explain(args, out)
-            case _:
-                return run_check(args, out)
+        return commands[args.command](args, out)
     except WheelcastError as error:
         print(f"wheelcast: error: {error}", file=sys.stderr)
         return error_status(error)

@@ -8,6 +8,7 @@ pip passed over and why, and the nearest releases that do have a wheel.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.requirements import Requirement
@@ -16,9 +17,10 @@ from packaging.tags import Tag
 from packaging.utils import NormalizedName, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from wheelcast.check import IndexOptions, open_repository
+from wheelcast.check import IndexOptions, open_repository, sdist_reader
 from wheelcast.index.models import DistFile
 from wheelcast.inputs import parse_requirement
+from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Options, Repository, file_environment, resolve
 from wheelcast.select import (
     Fit,
@@ -29,7 +31,7 @@ from wheelcast.select import (
     sort_key,
 )
 from wheelcast.targets import Target
-from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, forecast
+from wheelcast.verdict import Forecast, NearbyWheel, forecast
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,22 +86,40 @@ def explain(
     options: Options | None = None,
     index: IndexOptions | None = None,
     repository: Repository | None = None,
+    build_needs: bool = True,
+    local: LocalBuild | None = None,
 ) -> Explanation:
-    """Explain what ``pip install REQUIREMENT`` does on ``target``, file by file."""
+    """Explain what ``pip install REQUIREMENT`` does on ``target``, file by file.
+
+    With ``build_needs``, a chosen sdist is read for what its build needs; ``local``
+    checks whether that build would succeed on this machine (a target read off a real
+    interpreter here).
+    """
     options = options or Options()
     req = requirement if isinstance(requirement, Requirement) else parse_requirement(requirement)
+    here = {target.id: local} if local else None
     if repository is not None:
-        return _explain(req, target, options, repository)
-    with open_repository(index or IndexOptions()) as session:
-        return _explain(req, target, options, session)
+        return _explain(req, target, options, repository, None, here)
+    index = index or IndexOptions()
+    with open_repository(index) as session:
+        if not build_needs:
+            return _explain(req, target, options, session, None, here)
+        with sdist_reader(session, index) as analyze:
+            return _explain(req, target, options, session, analyze, here)
 
 
-def _explain(
-    req: Requirement, target: Target, options: Options, repository: Repository
+def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolved
+    req: Requirement,
+    target: Target,
+    options: Options,
+    repository: Repository,
+    analyze: Analyzer | None,
+    local: Mapping[str, LocalBuild] | None,
 ) -> Explanation:
     name = canonicalize_name(req.name)
     catalog = Catalog(repository)
-    result: TargetForecast = forecast(resolve(target, [req], repository, options, catalog))
+    resolution = forecast(resolve(target, [req], repository, options, catalog))
+    (result,) = annotate([resolution], analyze, local)
     package = next((p for p in result.packages if p.name == name), None)
     view = ProjectView(catalog.releases(name), file_environment(target, options))
     specifier = req.specifier & _constraint(options, name)

@@ -10,6 +10,7 @@ from packaging.tags import Tag
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
+from wheelcast.build import BuildNeeds
 from wheelcast.index.models import DistFile
 from wheelcast.resolve import Pin, Resolution
 from wheelcast.select import FileKind, Fit, Rejection
@@ -35,6 +36,25 @@ class NearbyWheel:
 
 
 @dataclass(frozen=True, slots=True)
+class BuildInfo:
+    """For a ``build`` verdict: what the sdist's build needs, and what to install."""
+
+    needs: BuildNeeds | None  # None: the sdist could not be read (see ``unknown``)
+    advice: tuple[str, ...] = ()  # the toolchain to install on the target
+    unknown: str = ""  # why the needs are unknown
+    # For a target that is this machine: (would the build succeed here, how or why not).
+    here: tuple[bool, str] | None = None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.needs.languages if self.needs else ()
+
+    @property
+    def fails_here(self) -> bool:
+        return self.here is not None and not self.here[0]
+
+
+@dataclass(frozen=True, slots=True)
 class Forecast:
     """One resolved package on one target."""
 
@@ -50,6 +70,8 @@ class Forecast:
     older_wheel: NearbyWheel | None = None  # newest older version with a fitting wheel
     newer_wheel: NearbyWheel | None = None  # oldest newer version with a fitting wheel
     detail: str = ""  # for MISSING: the closest miss; for BUILD: why no wheel fits
+    build: BuildInfo | None = None  # for BUILD, once the sdist has been read
+    facts: tuple[str, ...] = ()  # cited facts about this package on this target
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from tests.index.index_support import HOST, FakeServer
 
 from wheelcast.build import build_needs
 from wheelcast.build.needs import ANALYSIS_VERSION
-from wheelcast.cache import Cache
 from wheelcast.errors import IndexPageError, UnsafeArchive
 from wheelcast.index import IndexSession
+from wheelcast.index.cache import Cache
 from wheelcast.index.http import HttpIndex
 from wheelcast.index.local import FindLinks
 from wheelcast.index.models import DistFile

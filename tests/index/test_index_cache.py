@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from wheelcast.cache import FILENAME, PAGE_MAX_AGE, SCHEMA_VERSION, Cache, CachedPage
 from wheelcast.errors import CacheError
+from wheelcast.index.cache import FILENAME, PAGE_MAX_AGE, SCHEMA_VERSION, Cache, CachedPage
 from wheelcast.index.models import DistFile, ProjectPage
 
 PAGE = ProjectPage(

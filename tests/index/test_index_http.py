@@ -13,8 +13,8 @@ import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
 
-from wheelcast.cache import Cache
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, HttpIndex
 from wheelcast.index.models import DistFile
 

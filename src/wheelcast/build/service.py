@@ -13,8 +13,8 @@ from typing import Protocol
 
 from wheelcast.build.archive import MAX_COMPRESSED, read_sdist
 from wheelcast.build.needs import ANALYSIS_VERSION, BuildNeeds, analyze
-from wheelcast.cache import Cache
 from wheelcast.errors import CacheError
+from wheelcast.index.cache import Cache
 from wheelcast.index.models import DistFile
 
 __all__ = ["Downloader", "build_needs"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from wheelcast.cache import Cache
+from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
 from wheelcast.index.http import HttpIndex
 from wheelcast.index.local import FindLinks, LocalIndex

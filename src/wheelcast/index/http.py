@@ -30,7 +30,6 @@ from typing import IO, TypeVar
 import httpx
 from packaging.utils import NormalizedName
 
-from wheelcast.cache import Cache, CachedPage
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
@@ -41,6 +40,7 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
+from wheelcast.index.cache import Cache, CachedPage
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
 from wheelcast.index.parse import parse_html_page, parse_json_page
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-from wheelcast.cache import Cache
+from wheelcast.index.cache import Cache
 from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
 
 __all__ = ["MultiIndex"]

@@ -13,7 +13,7 @@ from wheelcast._version import __version__
 from wheelcast.explain import Explanation, FileVerdict
 from wheelcast.report.json import NearbyJSON, PackageJSON, TargetJSON, package_json, target_json
 from wheelcast.report.text import STYLE
-from wheelcast.verdict import NearbyWheel
+from wheelcast.verdict import BuildInfo, Forecast, NearbyWheel
 
 SCHEMA = "wheelcast.explain/1"
 
@@ -150,6 +150,28 @@ def _files_table(files: tuple[FileVerdict, ...]) -> Table:
     return table
 
 
+def _print_build(console: Console, build: BuildInfo) -> None:
+    console.print(Text("Building it from source needs:", style="bold"))
+    needs = build.needs
+    if needs is None:
+        console.print(f"  unknown: {build.unknown}")
+    else:
+        languages = ", ".join(needs.languages) or "no compiler (pure Python)"
+        console.print(f"  build backend: {needs.backend} ({needs.build_backend})")
+        console.print(f"  languages: {languages}")
+        for language, why in needs.evidence:
+            console.print(Text(f"    {language}: {why}", style="dim"))
+        if needs.tools:
+            console.print(f"  build tools: {', '.join(needs.tools)}")
+        for note in needs.notes:
+            console.print(Text(f"  note: {note}", style="dim"))
+    for line in build.advice:
+        console.print(f"  install: {line}")
+    if build.here is not None:
+        ok, detail = build.here
+        console.print(Text(f"  here: {detail}", style="green" if ok else "bold red"))
+
+
 def render_text(explanation: Explanation, out: TextIO, *, width: int | None = None) -> None:
     console = Console(file=out, highlight=False, width=width)
     target = explanation.target
@@ -192,6 +214,16 @@ def render_text(explanation: Explanation, out: TextIO, *, width: int | None = No
     console.print(_nearby_text("newest older", explanation.older_wheel))
     console.print(_nearby_text("oldest newer", explanation.newer_wheel))
     console.print(_nearby_text("first ever", explanation.first_wheel))
+    _print_advice(console, explanation, package)
+
+
+def _print_advice(console: Console, explanation: Explanation, package: Forecast) -> None:
+    if package.build is not None:
+        _print_build(console, package.build)
+    if package.facts:
+        console.print(Text("Known facts:", style="bold"))
+        for fact in package.facts:
+            console.print(f"  {fact}")
     if explanation.emulation:
         console.print(Text("Alternative:", style="bold"))
         console.print(f"  {explanation.emulation}")

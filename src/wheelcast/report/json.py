@@ -12,7 +12,7 @@ from typing import TextIO, TypedDict
 from wheelcast._version import __version__
 from wheelcast.check import CheckResult
 from wheelcast.targets import Target
-from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
+from wheelcast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
 
 SCHEMA = "wheelcast.check/1"
 
@@ -36,6 +36,24 @@ class NearbyJSON(TypedDict):
     satisfies_requirements: bool
 
 
+class HereJSON(TypedDict):
+    ok: bool
+    detail: str
+
+
+class BuildJSON(TypedDict):
+    backend: str | None
+    build_backend: str | None
+    requires: list[str]
+    languages: list[str]
+    tools: list[str]
+    notes: list[str]
+    evidence: list[list[str]]
+    advice: list[str]
+    unknown: str
+    here: HereJSON | None
+
+
 class PackageJSON(TypedDict):
     name: str
     version: str | None
@@ -50,6 +68,8 @@ class PackageJSON(TypedDict):
     older_wheel: NearbyJSON | None
     newer_wheel: NearbyJSON | None
     detail: str
+    build: BuildJSON | None
+    facts: list[str]
 
 
 class ResultJSON(TypedDict):
@@ -100,6 +120,24 @@ def _nearby(wheel: NearbyWheel | None) -> NearbyJSON | None:
     }
 
 
+def build_json(build: BuildInfo | None) -> BuildJSON | None:
+    if build is None:
+        return None
+    needs = build.needs
+    return {
+        "backend": needs.backend if needs else None,
+        "build_backend": needs.build_backend if needs else None,
+        "requires": list(needs.requires) if needs else [],
+        "languages": list(build.languages),
+        "tools": list(needs.tools) if needs else [],
+        "notes": list(needs.notes) if needs else [],
+        "evidence": [list(e) for e in needs.evidence] if needs else [],
+        "advice": list(build.advice),
+        "unknown": build.unknown,
+        "here": {"ok": build.here[0], "detail": build.here[1]} if build.here else None,
+    }
+
+
 def package_json(package: Forecast) -> PackageJSON:
     return {
         "name": package.name,
@@ -115,6 +153,8 @@ def package_json(package: Forecast) -> PackageJSON:
         "older_wheel": _nearby(package.older_wheel),
         "newer_wheel": _nearby(package.newer_wheel),
         "detail": package.detail,
+        "build": build_json(package.build),
+        "facts": list(package.facts),
     }
 
 

@@ -30,6 +30,16 @@ def cell(package: Forecast | None) -> Text:
             text = Text(f"{glyph} {version}", style=style)
         case Verdict.BUILD:
             text = Text(f"{glyph} {version} build", style=style)
+            build = package.build
+            if build is not None and build.needs is not None:
+                what = ", ".join(build.languages) or "no compiler"
+                text.append(f": {what}", style=style)
+            if build is not None and build.here is not None:
+                ok = build.here[0]
+                text.append(
+                    f" ({'builds here' if ok else 'fails here'})",
+                    style="green" if ok else "bold red",
+                )
             if package.newer_wheel is not None:
                 text.append(f" ({package.newer_wheel.version}+ has a wheel)", style="dim")
             elif package.older_wheel is not None:

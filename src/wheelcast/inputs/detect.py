@@ -1,0 +1,93 @@
+"""Find and read what a project folder (or file) declares.
+
+A folder is searched in this order, and the first kind found is read:
+
+1. a lock file: ``pylock.toml``, then ``pylock.<name>.toml`` (sorted; more than one is
+   an error naming them), ``uv.lock``, ``poetry.lock``, ``pdm.lock``, ``Pipfile.lock``;
+2. ``pyproject.toml`` (its ``[project]`` table);
+3. requirements files: ``requirements.txt``, else the single ``requirements*.txt``
+   (more than one is an error naming them: pass the one you mean).
+
+A file is read by its name: a lock file name above, ``pyproject.toml``, else (any other
+name, e.g. ``requirements/dev.txt`` or ``constraints.in``) as a requirements file.
+``None`` means the current folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from wheelcast.errors import InvalidInputFile
+from wheelcast.inputs.locks import is_lock_file, read_lock
+from wheelcast.inputs.model import ProjectInput
+from wheelcast.inputs.pyproject import read_pyproject
+from wheelcast.inputs.requirements import read_requirements
+
+_LOCKS_IN_ORDER = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+
+
+def find_input(folder: Path) -> Path:
+    """The file :func:`load` reads in ``folder`` (see the module docstring)."""
+    if (folder / "pylock.toml").is_file():
+        return folder / "pylock.toml"
+    named = sorted(p for p in folder.glob("pylock.*.toml") if p.is_file())
+    if len(named) > 1:
+        raise InvalidInputFile(
+            f"{folder}: several lock files: {', '.join(p.name for p in named)}",
+            "pass the one to check: wheelcast check FOLDER/pylock.NAME.toml",
+        )
+    if named:
+        return named[0]
+    for name in _LOCKS_IN_ORDER:
+        if (folder / name).is_file():
+            return folder / name
+    if (folder / "pyproject.toml").is_file():
+        return folder / "pyproject.toml"
+    if (folder / "requirements.txt").is_file():
+        return folder / "requirements.txt"
+    found = sorted(p for p in folder.glob("requirements*.txt") if p.is_file())
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InvalidInputFile(
+            f"{folder}: several requirements files: {', '.join(p.name for p in found)}",
+            "pass the one to check: wheelcast check FOLDER/requirements-NAME.txt",
+        )
+    raise InvalidInputFile(
+        f"{folder}: no lock file, pyproject.toml or requirements*.txt",
+        "pass a file, or run in the project's folder",
+    )
+
+
+def load(
+    path: Path | None,
+    *,
+    extras: Sequence[str] = (),
+    all_extras: bool = False,
+    groups: Sequence[str] = (),
+    build_deps: bool = False,
+) -> ProjectInput:
+    """Read the project at ``path`` (a folder or a file; None: the current folder)."""
+    path = Path() if path is None else path
+    if path.is_dir():
+        path = find_input(path)
+    elif not path.exists():
+        raise InvalidInputFile(f"{path}: no such file or folder", "check the path")
+    if is_lock_file(path):
+        if build_deps:
+            raise InvalidInputFile(
+                f"{path}: a lock file holds no build requirements",
+                "pass pyproject.toml to check [build-system] requires",
+            )
+        return read_lock(path, extras=extras, all_extras=all_extras, groups=groups)
+    if path.name == "pyproject.toml":
+        return read_pyproject(
+            path, extras=extras, all_extras=all_extras, groups=groups, build_deps=build_deps
+        )
+    if extras or all_extras or groups or build_deps:
+        raise InvalidInputFile(
+            f"{path}: a requirements file has no extras, groups or build requirements",
+            "pass pyproject.toml or a lock file for --extra, --group and --build-deps",
+        )
+    return read_requirements(path)

@@ -1,0 +1,264 @@
+"""``pyproject.toml``: what a project declares it needs, read statically.
+
+- ``[project] dependencies``, plus ``[project.optional-dependencies]`` for the chosen
+  extras (``extras``, or every one with ``all_extras``); a project naming itself with
+  extras (``all = ["sample[fast,test]"]``) gets those extras' requirements instead;
+- PEP 735 ``[dependency-groups]`` chosen with ``groups``, ``{include-group = "..."}``
+  followed (a cycle or an unknown group is an error);
+- ``[build-system] requires`` too with ``build_deps`` (PEP 518's default
+  ``setuptools>=40.8.0`` when the table is missing);
+- ``requires-python`` gives the default Pythons to check: the lowest and the highest
+  released CPython minor it allows (:data:`RELEASED_PYTHONS`).
+
+Dependencies listed in ``dynamic`` cannot be read without running the build backend:
+they give a note (an error when extras are asked for and they are dynamic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from wheelcast.inputs import _files
+from wheelcast.inputs.model import Origin, ProjectInput, RequirementItem
+
+# CPython minors with a final release, as of 2026-11-25. 3.15.0 was scheduled for
+# 2026-10-01 (PEP 790) and is taken as released; 3.16 is not (due 2027-10).
+RELEASED_PYTHONS: tuple[str, ...] = (
+    "3.8",
+    "3.9",
+    "3.10",
+    "3.11",
+    "3.12",
+    "3.13",
+    "3.14",
+    "3.15",
+)
+
+_DEFAULT_BUILD_REQUIRES = "setuptools>=40.8.0"  # PEP 518, when [build-system] is missing
+
+
+def default_pythons(requires_python: str, origin: Origin | None = None) -> tuple[str, ...]:
+    """The lowest and the highest released minor ``requires_python`` allows (one if equal).
+
+    A minor counts when its first or a late patch release is allowed, so ``>=3.10.2``
+    keeps 3.10. Empty when no released minor fits.
+    """
+    try:
+        spec = SpecifierSet(requires_python)
+    except InvalidSpecifier as exc:
+        where = origin or Origin(Path("pyproject.toml"))
+        raise where.error(
+            f"invalid requires-python '{requires_python}': {exc}", "write it as e.g. '>=3.10'"
+        ) from None
+    allowed = [
+        minor
+        for minor in RELEASED_PYTHONS
+        if any(spec.contains(f"{minor}.{patch}", prereleases=True) for patch in (0, 99))
+    ]
+    return tuple(dict.fromkeys((allowed[0], allowed[-1]))) if allowed else ()
+
+
+def read_pyproject(
+    path: Path,
+    *,
+    extras: Sequence[str] = (),
+    all_extras: bool = False,
+    groups: Sequence[str] = (),
+    build_deps: bool = False,
+) -> ProjectInput:
+    """Read the requirements ``path`` declares; see the module docstring."""
+    data, text = _files.load_toml(path)
+    reader = _Pyproject(path, data, text)
+    return reader.read(extras, all_extras=all_extras, groups=groups, build_deps=build_deps)
+
+
+class _Pyproject:
+    def __init__(self, path: Path, data: dict[str, Any], text: str) -> None:
+        self.path = path
+        self.data = data
+        self.text = text
+        self.notes: list[str] = []
+
+    def origin(self, *needles: str) -> Origin:
+        for quote in ('"', "'"):
+            line = _files.line_of(self.text, *(f"{quote}{n}{quote}" for n in needles))
+            if line is not None:
+                return Origin(self.path, line)
+        return Origin(self.path, _files.line_of(self.text, *needles))
+
+    def table(self, value: object, name: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            raise self.origin(name.rsplit(".", 1)[-1]).error(
+                f"'{name}' must be a table", "see the pyproject.toml specification"
+            )
+        return value
+
+    def strings(self, value: object, name: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.origin(name.rsplit(".", 1)[-1]).error(
+                f"'{name}' must be an array of strings", 'write e.g. ["requests>=2"]'
+            )
+        return list(value)
+
+    def requirements(self, texts: Iterable[str]) -> list[RequirementItem]:
+        items = []
+        for text in texts:
+            origin = self.origin(text)
+            items.append(RequirementItem(_files.requirement(text, origin), origin))
+        return items
+
+    def read(
+        self, extras: Sequence[str], *, all_extras: bool, groups: Sequence[str], build_deps: bool
+    ) -> ProjectInput:
+        project = self.table(self.data.get("project", {}), "project")
+        if not project:
+            poetry = (
+                " (poetry's [tool.poetry] is not read: check poetry.lock)"
+                if "poetry" in self.data.get("tool", {})
+                else ""
+            )
+            self.notes.append(
+                f"{self.path}: no [project] table: no dependencies declared in the standard way"
+                + poetry
+            )
+        dynamic = set(self.strings(project.get("dynamic", []), "project.dynamic"))
+        if "dependencies" in dynamic:
+            self.notes.append(
+                f"{self.origin('dynamic')}: dependencies are dynamic: they cannot be read"
+                " without running the build backend; check a lock or requirements file"
+            )
+        requirements = self.requirements(
+            self.strings(project.get("dependencies", []), "project.dependencies")
+        )
+        requirements += self.extras(project, dynamic, extras, all_extras=all_extras)
+        requirements += self.groups(groups)
+        if build_deps:
+            requirements += self.build_requires()
+        pythons: tuple[str, ...] = ()
+        requires_python = project.get("requires-python")
+        if requires_python is not None:
+            if not isinstance(requires_python, str):
+                raise self.origin("requires-python").error(
+                    "'requires-python' must be a string", "write it as e.g. '>=3.10'"
+                )
+            pythons = default_pythons(requires_python, self.origin(requires_python))
+            if not pythons:
+                self.notes.append(
+                    f"{self.origin(requires_python)}: requires-python '{requires_python}'"
+                    " allows no released CPython"
+                )
+        return ProjectInput(
+            kind="pyproject",
+            path=self.path,
+            requirements=tuple(requirements),
+            pythons=pythons,
+            notes=tuple(self.notes),
+        )
+
+    def extras(
+        self,
+        project: Mapping[str, Any],
+        dynamic: set[str],
+        wanted: Sequence[str],
+        *,
+        all_extras: bool,
+    ) -> list[RequirementItem]:
+        if not wanted and not all_extras:
+            return []
+        if "optional-dependencies" in dynamic:
+            raise self.origin("dynamic").error(
+                "optional-dependencies are dynamic: extras cannot be read statically",
+                "check a lock file, or list the extras' requirements on the command line",
+            )
+        table = self.table(
+            project.get("optional-dependencies", {}), "project.optional-dependencies"
+        )
+        declared: dict[str, str] = {canonicalize_name(k): k for k in table}
+        chosen = list(declared) if all_extras else [canonicalize_name(e) for e in wanted]
+        self_name = canonicalize_name(str(project.get("name", "")))
+        items: list[RequirementItem] = []
+        seen: set[str] = set()
+        while chosen:
+            extra = chosen.pop(0)
+            if extra in seen:
+                continue
+            seen.add(extra)
+            if extra not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                raise Origin(self.path, _files.line_of(self.text, "optional-dependencies")).error(
+                    f"unknown extra '{extra}' (declared: {known})",
+                    "pick one of the declared extras",
+                )
+            key = declared[extra]
+            for item in self.requirements(
+                self.strings(table[key], f"project.optional-dependencies.{key}")
+            ):
+                if self_name and canonicalize_name(item.requirement.name) == self_name:
+                    chosen.extend(sorted(canonicalize_name(e) for e in item.requirement.extras))
+                else:
+                    items.append(item)
+        return items
+
+    def groups(self, wanted: Sequence[str]) -> list[RequirementItem]:
+        if not wanted:
+            return []
+        table = self.table(self.data.get("dependency-groups", {}), "dependency-groups")
+        declared: dict[str, str] = {canonicalize_name(k): k for k in table}
+        items: list[RequirementItem] = []
+        for group in wanted:
+            items += self.group(table, declared, canonicalize_name(group), ())
+        return items
+
+    def group(
+        self,
+        table: Mapping[str, Any],
+        declared: Mapping[str, str],
+        name: str,
+        chain: tuple[str, ...],
+    ) -> list[RequirementItem]:
+        if name in chain:
+            cycle = " -> ".join((*chain, name))
+            raise self.origin("include-group", declared.get(name, name)).error(
+                f"dependency group cycle: {cycle}", "remove one of the include-group entries"
+            )
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise Origin(self.path, _files.line_of(self.text, "dependency-groups")).error(
+                f"unknown dependency group '{name}' (declared: {known})",
+                "pick one of the groups in [dependency-groups]",
+            )
+        entries = table[declared[name]]
+        if not isinstance(entries, list):
+            raise self.origin(declared[name]).error(
+                f"dependency group '{name}' must be an array", "see PEP 735"
+            )
+        items: list[RequirementItem] = []
+        for entry in entries:
+            if isinstance(entry, str):
+                items += self.requirements([entry])
+            elif isinstance(entry, dict) and set(entry) == {"include-group"}:
+                included = canonicalize_name(str(entry["include-group"]))
+                items += self.group(table, declared, included, (*chain, name))
+            else:
+                keys = [str(k) for k in entry] if isinstance(entry, dict) else [str(entry)]
+                raise Origin(self.path, _files.line_of(self.text, *keys)).error(
+                    f"dependency group '{name}' holds {entry!r}",
+                    'entries are requirement strings or {include-group = "name"} (PEP 735)',
+                )
+        return items
+
+    def build_requires(self) -> list[RequirementItem]:
+        build_system = self.data.get("build-system")
+        if build_system is None:
+            self.notes.append(
+                f"{self.path}: no [build-system]: pip builds with '{_DEFAULT_BUILD_REQUIRES}'"
+            )
+            origin = Origin(self.path)
+            return [RequirementItem(_files.requirement(_DEFAULT_BUILD_REQUIRES, origin), origin)]
+        table = self.table(build_system, "build-system")
+        return self.requirements(self.strings(table.get("requires", []), "build-system.requires"))

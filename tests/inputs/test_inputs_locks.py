@@ -1,0 +1,242 @@
+"""Lock files recorded with the real tools (tests/data/inputs/sample), and malformed ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from packaging.utils import canonicalize_name
+from tests.inputs.helpers import SAMPLE, environment
+
+from wheelcast.errors import InvalidInputFile
+from wheelcast.inputs import load, lock_covers, needed, read_lock, read_pyproject
+
+LOCKS = ["uv.lock", "pylock.uv.toml", "poetry.lock", "pdm.lock"]  # universal locks
+
+
+def pins(path: Path, target: str, python: str, **kwargs: object) -> dict[str, str]:
+    project = read_lock(path, **kwargs)  # type: ignore[arg-type]
+    return {p.name: str(p.version) for p in needed(project, environment(target, python))}
+
+
+class TestUniversalLocks:
+    @pytest.mark.parametrize("name", LOCKS)
+    @pytest.mark.parametrize(
+        ("target", "python", "present", "absent"),
+        [
+            pytest.param(
+                "win-arm64", "3.10", {"colorama", "exceptiongroup"}, {"uvloop"}, id="win-3.10"
+            ),
+            pytest.param(
+                "linux-x86_64", "3.12", {"uvloop"}, {"colorama", "exceptiongroup"}, id="linux-3.12"
+            ),
+        ],
+    )
+    def test_markers_per_target(
+        self, name: str, target: str, python: str, present: set[str], absent: set[str]
+    ) -> None:
+        found = pins(SAMPLE / name, target, python, extras=["fast"], groups=["test"])
+        if name == "pylock.uv.toml":  # exported with every extra and group chosen
+            found = pins(SAMPLE / name, target, python)
+        assert present <= found.keys()
+        assert not absent & found.keys()
+        assert {"requests", "rich", "uvicorn", "orjson", "pytest"} <= found.keys()
+
+    @pytest.mark.parametrize("name", ["uv.lock", "poetry.lock", "pdm.lock"])
+    def test_extras_and_groups_are_chosen(self, name: str) -> None:
+        bare = pins(SAMPLE / name, "linux-x86_64", "3.12")
+        assert "orjson" not in bare
+        assert "pytest" not in bare
+        full = pins(SAMPLE / name, "linux-x86_64", "3.12", extras=["fast"], groups=["test"])
+        assert {"orjson", "pytest", "pluggy", "iniconfig"} <= full.keys()
+
+    def test_uv_forks_follow_python(self) -> None:
+        assert pins(SAMPLE / "uv.lock", "linux-x86_64", "3.10")["websockets"] == "16.1.1"
+        assert pins(SAMPLE / "uv.lock", "linux-x86_64", "3.12")["websockets"] == "17.4"
+
+    def test_uv_files_come_from_the_lock(self) -> None:
+        project = read_lock(SAMPLE / "uv.lock")
+        numpy_like = next(p for p in project.locked if p.name == "charset-normalizer")
+        wheel = numpy_like.files[0]
+        assert wheel.filename.endswith(".whl")
+        assert wheel.url is not None
+        assert wheel.url.startswith("https://files.example.invalid/")
+        assert set(wheel.hashes) == {"sha256"}
+        assert wheel.upload_time is not None
+        assert numpy_like.files[-1].filename.endswith(".tar.gz")
+        assert numpy_like.source == "uv.lock"
+        assert project.pythons == ("3.10", "3.15")
+        assert all(p.name != "sample" for p in project.locked)  # the project itself
+
+    def test_poetry_gives_filenames_only(self) -> None:
+        project = read_lock(SAMPLE / "poetry.lock")
+        files = [f for p in project.locked for f in p.files]
+        assert files
+        assert all(f.url is None and f.filename and f.hashes for f in files)
+
+
+class TestHostLocks:
+    def test_pip_lock_is_for_one_machine(self) -> None:
+        """pip lock records the files for the machine it ran on, without markers."""
+        project = read_lock(SAMPLE / "pylock.toml")
+        assert all(p.marker is None for p in project.locked)
+        uvloop = next(p for p in project.locked if p.name == "uvloop")
+        assert [f.filename for f in uvloop.files if "win" in f.filename] == []
+        (root,) = [p for p in project.locked if p.direct is not None]
+        assert root.name == "sample"
+        assert root.files == ()
+
+    def test_pipfile_lock_needs_the_index(self) -> None:
+        project = read_lock(SAMPLE / "Pipfile.lock", groups=["dev"])
+        assert all(p.needs_index and p.files == () and p.hashes for p in project.locked)
+        assert {"pytest", "requests"} <= {p.name for p in project.locked}
+        assert project.pythons == ("3.11",)
+        requests = next(p for p in project.locked if p.name == "requests")
+        assert requests.version == "2.34.2"
+        assert requests.origin.line is not None
+        assert (
+            '"requests": {'
+            in (SAMPLE / "Pipfile.lock").read_text().splitlines()[requests.origin.line - 1]
+        )
+
+
+class TestSameProject:
+    """The sample project as pyproject and as uv.lock asks for the same things."""
+
+    @pytest.mark.parametrize(
+        ("target", "python"),
+        [("win-arm64", "3.12"), ("linux-aarch64", "3.10"), ("macos-arm64", "3.14")],
+    )
+    def test_uv_lock_pins_satisfy_pyproject(self, target: str, python: str) -> None:
+        pyproject = read_pyproject(SAMPLE / "pyproject.toml", extras=["fast"], groups=["test"])
+        locked = pins(SAMPLE / "uv.lock", target, python, extras=["fast"], groups=["test"])
+        env = environment(target, python)
+        for item in pyproject.requirements:
+            req = item.requirement
+            if req.marker is not None and not req.marker.evaluate(env):
+                continue
+            name = canonicalize_name(req.name)
+            assert name in locked, name
+            assert req.specifier.contains(locked[name], prereleases=True)
+
+    def test_requirements_file_equals_pyproject(self, tmp_path: Path) -> None:
+        text = "requests\nrich>=13\nuvicorn[standard]\norjson\npytest\n"
+        (tmp_path / "requirements.txt").write_text(text)
+        from_requirements = {str(i.requirement) for i in load(tmp_path).requirements}
+        from_pyproject = {
+            str(i.requirement)
+            for i in read_pyproject(
+                SAMPLE / "pyproject.toml", extras=["fast"], groups=["test"]
+            ).requirements
+        }
+        assert from_requirements == from_pyproject
+
+    @pytest.mark.parametrize("name", ["poetry.lock", "pdm.lock"])
+    def test_other_locks_pin_the_same_names(self, name: str) -> None:
+        uv = pins(SAMPLE / "uv.lock", "win-amd64", "3.12", extras=["fast"], groups=["test"])
+        other = pins(SAMPLE / name, "win-amd64", "3.12", extras=["fast"], groups=["test"])
+        # pdm and poetry lock one websockets for every Python; uv forks it at 3.11.
+        assert uv.keys() == other.keys()
+
+
+class TestCoverage:
+    def test_requires_python(self) -> None:
+        project = read_lock(SAMPLE / "uv.lock")
+        assert lock_covers(project, environment("linux-x86_64", "3.12")) is None
+        reason = lock_covers(project, environment("linux-x86_64", "3.9"))
+        assert reason is not None
+        assert ">=3.10" in reason
+
+
+MALFORMED = [
+    pytest.param(
+        "uv.lock",
+        'version = 2\n[[package]]\nname = "a"\n',
+        r"uv\.lock:1: unknown uv\.lock version 2",
+        id="uv-version",
+    ),
+    pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]]\nname = "a"\nsource = {registry = "x"}\n'
+        'dependencies = [{name = "b", marker = "os ="}]\n',
+        r"uv\.lock:2: invalid marker",
+        id="uv-marker",
+    ),
+    pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]\nname = "a"\n',
+        r"uv\.lock:2: invalid TOML",
+        id="uv-toml",
+    ),
+    pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]]\nversion = "1"\n',
+        r"uv\.lock:2: package entry 1 has no name",
+        id="uv-no-name",
+    ),
+    pytest.param(
+        "pylock.toml",
+        'lock-version = "2.0"\ncreated-by = "x"\npackages = []\n',
+        r"pylock\.toml:1: unknown pylock\.toml lock-version",
+        id="pylock-version",
+    ),
+    pytest.param(
+        "pylock.toml",
+        'lock-version = "1.0"\ncreated-by = "x"\n'
+        '[[packages]]\nname = "a"\n[[packages]]\nversion = "1"\n',
+        r"pylock\.toml:3: invalid pylock file",
+        id="pylock-invalid",
+    ),
+    pytest.param(
+        "poetry.lock",
+        '[[package]]\nname = "a"\n[metadata]\nlock-version = "9.0"\n',
+        r"poetry\.lock:4: unknown poetry\.lock lock-version",
+        id="poetry-version",
+    ),
+    pytest.param(
+        "poetry.lock",
+        '[[package]]\nname = "a"\nversion = "1"\nmarkers = "python_version >>"\n'
+        'groups = ["main"]\n[metadata]\nlock-version = "2.1"\n',
+        r"poetry\.lock:1: invalid marker",
+        id="poetry-marker",
+    ),
+    pytest.param(
+        "pdm.lock",
+        '[metadata]\nlock_version = "3.0"\n',
+        r"pdm\.lock:2: unknown pdm\.lock lock_version",
+        id="pdm-version",
+    ),
+    pytest.param(
+        "Pipfile.lock",
+        '{"_meta": {"pipfile-spec": 6},\n "default": {\n  "a": {"version": ">=1"}}}',
+        r"Pipfile\.lock:3: 'a' is not pinned",
+        id="pipfile-unpinned",
+    ),
+    pytest.param(
+        "Pipfile.lock",
+        '{"_meta": {"pipfile-spec": 6},\n "default": {,}}',
+        r"Pipfile\.lock:2: invalid JSON",
+        id="pipfile-json",
+    ),
+    pytest.param(
+        "Pipfile.lock",
+        '{"_meta": {"pipfile-spec": 5}}',
+        r"Pipfile\.lock:1: unknown Pipfile\.lock pipfile-spec 5",
+        id="pipfile-spec",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), MALFORMED)
+def test_malformed_lock(tmp_path: Path, name: str, text: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(InvalidInputFile, match=message) as info:
+        read_lock(path)
+    assert info.value.hint
+    assert "\n" not in info.value.message
+
+
+def test_unknown_extra_in_lock() -> None:
+    with pytest.raises(InvalidInputFile, match="unknown extra 'nope'"):
+        read_lock(SAMPLE / "uv.lock", extras=["nope"])
