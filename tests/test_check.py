@@ -257,14 +257,15 @@ class TestErrors:
             (["check", "numpy>>1"], 3, "invalid requirement 'numpy>>1'"),
             (["check", "numpy", "--exclude-newer", "yesterday"], 3, "invalid --exclude-newer"),
             (["check", "numpy", "--format", "xml"], 3, "invalid choice"),
-            (["check"], 3, "no requirements given"),
+            (["check"], 3, "no lock file, pyproject.toml or requirements"),
         ],
         ids=["target", "requirement", "date", "format", "nothing"],
     )
     def test_bad_input_is_one_line_and_exit_3(
-        self, argv: list[str], code: int, message: str, capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
+        self, argv: list[str], code: int, message: str, *, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     ) -> None:  # fmt: skip
+        monkeypatch.chdir(tmp_path)  # an empty folder: nothing to check there
         argv = [*argv, "--cache-dir", str(tmp_path)]
         got, out, err = run(argv, capsys)
         assert got == code

@@ -49,6 +49,8 @@ CASES: list[tuple[str, list[str], str, dt.datetime | None]] = [
     ("seed-uvicorn.in", ["linux-x86_64", "win-amd64"], "3.12", CUTOFF),
     ("realistic.in", MATRIX, "3.12", CUTOFF),
     ("realistic-host.in", ["host"], "3.11", None),
+    # tests/data/inputs/sample's dependencies, on the day its lock files were made.
+    ("sample.in", ["linux-x86_64", "win-amd64", "win-arm64", "macos-arm64"], "3.12", None),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping, Sequence
@@ -11,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from wheelcast.build import build_needs as read_build_needs
 from wheelcast.index import IndexSession, build_source
 from wheelcast.index.cache import Cache
-from wheelcast.inputs import parse_requirement
+from wheelcast.inputs import ProjectInput, parse_requirement
+from wheelcast.locked import forecast_locked
 from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Options, Repository, resolve
-from wheelcast.targets import Target
-from wheelcast.verdict import TargetForecast, forecast
+from wheelcast.targets import Target, marker_environment
+from wheelcast.verdict import Forecast, TargetForecast, Verdict, forecast
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,66 @@ def check(
         else:
             forecasts = annotate(forecasts, None, local)
     return CheckResult(reqs, forecasts, options.exclude_newer, options)
+
+
+def check_project(
+    project: ProjectInput,
+    targets: Sequence[Target],
+    *,
+    options: Options | None = None,
+    index: IndexOptions | None = None,
+    build_needs: bool = True,
+    local: Mapping[str, LocalBuild] | None = None,
+) -> CheckResult:
+    """``check`` for what a requirements file, pyproject, lock file or environment asks.
+
+    Requirements are resolved per target as ``check`` does, with the input's constraints;
+    a lock's pins are judged as pinned (its own files where it lists them); direct
+    references are reported as ``direct``.
+    """
+    options = options or Options()
+    if project.constraints:
+        constraints = tuple(item.requirement for item in project.constraints)
+        options = dataclasses.replace(options, constraints=options.constraints + constraints)
+    requirements = tuple(item.requirement for item in project.requirements)
+    index = index or IndexOptions()
+    with open_repository(index) as session:
+        if project.kind == "lock":
+            forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
+        else:
+            forecasts = _with_direct(_run(requirements, targets, session, options), project)
+        if build_needs:
+            with sdist_reader(session, index) as analyze:
+                forecasts = annotate(forecasts, analyze, local)
+        else:
+            forecasts = annotate(forecasts, None, local)
+    return CheckResult(requirements, forecasts, options.exclude_newer, options)
+
+
+def _with_direct(
+    forecasts: tuple[TargetForecast, ...], project: ProjectInput
+) -> tuple[TargetForecast, ...]:
+    """Add the direct references (never resolved) whose markers hold on each target."""
+    if not project.direct:
+        return forecasts
+    result = []
+    for each in forecasts:
+        environment = marker_environment(each.target)
+        direct = tuple(
+            Forecast(
+                item.name or canonicalize_name(item.url_or_path),
+                None,
+                Verdict.DIRECT,
+                None,
+                (str(item.origin),),
+                detail=("editable " if item.editable else "") + item.url_or_path,
+                source=str(item.origin.path.name),
+            )
+            for item in project.direct
+            if item.marker is None or item.marker.evaluate({**environment, "extra": ""})
+        )
+        result.append(dataclasses.replace(each, packages=each.packages + direct))
+    return tuple(result)
 
 
 @contextlib.contextmanager

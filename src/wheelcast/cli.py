@@ -11,8 +11,10 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wheelcast._version import __version__
-from wheelcast.check import CheckResult, IndexOptions, check
+from wheelcast.check import CheckResult, IndexOptions, check, check_project
 from wheelcast.doctor import command as doctor_command
 from wheelcast.doctor._run import SubprocessRunner
 from wheelcast.doctor.diagnose import Build, ForecastHook, Outcome
@@ -37,7 +39,16 @@ from wheelcast.errors import (
     WheelcastError,
 )
 from wheelcast.explain import explain
-from wheelcast.inputs import parse_requirement, read_requirements_file
+from wheelcast.inputs import (
+    IndexSettings,
+    Origin,
+    ProjectInput,
+    RequirementItem,
+    load,
+    parse_requirement,
+    read_installed,
+    read_requirements,
+)
 from wheelcast.needs import LocalBuild
 from wheelcast.report import Reporter
 from wheelcast.report.explain import render_json as render_explain_json
@@ -71,12 +82,15 @@ def exit_status(result: CheckResult) -> int:
 
 
 def exit_status_of(packages: Sequence[Forecast], *, resolvable: bool) -> int:
-    """A build that would fail on this machine counts as missing: the install fails."""
+    """A build that would fail on this machine counts as missing: the install fails.
+
+    A direct reference counts as a build: pip builds it unless it is a wheel.
+    """
     verdicts = {p.verdict for p in packages}
     fails_here = any(p.build is not None and p.build.fails_here for p in packages)
     if not resolvable or Verdict.MISSING in verdicts or fails_here:
         return EXIT_MISSING
-    return EXIT_BUILD if Verdict.BUILD in verdicts else EXIT_WHEELS
+    return EXIT_BUILD if verdicts & {Verdict.BUILD, Verdict.DIRECT} else EXIT_WHEELS
 
 
 def error_status(error: WheelcastError) -> int:
@@ -235,29 +249,40 @@ def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace) -> Options:
-    constraints = [c for path in args.constraint_files for c in read_requirements_file(path)]
+def _options(args: argparse.Namespace, settings: IndexSettings | None = None) -> Options:
+    """pip's resolution options from the command line, over those a requirements file set."""
+    settings = settings or IndexSettings()
+    constraints = [
+        item.requirement
+        for path in args.constraint_files
+        for item in read_requirements(path, constraint=True).constraints
+    ]
+    only_binary, no_binary = settings.only_binary, settings.no_binary
+    if args.only_binary or args.no_binary:
+        only_binary, no_binary = _names(args.only_binary), _names(args.no_binary)
     return Options(
         policy=BinaryPolicy(
-            only_binary=_names(args.only_binary),
-            no_binary=_names(args.no_binary),
-            prefer_binary=args.prefer_binary,
+            only_binary=only_binary,
+            no_binary=no_binary,
+            prefer_binary=args.prefer_binary or settings.prefer_binary,
         ),
-        pre=args.pre,
+        pre=args.pre or settings.pre,
         exclude_newer=parse_exclude_newer(args.exclude_newer) if args.exclude_newer else None,
         constraints=tuple(constraints),
     )
 
 
-def _index(args: argparse.Namespace) -> IndexOptions:
+def _index(args: argparse.Namespace, settings: IndexSettings | None = None) -> IndexOptions:
+    """Index options from the command line, over those a requirements file set."""
+    settings = settings or IndexSettings()
     return IndexOptions(
-        index_url=args.index_url,
-        extra_index_urls=tuple(args.extra_index_url),
-        find_links=tuple(args.find_links),
+        index_url=args.index_url or settings.index_url,
+        extra_index_urls=(*settings.extra_index_urls, *args.extra_index_url),
+        find_links=(*settings.find_links, *args.find_links),
         cache_dir=args.cache_dir,
         offline=args.offline,
         refresh=args.refresh,
-        no_index=args.no_index,
+        no_index=args.no_index or settings.no_index,
     )
 
 
@@ -275,7 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forecast, for each requirement and target: binary wheel, pure wheel,"
         " build from source, or missing.",
     )
-    check_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
+    check_parser.add_argument(
+        "requirements",
+        nargs="*",
+        metavar="REQUIREMENT_OR_PATH",
+        help="PEP 508 requirements, or a project folder, requirements file, pyproject.toml"
+        " or lock file (default: the current folder)",
+    )
     check_parser.add_argument(
         "-r",
         "--requirement",
@@ -285,6 +316,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         dest="requirement_files",
     )
+    project = check_parser.add_argument_group("project")
+    project.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an optional-dependencies extra to include; repeatable",
+    )
+    project.add_argument("--all-extras", action="store_true")
+    project.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a PEP 735 dependency group to include; repeatable",
+    )
+    project.add_argument(
+        "--build-deps", action="store_true", help="check pyproject's [build-system] requires too"
+    )
+    project.add_argument(
+        "--installed", nargs="?", const=sys.executable, metavar="PYTHON",
+        help="check what is installed in PYTHON's environment (default: this one)",
+    )  # fmt: skip
     _add_target_options(check_parser)
     _add_index_options(check_parser)
     _add_resolution_options(check_parser)
@@ -317,20 +371,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    requirements = [parse_requirement(text) for text in args.requirements]
-    for path in args.requirement_files:
-        requirements.extend(read_requirements_file(path))
-    if not requirements:
+    project = project_input(args)
+    if not (project.requirements or project.direct or project.locked):
         raise InvalidOption(
-            "no requirements given",
-            "name packages (wheelcast check numpy 'pandas>=2') or pass -r requirements.txt",
+            f"nothing to check in {project.path}" if args.requirements else "no requirements given",
+            "name packages (wheelcast check numpy 'pandas>=2'), a file or folder"
+            " (wheelcast check requirements.txt), or -r requirements.txt",
         )
+    if not args.python and project.pythons and not args.interpreter:
+        args.python = list(project.pythons)
     targets, local = command_targets(args)
-    result = check(
-        requirements,
+    result = check_project(
+        project,
         targets,
-        options=_options(args),
-        index=_index(args),
+        options=_options(args, project.settings),
+        index=_index(args, project.settings),
         build_needs=not args.no_build_needs,
         local=local,
     )
@@ -340,7 +395,77 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
             reporter.render(result, handle)
     else:
         reporter.render(result, out)
+    for note in project.notes:
+        print(f"wheelcast: note: {note}", file=sys.stderr)
     return exit_status(result)
+
+
+def project_input(args: argparse.Namespace) -> ProjectInput:
+    """What ``check`` was asked about: requirement strings, files, folders, an environment.
+
+    A path argument is read as its kind (folder, lock file, pyproject, requirements); a
+    lock file is checked on its own; with nothing given, the current folder.
+    """
+    selection = {
+        "extras": tuple(args.extra),
+        "all_extras": args.all_extras,
+        "groups": tuple(args.group),
+        "build_deps": args.build_deps,
+    }
+    inputs: list[ProjectInput] = []
+    strings: list[RequirementItem] = []
+    for text in args.requirements:
+        if _looks_like_path(text):
+            inputs.append(load(Path(text), **selection))
+        else:
+            strings.append(RequirementItem(parse_requirement(text), Origin(Path("<command line>"))))
+    inputs += [read_requirements(path) for path in args.requirement_files]
+    if args.installed:
+        inputs.append(read_installed(args.installed))
+    if not inputs and not strings:
+        inputs.append(load(None, **selection))
+    if strings:
+        inputs.append(ProjectInput("requirements", Path("<command line>"), tuple(strings)))
+    locks = [i for i in inputs if i.kind == "lock"]
+    if locks and len(inputs) > 1:
+        raise InvalidOption(
+            f"a lock file is checked on its own: {locks[0].path}",
+            "run wheelcast check LOCKFILE alone; a lock already pins every package",
+        )
+    return inputs[0] if len(inputs) == 1 else _merge(inputs)
+
+
+def _looks_like_path(text: str) -> bool:
+    # A requirement never contains a path separator outside "name @ url"; files exist.
+    return " @ " not in text and ("/" in text or os.sep in text or Path(text).exists())
+
+
+def _merge(inputs: Sequence[ProjectInput]) -> ProjectInput:
+    first = inputs[0]
+    return dataclasses.replace(
+        first,
+        requirements=tuple(r for i in inputs for r in i.requirements),
+        constraints=tuple(c for i in inputs for c in i.constraints),
+        direct=tuple(d for i in inputs for d in i.direct),
+        settings=functools.reduce(_merge_settings, (i.settings for i in inputs)),
+        pythons=next((i.pythons for i in inputs if i.pythons), ()),
+        notes=tuple(n for i in inputs for n in i.notes),
+    )
+
+
+def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
+    return IndexSettings(
+        index_url=b.index_url or a.index_url,
+        extra_index_urls=a.extra_index_urls + b.extra_index_urls,
+        find_links=a.find_links + b.find_links,
+        no_index=a.no_index or b.no_index,
+        only_binary=a.only_binary | b.only_binary,
+        no_binary=a.no_binary | b.no_binary,
+        prefer_binary=a.prefer_binary or b.prefer_binary,
+        pre=a.pre or b.pre,
+        require_hashes=a.require_hashes or b.require_hashes,
+        hashes=a.hashes + b.hashes,
+    )
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:

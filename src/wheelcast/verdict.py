@@ -24,6 +24,9 @@ class Verdict(enum.Enum):
     PURE = "pure"  # a platform-independent (``-any``) wheel installs
     BUILD = "build"  # no wheel fits: pip builds the sdist, which needs a toolchain
     MISSING = "missing"  # nothing fits: pip fails
+    # A direct URL or local path requirement: pip takes it as given, not from an index;
+    # it is built unless it is a wheel.
+    DIRECT = "direct"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class Forecast:
     detail: str = ""  # for MISSING: the closest miss; for BUILD: why no wheel fits
     build: BuildInfo | None = None  # for BUILD, once the sdist has been read
     facts: tuple[str, ...] = ()  # cited facts about this package on this target
+    source: str = "index"  # where the answer came from: the index, or a lock file
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,8 @@ def _detail(pin: Pin, verdict: Verdict) -> str:  # noqa: PLR0911 - one answer pe
             if not misses:
                 return "no wheels were published for this version"
             return _closest(misses)
+        case Verdict.DIRECT:
+            return ""
         case Verdict.MISSING:
             if not pin.listed:
                 return "the index lists no files for this project"

@@ -69,7 +69,7 @@ def load(
     build_deps: bool = False,
 ) -> ProjectInput:
     """Read the project at ``path`` (a folder or a file; None: the current folder)."""
-    path = Path() if path is None else path
+    path = Path.cwd() if path is None else path
     if path.is_dir():
         path = find_input(path)
     elif not path.exists():

@@ -70,6 +70,7 @@ class PackageJSON(TypedDict):
     detail: str
     build: BuildJSON | None
     facts: list[str]
+    source: str
 
 
 class ResultJSON(TypedDict):
@@ -155,6 +156,7 @@ def package_json(package: Forecast) -> PackageJSON:
         "detail": package.detail,
         "build": build_json(package.build),
         "facts": list(package.facts),
+        "source": package.source,
     }
 
 

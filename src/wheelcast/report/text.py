@@ -16,8 +16,9 @@ STYLE: dict[Verdict, tuple[str, str]] = {
     Verdict.PURE: ("○", "cyan"),
     Verdict.BUILD: ("▲", "yellow"),
     Verdict.MISSING: ("✖", "bold red"),
+    Verdict.DIRECT: ("◆", "magenta"),
 }
-LEGEND = "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  · not needed"
+LEGEND = "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  ◆ direct  · not needed"
 
 
 def cell(package: Forecast | None) -> Text:
@@ -46,6 +47,8 @@ def cell(package: Forecast | None) -> Text:
                 text.append(f" ({package.older_wheel.version} has a wheel)", style="dim")
         case Verdict.MISSING:
             text = Text(f"{glyph} missing", style=style)
+        case Verdict.DIRECT:
+            text = Text(f"{glyph} direct", style=style)
     if package.yanked:
         text.append(" yanked", style="magenta")
     return text

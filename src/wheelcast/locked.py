@@ -1,0 +1,140 @@
+"""Forecasts for what a lock file pins, per target, without resolving.
+
+A lock already chose the versions; what is left to forecast is which file pip (or uv,
+or poetry) installs on each target. Where the lock lists its files, they are judged
+exactly as index files are (tags, requires-python, pip's sort key) and no index is
+asked; where it gives only a pinned version (Pipfile.lock), the index is. Direct
+sources (paths, VCS, archives) are reported as ``direct``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from wheelcast.index.models import DistFile
+from wheelcast.inputs import LockedFile, LockedPackage, ProjectInput, lock_covers, needed
+from wheelcast.resolve import Catalog, Options, Repository, file_environment
+from wheelcast.select import Environment, Fit, ProjectView, evaluate, sort_key
+from wheelcast.targets import Target, marker_environment
+from wheelcast.verdict import Forecast, TargetForecast, Verdict, classify
+
+LOCKED = "(locked)"
+
+
+def needs_index(project: ProjectInput) -> bool:
+    """Whether some locked package names no files, so the index must be asked."""
+    return any(p.needs_index for p in project.locked)
+
+
+def forecast_locked(
+    project: ProjectInput,
+    target: Target,
+    options: Options,
+    repository: Repository | None = None,
+) -> TargetForecast:
+    """What installing ``project``'s lock does on ``target``, package by package."""
+    environment = marker_environment(target)
+    errors: list[str] = []
+    uncovered = lock_covers(project, environment)
+    if uncovered is not None:
+        errors.append(f"the lock was not made for this target: {uncovered}")
+    env = file_environment(target, options)
+    catalog = Catalog(repository) if repository is not None else None
+    packages = tuple(
+        _forecast(package, env, catalog, options) for package in needed(project, environment)
+    )
+    return TargetForecast(target, packages, tuple(errors), project.notes)
+
+
+def _forecast(
+    package: LockedPackage, env: Environment, catalog: Catalog | None, options: Options
+) -> Forecast:
+    name = canonicalize_name(package.name)
+    version = _version(package.version)
+    if package.direct is not None:
+        return Forecast(
+            name, version, Verdict.DIRECT, None, (LOCKED,),
+            detail=f"from {package.direct}", source=package.source,
+        )  # fmt: skip
+    if package.needs_index:
+        if catalog is None or version is None:
+            return _missing(package, name, version, "the lock names no files and no index")
+        view = ProjectView(catalog.releases(name), env)
+        fit = next(
+            iter(view.candidates(SpecifierSet(f"=={version}"), allow_prereleases=True)), None
+        )
+        return _from_fit(package, name, version, fit, f"{package.source} pin, files from the index")
+    fits, misses = _judge(package.files, name, env)
+    if not fits:
+        closest = max(misses, key=lambda m: m[0], default=None)
+        why = f"closest: {closest[1]}" if closest else "the lock lists no files"
+        return _missing(package, name, version, f"no file the lock lists fits; {why}")
+    best = max(fits, key=lambda f: sort_key(f, options.policy))
+    return _from_fit(package, name, version, best, package.source)
+
+
+def _judge(
+    files: Sequence[LockedFile], name: str, env: Environment
+) -> tuple[list[Fit], list[tuple[int, str]]]:
+    fits: list[Fit] = []
+    misses: list[tuple[int, str]] = []
+    for locked in files:
+        result = evaluate(_dist_file(locked), canonicalize_name(name), env)
+        if isinstance(result, Fit):
+            fits.append(result)
+        else:
+            misses.append((int(result.reason), f"{locked.filename}: {result.detail}"))
+    return fits, misses
+
+
+def _dist_file(locked: LockedFile) -> DistFile:
+    uploaded = None
+    if locked.upload_time:
+        try:
+            uploaded = dt.datetime.fromisoformat(locked.upload_time.replace("Z", "+00:00"))
+        except ValueError:
+            uploaded = None
+    return DistFile(
+        filename=locked.filename,
+        url=locked.url or locked.filename,
+        hashes=tuple(sorted(locked.hashes.items())),
+        requires_python=locked.requires_python,
+        upload_time=uploaded,
+    )
+
+
+def _version(text: str | None) -> Version | None:
+    try:
+        return Version(text) if text else None
+    except InvalidVersion:
+        return None
+
+
+def _from_fit(
+    package: LockedPackage, name: str, version: Version | None, fit: Fit | None, source: str
+) -> Forecast:
+    if fit is None:
+        return _missing(package, name, version, "no file of the pinned version fits")
+    return Forecast(
+        canonicalize_name(name),
+        fit.version,
+        classify(fit),
+        fit.file,
+        (LOCKED,),
+        tag=fit.tag,
+        yanked=fit.yanked,
+        source=source,
+    )
+
+
+def _missing(package: LockedPackage, name: str, version: Version | None, why: str) -> Forecast:
+    pinned = f"the lock pins {name} {package.version or '?'}"
+    return Forecast(
+        canonicalize_name(name), version, Verdict.MISSING, None, (LOCKED,),
+        detail=f"{pinned} with no distribution for this target: {why}", source=package.source,
+    )  # fmt: skip
