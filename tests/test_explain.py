@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import shutil
+import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.indexserver import IndexServer
+from tests.indexserver import IndexServer, MakeIndexServer
 
 from wheelcast.cli import main
 
 SEED = ["--target", "win-arm64", "--python", "3.12"]
+DATA = Path(__file__).parent / "data"
 
 
 def explain_json(
@@ -109,3 +113,57 @@ class TestEdges:
                      "--cache-dir", str(tmp_path)], io.StringIO())  # fmt: skip
         assert code == 3
         assert "exactly one target" in capsys.readouterr().err
+
+
+class TestSeedBuildNeeds:
+    """The seed case with numpy's sdist served: a replica built from its recorded listing."""
+
+    @pytest.fixture
+    def server(self, tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
+        listing = json.loads((DATA / "sdists" / "numpy-1.26.2.json").read_text())
+        files = tmp_path / "files"
+        files.mkdir()
+        sdist = files / "numpy-1.26.2.tar.gz"
+        with tarfile.open(sdist, "w:gz") as archive:
+            for member, _size in listing["members"]:
+                data = listing["contents"].get(member, "").encode()
+                info = tarfile.TarInfo(f"{listing['top']}/{member}")
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        pages = tmp_path / "pages"
+        shutil.copytree(DATA / "index" / "pages", pages)
+        page = json.loads((pages / "numpy.json").read_text())
+        for entry in page["files"]:
+            if entry["filename"] == sdist.name:
+                entry["hashes"] = {"sha256": hashlib.sha256(sdist.read_bytes()).hexdigest()}
+        (pages / "numpy.json").write_text(json.dumps(page))
+        return make_index_server(pages, DATA / "index" / "metadata", files)
+
+    def test_meson_python_c_and_cpp_and_the_msvc_arm64_tools(
+        self, server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, doc = explain_json(
+            server, tmp_path / "c", capsys, "numpy", *SEED, "--exclude-newer", "2023-11-20"
+        )
+        assert code == 1
+        build = doc["package"]["build"]
+        assert build["backend"] == "meson-python"
+        assert {"C", "C++"} <= set(build["languages"])
+        assert "Fortran" not in build["languages"]
+        assert any("MSVC" in line and "ARM64" in line for line in build["advice"])
+        assert doc["first_wheel"] is None
+        assert "win_amd64" in doc["emulation"]
+
+    def test_check_build_cell_shows_languages_and_the_next_wheel(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        out = io.StringIO()
+        code = main(
+            ["check", "numpy<2", "-p", "3.12", "-t", "win-arm64", "-i", server.url,
+             "--cache-dir", str(tmp_path / "c")],
+            out,
+        )  # fmt: skip
+        assert code == 1
+        # 1.26.4's sdist is not served here: its needs are unknown, the hint still shows.
+        assert "▲ 1.26.4 build" in out.getvalue()
+        assert "2.3.0+ has a wheel" in out.getvalue()

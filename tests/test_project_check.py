@@ -107,8 +107,10 @@ class TestMalformed:
             ("uv.lock", "version = 1\n[[package]]\nname = \n", "uv.lock:3"),
             ("poetry.lock", "[[package]]\nname = 'x'\nversion = 1\n", "poetry.lock"),
             ("Pipfile.lock", '{"default": [}', "Pipfile.lock:1"),
+            ("pdm.lock", '[metadata]\nlock_version = "4.5.0"\n[[package]]\nname = 3\n', "pdm.lock"),
+            ("pylock.toml", 'lock-version = "1.0"\n[[packages]]\nname = "x"\n', "pylock.toml"),
         ],
-        ids=["requirements", "pyproject", "uv.lock", "poetry.lock", "Pipfile.lock"],
+        ids=["requirements", "pyproject", "uv.lock", "poetry.lock", "Pipfile", "pdm", "pylock"],
     )
     def test_one_line_with_file_and_line_exit_3(
         self,
