@@ -74,11 +74,7 @@ def check(
     index = index or IndexOptions()
     with open_repository(index) as session:
         forecasts = _run(reqs, targets, session, options)
-        if build_needs:
-            with sdist_reader(session, index) as analyze:
-                forecasts = annotate(forecasts, analyze, local)
-        else:
-            forecasts = annotate(forecasts, None, local)
+        forecasts = _annotated(forecasts, session, index, build_needs=build_needs, local=local)
     return CheckResult(reqs, forecasts, options.exclude_newer, options)
 
 
@@ -108,12 +104,22 @@ def check_project(
             forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
         else:
             forecasts = _with_direct(_run(requirements, targets, session, options), project)
-        if build_needs:
-            with sdist_reader(session, index) as analyze:
-                forecasts = annotate(forecasts, analyze, local)
-        else:
-            forecasts = annotate(forecasts, None, local)
+        forecasts = _annotated(forecasts, session, index, build_needs=build_needs, local=local)
     return CheckResult(requirements, forecasts, options.exclude_newer, options)
+
+
+def _annotated(
+    forecasts: tuple[TargetForecast, ...],
+    session: IndexSession,
+    index: IndexOptions,
+    *,
+    build_needs: bool,
+    local: Mapping[str, LocalBuild] | None,
+) -> tuple[TargetForecast, ...]:
+    if not build_needs:
+        return annotate(forecasts, None, local)
+    with sdist_reader(session, index) as analyze:
+        return annotate(forecasts, analyze, local)
 
 
 def _with_direct(

@@ -31,7 +31,7 @@ from wheelcast.select import (
     sort_key,
 )
 from wheelcast.targets import Target
-from wheelcast.verdict import Forecast, NearbyWheel, forecast
+from wheelcast.verdict import Forecast, NearbyWheel, forecast, nearby_wheel
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +134,9 @@ def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolve
         why=_why(package, specifier, options),
         files=files,
         skipped=_skipped(view, package, specifier, options),
-        older_wheel=_nearby(older, specifier),
-        newer_wheel=_nearby(newer, specifier),
-        first_wheel=_nearby(_first_wheel(view, prereleases=pre), specifier),
+        older_wheel=nearby_wheel(older, specifier),
+        newer_wheel=nearby_wheel(newer, specifier),
+        first_wheel=nearby_wheel(_first_wheel(view, prereleases=pre), specifier),
         emulation=_emulation(target, view, package),
         other_platforms=_other_platforms(files, package),
         errors=result.errors,
@@ -161,17 +161,6 @@ def _constraint(options: Options, name: NormalizedName) -> SpecifierSet:
         if canonicalize_name(constraint.name) == name:
             specifier &= constraint.specifier
     return specifier
-
-
-def _nearby(fit: Fit | None, specifier: SpecifierSet) -> NearbyWheel | None:
-    if fit is None:
-        return None
-    uploaded = fit.file.upload_time
-    return NearbyWheel(
-        fit.version,
-        uploaded.date().isoformat() if uploaded else None,
-        specifier.contains(fit.version, prereleases=True),
-    )
 
 
 def _files(view: ProjectView, package: Forecast | None) -> tuple[FileVerdict, ...]:

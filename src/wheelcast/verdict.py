@@ -135,13 +135,14 @@ def _forecast_pin(pin: Pin) -> Forecast:
         yanked=bool(pin.fit and pin.fit.yanked),
         dependencies_known=metadata.dependencies_known if metadata else True,
         metadata_source=metadata.source if metadata else None,
-        older_wheel=_nearby(pin.older_wheel, pin.specifier),
-        newer_wheel=_nearby(pin.newer_wheel, pin.specifier),
+        older_wheel=nearby_wheel(pin.older_wheel, pin.specifier),
+        newer_wheel=nearby_wheel(pin.newer_wheel, pin.specifier),
         detail=_detail(pin, verdict),
     )
 
 
-def _nearby(fit: Fit | None, specifier: SpecifierSet) -> NearbyWheel | None:
+def nearby_wheel(fit: Fit | None, specifier: SpecifierSet) -> NearbyWheel | None:
+    """The release of ``fit`` as a hint: its version, upload date, and if it is allowed."""
     if fit is None:
         return None
     uploaded = fit.file.upload_time

@@ -11,7 +11,14 @@ from rich.text import Text
 
 from wheelcast._version import __version__
 from wheelcast.explain import Explanation, FileVerdict
-from wheelcast.report.json import NearbyJSON, PackageJSON, TargetJSON, package_json, target_json
+from wheelcast.report.json import (
+    NearbyJSON,
+    PackageJSON,
+    TargetJSON,
+    nearby_json,
+    package_json,
+    target_json,
+)
 from wheelcast.report.text import STYLE
 from wheelcast.verdict import BuildInfo, Forecast, NearbyWheel
 
@@ -56,16 +63,6 @@ class ExplainJSON(TypedDict):
     notes: list[str]
 
 
-def _nearby(wheel: NearbyWheel | None) -> NearbyJSON | None:
-    if wheel is None:
-        return None
-    return {
-        "version": str(wheel.version),
-        "uploaded": wheel.upload_time,
-        "satisfies_requirements": wheel.satisfies,
-    }
-
-
 def _file(verdict: FileVerdict) -> FileJSON:
     uploaded = verdict.file.upload_time
     return {
@@ -96,9 +93,9 @@ def document(explanation: Explanation) -> ExplainJSON:
             {"newest": str(s.newest), "oldest": str(s.oldest), "count": s.count, "why": s.why}
             for s in explanation.skipped
         ],
-        "older_wheel": _nearby(explanation.older_wheel),
-        "newer_wheel": _nearby(explanation.newer_wheel),
-        "first_wheel": _nearby(explanation.first_wheel),
+        "older_wheel": nearby_json(explanation.older_wheel),
+        "newer_wheel": nearby_json(explanation.newer_wheel),
+        "first_wheel": nearby_json(explanation.first_wheel),
         "emulation": explanation.emulation,
         "other_platforms": list(explanation.other_platforms),
         "errors": list(explanation.errors),

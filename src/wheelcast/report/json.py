@@ -111,7 +111,7 @@ def target_json(target: Target) -> TargetJSON:
     }
 
 
-def _nearby(wheel: NearbyWheel | None) -> NearbyJSON | None:
+def nearby_json(wheel: NearbyWheel | None) -> NearbyJSON | None:
     if wheel is None:
         return None
     return {
@@ -151,8 +151,8 @@ def package_json(package: Forecast) -> PackageJSON:
         "yanked": package.yanked,
         "dependencies_known": package.dependencies_known,
         "metadata_source": package.metadata_source,
-        "older_wheel": _nearby(package.older_wheel),
-        "newer_wheel": _nearby(package.newer_wheel),
+        "older_wheel": nearby_json(package.older_wheel),
+        "newer_wheel": nearby_json(package.newer_wheel),
         "detail": package.detail,
         "build": build_json(package.build),
         "facts": list(package.facts),
