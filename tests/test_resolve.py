@@ -5,6 +5,7 @@ import datetime as dt
 from packaging.requirements import Requirement
 from tests.fakes import FakeRepository, dist
 
+from wheelcast.errors import IndexPageError
 from wheelcast.resolve import Options, resolve
 from wheelcast.select import BinaryPolicy
 from wheelcast.targets import parse_python, parse_target
@@ -142,3 +143,19 @@ class TestResolve:
         repo = FakeRepository({"numpy": NUMPY_FILES})
         req = [Requirement("numpy; sys_platform == 'darwin'")]
         assert resolve(target("win-amd64"), req, repo).pins == ()
+
+
+class TestUnreadableMetadata:
+    def test_an_unreadable_sdist_leaves_dependencies_unknown_not_an_error(self) -> None:
+        class Unreadable(FakeRepository):
+            def metadata(self, file):  # type: ignore[no-untyped-def]
+                if file.filename.endswith(".tar.gz"):
+                    raise IndexPageError(f"{file.url}: larger than the download cap", "")
+                return super().metadata(file)
+
+        repo = Unreadable({"huge": [dist("huge-1.0.tar.gz")]})
+        result = forecast(resolve(target("linux-x86_64"), [Requirement("huge")], repo))
+        (huge,) = result.packages
+        assert huge.verdict is Verdict.BUILD
+        assert huge.dependencies_known is False
+        assert any("dependencies of huge 1.0 unknown" in note for note in result.notes)

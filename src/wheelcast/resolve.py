@@ -22,13 +22,14 @@ from typing import Any, Protocol, TypeAlias
 
 import resolvelib
 from packaging.markers import Marker
-from packaging.metadata import InvalidMetadata
+from packaging.metadata import InvalidMetadata, Metadata
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 from resolvelib.structs import RequirementInformation
 
+from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
 from wheelcast.select import (
     BinaryPolicy,
@@ -361,7 +362,14 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         key = (name, fit.version)
         found = self.metadata_used.get(key)
         if found is None:
-            found = self.repository.metadata(self.metadata_file(name, fit))
+            file = self.metadata_file(name, fit)
+            try:
+                found = self.repository.metadata(file)
+            except IndexPageError as error:
+                # An sdist too large to read, or without PKG-INFO: pip would build it to
+                # learn its dependencies. The forecast goes on and says they are unknown.
+                self.notes.append(f"dependencies of {name} {fit.version} unknown: {error.message}")
+                found = _unknown_metadata(name, fit.version)
             self.metadata_used[key] = found
         return found
 
@@ -386,6 +394,13 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
 
 
 _METADATA_LOCK = threading.Lock()
+
+
+def _unknown_metadata(name: NormalizedName, version: Version) -> DistMetadata:
+    raw = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\n".encode()
+    return DistMetadata(
+        Metadata.from_email(raw, validate=False), "unknown", dependencies_known=False
+    )
 
 
 def _requires_python(metadata: DistMetadata) -> SpecifierSet | None:
