@@ -105,10 +105,28 @@ class Rejection:
 
     @property
     def detail(self) -> str:
-        # Formatted on demand: the newest releases' many files are all past a cutoff.
-        if self.reason is Reason.UPLOADED_AFTER_CUTOFF and self.file.upload_time:
-            return f"uploaded {self.file.upload_time:%Y-%m-%d %H:%M} UTC, after the cutoff"
-        return self.note
+        # Formatted on demand: most rejections (old releases, other platforms, files
+        # past a cutoff) are never shown, and formatting them all cost more than judging.
+        if self.note:
+            return self.note
+        match self.reason:
+            case Reason.UPLOADED_AFTER_CUTOFF if self.file.upload_time:
+                return f"uploaded {self.file.upload_time:%Y-%m-%d %H:%M} UTC, after the cutoff"
+            case Reason.PLATFORM | Reason.ABI | Reason.PYTHON_TAG:
+                return _tag_detail(self.reason, self.file.filename)
+            case _:
+                return ""
+
+
+def _tag_detail(reason: Reason, filename: str) -> str:
+    tags = parse_wheel_filename(filename)[3]
+    match reason:
+        case Reason.PLATFORM:
+            return "built for " + ", ".join(sorted({t.platform for t in tags}))
+        case Reason.ABI:
+            return "built for the " + ", ".join(sorted({t.abi for t in tags})) + " ABI"
+        case _:
+            return "built for " + ", ".join(sorted({t.interpreter for t in tags}))
 
 
 Evaluation = Fit | Rejection
@@ -177,17 +195,15 @@ def _requires_python_ok(spec: str | None, python_version: Version) -> bool:
         return True
 
 
-def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> tuple[Reason, str]:
+def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> Reason:
+    """Which part of a wheel's tags keeps it off the target: the closest one."""
     pairs = env.interpreter_abis
     file_tags = list(file_tags)
     if any((t.interpreter, t.abi) in pairs for t in file_tags):
-        platforms = ", ".join(sorted({t.platform for t in file_tags}))
-        return Reason.PLATFORM, f"built for {platforms}"
+        return Reason.PLATFORM
     if any(t.interpreter == env.interpreter for t in file_tags):
-        abis = ", ".join(sorted({t.abi for t in file_tags}))
-        return Reason.ABI, f"built for the {abis} ABI"
-    pythons = ", ".join(sorted({t.interpreter for t in file_tags}))
-    return Reason.PYTHON_TAG, f"built for {pythons}"
+        return Reason.ABI
+    return Reason.PYTHON_TAG
 
 
 def _after_cutoff(file: DistFile, version: Version, env: Environment) -> Rejection | None:
@@ -225,8 +241,7 @@ def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluati
     if kind is FileKind.WHEEL:
         matches = [(env.priorities[t], t) for t in file_tags if t in env.priorities]
         if not matches:
-            reason, detail = _tag_mismatch(file_tags, env)
-            return Rejection(file, reason, detail, version)
+            return Rejection(file, _tag_mismatch(file_tags, env), "", version)
         priority, best = min(matches, key=lambda m: m[0])
     if not _requires_python_ok(file.requires_python, env.python_version):
         return Rejection(

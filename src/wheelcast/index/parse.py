@@ -38,6 +38,14 @@ def _split_url(url: str) -> tuple[str, str]:
     return without, fragment
 
 
+def _absolute(url: str, page_url: str) -> str:
+    """The file URL, absolute and without its fragment."""
+    # Large pages list thousands of absolute URLs: urljoin on each dominated parsing.
+    if url.startswith(("https://", "http://")) and "#" not in url:
+        return url
+    return _split_url(urllib.parse.urljoin(page_url, url))[0]
+
+
 def _filename_of(url: str) -> str:
     path = urllib.parse.urlsplit(url).path
     return urllib.parse.unquote(path.rsplit("/", 1)[-1])
@@ -106,7 +114,7 @@ def _json_file(entry: object, page_url: str) -> DistFile | None:
     core_metadata, core_sha = _json_core_metadata(entry, page_url)
     return DistFile(
         filename=filename,
-        url=_split_url(urllib.parse.urljoin(page_url, url))[0],
+        url=_absolute(url, page_url),
         hashes=_hashes(hashes, page_url),
         requires_python=requires_python or None,
         yanked=yanked,
