@@ -128,7 +128,20 @@ async def copy_local_file(file: DistFile, dest: Path, max_bytes: int) -> Path:
     return await asyncio.to_thread(_copy_sync, file, dest, max_bytes)
 
 
-class FindLinks:
+class _OnDisk:
+    """What both local sources do alike: their files are on disk already."""
+
+    async def metadata(self, file: DistFile) -> DistMetadata:
+        return await read_local_metadata(file)
+
+    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
+        return await copy_local_file(file, dest, max_bytes)
+
+    async def aclose(self) -> None:
+        return None
+
+
+class FindLinks(_OnDisk):
     """``--find-links`` on disk: a folder of distributions, or one HTML page of links.
 
     A folder (a path or a ``file://`` URL) lists its wheels and sdists whose filename names
@@ -164,17 +177,8 @@ class FindLinks:
             f"{self.location}: no such find-links folder or page", hint="check --find-links"
         )
 
-    async def metadata(self, file: DistFile) -> DistMetadata:
-        return await read_local_metadata(file)
 
-    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
-        return await copy_local_file(file, dest, max_bytes)
-
-    async def aclose(self) -> None:
-        return None
-
-
-class LocalIndex:
+class LocalIndex(_OnDisk):
     """A simple repository on disk, ``file:///path/simple/``.
 
     The page of a project is ``<root>/<name>/index.json`` (PEP 691) when present, else
@@ -198,12 +202,3 @@ class LocalIndex:
         if html_file.is_file():
             return parse_html_page(_read(html_file, "the index page"), page_url, name)
         return ProjectPage(name=name, url=page_url, files=())
-
-    async def metadata(self, file: DistFile) -> DistMetadata:
-        return await read_local_metadata(file)
-
-    async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
-        return await copy_local_file(file, dest, max_bytes)
-
-    async def aclose(self) -> None:
-        return None
