@@ -23,7 +23,8 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from wheelcast.index.models import DistFile
+from wheelcast.index._dist import version_in_filename
+from wheelcast.index.models import DistFile, FileGroup, GroupedFiles
 
 # pip accepts these archive forms as sdists; packaging's parse_sdist_filename knows only two.
 SDIST_EXTENSIONS = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
@@ -335,7 +336,14 @@ class Release:
     """The files of one version of a project, as the page lists them."""
 
     version: Version
-    files: tuple[DistFile, ...]
+    groups: tuple[FileGroup, ...]  # more than one when "1.0" and "1.0.0" both appear
+
+    @property
+    def files(self) -> tuple[DistFile, ...]:
+        # Decoded on first use: a run reads the newest releases of most projects only.
+        if len(self.groups) == 1:
+            return self.groups[0].files
+        return tuple(f for group in self.groups for f in group.files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +354,6 @@ class Releases:
     releases: tuple[Release, ...]
     unusable: tuple[DistFile, ...]  # no version can be read from the filename
 
-    @property
-    def files(self) -> Iterator[DistFile]:
-        for release in self.releases:
-            yield from release.files
-        yield from self.unusable
-
 
 @functools.lru_cache(maxsize=1 << 14)
 def _version(text: str) -> Version | None:
@@ -361,25 +363,26 @@ def _version(text: str) -> Version | None:
         return None
 
 
-def _version_text(filename: str, name: NormalizedName) -> str | None:
-    if filename.endswith(".whl"):
-        parts = filename.split("-")
-        return parts[1] if len(parts) >= 5 else None
-    parsed = file_kind_and_version(filename, name)
-    return None if isinstance(parsed, str) else str(parsed[1])
+def group_releases(name: NormalizedName, files: Sequence[DistFile]) -> Releases:
+    """Group files by the version in their names, without parsing their tags.
 
-
-def group_releases(name: NormalizedName, files: Iterable[DistFile]) -> Releases:
-    """Group files by the version in their names, without parsing their tags."""
-    by_version: dict[Version, list[DistFile]] = {}
+    A page read from the cache comes grouped already, each group still undecoded.
+    """
+    if isinstance(files, GroupedFiles):
+        groups = files.groups
+    else:
+        by_text: dict[str, list[DistFile]] = {}
+        for file in files:
+            by_text.setdefault(version_in_filename(file.filename, name), []).append(file)
+        groups = tuple(FileGroup(text, files=tuple(found)) for text, found in by_text.items())
+    by_version: dict[Version, list[FileGroup]] = {}
     unusable: list[DistFile] = []
-    for file in files:
-        text = _version_text(file.filename, name)
-        version = _version(text) if text is not None else None
+    for group in groups:
+        version = _version(group.version) if group.version else None
         if version is None:
-            unusable.append(file)
+            unusable.extend(group.files)
         else:
-            by_version.setdefault(version, []).append(file)
+            by_version.setdefault(version, []).append(group)
     releases = tuple(Release(v, tuple(by_version[v])) for v in sorted(by_version, reverse=True))
     return Releases(name, releases, tuple(unusable))
 
@@ -447,12 +450,29 @@ class ProjectView:
         return self.first_wheel(older), self.first_wheel(reversed(newer))
 
     def first_wheel(self, indexes: Iterable[int]) -> Fit | None:
-        """The best wheel of the first release, in ``indexes`` order, that has one."""
+        """The best wheel of the first release, in ``indexes`` order, that has one.
+
+        A release none of whose wheel names carries a tag of the target is passed over
+        without decoding or judging its files: most of a long history is.
+        """
         for i in indexes:
+            if not self._may_have_wheel(i):
+                continue
             wheels = [f for f in self.release(i)[0] if f.kind is FileKind.WHEEL and not f.yanked]
             if wheels:
                 return wheels[-1]
         return None
+
+    def _may_have_wheel(self, index: int) -> bool:
+        priorities = self.env.priorities
+        for group in self.releases.releases[index].groups:
+            for filename in group.filenames:
+                parsed = (
+                    file_kind_and_version(filename, self.name) if filename.endswith(".whl") else ""
+                )
+                if not isinstance(parsed, str) and any(t in priorities for t in parsed[2]):
+                    return True
+        return False
 
     def misses(
         self, version: Version | None, specifier: SpecifierSet

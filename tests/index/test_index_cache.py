@@ -9,8 +9,15 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import CacheError
-from wheelcast.index.cache import FILENAME, PAGE_MAX_AGE, SCHEMA_VERSION, Cache, CachedPage
-from wheelcast.index.models import DistFile, ProjectPage
+from wheelcast.index.cache import (
+    FILENAME,
+    PAGE_MAX_AGE,
+    SCHEMA_VERSION,
+    Cache,
+    CachedPage,
+    _decode_rows,
+)
+from wheelcast.index.models import DistFile, GroupedFiles, ProjectPage
 
 PAGE = ProjectPage(
     name=canonicalize_name("demo"),
@@ -98,10 +105,19 @@ class TestCache:
         Cache(tmp_path).close()
         conn = sqlite3.connect(tmp_path / FILENAME)
         with conn:
-            conn.execute("INSERT INTO pages VALUES ('u', x'00', NULL, NULL, 0)")
+            conn.execute("INSERT INTO pages VALUES ('u', x'5743503300', NULL, NULL, 0)")
         conn.close()
         with Cache(tmp_path) as cache, pytest.raises(CacheError, match="decode"):
             cache.get_page("u")
+
+    def test_a_page_from_an_earlier_format_is_a_miss(self, tmp_path: Path) -> None:
+        Cache(tmp_path).close()
+        conn = sqlite3.connect(tmp_path / FILENAME)
+        with conn:
+            conn.execute("INSERT INTO pages VALUES ('u', x'00', NULL, NULL, 0)")
+        conn.close()
+        with Cache(tmp_path) as cache:
+            assert cache.get_page("u") is None
 
     def test_wal_mode(self, tmp_path: Path) -> None:
         Cache(tmp_path).close()
@@ -131,3 +147,19 @@ class TestCache:
         assert errors == []
         with Cache(tmp_path) as again:
             assert again.get_metadata("7-19") == (b"7-19", "local")
+
+
+class TestLazyPages:
+    def test_a_damaged_group_is_a_cache_error_when_read(self) -> None:
+        with pytest.raises(CacheError, match="decode"):
+            _decode_rows(b"not zlib")
+
+    def test_groups_decode_only_when_read(self, tmp_path: Path) -> None:
+        with Cache(tmp_path) as cache:
+            cache.put_page(PAGE.url, PAGE, etag=None, last_modified=None, fetched_at=5.0)
+            cached = cache.get_page(PAGE.url)
+        assert cached is not None
+        files = cached.page.files
+        assert isinstance(files, GroupedFiles)
+        assert all(group._files is None for group in files.groups)
+        assert tuple(files) == PAGE.files

@@ -26,6 +26,8 @@ from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistMetadata
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
+# Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).
+_ALL_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
@@ -34,6 +36,29 @@ _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the 
 def is_dist_filename(filename: str) -> bool:
     """True for the files pip considers: wheels and ``.tar.gz`` / ``.zip`` sdists."""
     return filename.endswith((".whl", *SDIST_SUFFIXES))
+
+
+def version_in_filename(filename: str, name: NormalizedName) -> str:
+    """The version as a wheel's or sdist's filename spells it, unparsed; "" if none.
+
+    pip's rule for sdists: the name part is matched canonically, at each dash in turn
+    (most names keep their length when normalized, so that dash is tried first).
+    """
+    if filename.endswith(".whl"):
+        parts = filename.split("-")
+        return parts[1] if len(parts) >= 5 else ""
+    suffix = next((s for s in _ALL_SDIST_SUFFIXES if filename.lower().endswith(s)), None)
+    if suffix is None:
+        return ""
+    stem = filename[: -len(suffix)]
+    dashes = [i for i, char in enumerate(stem) if char == "-"]
+    if len(name) in dashes:
+        dashes.remove(len(name))
+        dashes.insert(0, len(name))
+    for i in dashes:
+        if canonicalize_name(stem[:i]) == name:
+            return stem[i + 1 :]
+    return ""
 
 
 def is_sdist(filename: str) -> bool:

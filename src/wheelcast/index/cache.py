@@ -4,7 +4,8 @@ One file ``wheelcast.sqlite3`` in ``platformdirs.user_cache_dir("wheelcast")`` (
 directory given as ``--cache-dir``), in WAL mode so several processes can read while one
 writes. One connection guarded by a lock makes a ``Cache`` safe to share between threads.
 
-* Project pages, keyed by page URL: the parsed page as zlib-compressed JSON of tuples, with
+* Project pages, keyed by page URL: the parsed page, its files grouped by version and each
+  group compressed apart (decoded only when read), with
   the ETag / Last-Modified the index sent and the time it was fetched. A page with no
   validators is fresh for ``PAGE_MAX_AGE`` seconds (pip's 10 minutes); one with validators
   is revalidated with a conditional request.
@@ -22,6 +23,7 @@ deletes what it cannot read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import marshal
 import sqlite3
 import threading
@@ -35,7 +37,8 @@ import platformdirs
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import CacheError
-from wheelcast.index.models import DistFile, ProjectPage
+from wheelcast.index._dist import version_in_filename
+from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
 
 __all__ = ["PAGE_MAX_AGE", "SCHEMA_VERSION", "Cache", "CachedPage", "default_cache_dir"]
 
@@ -86,31 +89,53 @@ class CachedPage:
         return not self.has_validators and 0 <= age < max_age
 
 
+_PAGE_FORMAT = b"WCP3"  # pages grouped by version; a blob without it is a miss
+
+
+_Row = tuple[Any, ...]
+
+
+def _row(f: DistFile) -> _Row:
+    return (
+        f.filename,
+        f.url,
+        f.hashes,
+        f.requires_python,
+        f.yanked,
+        f.upload_time.timestamp() if f.upload_time else None,
+        f.size,
+        f.core_metadata,
+        f.core_metadata_sha256,
+    )
+
+
 # marshal, not JSON: a warm run decodes every page it needs, and marshal reads plain
 # tuples of str/int/float/None about ten times faster; the cache is this user's own file.
+# Each version's rows are compressed apart, so a run decodes only the versions it reads.
 def _encode_page(page: ProjectPage) -> bytes:
-    files = tuple(
-        (
-            f.filename,
-            f.url,
-            f.hashes,
-            f.requires_python,
-            f.yanked,
-            f.upload_time.timestamp() if f.upload_time else None,
-            f.size,
-            f.core_metadata,
-            f.core_metadata_sha256,
-        )
-        for f in page.files
+    groups: dict[str, list[_Row]] = {}
+    for position, f in enumerate(page.files):
+        row = (*_row(f), position)  # the page's order, restored when all files are read
+        groups.setdefault(version_in_filename(f.filename, page.name), []).append(row)
+    blobs = tuple(
+        (version, tuple(row[0] for row in rows), zlib.compress(marshal.dumps(tuple(rows)), 1))
+        for version, rows in groups.items()
     )
-    return zlib.compress(marshal.dumps((str(page.name), page.url, files)), 1)
+    return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, blobs))
 
 
-def _decode_page(blob: bytes) -> ProjectPage:
-    name, url, rows = marshal.loads(zlib.decompress(blob))  # noqa: S302 - our own file
+def _decode_rows(blob: bytes) -> tuple[DistFile, ...]:
+    try:
+        rows = marshal.loads(zlib.decompress(blob))  # noqa: S302 - our own file
+    except (zlib.error, ValueError, TypeError, EOFError) as exc:
+        # Read lazily, long after get_page returned: say which file, as get_page would.
+        raise CacheError(
+            f"cannot decode a cached index page: {exc}",
+            hint="the cache file may be damaged; pass another --cache-dir or use --refresh",
+        ) from exc
     utc = dt.UTC
     fromtimestamp = dt.datetime.fromtimestamp
-    files = tuple(
+    return tuple(
         DistFile(
             filename,
             file_url,
@@ -132,9 +157,29 @@ def _decode_page(blob: bytes) -> ProjectPage:
             size,
             core_metadata,
             core_sha,
+            _position,
         ) in rows
     )
-    return ProjectPage(name=canonicalize_name(name), url=url, files=files)
+
+
+def _positions(blob: bytes) -> tuple[int, ...]:
+    return tuple(row[-1] for row in marshal.loads(zlib.decompress(blob)))  # noqa: S302
+
+
+def _decode_page(blob: bytes) -> ProjectPage | None:
+    if not blob.startswith(_PAGE_FORMAT):
+        return None  # written by an earlier wheelcast: fetch it again
+    name, url, blobs = marshal.loads(blob[len(_PAGE_FORMAT) :])  # noqa: S302 - our own file
+    groups = tuple(
+        FileGroup(version, decode=functools.partial(_decode_rows, rows), filenames=filenames)
+        for version, filenames, rows in blobs
+    )
+    order = functools.partial(_page_order, tuple(rows for _, _, rows in blobs))
+    return ProjectPage(name=canonicalize_name(name), url=url, files=GroupedFiles(groups, order))
+
+
+def _page_order(blobs: tuple[bytes, ...]) -> tuple[int, ...]:
+    return tuple(position for blob in blobs for position in _positions(blob))
 
 
 class Cache:
@@ -233,6 +278,8 @@ class Cache:
             page = _decode_page(row[0])
         except (zlib.error, ValueError, TypeError, KeyError, EOFError) as exc:
             raise self._fail("decode a page in", exc) from exc
+        if page is None:
+            return None
         return CachedPage(page=page, etag=row[1], last_modified=row[2], fetched_at=row[3])
 
     def put_page(

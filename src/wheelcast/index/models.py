@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, overload
 
 from packaging.metadata import Metadata
 from packaging.utils import NormalizedName
@@ -35,13 +36,88 @@ class DistFile:
         return self.filename.endswith(".whl")
 
 
+class FileGroup:
+    """The files of one version (as their names spell it), decoded when first read.
+
+    Pages of popular projects list thousands of files, and a run reads the newest
+    versions of most: the cache keeps each version's files apart so that only those
+    are decoded.
+    """
+
+    __slots__ = ("_decode", "_files", "filenames", "version")
+
+    def __init__(
+        self,
+        version: str,
+        files: tuple[DistFile, ...] | None = None,
+        decode: Callable[[], tuple[DistFile, ...]] | None = None,
+        filenames: tuple[str, ...] | None = None,
+    ) -> None:
+        self.version = version  # "" for files whose names give no version
+        self._files = files
+        self._decode = decode
+        # Readable without decoding: enough to tell whether a wheel could fit a target.
+        self.filenames = (
+            filenames if filenames is not None else tuple(f.filename for f in files or ())
+        )
+
+    @property
+    def files(self) -> tuple[DistFile, ...]:
+        if self._files is None:
+            assert self._decode is not None  # noqa: S101 - one of the two is always given
+            self._files = self._decode()
+        return self._files
+
+
+class GroupedFiles(Sequence[DistFile]):
+    """A page's files, grouped by version and decoded group by group on demand."""
+
+    __slots__ = ("_all", "_order", "groups")
+
+    def __init__(
+        self, groups: tuple[FileGroup, ...], order: Callable[[], tuple[int, ...]] | None = None
+    ) -> None:
+        self.groups = groups
+        self._order = order  # each file's place on the page, group by group
+        self._all: tuple[DistFile, ...] | None = None
+
+    def _files(self) -> tuple[DistFile, ...]:
+        if self._all is None:
+            grouped = [f for group in self.groups for f in group.files]
+            if self._order is not None:
+                placed = sorted(zip(self._order(), grouped, strict=True), key=lambda p: p[0])
+                grouped = [f for _, f in placed]
+            self._all = tuple(grouped)
+        return self._all
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._files() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._files())
+
+    @overload
+    def __getitem__(self, index: int) -> DistFile: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[DistFile]: ...
+
+    def __getitem__(self, index: int | slice) -> DistFile | Sequence[DistFile]:
+        return self._files()[index]
+
+    def __len__(self) -> int:
+        return len(self._files())
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectPage:
     """Every file one index lists for one project."""
 
     name: NormalizedName
     url: str
-    files: tuple[DistFile, ...]
+    files: Sequence[DistFile]  # a tuple, or GroupedFiles when read from the cache
 
 
 @dataclass(frozen=True, slots=True)

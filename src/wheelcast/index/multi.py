@@ -32,6 +32,10 @@ class MultiIndex:
         self._owner: dict[str, IndexSource] = {}
 
     async def project_page(self, name: NormalizedName) -> ProjectPage:
+        if len(self.sources) == 1:
+            # The usual case: nothing to merge, and the page stays as lazily decoded as
+            # the cache left it (unlisted files go to the first source anyway).
+            return await self.sources[0].project_page(name)
         results = await asyncio.gather(
             *(source.project_page(name) for source in self.sources), return_exceptions=True
         )
