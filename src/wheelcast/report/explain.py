@@ -6,7 +6,6 @@ import json
 from typing import TextIO, TypedDict
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from wheelcast._version import __version__
@@ -127,24 +126,28 @@ def target_tag(explanation: Explanation) -> str:
     return f"{target.python.abi}-{target.platform.tag}"
 
 
-def _files_table(files: tuple[FileVerdict, ...]) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("file", overflow="fold")
-    table.add_column("why", overflow="fold")
+def _file_lines(files: tuple[FileVerdict, ...]) -> list[Text]:
+    """One line a file: lines, not a table, so long wheel names never wrap mid-name."""
+    lines = []
     for verdict in files:
         if verdict.fits:
-            mark = Text("→" if verdict.chosen else "✓", style="green")
-            why = f"fits: {verdict.tag}" if verdict.tag else "fits: sdist (a build)"
-            if verdict.priority is not None and verdict.tag:
-                why += f" (tag rank {verdict.priority})"
+            line = Text("→ " if verdict.chosen else "✓ ", style="green")
+            line.append(verdict.file.filename)
+            why = (
+                f"fits: {verdict.tag} (tag rank {verdict.priority})"
+                if verdict.tag
+                else "fits: sdist (a build)"
+            )
+            line.append(f"  {why}", style="green")
             if verdict.chosen:
-                why += "  ← pip's pick"
+                line.append("  ← pip's pick", style="bold")
         else:
-            mark = Text("✗", style="red")
-            why = f"{verdict.reason.label if verdict.reason else ''}: {verdict.detail}"
-        table.add_row(mark, verdict.file.filename, why)
-    return table
+            line = Text("✗ ", style="red")
+            line.append(verdict.file.filename)
+            reason = verdict.reason.label if verdict.reason else ""
+            line.append(f"  {reason}: {verdict.detail}", style="dim")
+        lines.append(line)
+    return lines
 
 
 def _print_build(console: Console, build: BuildInfo) -> None:
@@ -197,7 +200,8 @@ def render_text(explanation: Explanation, out: TextIO, *, width: int | None = No
     console.print(Text(f"  {explanation.why}", style="dim"))
     if explanation.files:
         console.print(Text(f"Files of {explanation.name} {package.version}:", style="bold"))
-        console.print(_files_table(explanation.files))
+        for line in _file_lines(explanation.files):
+            console.print(line, overflow="ignore", crop=False, soft_wrap=True)
     if explanation.skipped:
         console.print(Text("Newer versions pip passes over:", style="bold"))
         for run in explanation.skipped:
