@@ -54,7 +54,10 @@ class TestResolve:
         resolve(
             target("win-arm64"), [Requirement("numpy")], repo, Options(exclude_newer=SEED_CUTOFF)
         )
-        assert repo.metadata_calls == ["numpy-1.26.2-cp312-cp312-win_amd64.whl"]
+        # One file per version for every target: a pure wheel, else the first by name.
+        assert repo.metadata_calls == [
+            "numpy-1.26.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+        ]
 
     def test_without_cutoff_the_newer_wheel_is_picked(self) -> None:
         repo = FakeRepository({"numpy": NUMPY_FILES})

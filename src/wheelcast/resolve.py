@@ -173,6 +173,10 @@ def file_environment(target: Target, options: Options) -> Environment:
     )
 
 
+def _metadata_preference(file: DistFile) -> tuple[bool, str]:
+    return (not file.filename.endswith("-none-any.whl"), file.filename)
+
+
 class Catalog:
     """Project pages grouped by version, shared by the resolutions of every target."""
 
@@ -180,6 +184,12 @@ class Catalog:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
         self._lock = threading.Lock()
+
+    def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
+        """See ``Provider.metadata_file``; the same answer for every target."""
+        release = next(r for r in self.releases(name).releases if r.version == fit.version)
+        wheels = sorted((f for f in release.files if f.is_wheel), key=_metadata_preference)
+        return wheels[0] if wheels else fit.file
 
     def releases(self, name: NormalizedName) -> Releases:
         found = self._releases.get(name)
@@ -233,18 +243,15 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return view
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
-        """The file whose metadata stands for this candidate's dependencies.
+        """The file whose metadata stands for this version's dependencies, on every target.
 
-        A wheel's own metadata. For an sdist, like uv, the metadata of a wheel of the
-        same version for another platform, so nothing is built: the closest miss (same
-        Python and ABI, same OS if there is one), whose dependencies are likeliest to
-        be the sdist's own; the sdist's PKG-INFO only when the version has no wheel.
+        Like uv, one file per version: the wheels of a version are built from one source
+        and declare the same dependencies (platform differences are markers), so six
+        targets cost one metadata read, not six. A pure wheel when there is one, else the
+        first wheel by name; the sdist's PKG-INFO only when the version has no wheel, so
+        nothing is ever built.
         """
-        if fit.kind is FileKind.WHEEL:
-            return fit.file
-        _, misses = self.project(name).misses(fit.version, SpecifierSet())
-        wheels = [miss.file for miss in misses if miss.file.is_wheel]
-        return wheels[-1] if wheels else fit.file
+        return self.catalog.metadata_file(name, fit)
 
     # resolvelib protocol -------------------------------------------------------------
 
