@@ -37,7 +37,7 @@ import platformdirs
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import CacheError
-from wheelcast.index._dist import version_in_filename
+from wheelcast.index._dist import group_by_version
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
 
 __all__ = ["PAGE_MAX_AGE", "SCHEMA_VERSION", "Cache", "CachedPage", "default_cache_dir"]
@@ -113,15 +113,14 @@ def _row(f: DistFile) -> _Row:
 # tuples of str/int/float/None about ten times faster; the cache is this user's own file.
 # Each version's rows are compressed apart, so a run decodes only the versions it reads.
 def _encode_page(page: ProjectPage) -> bytes:
-    groups: dict[str, list[_Row]] = {}
-    for position, f in enumerate(page.files):
-        row = (*_row(f), position)  # the page's order, restored when all files are read
-        groups.setdefault(version_in_filename(f.filename, page.name), []).append(row)
-    blobs = tuple(
-        (version, tuple(row[0] for row in rows), zlib.compress(marshal.dumps(tuple(rows)), 1))
-        for version, rows in groups.items()
-    )
-    return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, blobs))
+    files = group_by_version(page.files, page.name)
+    positions = iter(files.order())
+    blobs = []
+    for group in files.groups:
+        # Each row carries its place on the page, restored when all files are read.
+        rows = tuple((*_row(f), next(positions)) for f in group.files)
+        blobs.append((group.version, group.filenames, zlib.compress(marshal.dumps(rows), 1)))
+    return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, tuple(blobs)))
 
 
 def _decode_rows(blob: bytes) -> tuple[DistFile, ...]:

@@ -16,6 +16,7 @@ timeouts and connection errors are retried with exponential backoff.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import hashlib
 import os
@@ -33,6 +34,7 @@ from packaging.utils import NormalizedName
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
+    group_by_version,
     is_sdist,
     project_of,
     read_sdist_pkg_info,
@@ -289,6 +291,7 @@ class HttpIndex:
                 page = parse_json_page(body, final_url, name)
             else:
                 page = parse_html_page(body, final_url, name)
+            page = dataclasses.replace(page, files=group_by_version(page.files, name))
             return CachedPage(
                 page,
                 response.headers.get("etag"),

@@ -81,6 +81,12 @@ class GroupedFiles(Sequence[DistFile]):
         self._order = order  # each file's place on the page, group by group
         self._all: tuple[DistFile, ...] | None = None
 
+    def order(self) -> tuple[int, ...]:
+        """Each file's place on the page, group by group (in group order if unknown)."""
+        if self._order is None:
+            return tuple(range(sum(len(g.filenames) for g in self.groups)))
+        return self._order()
+
     def _files(self) -> tuple[DistFile, ...]:
         if self._all is None:
             grouped = [f for group in self.groups for f in group.files]
