@@ -289,17 +289,16 @@ class Cache:
         etag: str | None = None,
         last_modified: str | None = None,
         fetched_at: float | None = None,
-    ) -> None:
+    ) -> ProjectPage:
+        """Store ``page``; return it as stored, its files decoded group by group on demand."""
+        blob = _encode_page(page)
         self._write(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-            (
-                url,
-                _encode_page(page),
-                etag,
-                last_modified,
-                time.time() if fetched_at is None else fetched_at,
-            ),
+            (url, blob, etag, last_modified, time.time() if fetched_at is None else fetched_at),
         )
+        stored = _decode_page(blob)
+        assert stored is not None  # noqa: S101 - _encode_page writes the current format
+        return stored
 
     def touch_page(self, url: str, fetched_at: float | None = None) -> None:
         """Record that the index confirmed the cached page (HTTP 304)."""

@@ -304,14 +304,15 @@ class HttpIndex:
             assert cached is not None  # noqa: S101 - a 304 is only accepted with a cached page
             self._cache.touch_page(url)
             return cached.page
-        self._cache.put_page(
+        # The stored form is what the run keeps: its groups decode when read, so the
+        # thousands of old files a popular page lists do not stay in memory.
+        return self._cache.put_page(
             url,
             fetched.page,
             etag=fetched.etag,
             last_modified=fetched.last_modified,
             fetched_at=fetched.fetched_at,
         )
-        return fetched.page
 
     # -- metadata ---------------------------------------------------------------------------
 
