@@ -148,6 +148,10 @@ class Environment:
         return self.tags[0].interpreter if self.tags else ""
 
     @functools.cached_property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(t.platform for t in self.tags)
+
+    @functools.cached_property
     def interpreter_abis(self) -> frozenset[tuple[str, str]]:
         return frozenset((t.interpreter, t.abi) for t in self.tags)
 
@@ -465,11 +469,16 @@ class ProjectView:
 
     def _may_have_wheel(self, index: int) -> bool:
         priorities = self.env.priorities
+        platforms = self.env.platforms
         for group in self.releases.releases[index].groups:
             for filename in group.filenames:
-                parsed = (
-                    file_kind_and_version(filename, self.name) if filename.endswith(".whl") else ""
-                )
+                # The platform tags end the name: most wheels of a long history are
+                # ruled out by that alone, without parsing their tags.
+                if not filename.endswith(".whl") or platforms.isdisjoint(
+                    filename[:-4].rpartition("-")[2].split(".")
+                ):
+                    continue
+                parsed = file_kind_and_version(filename, self.name)
                 if not isinstance(parsed, str) and any(t in priorities for t in parsed[2]):
                     return True
         return False
