@@ -13,12 +13,14 @@ from wheelcast.select import (
     Environment,
     FileKind,
     Fit,
+    ProjectView,
     Reason,
     Rejection,
     applicable,
     evaluate,
     evaluate_project,
     file_kind_and_version,
+    group_releases,
     is_pinned,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
@@ -209,3 +211,52 @@ class TestIsPinned:
     )
     def test_pip_rule(self, spec: str, pinned: bool) -> None:
         assert is_pinned(SpecifierSet(spec)) is pinned
+
+
+def _project_files(*specs: tuple[str, str | None]) -> list:  # type: ignore[type-arg]
+    return [dist(filename, yanked=yanked) for filename, yanked in specs]
+
+
+# Pages that exercise pip's rules: newer sdist vs older wheel, yanked files, pre-releases,
+# several files per version, a version with nothing for the target.
+PAGES = {
+    "plain": [("numpy-1.0-cp312-cp312-win_amd64.whl", None), ("numpy-2.0.tar.gz", None)],
+    "yanked-newest": [
+        ("numpy-1.0-py3-none-any.whl", None),
+        ("numpy-2.0-py3-none-any.whl", "broken"),
+        ("numpy-2.0.tar.gz", "broken"),
+    ],
+    "all-yanked": [("numpy-1.0-py3-none-any.whl", ""), ("numpy-2.0-py3-none-any.whl", "")],
+    "pre-only-fits": [
+        ("numpy-1.0-cp311-cp311-win_amd64.whl", None),
+        ("numpy-2.0rc1-py3-none-any.whl", None),
+    ],
+    "mixed": [
+        ("numpy-3.0-cp312-cp312-macosx_11_0_arm64.whl", None),
+        ("numpy-2.1.tar.gz", None),
+        ("numpy-2.1-cp312-cp312-win_amd64.whl", None),
+        ("numpy-2.0-py3-none-any.whl", None),
+        ("numpy-2.0rc2-py3-none-any.whl", None),
+        ("numpy-1.5-cp312-abi3-win_amd64.whl", None),
+        ("numpy-1.5.zip", "old"),
+    ],
+}
+SPECIFIERS = ["", ">=1", "<2", "==2.0", "==2.0.*", ">=2.0rc1", "!=2.1", "===2.0"]
+
+
+class TestLazyCandidatesMatchPip:
+    """ProjectView.candidates (lazy, per version) must equal applicable (pip's algorithm)."""
+
+    @pytest.mark.parametrize("page", list(PAGES))
+    @pytest.mark.parametrize("spec", SPECIFIERS)
+    @pytest.mark.parametrize("pre", [False, True])
+    @pytest.mark.parametrize("prefer_binary", [False, True])
+    def test_same_order(self, page: str, spec: str, pre: bool, prefer_binary: bool) -> None:
+        env = env_for("win-amd64", policy=BinaryPolicy(prefer_binary=prefer_binary))
+        files = _project_files(*PAGES[page])
+        reference = applicable(
+            evaluate_project(NUMPY, files, env), SpecifierSet(spec), allow_prereleases=pre
+        )
+        view = ProjectView(group_releases(NUMPY, files), env)
+        lazy = list(view.candidates(SpecifierSet(spec), allow_prereleases=pre))
+        assert [f.file.filename for f in lazy] == [f.file.filename for f in reference]

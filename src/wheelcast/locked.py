@@ -26,11 +26,6 @@ from wheelcast.verdict import Forecast, TargetForecast, Verdict, classify
 LOCKED = "(locked)"
 
 
-def needs_index(project: ProjectInput) -> bool:
-    """Whether some locked package names no files, so the index must be asked."""
-    return any(p.needs_index for p in project.locked)
-
-
 def forecast_locked(
     project: ProjectInput,
     target: Target,

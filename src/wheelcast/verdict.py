@@ -95,11 +95,6 @@ class TargetForecast:
         return tuple(p for p in self.packages if p.verdict is verdict)
 
 
-def worst(verdicts: list[Verdict]) -> Verdict | None:
-    order = list(Verdict)
-    return max(verdicts, key=order.index) if verdicts else None
-
-
 def classify(fit: Fit | None) -> Verdict:
     match fit:
         case None:
