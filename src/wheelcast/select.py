@@ -18,16 +18,12 @@ from packaging.tags import Tag
 from packaging.utils import (
     InvalidWheelFilename,
     NormalizedName,
-    canonicalize_name,
     parse_wheel_filename,
 )
 from packaging.version import InvalidVersion, Version
 
-from wheelcast.index._dist import version_in_filename
+from wheelcast.index._dist import ALL_SDIST_SUFFIXES, version_in_filename
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles
-
-# pip accepts these archive forms as sdists; packaging's parse_sdist_filename knows only two.
-SDIST_EXTENSIONS = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
 
 
 class Reason(enum.IntEnum):
@@ -170,23 +166,15 @@ def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip t
         if wheel_name != name:
             return f"wrong project name (not {name})"
         return FileKind.WHEEL, version, tags, build
-    ext = next((e for e in SDIST_EXTENSIONS if filename.lower().endswith(e)), None)
-    if ext is None:
+    if not filename.lower().endswith(ALL_SDIST_SUFFIXES):
         return "not a wheel or source archive"
-    stem = filename[: -len(ext)]
-    # pip's _extract_version_from_fragment: the name part is matched canonically, at
-    # each dash in turn; most names keep their length when normalized, so try that first.
-    dashes = [i for i, char in enumerate(stem) if char == "-"]
-    if len(name) in dashes:
-        dashes.remove(len(name))
-        dashes.insert(0, len(name))
-    for i in dashes:
-        if canonicalize_name(stem[:i]) == name:
-            try:
-                return FileKind.SDIST, Version(stem[i + 1 :]), frozenset(), ()
-            except InvalidVersion:
-                return f"invalid version in '{filename}'"
-    return f"wrong project name (not {name})"
+    text = version_in_filename(filename, name)
+    if not text:
+        return f"wrong project name (not {name})"
+    try:
+        return FileKind.SDIST, Version(text), frozenset(), ()
+    except InvalidVersion:
+        return f"invalid version in '{filename}'"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -28,7 +28,7 @@ from wheelcast.index.models import DistFile, DistMetadata, FileGroup, GroupedFil
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).
-_ALL_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
+ALL_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
@@ -48,7 +48,7 @@ def version_in_filename(filename: str, name: NormalizedName) -> str:
     if filename.endswith(".whl"):
         parts = filename.split("-")
         return parts[1] if len(parts) >= 5 else ""
-    suffix = next((s for s in _ALL_SDIST_SUFFIXES if filename.lower().endswith(s)), None)
+    suffix = next((s for s in ALL_SDIST_SUFFIXES if filename.lower().endswith(s)), None)
     if suffix is None:
         return ""
     stem = filename[: -len(suffix)]
