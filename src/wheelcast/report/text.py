@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
 from rich.console import Console
@@ -83,6 +84,18 @@ def _names(packages: tuple[Forecast, ...]) -> str:
     return ", ".join(p.name for p in packages)
 
 
+# Written to a file or a pipe (CI logs, editors) there is no screen to fit: let the matrix
+# take its natural width rather than fold every cell at 80 columns.
+UNBOUNDED = 1000
+
+
+def _width(out: TextIO) -> int | None:
+    if os.environ.get("COLUMNS"):
+        return None  # rich reads it
+    isatty = getattr(out, "isatty", None)
+    return None if isatty is not None and isatty() else UNBOUNDED
+
+
 class TextReporter:
     def __init__(self, *, color: bool | None = None, width: int | None = None) -> None:
         self.color = color
@@ -93,7 +106,7 @@ class TextReporter:
             file=out,
             force_terminal=self.color,
             no_color=self.color is False,
-            width=self.width,
+            width=self.width or _width(out),
             highlight=False,
         )
         by_target = [{p.name: p for p in f.packages} for f in result.forecasts]
