@@ -54,7 +54,7 @@ from wheelcast.report import Reporter
 from wheelcast.report.explain import render_json as render_explain_json
 from wheelcast.report.explain import render_text as render_explain_text
 from wheelcast.report.json import JsonReporter
-from wheelcast.report.text import TextReporter
+from wheelcast.report.text import TextReporter, console_width
 from wheelcast.resolve import Options
 from wheelcast.select import BinaryPolicy
 from wheelcast.tags import compatible_tags
@@ -530,7 +530,7 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
         env = marker_environment(target)
         tags = ", ".join(str(t) for t in compatible_tags(target)[: args.tags])
         table.add_row(target.id, tags, env["platform_machine"], env["sys_platform"])
-    Console(file=out, highlight=False).print(table)
+    Console(file=out, highlight=False, width=console_width(out)).print(table)
     return 0
 
 

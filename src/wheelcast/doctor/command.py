@@ -31,6 +31,7 @@ from wheelcast.doctor.diagnose import (
 )
 from wheelcast.doctor.probe import ProbeError, interpreter_target
 from wheelcast.doctor.toolchains import Toolchains
+from wheelcast.report.text import console_width
 from wheelcast.tags import compatible_tags
 from wheelcast.targets import Target
 
@@ -292,7 +293,13 @@ def _result_lines(report: DoctorReport, console: Console) -> None:
 def render_text(
     report: DoctorReport, out: TextIO, *, verbose: bool = False, color: bool | None = None
 ) -> None:
-    console = Console(file=out, highlight=False, force_terminal=color, no_color=color is False)
+    console = Console(
+        file=out,
+        highlight=False,
+        force_terminal=color,
+        no_color=color is False,
+        width=console_width(out),
+    )
     _interpreter_rows(report, console, verbose=verbose)
     console.print()
     _toolchain_rows(report.toolchains, console)

@@ -18,7 +18,7 @@ from wheelcast.report.json import (
     package_json,
     target_json,
 )
-from wheelcast.report.text import STYLE
+from wheelcast.report.text import STYLE, console_width
 from wheelcast.verdict import BuildInfo, Forecast, NearbyWheel
 
 SCHEMA = "wheelcast.explain/1"
@@ -173,7 +173,7 @@ def _print_build(console: Console, build: BuildInfo) -> None:
 
 
 def render_text(explanation: Explanation, out: TextIO, *, width: int | None = None) -> None:
-    console = Console(file=out, highlight=False, width=width)
+    console = Console(file=out, highlight=False, width=width or console_width(out))
     target = explanation.target
     console.print(
         Text(f"{explanation.requirement} on {target.id} ({target.platform.tag})", style="bold")

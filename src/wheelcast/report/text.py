@@ -89,7 +89,8 @@ def _names(packages: tuple[Forecast, ...]) -> str:
 UNBOUNDED = 1000
 
 
-def _width(out: TextIO) -> int | None:
+def console_width(out: TextIO) -> int | None:
+    """None (the screen's) on a terminal or with COLUMNS set; else unbounded."""
     if os.environ.get("COLUMNS"):
         return None  # rich reads it
     isatty = getattr(out, "isatty", None)
@@ -106,7 +107,7 @@ class TextReporter:
             file=out,
             force_terminal=self.color,
             no_color=self.color is False,
-            width=self.width or _width(out),
+            width=self.width or console_width(out),
             highlight=False,
         )
         by_target = [{p.name: p for p in f.packages} for f in result.forecasts]
