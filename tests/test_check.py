@@ -19,7 +19,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.tags import Tag, sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
-from tests.indexserver import IndexServer
+from tests.indexserver import Failure, IndexServer, MakeIndexServer
 
 from wheelcast.check import IndexOptions, check
 from wheelcast.cli import main
@@ -350,3 +350,49 @@ def test_requirement_objects_are_accepted(index_server: IndexServer, tmp_path: P
         index=IndexOptions(index_url=index_server.url, cache_dir=tmp_path),
     )
     assert result.forecasts[0].packages[0].verdict is Verdict.BINARY
+
+
+class TestIndexFaults:
+    def test_a_broken_page_is_one_line_and_exit_4(
+        self, tmp_path: Path, make_index_server: MakeIndexServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        pages = tmp_path / "pages"
+        pages.mkdir()
+        (pages / "numpy.json").write_text('{"meta": {"api-version": "1.1"}, "files": [')
+        server = make_index_server(pages, tmp_path / "metadata")
+        code, out, err = run(
+            ["check", "numpy", "-p", "3.12", "-t", "win-arm64", "-i", server.url,
+             "--cache-dir", str(tmp_path / "c")],
+            capsys,
+        )  # fmt: skip
+        assert (code, out) == (4, "")
+        assert "numpy" in err
+        assert "not valid JSON" in err
+        assert len(err.strip().splitlines()) == 1
+
+    @pytest.mark.parametrize("how", [Failure.STATUS, Failure.CLOSE], ids=["500", "dropped"])
+    def test_an_index_that_keeps_failing_is_exit_4_after_retries(
+        self, how: Failure, index_server: IndexServer, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:  # fmt: skip
+        index_server.fail(how)
+        code, out, err = run(
+            ["check", "numpy", "-p", "3.12", "-t", "win-arm64", "-i", index_server.url,
+             "--cache-dir", str(tmp_path)],
+            capsys,
+        )  # fmt: skip
+        assert (code, out) == (4, "")
+        assert "after 3 tries" in err
+        assert index_server.requests["/simple/numpy/"] == 3
+        assert len(err.strip().splitlines()) == 1
+
+    def test_a_passing_fault_is_retried(
+        self, index_server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        index_server.fail(Failure.STATUS, times=1)
+        code, doc = check_json(
+            index_server, tmp_path, capsys, "numpy", "-p", "3.12", "-t", "win-amd64",
+            "--exclude-newer", "2023-11-20",
+        )  # fmt: skip
+        assert code == 0
+        assert packages(doc, "win-amd64@3.12")["numpy"]["version"] == "1.26.2"
