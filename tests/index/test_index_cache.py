@@ -105,7 +105,7 @@ class TestCache:
         Cache(tmp_path).close()
         conn = sqlite3.connect(tmp_path / FILENAME)
         with conn:
-            conn.execute("INSERT INTO pages VALUES ('u', x'5743503300', NULL, NULL, 0)")
+            conn.execute("INSERT INTO pages VALUES ('u', x'5743503400', NULL, NULL, 0)")
         conn.close()
         with Cache(tmp_path) as cache, pytest.raises(CacheError, match="decode"):
             cache.get_page("u")

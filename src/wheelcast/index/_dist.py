@@ -78,7 +78,7 @@ def group_by_version(files: Sequence[DistFile], name: NormalizedName) -> Grouped
         positions.setdefault(version, []).append(position)
     order = tuple(p for version in grouped for p in positions[version])
     groups = tuple(FileGroup(version, files=tuple(found)) for version, found in grouped.items())
-    return GroupedFiles(groups, lambda: order)
+    return GroupedFiles(groups, order)
 
 
 def is_sdist(filename: str) -> bool:

@@ -89,7 +89,7 @@ class CachedPage:
         return not self.has_validators and 0 <= age < max_age
 
 
-_PAGE_FORMAT = b"WCP3"  # pages grouped by version; a blob without it is a miss
+_PAGE_FORMAT = b"WCP4"  # pages grouped by version; a blob without it is a miss
 
 
 _Row = tuple[Any, ...]
@@ -114,13 +114,16 @@ def _row(f: DistFile) -> _Row:
 # Each version's rows are compressed apart, so a run decodes only the versions it reads.
 def _encode_page(page: ProjectPage) -> bytes:
     files = group_by_version(page.files, page.name)
-    positions = iter(files.order())
-    blobs = []
-    for group in files.groups:
-        # Each row carries its place on the page, restored when all files are read.
-        rows = tuple((*_row(f), next(positions)) for f in group.files)
-        blobs.append((group.version, group.filenames, zlib.compress(marshal.dumps(rows), 1)))
-    return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, tuple(blobs)))
+    # Names and the page's order stay readable without decompressing any group.
+    blobs = tuple(
+        (
+            group.version,
+            group.filenames,
+            zlib.compress(marshal.dumps(tuple(map(_row, group.files))), 1),
+        )
+        for group in files.groups
+    )
+    return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, files.order(), blobs))
 
 
 def _decode_rows(blob: bytes) -> tuple[DistFile, ...]:
@@ -156,29 +159,19 @@ def _decode_rows(blob: bytes) -> tuple[DistFile, ...]:
             size,
             core_metadata,
             core_sha,
-            _position,
         ) in rows
     )
-
-
-def _positions(blob: bytes) -> tuple[int, ...]:
-    return tuple(row[-1] for row in marshal.loads(zlib.decompress(blob)))  # noqa: S302
 
 
 def _decode_page(blob: bytes) -> ProjectPage | None:
     if not blob.startswith(_PAGE_FORMAT):
         return None  # written by an earlier wheelcast: fetch it again
-    name, url, blobs = marshal.loads(blob[len(_PAGE_FORMAT) :])  # noqa: S302 - our own file
+    name, url, order, blobs = marshal.loads(blob[len(_PAGE_FORMAT) :])  # noqa: S302 - ours
     groups = tuple(
         FileGroup(version, decode=functools.partial(_decode_rows, rows), filenames=filenames)
         for version, filenames, rows in blobs
     )
-    order = functools.partial(_page_order, tuple(rows for _, _, rows in blobs))
     return ProjectPage(name=canonicalize_name(name), url=url, files=GroupedFiles(groups, order))
-
-
-def _page_order(blobs: tuple[bytes, ...]) -> tuple[int, ...]:
-    return tuple(position for blob in blobs for position in _positions(blob))
 
 
 class Cache:

@@ -74,9 +74,7 @@ class GroupedFiles(Sequence[DistFile]):
 
     __slots__ = ("_all", "_order", "groups")
 
-    def __init__(
-        self, groups: tuple[FileGroup, ...], order: Callable[[], tuple[int, ...]] | None = None
-    ) -> None:
+    def __init__(self, groups: tuple[FileGroup, ...], order: tuple[int, ...] | None = None) -> None:
         self.groups = groups
         self._order = order  # each file's place on the page, group by group
         self._all: tuple[DistFile, ...] | None = None
@@ -85,13 +83,13 @@ class GroupedFiles(Sequence[DistFile]):
         """Each file's place on the page, group by group (in group order if unknown)."""
         if self._order is None:
             return tuple(range(sum(len(g.filenames) for g in self.groups)))
-        return self._order()
+        return self._order
 
     def _files(self) -> tuple[DistFile, ...]:
         if self._all is None:
             grouped = [f for group in self.groups for f in group.files]
             if self._order is not None:
-                placed = sorted(zip(self._order(), grouped, strict=True), key=lambda p: p[0])
+                placed = sorted(zip(self._order, grouped, strict=True), key=lambda p: p[0])
                 grouped = [f for _, f in placed]
             self._all = tuple(grouped)
         return self._all
