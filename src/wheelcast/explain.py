@@ -166,7 +166,7 @@ def _constraint(options: Options, name: NormalizedName) -> SpecifierSet:
 def _files(view: ProjectView, package: Forecast | None) -> tuple[FileVerdict, ...]:
     if package is None or package.version is None:
         return ()
-    index = next(i for i, r in enumerate(view.releases.releases) if r.version == package.version)
+    index = view.releases.index[package.version]
     fits, rejections = view.release(index)
     chosen = package.file.filename if package.file else None
     shown = [
@@ -270,7 +270,7 @@ def _emulation(target: Target, view: ProjectView, package: Forecast | None) -> s
         return None
     if package.version is None or package.verdict.value in ("binary", "pure"):
         return None
-    index = next(i for i, r in enumerate(view.releases.releases) if r.version == package.version)
+    index = view.releases.index[package.version]
     _, rejections = view.release(index)
     x64 = [r for r in rejections if _amd64(r)]
     if not x64:

@@ -183,13 +183,20 @@ class Catalog:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
+        self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
         self._lock = threading.Lock()
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
         """See ``Provider.metadata_file``; the same answer for every target."""
-        release = next(r for r in self.releases(name).releases if r.version == fit.version)
-        wheels = sorted((f for f in release.files if f.is_wheel), key=_metadata_preference)
-        return wheels[0] if wheels else fit.file
+        # Asked on every find_matches call of every target: choose once per version.
+        key = (name, fit.version)
+        found = self._metadata_files.get(key)
+        if found is None:
+            releases = self.releases(name)
+            release = releases.releases[releases.index[fit.version]]
+            wheels = sorted((f for f in release.files if f.is_wheel), key=_metadata_preference)
+            found = self._metadata_files.setdefault(key, wheels[0] if wheels else fit.file)
+        return found
 
     def releases(self, name: NormalizedName) -> Releases:
         found = self._releases.get(name)

@@ -345,6 +345,7 @@ class Releases:
     name: NormalizedName
     releases: tuple[Release, ...]
     unusable: tuple[DistFile, ...]  # no version can be read from the filename
+    index: Mapping[Version, int]  # where each version stands in ``releases``
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -376,7 +377,8 @@ def group_releases(name: NormalizedName, files: Sequence[DistFile]) -> Releases:
         else:
             by_version.setdefault(version, []).append(group)
     releases = tuple(Release(v, tuple(by_version[v])) for v in sorted(by_version, reverse=True))
-    return Releases(name, releases, tuple(unusable))
+    index = {release.version: i for i, release in enumerate(releases)}
+    return Releases(name, releases, tuple(unusable), index)
 
 
 def _os_family(platform: str) -> str:
@@ -478,15 +480,21 @@ class ProjectView:
 
         Sorted from the farthest miss to the closest.
         """
-        for i, release in enumerate(self.releases.releases):
-            wanted = (
-                release.version == version
-                if version is not None
-                else specifier.contains(release.version, prereleases=True)
+        if version is not None:
+            i = self.releases.index.get(version)
+        else:
+            i = next(
+                (
+                    i
+                    for i, release in enumerate(self.releases.releases)
+                    if specifier.contains(release.version, prereleases=True)
+                ),
+                None,
             )
-            if wanted:
-                return release.version, tuple(sorted(self.release(i)[1], key=self.closeness))
-        return None, ()
+        if i is None:
+            return None, ()
+        release = self.releases.releases[i]
+        return release.version, tuple(sorted(self.release(i)[1], key=self.closeness))
 
     def closeness(self, rejection: Rejection) -> tuple[Reason, bool, bool]:
         """A sort key: the larger, the closer the file came to fitting."""
