@@ -7,6 +7,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 from tests.fakes import dist
+from tests.pip_reference import applicable, evaluate_project
 
 from wheelcast.select import (
     BinaryPolicy,
@@ -16,9 +17,7 @@ from wheelcast.select import (
     ProjectView,
     Reason,
     Rejection,
-    applicable,
     evaluate,
-    evaluate_project,
     file_kind_and_version,
     group_releases,
     is_pinned,
