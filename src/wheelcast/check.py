@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from wheelcast.build import build_needs as read_build_needs
 from wheelcast.index import IndexSession, build_source
 from wheelcast.index.cache import Cache
-from wheelcast.inputs import ProjectInput, parse_requirement
+from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requirement
 from wheelcast.locked import forecast_locked
 from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Options, Repository, resolve
@@ -44,8 +44,11 @@ class CheckResult:
 
     requirements: tuple[Requirement, ...]
     forecasts: tuple[TargetForecast, ...]
-    exclude_newer: dt.datetime | None = None
     options: Options = field(default_factory=Options)
+
+    @property
+    def exclude_newer(self) -> dt.datetime | None:
+        return self.options.exclude_newer
 
 
 def check(
@@ -70,12 +73,14 @@ def check(
     reqs = tuple(r if isinstance(r, Requirement) else parse_requirement(r) for r in requirements)
     if repository is not None:
         forecasts = annotate(_run(reqs, targets, repository, options), None, local)
-        return CheckResult(reqs, forecasts, options.exclude_newer, options)
-    index = index or IndexOptions()
-    with open_repository(index) as session:
-        forecasts = _run(reqs, targets, session, options)
-        forecasts = _annotated(forecasts, session, index, build_needs=build_needs, local=local)
-    return CheckResult(reqs, forecasts, options.exclude_newer, options)
+        return CheckResult(reqs, forecasts, options)
+    origin = Origin(Path("<api>"))
+    project = ProjectInput(
+        "requirements", origin.path, tuple(RequirementItem(r, origin) for r in reqs)
+    )
+    return check_project(
+        project, targets, options=options, index=index, build_needs=build_needs, local=local
+    )
 
 
 def check_project(
@@ -105,7 +110,7 @@ def check_project(
         else:
             forecasts = _with_direct(_run(requirements, targets, session, options), project)
         forecasts = _annotated(forecasts, session, index, build_needs=build_needs, local=local)
-    return CheckResult(requirements, forecasts, options.exclude_newer, options)
+    return CheckResult(requirements, forecasts, options)
 
 
 def _annotated(
