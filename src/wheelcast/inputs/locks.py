@@ -328,15 +328,13 @@ def read_uv_lock(
     if not roots and not members:
         notes.append(f"{path}: no project package in the lock: every package is taken as needed")
         roots = [LockEdge(p.name, p.version) for p in locked]
-    return ProjectInput(
-        kind="lock",
-        path=path,
-        locked=tuple(locked),
-        pythons=_lock_pythons(data.get("requires-python")),
+    return _lock_input(
+        path,
+        locked,
+        _str(data.get("requires-python")),
         notes=tuple(notes),
         graph=LockGraph(tuple(roots), dependencies, optional),
         extras=frozenset(chosen_extras),
-        requires_python=_str(data.get("requires-python")),
         environments=tuple(
             m for e in data.get("supported-markers", []) if (m := _files.marker(e, Origin(path)))
         ),
@@ -385,6 +383,20 @@ def _uv_file(entry: Mapping[str, Any], origin: Origin) -> LockedFile:
         url=url,
         hashes=_hashes(entry.get("hash")),
         upload_time=_str(entry.get("upload-time")),
+    )
+
+
+def _lock_input(
+    path: Path, locked: Sequence[LockedPackage], requires_python: str | None, **fields: Any
+) -> ProjectInput:
+    """A lock's ProjectInput; its requires-python also sets the default Pythons."""
+    return ProjectInput(
+        kind="lock",
+        path=path,
+        locked=tuple(locked),
+        pythons=_lock_pythons(requires_python),
+        requires_python=requires_python,
+        **fields,
     )
 
 
@@ -463,15 +475,13 @@ def read_pylock(
             )
         )
     requires_python = str(lock.requires_python) if lock.requires_python else None
-    return ProjectInput(
-        kind="lock",
-        path=path,
-        locked=tuple(locked),
-        pythons=_lock_pythons(requires_python),
+    return _lock_input(
+        path,
+        locked,
+        requires_python,
         notes=tuple(notes),
         extras=frozenset(chosen_extras),
         groups=frozenset(chosen_groups),
-        requires_python=requires_python,
         environments=tuple(lock.environments or ()),
     )
 
@@ -582,14 +592,12 @@ def read_poetry_lock(
             )
         )
     requires_python = _str(metadata.get("python-versions"))
-    return ProjectInput(
-        kind="lock",
-        path=path,
-        locked=tuple(locked),
-        pythons=_lock_pythons(requires_python),
+    return _lock_input(
+        path,
+        locked,
+        requires_python,
         notes=(f"{path}: poetry.lock lists filenames only: URLs come from the index",),
         extras=frozenset(chosen),
-        requires_python=requires_python,
     )
 
 
@@ -654,14 +662,7 @@ def read_pdm_lock(
         )
     targets = metadata.get("targets", [])
     requires_python = _str(targets[0].get("requires_python")) if len(targets) == 1 else None
-    return ProjectInput(
-        kind="lock",
-        path=path,
-        locked=tuple(locked),
-        pythons=_lock_pythons(requires_python),
-        notes=tuple(notes),
-        requires_python=requires_python,
-    )
+    return _lock_input(path, locked, requires_python, notes=tuple(notes))
 
 
 # --- Pipfile.lock ----------------------------------------------------------------------
