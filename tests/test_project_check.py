@@ -55,28 +55,36 @@ class TestSameProjectThreeWays:
 
 class TestEachLockFormat:
     @pytest.mark.parametrize(
-        "name",
-        ["uv.lock", "pylock.toml", "pylock.uv.toml", "poetry.lock", "pdm.lock", "Pipfile.lock"],
+        ("name", "pyyaml", "code"),
+        [
+            ("uv.lock", "binary", 0),
+            # pip lock records only the wheels of the host it ran on (CPython 3.11 here).
+            ("pylock.toml", "missing", 2),
+            # uv's export also installs the project itself from '.': a direct reference.
+            ("pylock.uv.toml", "binary", 1),
+            ("poetry.lock", "binary", 0),
+            ("pdm.lock", "binary", 0),
+            # pipenv keeps only Python markers: it would build uvloop on Windows.
+            ("Pipfile.lock", "binary", 1),
+        ],
     )
     def test_checks_as_pinned(
         self,
         name: str,
+        pyyaml: str,
+        code: int,
+        *,
         index_server: IndexServer,
         tmp_path: Path,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
-        code, verdicts, doc = check(index_server, tmp_path / "c", capsys, str(SAMPLE / name))
+        got, verdicts, doc = check(index_server, tmp_path / "c", capsys, str(SAMPLE / name))
         linux = verdicts["linux-x86_64@3.12"]
         assert linux["requests"][1] == "pure"
-        assert linux["pyyaml"][1] in ("binary", "missing")  # pip's lock is for its own host
-        assert all(
-            p["source"] != "index" or name == "Pipfile.lock"
-            for r in doc["results"]
-            for p in r["packages"]
-        )
-        # 1: pylock.uv.toml installs the project itself from '.' (direct), and pipenv's
-        # lock keeps only Python markers, so it would build uvloop on Windows.
-        assert code in (0, 1, 2)
+        assert linux["pyyaml"][1] == pyyaml
+        sources = {p["source"] for r in doc["results"] for p in r["packages"]}
+        assert "index" not in sources or name == "Pipfile.lock"
+        assert got == code
 
     def test_pipenv_lock_lost_uvloop_platform_marker(
         self, index_server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
