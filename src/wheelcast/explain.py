@@ -31,7 +31,7 @@ from wheelcast.select import (
     sort_key,
 )
 from wheelcast.targets import Target
-from wheelcast.verdict import Forecast, NearbyWheel, forecast, nearby_wheel
+from wheelcast.verdict import Forecast, NearbyWheel, Verdict, forecast, nearby_wheel
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +145,7 @@ def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolve
 
 
 def _other_platforms(files: tuple[FileVerdict, ...], package: Forecast | None) -> tuple[str, ...]:
-    if package is None or package.verdict.value in ("binary", "pure"):
+    if package is None or package.verdict in (Verdict.BINARY, Verdict.PURE):
         return ()
     platforms: dict[str, None] = {}
     for verdict in files:
@@ -193,7 +193,7 @@ def _why(package: Forecast | None, specifier: SpecifierSet, options: Options) ->
         if options.exclude_newer
         else ""
     )
-    kind = "its sdist" if package.verdict.value == "build" else "a wheel"
+    kind = "its sdist" if package.verdict is Verdict.BUILD else "a wheel"
     how = (
         "pip takes the newest version with any installable file, so a newer sdist wins"
         " over an older wheel"
@@ -268,7 +268,7 @@ def _emulation(target: Target, view: ProjectView, package: Forecast | None) -> s
     platform = target.platform
     if platform.os != "windows" or platform.arch != "arm64" or package is None:
         return None
-    if package.version is None or package.verdict.value in ("binary", "pure"):
+    if package.version is None or package.verdict in (Verdict.BINARY, Verdict.PURE):
         return None
     index = view.releases.index[package.version]
     _, rejections = view.release(index)
