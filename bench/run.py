@@ -108,6 +108,16 @@ class Run:
     packages: int | None = None  # how many packages the answer names (per target)
 
 
+def take_report(path: Path) -> Any:
+    """A run's JSON report, removed so that the next run must write its own; None if none."""
+    try:
+        data = json.loads(path.read_text())
+        path.unlink()
+    except (OSError, ValueError):
+        return None
+    return data
+
+
 @dataclass
 class Measure:
     """One command measured ``len(runs)`` times."""
@@ -307,10 +317,8 @@ class Bench:
         cache = self.work / "wheelcast-cache"
 
         def count(_stdout: str) -> int | None:
-            try:
-                data = json.loads(report.read_text())
-                report.unlink()  # the next run must write its own
-            except (OSError, ValueError):
+            data = take_report(report)
+            if data is None:
                 return None
             return max((len(r["packages"]) for r in data["results"]), default=None)
 
@@ -392,12 +400,8 @@ class Bench:
         report = self.work / f"pip-{target}.json"
 
         def count(_stdout: str) -> int | None:
-            try:
-                data = json.loads(report.read_text())
-                report.unlink()  # the next run must write its own
-            except (OSError, ValueError):
-                return None
-            return len(data["install"])
+            data = take_report(report)
+            return None if data is None else len(data["install"])
 
         def cold() -> tuple[list[str], Mapping[str, str]]:
             cache = self.fresh_dir(f"pip-cache-{target}-")
