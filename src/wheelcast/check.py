@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,11 +15,15 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from wheelcast.build import BuildNeeds
 from wheelcast.build import build_needs as read_build_needs
-from wheelcast.index import IndexSession, build_source
+from wheelcast.errors import IndexUnreachable, OfflineMiss, WheelcastError
+from wheelcast.index import DistFile, IndexSession, build_source
 from wheelcast.index.cache import Cache
+from wheelcast.index.config import default_index_url
 from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requirement
 from wheelcast.locked import forecast_locked
+from wheelcast.memo import Remembered, recall, remember, run_key
 from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Options, Repository, resolve
 from wheelcast.targets import Target, marker_environment
@@ -102,15 +107,105 @@ def check_project(
     if project.constraints:
         constraints = tuple(item.requirement for item in project.constraints)
         options = dataclasses.replace(options, constraints=options.constraints + constraints)
-    requirements = tuple(item.requirement for item in project.requirements)
     index = index or IndexOptions()
+    # A check of builds on this machine asks the machine, which the key cannot cover.
+    key = None if local else _run_key(project, targets, options, index, build_needs=build_needs)
+    remembered = _recall(key, index) if key is not None else None
+    if isinstance(remembered, CheckResult):
+        return remembered
     with open_repository(index) as session:
-        if project.kind == "lock":
-            forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
-        else:
-            forecasts = _with_direct(_run(requirements, targets, session, options), project)
-        forecasts = _annotated(forecasts, session, index, build_needs=build_needs, local=local)
-    return CheckResult(requirements, forecasts, options)
+        if remembered is not None:
+            held = _revalidated(remembered, session)
+            if held is not None:
+                return held
+        result, rememberable = _compute(
+            project, targets, options, index, session, build_needs=build_needs, local=local
+        )
+        if key is not None and rememberable:
+            with Cache(index.cache_dir) as cache:
+                remember(cache, key, pickle.dumps(result), session.pages_read())
+    return result
+
+
+def _compute(
+    project: ProjectInput,
+    targets: Sequence[Target],
+    options: Options,
+    index: IndexOptions,
+    session: IndexSession,
+    *,
+    build_needs: bool,
+    local: Mapping[str, LocalBuild] | None,
+) -> tuple[CheckResult, bool]:
+    """The result, and whether it may be remembered (no network fault was absorbed)."""
+    requirements = tuple(item.requirement for item in project.requirements)
+    if project.kind == "lock":
+        forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
+    else:
+        forecasts = _with_direct(_run(requirements, targets, session, options), project)
+    faults: list[WheelcastError] = []
+    forecasts = _annotated(
+        forecasts, session, index, build_needs=build_needs, local=local, faults=faults
+    )
+    return CheckResult(requirements, forecasts, options), not faults
+
+
+def _run_key(
+    project: ProjectInput,
+    targets: Sequence[Target],
+    options: Options,
+    index: IndexOptions,
+    *,
+    build_needs: bool,
+) -> str | None:
+    # Which index is asked is part of the question; where the cache lives and how it is
+    # read are not.
+    try:
+        url = None if index.no_index else (index.index_url or default_index_url())
+    except WheelcastError:
+        return None  # the run itself reports it
+    where = dataclasses.replace(index, index_url=url, cache_dir=None, offline=False, refresh=False)
+    return run_key("check", project, tuple(targets), options, where, build_needs)
+
+
+def _recall(key: str, index: IndexOptions) -> CheckResult | Remembered | None:
+    """The remembered result when the cache alone shows it holds; else what to revalidate."""
+    with Cache(index.cache_dir) as cache:
+        remembered = recall(cache, key)
+        if remembered is None:
+            return None
+        states = cache.page_states(remembered.urls)
+    ask = remembered.to_revalidate(states, offline=index.offline, refresh=index.refresh)
+    if ask is None:
+        return None
+    if not ask:
+        return _loaded(remembered.payload)
+    stale = {url for url, _ in ask}
+    return dataclasses.replace(
+        remembered, pages=tuple(p for p in remembered.pages if p[0] in stale)
+    )
+
+
+def _revalidated(remembered: Remembered, session: IndexSession) -> CheckResult | None:
+    """Ask the index again for the pages of ``remembered`` that are not fresh."""
+    projects = {project for _, project, _ in remembered.pages}
+    session.prefetch_pages(projects)
+    try:
+        for project in projects:
+            session.page(project)
+    except WheelcastError:
+        return None  # the full run meets the same fault and reports it
+    if not remembered.holds(session.pages_read(), remembered.urls):
+        return None
+    return _loaded(remembered.payload)
+
+
+def _loaded(payload: bytes) -> CheckResult | None:
+    try:
+        result = pickle.loads(payload)  # noqa: S301 - written by this wheelcast, same files
+    except Exception:  # any unreadable entry is only a miss
+        return None
+    return result if isinstance(result, CheckResult) else None
 
 
 def _annotated(
@@ -120,11 +215,20 @@ def _annotated(
     *,
     build_needs: bool,
     local: Mapping[str, LocalBuild] | None,
+    faults: list[WheelcastError],
 ) -> tuple[TargetForecast, ...]:
     if not build_needs:
         return annotate(forecasts, None, local)
     with sdist_reader(session, index) as analyze:
-        return annotate(forecasts, analyze, local)
+
+        def watched(file: DistFile) -> BuildNeeds:
+            try:
+                return analyze(file)
+            except (IndexUnreachable, OfflineMiss) as fault:
+                faults.append(fault)  # reported in the cell; the result is not remembered
+                raise
+
+        return annotate(forecasts, watched, local)
 
 
 def _with_direct(

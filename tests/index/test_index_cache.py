@@ -105,7 +105,7 @@ class TestCache:
         Cache(tmp_path).close()
         conn = sqlite3.connect(tmp_path / FILENAME)
         with conn:
-            conn.execute("INSERT INTO pages VALUES ('u', x'5743503400', NULL, NULL, 0)")
+            conn.execute("INSERT INTO pages VALUES ('u', x'5743503400', NULL, NULL, 0, NULL)")
         conn.close()
         with Cache(tmp_path) as cache, pytest.raises(CacheError, match="decode"):
             cache.get_page("u")
@@ -114,7 +114,7 @@ class TestCache:
         Cache(tmp_path).close()
         conn = sqlite3.connect(tmp_path / FILENAME)
         with conn:
-            conn.execute("INSERT INTO pages VALUES ('u', x'00', NULL, NULL, 0)")
+            conn.execute("INSERT INTO pages VALUES ('u', x'00', NULL, NULL, 0, NULL)")
         conn.close()
         with Cache(tmp_path) as cache:
             assert cache.get_page("u") is None

@@ -149,6 +149,37 @@ class TestProjectPage:
         assert len(server.requests) == 2
         assert server.requests[1].headers["cache-control"] == "max-age=0"
 
+    def test_a_refetched_page_with_the_same_body_is_not_parsed_again(
+        self, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        first = make_index(server, tmp_path)
+        page_of(first)
+        digest = first.pages_read()[f"{HOST}/simple/demo/"]
+
+        def no_parsing(*args: object) -> None:
+            raise AssertionError("parsed an unchanged page")
+
+        monkeypatch.setattr("wheelcast.index.http.parse_json_page", no_parsing)
+        again = make_index(server, tmp_path, refresh=True)
+        assert [f.filename for f in page_of(again).files] == ["demo-1.0.tar.gz"]
+        assert again.pages_read()[f"{HOST}/simple/demo/"] == digest
+        assert len(server.requests) == 2
+
+    def test_a_refetched_page_with_another_body_has_another_digest(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        first = make_index(server, tmp_path)
+        page_of(first)
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz", "demo-2.0.tar.gz"), JSON_TYPE)
+        again = make_index(server, tmp_path, refresh=True)
+        assert len(page_of(again).files) == 2
+        url = f"{HOST}/simple/demo/"
+        assert again.pages_read()[url][1] != first.pages_read()[url][1]
+        with Cache(tmp_path) as cache:
+            assert cache.page_states([url])[url].digest == again.pages_read()[url][1]
+
     def test_revalidation(self, server: FakeServer, tmp_path: Path) -> None:
         def conditional(request: httpx.Request) -> httpx.Response:
             if request.headers.get("if-none-match") == '"v1"':

@@ -6,15 +6,20 @@ writes. One connection guarded by a lock makes a ``Cache`` safe to share between
 
 * Project pages, keyed by page URL: the parsed page, its files grouped by version and each
   group compressed apart (decoded only when read), with
-  the ETag / Last-Modified the index sent and the time it was fetched. A page with no
-  validators is fresh for ``PAGE_MAX_AGE`` seconds (pip's 10 minutes); one with validators
-  is revalidated with a conditional request.
+  the ETag / Last-Modified the index sent, the time it was fetched and the sha256 of the
+  body as served. A page with no validators is fresh for ``PAGE_MAX_AGE`` seconds (pip's
+  10 minutes); one with validators is revalidated with a conditional request. The body's
+  digest lets a refetch that changed nothing skip parsing, and stands for the page in
+  remembered results.
 * Core metadata, keyed by the file's sha256 (or its URL when the index gives no hash): the
   raw METADATA bytes, compressed, and how they were obtained. A distribution file never
   changes, so these never expire.
 * Build needs of an sdist, keyed by its sha256: JSON text written by ``wheelcast.build``,
   with the version of the analysis that produced it; an entry from another analysis
   version is a miss.
+* Remembered results (``wheelcast.memo``), keyed by a digest of everything that decides
+  them, with the digests of the pages they were computed from; only the newest
+  ``RESULTS_KEPT`` are kept.
 
 A damaged file or one written by a newer wheelcast raises ``CacheError``; the cache never
 deletes what it cannot read.
@@ -29,6 +34,7 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +46,17 @@ from wheelcast.errors import CacheError
 from wheelcast.index._dist import group_by_version
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
 
-__all__ = ["PAGE_MAX_AGE", "SCHEMA_VERSION", "Cache", "CachedPage", "default_cache_dir"]
+__all__ = [
+    "PAGE_MAX_AGE",
+    "SCHEMA_VERSION",
+    "Cache",
+    "CachedPage",
+    "PageState",
+    "default_cache_dir",
+]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: pages.digest and the results table
+RESULTS_KEPT = 32
 PAGE_MAX_AGE = 600.0  # seconds; pip's HTTP cache keeps index pages for 10 minutes
 FILENAME = "wheelcast.sqlite3"
 
@@ -53,7 +67,8 @@ CREATE TABLE IF NOT EXISTS pages (
     data BLOB NOT NULL,
     etag TEXT,
     last_modified TEXT,
-    fetched_at REAL NOT NULL
+    fetched_at REAL NOT NULL,
+    digest TEXT
 );
 CREATE TABLE IF NOT EXISTS metadata (
     key TEXT PRIMARY KEY,
@@ -65,7 +80,15 @@ CREATE TABLE IF NOT EXISTS build_needs (
     analysis INTEGER NOT NULL,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS results (
+    key TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    pages BLOB NOT NULL,
+    stored_at REAL NOT NULL
+);
 """
+# Upgrades of an older file, by the version it holds; nothing in it is dropped.
+_MIGRATIONS = {1: ("ALTER TABLE pages ADD COLUMN digest TEXT",)}
 
 
 def default_cache_dir() -> Path:
@@ -78,6 +101,7 @@ class CachedPage:
     etag: str | None
     last_modified: str | None
     fetched_at: float  # seconds since the epoch
+    digest: str | None = None  # sha256 of the body as served; None: stored before schema 2
 
     @property
     def has_validators(self) -> bool:
@@ -85,8 +109,22 @@ class CachedPage:
 
     def is_fresh(self, now: float | None = None, max_age: float = PAGE_MAX_AGE) -> bool:
         """Usable without asking the index: no validators to revalidate with, and young."""
-        age = (time.time() if now is None else now) - self.fetched_at
-        return not self.has_validators and 0 <= age < max_age
+        return _is_fresh(self.fetched_at, now, max_age, has_validators=self.has_validators)
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """What the cache knows of a page without decoding it: its digest and freshness."""
+
+    digest: str | None
+    fresh: bool
+
+
+def _is_fresh(
+    fetched_at: float, now: float | None, max_age: float, *, has_validators: bool
+) -> bool:
+    age = (time.time() if now is None else now) - fetched_at
+    return not has_validators and 0 <= age < max_age
 
 
 _PAGE_FORMAT = b"WCP4"  # pages grouped by version; a blob without it is a miss
@@ -222,16 +260,22 @@ class Cache:
             exists = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
             ).fetchone()
+            held = SCHEMA_VERSION
             if exists:
                 row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-                if row and row[0] is not None and row[0] > SCHEMA_VERSION:
+                if row and row[0] is not None:
+                    held = int(row[0])
+                if held > SCHEMA_VERSION:
                     conn.execute("ROLLBACK")
-                    return int(row[0])
+                    return held
+            for version in range(held, SCHEMA_VERSION):
+                for statement in _MIGRATIONS.get(version, ()):
+                    conn.execute(statement)
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            if conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 0:
-                conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -247,12 +291,25 @@ class Cache:
                 raise self._fail("read", exc) from exc
         return row
 
+    def _query_all(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                rows: list[tuple[Any, ...]] = self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._fail("read", exc) from exc
+        return rows
+
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        self._write_all((sql, params))
+
+    def _write_all(self, *statements: tuple[str, tuple[object, ...]]) -> None:
+        """Run ``statements`` in one transaction."""
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
-                    self._conn.execute(sql, params)
+                    for sql, params in statements:
+                        self._conn.execute(sql, params)
                     self._conn.execute("COMMIT")
                 except BaseException:
                     self._conn.execute("ROLLBACK")
@@ -262,7 +319,8 @@ class Cache:
 
     def get_page(self, url: str) -> CachedPage | None:
         row = self._query(
-            "SELECT data, etag, last_modified, fetched_at FROM pages WHERE url = ?", (url,)
+            "SELECT data, etag, last_modified, fetched_at, digest FROM pages WHERE url = ?",
+            (url,),
         )
         if row is None:
             return None
@@ -272,7 +330,23 @@ class Cache:
             raise self._fail("decode a page in", exc) from exc
         if page is None:
             return None
-        return CachedPage(page=page, etag=row[1], last_modified=row[2], fetched_at=row[3])
+        return CachedPage(
+            page=page, etag=row[1], last_modified=row[2], fetched_at=row[3], digest=row[4]
+        )
+
+    def page_states(self, urls: Iterable[str], now: float | None = None) -> dict[str, PageState]:
+        """The digest and freshness of each cached page among ``urls``, nothing decoded."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, PageState] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT url, etag, last_modified, fetched_at, digest FROM pages WHERE url IN ({marks})"  # noqa: S608, E501 - only "?" marks are put in
+            for url, etag, last_modified, fetched_at, digest in self._query_all(sql, tuple(chunk)):
+                validators = bool(etag or last_modified)
+                fresh = _is_fresh(fetched_at, now, PAGE_MAX_AGE, has_validators=validators)
+                found[url] = PageState(digest, fresh)
+        return found
 
     def put_page(
         self,
@@ -282,12 +356,14 @@ class Cache:
         etag: str | None = None,
         last_modified: str | None = None,
         fetched_at: float | None = None,
+        digest: str | None = None,
     ) -> ProjectPage:
         """Store ``page``; return it as stored, its files decoded group by group on demand."""
         blob = _encode_page(page)
+        when = time.time() if fetched_at is None else fetched_at
         self._write(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-            (url, blob, etag, last_modified, time.time() if fetched_at is None else fetched_at),
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+            (url, blob, etag, last_modified, when, digest),
         )
         stored = _decode_page(blob)
         assert stored is not None  # noqa: S101 - _encode_page writes the current format
@@ -324,6 +400,30 @@ class Cache:
 
     def put_build_needs(self, key: str, analysis: int, data: str) -> None:
         self._write("INSERT OR REPLACE INTO build_needs VALUES (?, ?, ?)", (key, analysis, data))
+
+    def get_result(self, key: str) -> tuple[bytes, bytes] | None:
+        """A remembered result and the page digests it depends on, as ``put_result`` took them."""
+        row = self._query("SELECT data, pages FROM results WHERE key = ?", (key,))
+        if row is None:
+            return None
+        try:
+            return zlib.decompress(row[0]), zlib.decompress(row[1])
+        except zlib.error as exc:
+            raise self._fail("decode a result in", exc) from exc
+
+    def put_result(self, key: str, data: bytes, pages: bytes) -> None:
+        """Remember a result; the oldest beyond ``RESULTS_KEPT`` are forgotten."""
+        self._write_all(
+            (
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                (key, zlib.compress(data, 1), zlib.compress(pages, 1), time.time()),
+            ),
+            (
+                "DELETE FROM results WHERE key NOT IN"
+                " (SELECT key FROM results ORDER BY stored_at DESC LIMIT ?)",
+                (RESULTS_KEPT,),
+            ),
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -43,7 +43,7 @@ from wheelcast.index._dist import (
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
 from wheelcast.index.cache import Cache, CachedPage
-from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
+from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 from wheelcast.index.parse import parse_html_page, parse_json_page
 
 __all__ = ["ACCEPT", "HttpIndex"]
@@ -142,6 +142,13 @@ async def _copy(
         )
 
 
+def _page_digest(body: bytes, content_type: str, final_url: str) -> str:
+    # The URL the page came from resolves its relative links, so it is part of the page.
+    digest = hashlib.sha256(body)
+    digest.update(b"\0" + content_type.strip().lower().encode() + b"\0" + final_url.encode())
+    return digest.hexdigest()
+
+
 def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
     status = response.status_code
     hint = (
@@ -169,7 +176,7 @@ class HttpIndex:
         offline: bool = False,
         refresh: bool = False,
         flat: bool = False,
-        max_concurrency: int = 32,
+        max_concurrency: int = 10,
         tries: int = 3,
         backoff: float = 0.5,
         max_retry_after: float = 30.0,
@@ -189,6 +196,8 @@ class HttpIndex:
         self._sdist_cap = sdist_cap
         self._wheel_cap = wheel_cap
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
+        self._names: dict[str, NormalizedName] = {}
+        self._digests: dict[str, str | None] = {}
 
     def page_url(self, name: NormalizedName) -> str:
         return self.index_url if self._flat else f"{self.index_url}{name}/"
@@ -250,6 +259,7 @@ class HttpIndex:
         url = self.page_url(name)
         task = self._pages.get(url)
         if task is None:
+            self._names[url] = name
             task = asyncio.ensure_future(self._load_page(url, name))
             self._pages[url] = task
         page = await asyncio.shield(task)
@@ -265,8 +275,10 @@ class HttpIndex:
                 raise OfflineMiss(
                     f"offline: no cached index page for {name} ({url})", _OFFLINE_HINT
                 )
+            self._digests[url] = cached.digest
             return cached.page
         if cached is not None and not self._refresh and cached.is_fresh():
+            self._digests[url] = cached.digest
             return cached.page
         headers = {"Accept": ACCEPT}
         if self._refresh:
@@ -281,29 +293,34 @@ class HttpIndex:
             if status == 304 and cached is not None:
                 return None
             if status in (404, 410):
-                return CachedPage(ProjectPage(name, url, ()), None, None, time.time())
+                page = ProjectPage(name, url, ())
+                return CachedPage(page, None, None, time.time(), f"HTTP {status}")
             if status != 200:
                 raise _http_error(url, response)
             body = await response.aread()
             content_type = response.headers.get("content-type", "").split(";", 1)[0]
             final_url = str(response.url)
+            digest = _page_digest(body, content_type, final_url)
+            etag = response.headers.get("etag")
+            last_modified = response.headers.get("last-modified")
+            if cached is not None and cached.digest == digest:
+                # An index without validators answers every revalidation in full: the
+                # same bytes need no parsing, only the new fetch time.
+                return CachedPage(cached.page, etag, last_modified, time.time(), digest)
             if content_type.strip().lower() in _JSON_TYPES:
                 page = parse_json_page(body, final_url, name)
             else:
                 page = parse_html_page(body, final_url, name)
             page = dataclasses.replace(page, files=group_by_version(page.files, name))
-            return CachedPage(
-                page,
-                response.headers.get("etag"),
-                response.headers.get("last-modified"),
-                time.time(),
-            )
+            return CachedPage(page, etag, last_modified, time.time(), digest)
 
         fetched = await self._get(url, headers, handle)
-        if fetched is None:
-            assert cached is not None  # noqa: S101 - a 304 is only accepted with a cached page
+        if fetched is None or (cached is not None and fetched.page is cached.page):
+            assert cached is not None  # noqa: S101 - only then is the cached page kept
             self._cache.touch_page(url)
+            self._digests[url] = cached.digest
             return cached.page
+        self._digests[url] = fetched.digest
         # The stored form is what the run keeps: its groups decode when read, so the
         # thousands of old files a popular page lists do not stay in memory.
         return self._cache.put_page(
@@ -312,7 +329,12 @@ class HttpIndex:
             etag=fetched.etag,
             last_modified=fetched.last_modified,
             fetched_at=fetched.fetched_at,
+            digest=fetched.digest,
         )
+
+    def pages_read(self) -> PagesRead:
+        """Each page URL this source has answered, with its project and its digest."""
+        return {url: (self._names[url], digest) for url, digest in self._digests.items()}
 
     # -- metadata ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, overload
+from typing import Protocol, overload, runtime_checkable
 
 from packaging.metadata import Metadata
 from packaging.utils import NormalizedName
@@ -156,3 +156,18 @@ class IndexSource(Protocol):
     async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path: ...
 
     async def aclose(self) -> None: ...
+
+
+# page URL -> (project, sha256 of the page as served; None when not known)
+PagesRead = dict[str, tuple[NormalizedName, str | None]]
+
+
+@runtime_checkable
+class PageLedger(Protocol):
+    """A source that can say which pages it has answered, each with a digest.
+
+    What ``wheelcast.memo`` checks a remembered result against. None, or a source without
+    a ledger (a local folder), makes a run's result not rememberable.
+    """
+
+    def pages_read(self) -> PagesRead | None: ...

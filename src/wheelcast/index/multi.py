@@ -9,7 +9,14 @@ from pathlib import Path
 from packaging.utils import NormalizedName
 
 from wheelcast.index.cache import Cache
-from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
+from wheelcast.index.models import (
+    DistFile,
+    DistMetadata,
+    IndexSource,
+    PageLedger,
+    PagesRead,
+    ProjectPage,
+)
 
 __all__ = ["MultiIndex"]
 
@@ -61,6 +68,16 @@ class MultiIndex:
         return await self._owner.get(file.url, self.sources[0]).download(
             file, dest, max_bytes=max_bytes
         )
+
+    def pages_read(self) -> PagesRead | None:
+        """Every source's pages, or None when a source keeps no ledger (a local folder)."""
+        pages: PagesRead = {}
+        for source in self.sources:
+            read = source.pages_read() if isinstance(source, PageLedger) else None
+            if read is None:
+                return None
+            pages.update(read)
+        return pages
 
     async def aclose(self) -> None:
         try:

@@ -18,7 +18,14 @@ from typing import Any, TypeVar
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
+from wheelcast.index.models import (
+    DistFile,
+    DistMetadata,
+    IndexSource,
+    PageLedger,
+    PagesRead,
+    ProjectPage,
+)
 
 __all__ = ["IndexSession"]
 
@@ -80,6 +87,14 @@ class IndexSession:
     def metadata(self, file: DistFile) -> DistMetadata:
         """The file's core metadata, waiting for it; raises the source's ``WheelcastError``."""
         return self._metadata_future(file).result()
+
+    def pages_read(self) -> PagesRead | None:
+        """The pages the source has answered so far, with digests; None if it cannot say."""
+        return self._submit(self._ledger()).result()
+
+    async def _ledger(self) -> PagesRead | None:
+        # On the loop: the source records pages from that thread.
+        return self.source.pages_read() if isinstance(self.source, PageLedger) else None
 
     def download(self, file: DistFile, dest: Path, max_bytes: int) -> Path:
         """Download ``file`` into the folder ``dest`` (not memoized); see ``IndexSource``."""
