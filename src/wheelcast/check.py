@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -18,9 +19,9 @@ from packaging.utils import canonicalize_name
 from wheelcast.build import BuildNeeds
 from wheelcast.build import build_needs as read_build_needs
 from wheelcast.errors import IndexUnreachable, OfflineMiss, WheelcastError
-from wheelcast.index import DistFile, IndexSession, build_source
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
+from wheelcast.index.models import DistFile
 from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requirement
 from wheelcast.locked import forecast_locked
 from wheelcast.memo import Remembered, recall, remember, run_key
@@ -28,6 +29,9 @@ from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Options, Repository, resolve
 from wheelcast.targets import Target, marker_environment
 from wheelcast.verdict import Forecast, TargetForecast, Verdict, forecast
+
+if TYPE_CHECKING:
+    from wheelcast.index.session import IndexSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +271,10 @@ def sdist_reader(session: IndexSession, index: IndexOptions) -> Iterator[Analyze
 @contextlib.contextmanager
 def open_repository(index: IndexOptions) -> Iterator[IndexSession]:
     """A session over every source ``index`` names, closed on exit."""
+    # Here, not at the top: a run answered from the cache never imports the HTTP stack.
+    from wheelcast.index.session import IndexSession  # noqa: PLC0415
+    from wheelcast.index.sources import build_source  # noqa: PLC0415
+
     source = build_source(
         index.index_url,
         index.extra_index_urls,

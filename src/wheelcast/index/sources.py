@@ -1,0 +1,78 @@
+"""``build_source``: the sources pip would consult, over one HTTP client and one cache."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+
+from wheelcast.index.cache import Cache
+from wheelcast.index.config import default_index_url
+from wheelcast.index.http import HttpIndex
+from wheelcast.index.local import FindLinks, LocalIndex
+from wheelcast.index.models import IndexSource
+from wheelcast.index.multi import MultiIndex
+
+__all__ = ["build_source"]
+
+_TIMEOUT = httpx.Timeout(30.0, connect=15.0)
+_USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
+
+
+def _client() -> httpx.AsyncClient:
+    # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
+    cafile = os.environ.get("PIP_CERT")
+    verify: ssl.SSLContext | bool = (
+        ssl.create_default_context(cafile=cafile) if cafile and Path(cafile).is_file() else True
+    )
+    return httpx.AsyncClient(
+        timeout=_TIMEOUT,
+        follow_redirects=True,
+        verify=verify,
+        headers={"User-Agent": _USER_AGENT},
+        limits=httpx.Limits(max_connections=10, max_keepalive_connections=10),
+    )
+
+
+def _is_http(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def build_source(
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    find_links: Sequence[str] = (),
+    cache_dir: Path | str | None = None,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
+    no_index: bool = False,
+) -> IndexSource:
+    """One source over the index (pip's default when None), extra indexes and find-links.
+
+    HTTP indexes share one client and one cache in ``cache_dir`` (the user cache folder
+    when None). ``file://`` indexes and find-links folders are read from disk.
+    """
+    cache = Cache(cache_dir)
+    client: httpx.AsyncClient | None = None  # one shared client, made only when needed
+    sources: list[IndexSource] = []
+    # pip's --no-index: only find-links (and no need to look for a default index).
+    urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
+    for url in urls:
+        if _is_http(url):
+            client = client or _client()
+            sources.append(HttpIndex(url, cache, client, offline=offline, refresh=refresh))
+        else:
+            sources.append(LocalIndex(url))
+    for location in find_links:
+        if _is_http(location):
+            client = client or _client()
+            sources.append(
+                HttpIndex(location, cache, client, offline=offline, refresh=refresh, flat=True)
+            )
+        else:
+            sources.append(FindLinks(location))
+    return MultiIndex(sources, cache=cache)
