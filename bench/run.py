@@ -33,6 +33,7 @@ one pip defaults to, asked of pip at run time, unless ``--index-url`` is given.
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import datetime as dt
 import json
@@ -305,15 +306,19 @@ class Bench:
         """Cold runs first; the warm ones reuse the last cold run's cache.
 
         wheelcast runs from a copy of ``src/`` taken when the bench starts, so that edits
-        made to the tree during a long bench do not mix versions within one result.
+        made to the tree during a long bench do not mix versions within one result. The
+        copy is byte-compiled, as installing a wheel does (pip runs compileall), and runs
+        with bytecode caching on even where the caller's environment turns it off.
         """
         report = self.work / "wheelcast.json"
         snapshot = self.work / "src"
         shutil.copytree(
             REPO / "src", snapshot, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
         )
+        compileall.compile_dir(snapshot, quiet=1)
         path = os.pathsep.join(p for p in (str(snapshot), os.environ.get("PYTHONPATH")) if p)
         env = clean_env({"PYTHONPATH": path})
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         cache = self.work / "wheelcast-cache"
 
         def count(_stdout: str) -> int | None:

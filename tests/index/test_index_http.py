@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
 
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index._workers import LARGE_PAGE, BrokenProcessPool, PageParsers
 from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, HttpIndex
 from wheelcast.index.models import DistFile
@@ -160,7 +162,7 @@ class TestProjectPage:
         def no_parsing(*args: object) -> None:
             raise AssertionError("parsed an unchanged page")
 
-        monkeypatch.setattr("wheelcast.index.http.parse_json_page", no_parsing)
+        monkeypatch.setattr("wheelcast.index.cache.parse_json_page", no_parsing)
         again = make_index(server, tmp_path, refresh=True)
         assert [f.filename for f in page_of(again).files] == ["demo-1.0.tar.gz"]
         assert again.pages_read()[f"{HOST}/simple/demo/"] == digest
@@ -366,3 +368,61 @@ class TestMetadata:
         with pytest.raises(OfflineMiss, match=r"demo-1\.0-py3-none-any\.whl"):
             metadata_of(make_index(server, tmp_path, offline=True), wheel_file(b""))
         assert server.requests == []
+
+
+class TestPageParsers:
+    """Large pages are parsed in a worker process, to the same result as in-process."""
+
+    @staticmethod
+    def large_body() -> str:
+        names = [f"demo-1.{i}-py3-none-any.whl" for i in range(3000)]
+        body = json_body(*names, "demo-0.1.tar.gz")
+        assert len(body) >= LARGE_PAGE
+        return body
+
+    def test_a_large_page_parsed_in_a_worker_is_the_page_parsed_here(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        server.page("/simple/demo/", self.large_body(), JSON_TYPE)
+        here = page_of(make_index(server, tmp_path / "here"))
+        parsers = PageParsers(1)
+        try:
+            there = page_of(make_index(server, tmp_path / "there", parsers=parsers))
+            assert parsers._pool is not None  # the worker did start
+        finally:
+            parsers.shutdown()
+        assert list(there.files) == list(here.files)
+        assert len(there.files) == 3001
+
+    def test_a_small_page_starts_no_worker(self, server: FakeServer, tmp_path: Path) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        parsers = PageParsers(1)
+        page_of(make_index(server, tmp_path, parsers=parsers))
+        assert parsers._pool is None
+
+    def test_a_broken_pool_falls_back_to_parsing_here(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        class Broken(concurrent.futures.Executor):
+            def submit(self, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
+                raise BrokenProcessPool("no processes here")
+
+        class BrokenParsers(PageParsers):
+            def executor(self) -> concurrent.futures.Executor | None:
+                return None if self._broken else Broken()
+
+        server.page("/simple/demo/", self.large_body(), JSON_TYPE)
+        parsers = BrokenParsers(1)
+        assert len(page_of(make_index(server, tmp_path, parsers=parsers)).files) == 3001
+        assert parsers._broken
+
+    def test_a_bad_large_page_is_the_same_error_from_a_worker(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        server.page("/simple/demo/", "[" + " " * LARGE_PAGE, JSON_TYPE)
+        parsers = PageParsers(1)
+        try:
+            with pytest.raises(IndexPageError, match="not valid JSON"):
+                page_of(make_index(server, tmp_path, parsers=parsers))
+        finally:
+            parsers.shutdown()

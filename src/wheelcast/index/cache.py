@@ -40,11 +40,12 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 
 from wheelcast.errors import CacheError
 from wheelcast.index._dist import group_by_version
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
+from wheelcast.index.parse import parse_html_page, parse_json_page
 
 __all__ = [
     "PAGE_MAX_AGE",
@@ -53,6 +54,7 @@ __all__ = [
     "CachedPage",
     "PageState",
     "default_cache_dir",
+    "encode_body",
 ]
 
 SCHEMA_VERSION = 2  # 2: pages.digest and the results table
@@ -162,6 +164,17 @@ def _encode_page(page: ProjectPage) -> bytes:
         for group in files.groups
     )
     return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, files.order(), blobs))
+
+
+def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedName) -> bytes:
+    """Parse a page as served and encode it as the cache stores it.
+
+    A pure function of bytes to bytes, so a worker process can run it: parsing the large
+    pages of popular projects is the biggest CPU cost of a cold run.
+    """
+    parse = parse_json_page if is_json else parse_html_page
+    page = parse(body, page_url, name)
+    return _encode_page(page)
 
 
 def _decode_rows(blob: bytes) -> tuple[DistFile, ...]:
@@ -368,6 +381,26 @@ class Cache:
         stored = _decode_page(blob)
         assert stored is not None  # noqa: S101 - _encode_page writes the current format
         return stored
+
+    def put_encoded(
+        self,
+        url: str,
+        blob: bytes,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        fetched_at: float,
+        digest: str | None,
+    ) -> ProjectPage:
+        """Store a page ``encode_body`` encoded; return it as ``put_page`` does."""
+        page = _decode_page(blob)
+        if page is None:
+            raise CacheError(f"cannot store the page {url}: not in this wheelcast's format")
+        self._write(
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+            (url, blob, etag, last_modified, fetched_at, digest),
+        )
+        return page
 
     def touch_page(self, url: str, fetched_at: float | None = None) -> None:
         """Record that the index confirmed the cached page (HTTP 304)."""

@@ -16,8 +16,8 @@ timeouts and connection errors are retried with exponential backoff.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import email.utils
+import functools
 import hashlib
 import os
 import re
@@ -34,7 +34,6 @@ from packaging.utils import NormalizedName
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
-    group_by_version,
     is_sdist,
     project_of,
     read_sdist_pkg_info,
@@ -42,9 +41,9 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
-from wheelcast.index.cache import Cache, CachedPage
+from wheelcast.index._workers import LARGE_PAGE, BrokenProcessPool, PageParsers
+from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
-from wheelcast.index.parse import parse_html_page, parse_json_page
 
 __all__ = ["ACCEPT", "HttpIndex"]
 
@@ -74,6 +73,17 @@ class _Retry(Exception):
 
 class _RangesIgnored(Exception):
     """The server answered a range request with the whole file (or nonsense)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """A page as fetched: encoded for the cache (None: the project is not there)."""
+
+    blob: bytes | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: float
+    digest: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +175,8 @@ class HttpIndex:
     ``offline`` answers from ``cache`` only; ``refresh`` ignores page freshness and
     revalidates. ``flat`` treats ``index_url`` as one page of links for every project
     (an HTTP ``--find-links`` page) and keeps the links whose filename names the project.
+    ``parsers``, when given, parse large fetched pages in worker processes; their owner
+    shuts them down.
     """
 
     def __init__(
@@ -182,6 +194,7 @@ class HttpIndex:
         max_retry_after: float = 30.0,
         sdist_cap: int = SDIST_DOWNLOAD_CAP,
         wheel_cap: int = WHEEL_DOWNLOAD_CAP,
+        parsers: PageParsers | None = None,
     ) -> None:
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache
@@ -195,6 +208,7 @@ class HttpIndex:
         self._max_retry_after = max_retry_after
         self._sdist_cap = sdist_cap
         self._wheel_cap = wheel_cap
+        self._parsers = parsers  # worker processes for large pages; None: parse here
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
         self._names: dict[str, NormalizedName] = {}
         self._digests: dict[str, str | None] = {}
@@ -288,13 +302,12 @@ class HttpIndex:
         if cached is not None and cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
 
-        async def handle(response: httpx.Response) -> CachedPage | None:
+        async def handle(response: httpx.Response) -> _Fetched | None:
             status = response.status_code
             if status == 304 and cached is not None:
                 return None
             if status in (404, 410):
-                page = ProjectPage(name, url, ())
-                return CachedPage(page, None, None, time.time(), f"HTTP {status}")
+                return _Fetched(None, None, None, time.time(), f"HTTP {status}")
             if status != 200:
                 raise _http_error(url, response)
             body = await response.aread()
@@ -306,31 +319,47 @@ class HttpIndex:
             if cached is not None and cached.digest == digest:
                 # An index without validators answers every revalidation in full: the
                 # same bytes need no parsing, only the new fetch time.
-                return CachedPage(cached.page, etag, last_modified, time.time(), digest)
-            if content_type.strip().lower() in _JSON_TYPES:
-                page = parse_json_page(body, final_url, name)
-            else:
-                page = parse_html_page(body, final_url, name)
-            page = dataclasses.replace(page, files=group_by_version(page.files, name))
-            return CachedPage(page, etag, last_modified, time.time(), digest)
+                return None
+            is_json = content_type.strip().lower() in _JSON_TYPES
+            blob = await self._encode(body, is_json=is_json, page_url=final_url, name=name)
+            return _Fetched(blob, etag, last_modified, time.time(), digest)
 
         fetched = await self._get(url, headers, handle)
-        if fetched is None or (cached is not None and fetched.page is cached.page):
+        if fetched is None:
             assert cached is not None  # noqa: S101 - only then is the cached page kept
             self._cache.touch_page(url)
             self._digests[url] = cached.digest
             return cached.page
         self._digests[url] = fetched.digest
+        if fetched.blob is None:  # the project does not exist there
+            page = ProjectPage(name, url, ())
+            return self._cache.put_page(
+                url, page, fetched_at=fetched.fetched_at, digest=fetched.digest
+            )
         # The stored form is what the run keeps: its groups decode when read, so the
         # thousands of old files a popular page lists do not stay in memory.
-        return self._cache.put_page(
+        return self._cache.put_encoded(
             url,
-            fetched.page,
+            fetched.blob,
             etag=fetched.etag,
             last_modified=fetched.last_modified,
             fetched_at=fetched.fetched_at,
             digest=fetched.digest,
         )
+
+    async def _encode(
+        self, body: bytes, *, is_json: bool, page_url: str, name: NormalizedName
+    ) -> bytes:
+        call = functools.partial(encode_body, body, is_json=is_json, page_url=page_url, name=name)
+        parsers = self._parsers
+        executor = parsers.executor() if parsers and len(body) >= LARGE_PAGE else None
+        if parsers is None or executor is None:
+            return call()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, call)
+        except BrokenProcessPool:
+            parsers.broken()
+            return call()
 
     def pages_read(self) -> PagesRead:
         """Each page URL this source has answered, with its project and its digest."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from wheelcast.index._workers import PageParsers
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
 from wheelcast.index.http import HttpIndex
@@ -58,21 +59,32 @@ def build_source(
     """
     cache = Cache(cache_dir)
     client: httpx.AsyncClient | None = None  # one shared client, made only when needed
+    parsers = None if offline else PageParsers()  # started only if a large page comes
     sources: list[IndexSource] = []
     # pip's --no-index: only find-links (and no need to look for a default index).
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
     for url in urls:
         if _is_http(url):
             client = client or _client()
-            sources.append(HttpIndex(url, cache, client, offline=offline, refresh=refresh))
+            sources.append(
+                HttpIndex(url, cache, client, offline=offline, refresh=refresh, parsers=parsers)
+            )
         else:
             sources.append(LocalIndex(url))
     for location in find_links:
         if _is_http(location):
             client = client or _client()
             sources.append(
-                HttpIndex(location, cache, client, offline=offline, refresh=refresh, flat=True)
+                HttpIndex(
+                    location,
+                    cache,
+                    client,
+                    offline=offline,
+                    refresh=refresh,
+                    flat=True,
+                    parsers=parsers,
+                )
             )
         else:
             sources.append(FindLinks(location))
-    return MultiIndex(sources, cache=cache)
+    return MultiIndex(sources, cache=cache, parsers=parsers)

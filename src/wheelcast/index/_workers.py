@@ -1,0 +1,56 @@
+"""A process pool for parsing large project pages, started on first use.
+
+Parsing the JSON pages of popular projects (megabytes, thousands of files) is the largest
+CPU cost of a cold run, and it runs while the resolver threads want the same interpreter
+lock; a worker process puts another core to work on it. Small pages are parsed where they
+arrive: sending them costs more than parsing them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import threading
+from concurrent.futures.process import BrokenProcessPool
+
+__all__ = ["LARGE_PAGE", "BrokenProcessPool", "PageParsers"]
+
+LARGE_PAGE = 256 * 1024  # bytes; below this a page is parsed in the calling process
+
+
+def _workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+class PageParsers:
+    """Lazily started worker processes; ``executor()`` is None once they cannot run."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._workers = workers or _workers()
+        self._lock = threading.Lock()
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def executor(self) -> concurrent.futures.Executor | None:
+        with self._lock:
+            if self._broken:
+                return None
+            if self._pool is None:
+                # spawn, not fork: the parent runs threads (the event loop, the resolvers).
+                context = multiprocessing.get_context("spawn")
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    self._workers, mp_context=context
+                )
+            return self._pool
+
+    def broken(self) -> None:
+        """The pool failed (a worker died, processes cannot start): parse in-process."""
+        with self._lock:
+            self._broken = True
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
