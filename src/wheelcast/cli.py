@@ -18,19 +18,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from packaging.utils import canonicalize_name
-from rich.console import Console
-from rich.table import Table
 
 from wheelcast._version import __version__
 from wheelcast.check import CheckResult, IndexOptions, check, check_project
-from wheelcast.doctor import command as doctor_command
-from wheelcast.doctor._run import SubprocessRunner
-from wheelcast.doctor.diagnose import Build, ForecastHook, Outcome
-from wheelcast.doctor.probe import interpreter_target, probe_interpreter
-from wheelcast.doctor.toolchains import Toolchains, can_build, find_toolchains
 from wheelcast.errors import (
     CacheError,
     IndexError_,
@@ -38,7 +31,6 @@ from wheelcast.errors import (
     InvalidOption,
     WheelcastError,
 )
-from wheelcast.explain import explain
 from wheelcast.inputs import (
     IndexSettings,
     Origin,
@@ -51,13 +43,8 @@ from wheelcast.inputs import (
 )
 from wheelcast.needs import LocalBuild
 from wheelcast.report import Reporter
-from wheelcast.report.explain import render_json as render_explain_json
-from wheelcast.report.explain import render_text as render_explain_text
-from wheelcast.report.json import JsonReporter
-from wheelcast.report.text import TextReporter, console_width
 from wheelcast.resolve import Options
 from wheelcast.select import BinaryPolicy
-from wheelcast.tags import compatible_tags
 from wheelcast.targets import (
     DEFAULT_TARGETS,
     PRESETS,
@@ -69,6 +56,13 @@ from wheelcast.targets import (
     parse_target,
 )
 from wheelcast.verdict import Forecast, Verdict
+
+if TYPE_CHECKING:
+    from wheelcast.doctor.diagnose import ForecastHook
+    from wheelcast.doctor.toolchains import Toolchains
+
+# Each command imports what only it needs (doctor, explain, rich tables) when it runs: a
+# check answered from the cache is mostly interpreter start-up and imports.
 
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 
@@ -147,6 +141,10 @@ def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, L
     local: dict[str, LocalBuild] = {}
     interpreters: list[Target] = []
     if args.interpreter:
+        from wheelcast.doctor._run import SubprocessRunner  # noqa: PLC0415
+        from wheelcast.doctor.probe import interpreter_target, probe_interpreter  # noqa: PLC0415
+        from wheelcast.doctor.toolchains import find_toolchains  # noqa: PLC0415
+
         runner = SubprocessRunner()
         toolchains = find_toolchains(runner, windows=sys.platform == "win32")
         for path in args.interpreter:
@@ -163,6 +161,8 @@ def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, L
 def _can_build(
     languages: Sequence[str], *, toolchains: Toolchains, target: Target, headers: bool
 ) -> tuple[bool, str]:
+    from wheelcast.doctor.toolchains import can_build  # noqa: PLC0415
+
     return can_build(languages, toolchains, target.platform, headers=headers)
 
 
@@ -359,8 +359,20 @@ def build_parser() -> argparse.ArgumentParser:
     explain_output = explain_parser.add_argument_group("output")
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
 
-    doctor_command.add_parser(commands)
-    _add_index_options(commands.choices["doctor"])
+    doctor_parser = commands.add_parser(
+        "doctor",
+        help="list this machine's interpreters and build toolchains",
+        description="Every interpreter found (PATH, pyenv, uv, conda, venv, py launcher)"
+        " with its tags and markers, and the compilers and build tools present; given"
+        " requirements, which interpreters install them from wheels and which would"
+        " build from source, and fail for want of a compiler.",
+    )
+    doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
+    doctor_parser.add_argument("--format", choices=("text", "json"), default="text")
+    doctor_parser.add_argument(
+        "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
+    )
+    _add_index_options(doctor_parser)
 
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
@@ -389,7 +401,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         build_needs=not args.no_build_needs,
         local=local,
     )
-    reporter: Reporter = JsonReporter() if args.format == "json" else TextReporter()
+    reporter = _reporter(args.format)
     if args.output:
         with args.output.open("w", encoding="utf-8") as handle:
             reporter.render(result, handle)
@@ -468,6 +480,16 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
     )
 
 
+def _reporter(kind: str) -> Reporter:
+    if kind == "json":
+        from wheelcast.report.json import JsonReporter  # noqa: PLC0415
+
+        return JsonReporter()
+    from wheelcast.report.text import TextReporter  # noqa: PLC0415
+
+    return TextReporter()
+
+
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     requirement = parse_requirement(args.requirement)
     targets, local = command_targets(args)
@@ -477,6 +499,9 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
+    from wheelcast.explain import explain  # noqa: PLC0415
+    from wheelcast.report.explain import render_json, render_text  # noqa: PLC0415
+
     explanation = explain(
         requirement,
         targets[0],
@@ -486,9 +511,9 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         local=local.get(targets[0].id),
     )
     if args.format == "json":
-        render_explain_json(explanation, out)
+        render_json(explanation, out)
     else:
-        render_explain_text(explanation, out)
+        render_text(explanation, out)
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
@@ -496,11 +521,15 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
-    return doctor_command.run(args, out, forecast=_doctor_forecast(args))
+    from wheelcast.doctor.command import run  # noqa: PLC0415
+
+    return run(args, out, forecast=_doctor_forecast(args))
 
 
 def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
     """doctor's per-interpreter check: ``check`` with the index options and build needs."""
+
+    from wheelcast.doctor.diagnose import Build, Outcome  # noqa: PLC0415
 
     def forecast(requirements: Sequence[str], targets: Sequence[Target]) -> list[Outcome]:
         result = check(requirements, targets, index=_index(args))
@@ -521,6 +550,12 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
 
 
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    from wheelcast.report.text import console_width  # noqa: PLC0415
+    from wheelcast.tags import compatible_tags  # noqa: PLC0415
+
     python = parse_python(args.python) if args.python else host_target().python
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("target", "first tags", "platform_machine", "sys_platform"):

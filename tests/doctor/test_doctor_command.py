@@ -18,6 +18,7 @@ from tests.doctor.fakes import FakeRunner, recorded
 from tests.doctor.probes import completed
 
 from wheelcast.check import IndexOptions
+from wheelcast.cli import build_parser
 from wheelcast.doctor import (
     Candidate,
     Interpreter,
@@ -26,7 +27,7 @@ from wheelcast.doctor import (
     Toolchains,
     find_interpreters,
 )
-from wheelcast.doctor.command import SCHEMA, add_parser, document, render_text, run
+from wheelcast.doctor.command import SCHEMA, document, render_text, run
 from wheelcast.doctor.diagnose import Build, Outcome, default_forecast, diagnose, exit_status
 from wheelcast.doctor.probe import SCRIPT
 from wheelcast.doctor.toolchains import parse_vswhere
@@ -62,9 +63,7 @@ def numpy_builds_on_arm(requirements: Sequence[str], targets: Sequence[Target]) 
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="wheelcast")
-    add_parser(root.add_subparsers(dest="command"))
-    return root
+    return build_parser()
 
 
 class TestDiagnose:

@@ -1,7 +1,7 @@
 """The ``wheelcast doctor`` subcommand: argparse wiring, text (rich) and JSON output.
 
-``cli.py`` calls :func:`add_parser` while building its subparsers and :func:`run` when
-the command is ``doctor``; :func:`run` returns the exit status
+``cli.py`` declares the arguments (it loads this module only when the command is
+``doctor``) and calls :func:`run`; :func:`run` returns the exit status
 (:func:`wheelcast.doctor.diagnose.exit_status`) and raises
 :class:`~wheelcast.errors.WheelcastError` like every other command.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, TextIO, TypedDict
+from typing import TextIO, TypedDict
 
 from rich.console import Console
 from rich.table import Table
@@ -35,7 +35,7 @@ from wheelcast.report.text import console_width
 from wheelcast.tags import compatible_tags
 from wheelcast.targets import Target
 
-__all__ = ["JSON_TAGS", "SCHEMA", "DoctorJSON", "add_parser", "document", "render_text", "run"]
+__all__ = ["JSON_TAGS", "SCHEMA", "DoctorJSON", "document", "render_text", "run"]
 
 SCHEMA = "wheelcast.doctor/1"
 JSON_TAGS = 10
@@ -311,23 +311,6 @@ def render_text(
 
 
 # -- argparse ---------------------------------------------------------------------------
-
-
-def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``doctor`` to the ``wheelcast`` subcommands."""
-    parser = commands.add_parser(
-        "doctor",
-        help="list this machine's interpreters and build toolchains",
-        description="Every interpreter found (PATH, pyenv, uv, conda, venv, py launcher)"
-        " with its tags and markers, and the compilers and build tools present; given"
-        " requirements, which interpreters install them from wheels and which would"
-        " build from source, and fail for want of a compiler.",
-    )
-    parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
-    )
 
 
 def run(
