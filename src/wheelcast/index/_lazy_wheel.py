@@ -151,6 +151,9 @@ _END: Final = struct.Struct("<4s4H2LH")  # end of central directory
 _END64_LOCATOR: Final = struct.Struct("<4sLQL")
 _END64: Final = struct.Struct("<4sQ2H2L4Q")  # ZIP64 end of central directory, no extension
 _CENTRAL: Final = struct.Struct("<4s4B4HL2L5H2L")  # a central directory entry
+# The fields of an entry that a scan of the whole directory needs: signature, version
+# needed to extract, flags, lengths of name, extra field and comment, local header offset.
+_SCAN: Final = struct.Struct("<4s2xBxH18x3H8xL")
 _LOCAL: Final = struct.Struct("<4s2B4HL2L2H")  # a local file header
 _SIG_END: Final = b"PK\x05\x06"
 _SIG_END64_LOCATOR: Final = b"PK\x06\x07"
@@ -162,6 +165,7 @@ _UNSUPPORTED_FLAGS: Final = 0x1 | 0x20 | 0x40  # encrypted, patched data, strong
 _MAX_EXTRACT_VERSION: Final = 63  # what zipfile reads; a later one makes it refuse
 _ZIP64_EXTRA: Final = 0x0001
 _UNICODE_PATH_EXTRA: Final = 0x7075  # renames an entry in newer zipfiles: left to them
+_OTHER_SEP: Final = os.sep if os.sep != "/" else ""  # zipfile turns it into "/" in names
 _STORED: Final = 0
 _DEFLATED: Final = 8
 
@@ -194,13 +198,19 @@ async def _held(sparse: SparseFile, fetch: RangeFetcher, start: int, end: int) -
     return data
 
 
-def _zip64_fields(entry: _Entry, extra: bytes) -> _Entry:
-    """Apply the ZIP64 extra field as ``ZipInfo._decodeExtra`` does; refuse what it might not."""
-    compressed, size, offset = entry.compressed, entry.size, entry.offset
-    pos = 0
-    while len(extra) - pos >= 4:
-        kind, length = struct.unpack_from("<HH", extra, pos)
-        data = extra[pos + 4 : pos + 4 + length]
+def _entry(directory: bytes, pos: int) -> _Entry:
+    """The central directory entry at ``pos``, its ZIP64 extra field applied as
+    ``ZipInfo._decodeExtra`` does; an extra field that zipfile might read otherwise is unusual."""
+    fields = _CENTRAL.unpack_from(directory, pos)
+    flags, method, crc, compressed, size = fields[5:7] + fields[9:12]
+    name_len, extra_len, offset = fields[12], fields[13], fields[18]
+    name_at = pos + _CENTRAL.size
+    raw_name = directory[name_at : name_at + name_len]
+    extra = directory[name_at + name_len : name_at + name_len + extra_len]
+    at = 0
+    while len(extra) - at >= 4:
+        kind, length = struct.unpack_from("<HH", extra, at)
+        data = extra[at + 4 : at + 4 + length]
         if len(data) != length or kind == _UNICODE_PATH_EXTRA:
             raise _Unusual
         if kind == _ZIP64_EXTRA:
@@ -212,8 +222,8 @@ def _zip64_fields(entry: _Entry, extra: bytes) -> _Entry:
             size = next(found) if wanted[0] else size
             compressed = next(found) if wanted[1] else compressed
             offset = next(found) if wanted[2] else offset
-        pos += 4 + length
-    return _Entry(entry.raw_name, entry.flags, entry.method, entry.crc, compressed, size, offset)
+        at += 4 + length
+    return _Entry(raw_name, flags, method, crc, compressed, size, offset)
 
 
 def _directory_span(sparse: SparseFile) -> tuple[int, int, int]:
@@ -245,36 +255,32 @@ def _directory_span(sparse: SparseFile) -> tuple[int, int, int]:
     return cd_offset64, cd_size64, entries64
 
 
-def _entries(directory: bytes, count: int) -> tuple[list[str], dict[str, _Entry]]:
-    """Every member's name (as ``ZipFile.namelist()`` has them) and the last entry of each."""
+def _scan(directory: bytes, count: int) -> tuple[list[str], dict[str, int], list[int]]:
+    """Every member's name (as ``ZipFile.namelist()`` has them), where the last entry of each
+    name starts in ``directory``, and every member's local header offset."""
     names: list[str] = []
-    entries: dict[str, _Entry] = {}
+    where: dict[str, int] = {}
+    offsets: list[int] = []
+    scan = _SCAN.unpack_from
     pos = 0
     while pos < len(directory):
-        fields = _CENTRAL.unpack_from(directory, pos)
-        if fields[0] != _SIG_CENTRAL or fields[3] > _MAX_EXTRACT_VERSION:
+        sig, version, flags, name_len, extra_len, comment_len, offset = scan(directory, pos)
+        if sig != _SIG_CENTRAL or version > _MAX_EXTRACT_VERSION:
             raise _Unusual
-        flags, method, crc, compressed, size = (
-            fields[5],
-            fields[6],
-            fields[9],
-            fields[10],
-            fields[11],
-        )
-        name_len, extra_len, comment_len, offset = fields[12], fields[13], fields[14], fields[18]
-        name_at = pos + _CENTRAL.size
+        name_at = pos + _SCAN.size
         raw_name = directory[name_at : name_at + name_len]
-        extra = directory[name_at + name_len : name_at + name_len + extra_len]
-        pos = name_at + name_len + extra_len + comment_len
         name = raw_name.decode("utf-8" if flags & _UTF8_NAME else "cp437")
-        if "\0" in name or (os.sep != "/" and os.sep in name):
+        if "\0" in name or (_OTHER_SEP and _OTHER_SEP in name):
             raise _Unusual  # zipfile cuts or rewrites such names
-        entry = _Entry(raw_name, flags, method, crc, compressed, size, offset)
+        if extra_len:  # checked as zipfile checks it, and the offset may be in it
+            offset = _entry(directory, pos).offset
         names.append(name)
-        entries[name] = _zip64_fields(entry, extra) if extra else entry
+        where[name] = pos
+        offsets.append(offset)
+        pos = name_at + name_len + extra_len + comment_len
     if pos != len(directory) or len(names) != count:
         raise _Unusual
-    return names, entries
+    return names, where, offsets
 
 
 def _member_data(entry: _Entry, blob: bytes) -> bytes:
@@ -315,14 +321,15 @@ async def _metadata_by_hand(
     records = _END.size + _END64_LOCATOR.size + _END64.size
     await _held(sparse, fetch, max(0, sparse.size - records), sparse.size)
     cd_start, cd_size, count = _directory_span(sparse)
-    names, entries = _entries(await _held(sparse, fetch, cd_start, cd_start + cd_size), count)
+    directory = await _held(sparse, fetch, cd_start, cd_start + cd_size)
+    names, where, offsets = _scan(directory, count)
     name = wheel_metadata_name(names, filename, url)
-    entry = entries[name]
+    entry = _entry(directory, where[name])
     if entry.size > MAX_METADATA_BYTES:
         raise IndexPageError(f"{url}: {name} is implausibly large", hint=_BROKEN_HINT)
     # The member ends where the next one (or the directory) starts: one range holds its
     # local header, whose name and extra field may differ in length from the directory's.
-    later = [e.offset for e in entries.values() if e.offset > entry.offset]
+    later = [offset for offset in offsets if offset > entry.offset]
     end = min(later, default=cd_start)
     if end > cd_start or entry.offset + _LOCAL.size > end:
         raise _Unusual
