@@ -312,6 +312,16 @@ class TestFastTarReader:
         with pytest.raises(AssertionError, match="gave up"):
             fast_listing(path, monkeypatch)
 
+    @pytest.mark.parametrize("mode", ["w:gz", "w:bz2", "w:"])
+    def test_a_link_is_refused_by_tarfile_after_the_fast_reader(
+        self, tmp_path: Path, mode: str
+    ) -> None:
+        entries = [("demo-1.0/a.c", b""), special("demo-1.0/link", tarfile.SYMTYPE, "/etc")]
+        suffix = {"w:gz": ".tar.gz", "w:bz2": ".tar.bz2", "w:": ".tar"}[mode]
+        path = write(tmp_path, "demo-1.0" + suffix, tar_bytes(entries, mode))
+        with pytest.raises(UnsafeArchive, match=r"'demo-1\.0/link' is a symbolic link"):
+            read_sdist(path)
+
     @pytest.mark.parametrize("damage", ["checksum", "truncated", "pax-charset", "garbage"])
     def test_damage_is_judged_by_tarfile(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
