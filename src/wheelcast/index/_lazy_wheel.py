@@ -3,9 +3,8 @@
 The zip is read by hand from its end: the end-of-central-directory record (and the ZIP64
 one), the central directory, then ``*.dist-info/METADATA``'s local header and data, stored
 or deflated. The tail the caller fetched usually holds the directory and often METADATA
-too; otherwise one range fetches what the directory lacks and one the member. A small
-parser is justified here: ``zipfile`` decodes every entry of the directory again on each
-retry and cannot say which bytes it will want next.
+too; otherwise one range fetches what the directory lacks and one the member.
+Hand-rolled: zipfile re-parses the whole directory on every retry and finds gaps by failing.
 
 Anything unusual (a comment after the end record, a split archive, bytes prefixed to the
 zip, encryption, another compression, an odd extra field, a checksum mismatch) hands the
