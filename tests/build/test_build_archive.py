@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import io
 import tarfile
 import tempfile
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from tests.build.sdist_support import special, tar_bytes, tree, zip_bytes
 
-from wheelcast.build.archive import is_ancillary, is_build_file, read_sdist
+from wheelcast.build import archive
+from wheelcast.build.archive import SdistListing, is_ancillary, is_build_file, read_sdist
 from wheelcast.errors import ArchiveError, UnsafeArchive
 
 PYPROJECT = b'[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n'
@@ -69,7 +71,7 @@ class TestReadSdist:
 
     def test_build_file_over_the_read_cap_is_listed_unread(self, tmp_path: Path) -> None:
         data = tar_bytes([("demo-1.0/setup.py", b"#" * 100)])
-        listing = read_sdist(write(tmp_path, "demo-1.0.tar.gz", data), max_read=50)
+        listing = read_sdist(write(tmp_path, "demo-1.0.tar.gz", data), max_read=90)
         assert listing.members == (("setup.py", 100),)
         assert listing.unread == ("setup.py",)
         assert listing.text("setup.py") is None
@@ -214,3 +216,140 @@ class TestPaths:
     )
     def test_is_build_file(self, path: str, expected: bool) -> None:
         assert is_build_file(path) is expected
+
+
+LONG = "demo-1.0/src/" + "/".join(["deep"] * 30) + "/meson.build"
+
+
+def entries_for_every_reader() -> list[tarfile.TarInfo | tuple[str, bytes]]:
+    return [
+        special("demo-1.0", tarfile.DIRTYPE),
+        ("demo-1.0/pyproject.toml", PYPROJECT),
+        ("demo-1.0/setup.py", b"#" * 100),  # over the read cap below
+        (LONG, b"project('x', 'cpp')\n"),  # GNU long name, PAX path or ustar prefix
+        ("demo-1.0/src/d\u00e9j\u00e0.c", b"int x;\n"),  # a PAX path when not ASCII
+        ("./demo-1.0/PKG-INFO", b"Name: demo\n"),
+        (f"demo-1.0/{'x' * 99}", bytes(1500)),  # data spanning blocks
+        special("demo-1.0/empty/", tarfile.DIRTYPE),
+        ("demo-1.0/zero", b""),
+    ]
+
+
+def tarfile_listing(path: Path, monkeypatch: pytest.MonkeyPatch, **options: int) -> object:
+    """What ``tarfile`` alone answers: the fast reader gives up at its first header."""
+    with monkeypatch.context() as patch:
+
+        def give_up(*_: object) -> None:
+            raise archive._Unusual
+
+        patch.setattr(archive, "_read_tar_fast", give_up)
+        try:
+            return read_sdist(path, **options)
+        except ArchiveError as error:
+            return (type(error), str(error))
+
+
+def fast_listing(path: Path, monkeypatch: pytest.MonkeyPatch, **options: int) -> object:
+    """What the fast reader answers: tarfile is not allowed to run."""
+    with monkeypatch.context() as patch:
+
+        def refuse(*_: object) -> None:
+            raise AssertionError("the fast reader gave up")
+
+        patch.setattr(archive, "_read_tar", refuse)
+        try:
+            return read_sdist(path, **options)
+        except ArchiveError as error:
+            return (type(error), str(error))
+
+
+class TestFastTarReader:
+    @pytest.mark.parametrize("mode", ["w:gz", "w:bz2", "w:xz", "w:"])
+    @pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT])
+    def test_answers_as_tarfile_does(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, fmt: int
+    ) -> None:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode=mode, format=fmt) as out:  # type: ignore[call-overload]
+            for entry in entries_for_every_reader():
+                if isinstance(entry, tarfile.TarInfo):
+                    out.addfile(entry)
+                else:
+                    info = tarfile.TarInfo(entry[0])
+                    info.size = len(entry[1])
+                    out.addfile(info, io.BytesIO(entry[1]))
+        suffix = {"w:gz": ".tar.gz", "w:bz2": ".tar.bz2", "w:xz": ".tar.xz", "w:": ".tar"}[mode]
+        path = write(tmp_path, "demo-1.0" + suffix, buffer.getvalue())
+        fast = fast_listing(path, monkeypatch, max_read=90)
+        assert fast == tarfile_listing(path, monkeypatch, max_read=90)
+        assert isinstance(fast, SdistListing)
+        assert ("src/" + LONG.split("/src/", 1)[1], 20) in fast.members
+        assert fast.text("pyproject.toml") == PYPROJECT.decode()
+        assert fast.unread == ("setup.py",)
+
+    def test_pax_size_and_old_folder(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        folder = tarfile.TarInfo("demo-1.0/old/")
+        folder.type = tarfile.AREGTYPE  # a V7 tar's folder: a file whose name ends in '/'
+        sized = tarfile.TarInfo("demo-1.0/setup.py")  # the header says 0, the PAX record 5
+        sized.pax_headers = {"size": "5"}
+        data = folder.tobuf(tarfile.PAX_FORMAT) + sized.tobuf(tarfile.PAX_FORMAT)
+        data += b"hello".ljust(512, b"\0") + bytes(1024)
+        path = write(tmp_path, "demo-1.0.tar", data)
+        fast = fast_listing(path, monkeypatch)
+        assert fast == tarfile_listing(path, monkeypatch)
+        assert isinstance(fast, SdistListing)
+        assert fast.members == (("setup.py", 5),)
+        assert fast.text("setup.py") == "hello"
+
+    def test_a_second_gzip_member_is_read_by_tarfile(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        plain = tar_bytes([("demo-1.0/setup.py", b"x" * 3000), ("demo-1.0/b.c", b"")], "w")
+        data = gzip.compress(plain[:1024]) + gzip.compress(plain[1024:])
+        path = write(tmp_path, "demo-1.0.tar.gz", data)
+        listing = read_sdist(path)
+        assert listing.members == (("setup.py", 3000), ("b.c", 0))
+        with pytest.raises(AssertionError, match="gave up"):
+            fast_listing(path, monkeypatch)
+
+    @pytest.mark.parametrize("mode", ["w:gz", "w:bz2", "w:"])
+    def test_a_link_is_refused_by_tarfile_after_the_fast_reader(
+        self, tmp_path: Path, mode: str
+    ) -> None:
+        entries = [("demo-1.0/a.c", b""), special("demo-1.0/link", tarfile.SYMTYPE, "/etc")]
+        suffix = {"w:gz": ".tar.gz", "w:bz2": ".tar.bz2", "w:": ".tar"}[mode]
+        path = write(tmp_path, "demo-1.0" + suffix, tar_bytes(entries, mode))
+        with pytest.raises(UnsafeArchive, match=r"'demo-1\.0/link' is a symbolic link"):
+            read_sdist(path)
+
+    @pytest.mark.parametrize("damage", ["checksum", "truncated", "pax-charset", "garbage"])
+    def test_damage_is_judged_by_tarfile(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+    ) -> None:
+        entries: list[tarfile.TarInfo | tuple[str, bytes]] = [
+            ("demo-1.0/a.c", b"int a;\n"),
+            ("demo-1.0/b.c", b"int b;\n"),
+        ]
+        if damage == "pax-charset":
+            odd = tarfile.TarInfo("demo-1.0/c.c")
+            odd.pax_headers = {"hdrcharset": "BINARY"}
+            entries.append(odd)
+        plain = bytearray(tar_bytes(entries, "w"))
+        if damage == "checksum":
+            plain[1024 + 1] ^= 1  # the second header's name: tarfile ends the listing there
+        elif damage == "truncated":
+            del plain[1024 + 600 :]
+        elif damage == "garbage":
+            plain[:512] = b"\x01" * 512
+        path = write(tmp_path, "demo-1.0.tar.gz", gzip.compress(bytes(plain)))
+        expected = tarfile_listing(path, monkeypatch)
+        assert read_sdist_or_error(path) == expected
+        with pytest.raises(AssertionError, match="gave up"):
+            fast_listing(path, monkeypatch)
+
+
+def read_sdist_or_error(path: Path) -> object:
+    try:
+        return read_sdist(path)
+    except ArchiveError as error:
+        return (type(error), str(error))
