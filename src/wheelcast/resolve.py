@@ -89,8 +89,14 @@ class PackageRequirement:
 @dataclass(frozen=True, slots=True)
 class PythonRequirement:
     specifier: SpecifierSet
+    # A key for is_satisfied_by's memo: formatting a SpecifierSet costs more than the
+    # check it would save, and every pin round asks about each Requires-Python again.
+    text: str = field(init=False, compare=False, repr=False)
 
     identifier = PYTHON
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", f"{PYTHON}{self.specifier}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,16 +337,13 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return matches
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
-        if isinstance(candidate, Candidate) and candidate.fit is None:
+        # Only a lenient resolution has placeholders: a strict one skips the isinstance.
+        if self.lenient and isinstance(candidate, Candidate) and candidate.fit is None:
             return True
-        # resolvelib asks the same question many times while it pins; a specifier check
-        # costs a dozen Version comparisons, so remember the answers.
-        key = (
-            str(requirement.specifier)
-            if isinstance(requirement, PythonRequirement)
-            else requirement.text,
-            candidate.version,
-        )
+        # resolvelib asks every round whether each pin still satisfies each requirement
+        # on it (some 57k times for 130 packages); a specifier check costs a dozen
+        # Version comparisons, so remember the answers under keys that cost nothing.
+        key = (requirement.text, candidate.version)
         answer = self._satisfied.get(key)
         if answer is None:
             answer = self._satisfied[key] = requirement.specifier.contains(
