@@ -296,6 +296,25 @@ class Releases:
     releases: tuple[Release, ...]
     unusable: tuple[DistFile, ...]  # no version can be read from the filename
     index: Mapping[Version, int]  # where each version stands in ``releases``
+    # Specifier text -> indexes of the releases it contains. Every target asks the same
+    # few specifiers of the same page again and again, each answer costing a Version
+    # comparison per release; the answers hold for every target, so they are shared.
+    _matching: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def matching(self, specifier: SpecifierSet) -> tuple[int, ...]:
+        """Indexes of the releases ``specifier`` contains, pre-releases included."""
+        key = str(specifier)
+        found = self._matching.get(key)
+        if found is None:
+            # Computed twice at worst when two targets race: both answers are equal.
+            found = self._matching[key] = tuple(
+                i
+                for i, release in enumerate(self.releases)
+                if specifier.contains(release.version, prereleases=True)
+            )
+        return found
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -459,11 +478,7 @@ class ProjectView:
 
     def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:
         explicit = allow_prereleases or bool(specifier.prereleases)
-        matching = [
-            i
-            for i, release in enumerate(self.releases.releases)
-            if specifier.contains(release.version, prereleases=True)
-        ]
+        matching = self.releases.matching(specifier)
         finals = [
             i for i in matching if explicit or not self.releases.releases[i].version.is_prerelease
         ]
@@ -474,7 +489,7 @@ class ProjectView:
             any_fit = any_fit or bool(fits)
             yield from self._best(fits, first_pass=True)
             yielded = yielded or any(not f.yanked for f in fits)
-        allowed = finals
+        allowed: Sequence[int] = finals
         if not explicit and not any_fit:
             # packaging's rule: pre-releases count when no final version fits.
             allowed = matching
