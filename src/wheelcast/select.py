@@ -199,21 +199,30 @@ def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> Reason:
     return Reason.PYTHON_TAG
 
 
-def _after_cutoff(file: DistFile, version: Version, env: Environment) -> Rejection | None:
-    if env.exclude_newer is None:
+def _after_cutoff(
+    file: DistFile, version: Version, exclude_newer: dt.datetime | None
+) -> Rejection | None:
+    if exclude_newer is None:
         return None
     if file.upload_time is None:
         # uv's rule: a file with no upload time (PEP 503 HTML pages have none) cannot be
         # shown to predate the cutoff, so it is left out rather than silently admitted.
         note = "the index gives no upload time, so --exclude-newer cannot admit it"
         return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, note, version)
-    if file.upload_time <= env.exclude_newer:
+    if file.upload_time <= exclude_newer:
         return None
     return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, "", version)
 
 
 def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluation:
     """Decide whether ``file`` can be installed on the target, as pip's LinkEvaluator does."""
+    return _evaluate(file, name, env, screened=False)
+
+
+def _evaluate(
+    file: DistFile, name: NormalizedName, env: Environment, *, screened: bool
+) -> Evaluation:
+    """``evaluate``; with ``screened``, the cutoff was already checked (``Release.screened``)."""
     parsed = file_kind_and_version(file.filename, name)
     if isinstance(parsed, str):
         reason = (
@@ -223,7 +232,7 @@ def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluati
         )
         return Rejection(file, reason, parsed)
     kind, version, file_tags, build = parsed
-    too_new = _after_cutoff(file, version, env)
+    too_new = None if screened else _after_cutoff(file, version, env.exclude_newer)
     if too_new is not None:
         return too_new
     if kind not in env.policy.allowed(name):
@@ -279,6 +288,11 @@ class Release:
 
     version: Version
     groups: tuple[FileGroup, ...]  # more than one when "1.0" and "1.0.0" both appear
+    # exclude_newer -> ``screened``'s answer. Every target judges the same files against
+    # the same cutoff, and comparing thousands of upload times per target adds up.
+    _screened: dict[dt.datetime | None, tuple[DistFile | Rejection, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def files(self) -> tuple[DistFile, ...]:
@@ -286,6 +300,16 @@ class Release:
         if len(self.groups) == 1:
             return self.groups[0].files
         return tuple(f for group in self.groups for f in group.files)
+
+    def screened(self, exclude_newer: dt.datetime | None) -> tuple[DistFile | Rejection, ...]:
+        """Each file, in order, or its rejection if it was uploaded after ``exclude_newer``."""
+        found = self._screened.get(exclude_newer)
+        if found is None:
+            # Computed twice at worst when two targets race: both answers are equal.
+            found = self._screened[exclude_newer] = tuple(
+                _after_cutoff(file, self.version, exclude_newer) or file for file in self.files
+            )
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,10 +409,12 @@ class ProjectView:
             fits: list[Fit] = []
             rejections: list[Rejection] = []
             release = self.releases.releases[index]
-            for file in release.files:
-                # Most files of the newest releases are past a cutoff: skip parsing their tags.
-                result = _after_cutoff(file, release.version, self.env) or evaluate(
-                    file, self.name, self.env
+            # Most files of the newest releases are past a cutoff: skip parsing their tags.
+            for file in release.screened(self.env.exclude_newer):
+                result = (
+                    file
+                    if isinstance(file, Rejection)
+                    else _evaluate(file, self.name, self.env, screened=True)
                 )
                 if isinstance(result, Fit):
                     fits.append(result)
