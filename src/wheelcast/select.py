@@ -151,6 +151,24 @@ class Environment:
     def interpreter_abis(self) -> frozenset[tuple[str, str]]:
         return frozenset((t.interpreter, t.abi) for t in self.tags)
 
+    @functools.cached_property
+    def _wheel_tags(self) -> dict[frozenset[Tag], tuple[int, Tag] | Reason]:
+        # Most wheels of a project share a handful of tag sets (cp312-cp312-win_amd64
+        # in every release): judge each set once per target, not once per file.
+        return {}
+
+    def wheel_tags(self, file_tags: frozenset[Tag]) -> tuple[int, Tag] | Reason:
+        """The best (priority, tag) of a wheel's tags for the target, or why none fits."""
+        found = self._wheel_tags.get(file_tags)
+        if found is None:
+            priorities = self.priorities
+            ranked = [(priorities[t], t) for t in file_tags if t in priorities]
+            # Ranks are unique, so the minimum is one tag whatever the set's order.
+            found = self._wheel_tags[file_tags] = (
+                min(ranked, key=lambda m: m[0]) if ranked else _tag_mismatch(file_tags, self)
+            )
+        return found
+
 
 # Pages list the same files for every target of a run: parse each name once.
 @functools.lru_cache(maxsize=1 << 17)
@@ -241,10 +259,10 @@ def _evaluate(
     priority = len(env.tags)
     best: Tag | None = None
     if kind is FileKind.WHEEL:
-        matches = [(env.priorities[t], t) for t in file_tags if t in env.priorities]
-        if not matches:
-            return Rejection(file, _tag_mismatch(file_tags, env), "", version)
-        priority, best = min(matches, key=lambda m: m[0])
+        match = env.wheel_tags(file_tags)
+        if isinstance(match, Reason):
+            return Rejection(file, match, "", version)
+        priority, best = match
     if not _requires_python_ok(file.requires_python, env.python_version):
         return Rejection(
             file,
