@@ -80,6 +80,15 @@ class PackageRequirement:
     extras: frozenset[str]
     specifier: SpecifierSet
     text: str  # as written, for messages
+    # What get_preference asks of every requirement on every candidate name, every
+    # round: read once here rather than walking the specifier set each time.
+    pinned: bool = field(init=False, compare=False, repr=False)  # an "==" or "===" clause
+    constrained: bool = field(init=False, compare=False, repr=False)  # any clause at all
+
+    def __post_init__(self) -> None:
+        operators = [spec.operator for spec in self.specifier]
+        object.__setattr__(self, "pinned", any(op[:2] == "==" for op in operators))
+        object.__setattr__(self, "constrained", bool(operators))
 
     @property
     def identifier(self) -> str:
@@ -281,20 +290,21 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
     ) -> tuple[object, ...]:
         # pip's order: Requires-Python first, then pinned, then backtrack causes,
         # then what the user asked for in the order asked, then constrained names.
-        operators = [
-            spec.operator
-            for info in information[identifier]
-            if isinstance(info.requirement, PackageRequirement)
-            for spec in info.requirement.specifier
-        ]
-        pinned = any(op[:2] == "==" for op in operators)
+        # A plain loop: resolvelib calls this for every unpinned name every round, and
+        # generator expressions cost more than the checks they would run.
+        pinned = constrained = False
+        for info in information[identifier]:
+            requirement = info.requirement
+            if isinstance(requirement, PackageRequirement):
+                pinned = pinned or requirement.pinned
+                constrained = constrained or requirement.constrained
         cause = any(c.requirement.identifier == identifier for c in backtrack_causes)
         return (
             identifier != PYTHON,
             not pinned,
             not cause,
             self.requested_order.get(identifier, math.inf),
-            not operators,
+            not constrained,
             identifier,
         )
 
