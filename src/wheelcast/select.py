@@ -301,6 +301,14 @@ def is_pinned(specifier: SpecifierSet) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Screened:
+    """A release's files against one cutoff, the same for every target."""
+
+    items: tuple[DistFile | Rejection, ...]  # each file, or its rejection for being too new
+    too_new: tuple[Rejection, ...]  # the rejections among ``items``, in order
+
+
+@dataclass(frozen=True, slots=True)
 class Release:
     """The files of one version of a project, as the page lists them."""
 
@@ -308,7 +316,7 @@ class Release:
     groups: tuple[FileGroup, ...]  # more than one when "1.0" and "1.0.0" both appear
     # exclude_newer -> ``screened``'s answer. Every target judges the same files against
     # the same cutoff, and comparing thousands of upload times per target adds up.
-    _screened: dict[dt.datetime | None, tuple[DistFile | Rejection, ...]] = field(
+    _screened: dict[dt.datetime | None, Screened] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
@@ -319,14 +327,16 @@ class Release:
             return self.groups[0].files
         return tuple(f for group in self.groups for f in group.files)
 
-    def screened(self, exclude_newer: dt.datetime | None) -> tuple[DistFile | Rejection, ...]:
+    def screened(self, exclude_newer: dt.datetime | None) -> Screened:
         """Each file, in order, or its rejection if it was uploaded after ``exclude_newer``."""
         found = self._screened.get(exclude_newer)
         if found is None:
-            # Computed twice at worst when two targets race: both answers are equal.
-            found = self._screened[exclude_newer] = tuple(
+            items = tuple(
                 _after_cutoff(file, self.version, exclude_newer) or file for file in self.files
             )
+            too_new = tuple(item for item in items if isinstance(item, Rejection))
+            # Computed twice at worst when two targets race: both answers are equal.
+            found = self._screened[exclude_newer] = Screened(items, too_new)
         return found
 
 
@@ -426,18 +436,21 @@ class ProjectView:
         if found is None:
             fits: list[Fit] = []
             rejections: list[Rejection] = []
-            release = self.releases.releases[index]
-            # Most files of the newest releases are past a cutoff: skip parsing their tags.
-            for file in release.screened(self.env.exclude_newer):
-                result = (
-                    file
-                    if isinstance(file, Rejection)
-                    else _evaluate(file, self.name, self.env, screened=True)
-                )
-                if isinstance(result, Fit):
-                    fits.append(result)
-                else:
-                    rejections.append(result)
+            screened = self.releases.releases[index].screened(self.env.exclude_newer)
+            if len(screened.too_new) == len(screened.items):
+                # The newest releases are often wholly past a cutoff: nothing to judge.
+                rejections.extend(screened.too_new)
+            else:
+                for file in screened.items:
+                    result = (
+                        file
+                        if isinstance(file, Rejection)
+                        else _evaluate(file, self.name, self.env, screened=True)
+                    )
+                    if isinstance(result, Fit):
+                        fits.append(result)
+                    else:
+                        rejections.append(result)
             fits.sort(key=lambda f: sort_key(f, self.env.policy))
             found = self._evaluated[index] = (fits, rejections)
         return found
