@@ -188,6 +188,23 @@ def file_environment(target: Target, options: Options) -> Environment:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """One Requires-Dist line of a version, parsed once for every target."""
+
+    requirement: PackageRequirement
+    marker: Marker | None
+    marker_text: str  # str(marker), "" without one: the key of a target's marker answers
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """What a version declares it needs; the markers are left for each target to judge."""
+
+    requires: tuple[Dependency, ...]
+    python: PythonRequirement | None
+
+
 def _metadata_preference(file: DistFile) -> tuple[bool, str]:
     return (not file.filename.endswith("-none-any.whl"), file.filename)
 
@@ -199,7 +216,31 @@ class Catalog:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
         self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
+        self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
         self._lock = threading.Lock()
+
+    def dependencies(
+        self, name: NormalizedName, version: Version, metadata: DistMetadata
+    ) -> Dependencies:
+        """The parsed dependencies of ``metadata``, the one file read for this version."""
+        # Every target that pins a version asks; formatting and copying each requirement
+        # (and its specifier set) once instead of once per target is measurable.
+        key = (name, version)
+        found = self._dependencies.get(key)
+        if found is None:
+            requires = tuple(
+                Dependency(
+                    package_requirement(req),
+                    req.marker,
+                    "" if req.marker is None else str(req.marker),
+                )
+                for req in _requires_dist(metadata)
+            )
+            python = _requires_python(metadata)
+            found = self._dependencies.setdefault(
+                key, Dependencies(requires, None if python is None else PythonRequirement(python))
+            )
+        return found
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
         """See ``Provider.metadata_file``; the same answer for every target."""
@@ -254,6 +295,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self._projects: dict[NormalizedName, ProjectView] = {}
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
         self._satisfied: dict[tuple[str, Version], bool] = {}
+        self._markers: dict[tuple[str, frozenset[str]], bool] = {}
         self.notes: list[str] = []
 
     # Data access -------------------------------------------------------------------
@@ -365,6 +407,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         if isinstance(candidate, PythonCandidate) or candidate.fit is None:
             return []
         metadata = self._metadata(candidate.name, candidate.fit)
+        declared = self.catalog.dependencies(candidate.name, candidate.version, metadata)
         deps: list[Req]
         if candidate.extras:
             # pip's ExtrasCandidate: the base package at the same version, plus the extras.
@@ -374,12 +417,11 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 SpecifierSet(f"=={candidate.version}"),
                 f"{candidate.name}=={candidate.version}",
             )
-            deps = [base, *self._requirements(metadata, candidate.extras)]
+            deps = [base, *self._requirements(declared, candidate.extras)]
         else:
-            deps = list(self._requirements(metadata, frozenset({""})))
-            requires_python = _requires_python(metadata)
-            if requires_python is not None:
-                deps.append(PythonRequirement(requires_python))
+            deps = list(self._requirements(declared, frozenset({""})))
+            if declared.python is not None:
+                deps.append(declared.python)
         self.repository.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
         return deps
 
@@ -401,23 +443,33 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return found
 
     def _requirements(
-        self, metadata: DistMetadata, extras: frozenset[str]
+        self, declared: Dependencies, extras: frozenset[str]
     ) -> Iterator[PackageRequirement]:
-        for req in _requires_dist(metadata):
-            if req.marker is not None and not self.marker_matches(req.marker, extras):
+        for dep in declared.requires:
+            if dep.marker is not None and not self.marker_matches(
+                dep.marker, dep.marker_text, extras
+            ):
                 continue
-            yield package_requirement(req)
+            yield dep.requirement
 
-    def marker_matches(self, marker: Marker, extras: frozenset[str]) -> bool:
-        text = str(marker)
-        if self.target.environment is None and any(m in text for m in UNKNOWABLE_MARKERS):
-            note = (
-                f"marker '{text}' uses values that cannot be known for a foreign target;"
-                " they were taken as empty"
+    def marker_matches(self, marker: Marker, text: str, extras: frozenset[str]) -> bool:
+        """Whether ``marker`` (spelled ``text``) holds on the target for any of ``extras``."""
+        # The same few markers (python_version < "3.11", sys_platform == "win32") recur
+        # across a whole dependency tree: evaluate each once per target.
+        key = (text, extras)
+        found = self._markers.get(key)
+        if found is None:
+            if self.target.environment is None and any(m in text for m in UNKNOWABLE_MARKERS):
+                note = (
+                    f"marker '{text}' uses values that cannot be known for a foreign target;"
+                    " they were taken as empty"
+                )
+                if note not in self.notes:
+                    self.notes.append(note)
+            found = self._markers[key] = any(
+                marker.evaluate({**self.environment, "extra": e}) for e in extras
             )
-            if note not in self.notes:
-                self.notes.append(note)
-        return any(marker.evaluate({**self.environment, "extra": e}) for e in extras)
+        return found
 
 
 _METADATA_LOCK = threading.Lock()
