@@ -152,6 +152,17 @@ class Environment:
         return frozenset((t.interpreter, t.abi) for t in self.tags)
 
     @functools.cached_property
+    def _allowed(self) -> dict[NormalizedName, frozenset[FileKind]]:
+        return {}
+
+    def allowed(self, name: NormalizedName) -> frozenset[FileKind]:
+        """``policy.allowed``, asked for every file: answered once per project."""
+        found = self._allowed.get(name)
+        if found is None:
+            found = self._allowed[name] = self.policy.allowed(name)
+        return found
+
+    @functools.cached_property
     def _wheel_tags(self) -> dict[frozenset[Tag], tuple[int, Tag] | Reason]:
         # Most wheels of a project share a handful of tag sets (cp312-cp312-win_amd64
         # in every release): judge each set once per target, not once per file.
@@ -253,7 +264,7 @@ def _evaluate(
     too_new = None if screened else _after_cutoff(file, version, env.exclude_newer)
     if too_new is not None:
         return too_new
-    if kind not in env.policy.allowed(name):
+    if kind not in env.allowed(name):
         what = "binaries" if kind is FileKind.WHEEL else "sources"
         return Rejection(file, Reason.FORMAT_NOT_ALLOWED, f"no {what} allowed for {name}", version)
     priority = len(env.tags)
@@ -348,24 +359,27 @@ class Releases:
     releases: tuple[Release, ...]
     unusable: tuple[DistFile, ...]  # no version can be read from the filename
     index: Mapping[Version, int]  # where each version stands in ``releases``
-    # Specifier text -> indexes of the releases it contains. Every target asks the same
-    # few specifiers of the same page again and again, each answer costing a Version
-    # comparison per release; the answers hold for every target, so they are shared.
-    _matching: dict[str, tuple[int, ...]] = field(
+    # Specifier text -> ``matching``'s answer. Every target asks the same few specifiers
+    # of the same page again and again, each answer costing a Version comparison per
+    # release; the answers hold for every target, so they are shared.
+    _matching: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
-    def matching(self, specifier: SpecifierSet) -> tuple[int, ...]:
-        """Indexes of the releases ``specifier`` contains, pre-releases included."""
+    def matching(self, specifier: SpecifierSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Indexes of the releases ``specifier`` contains (pre-releases included), and of
+        the final releases among them."""
         key = str(specifier)
         found = self._matching.get(key)
         if found is None:
-            # Computed twice at worst when two targets race: both answers are equal.
-            found = self._matching[key] = tuple(
+            contained = tuple(
                 i
                 for i, release in enumerate(self.releases)
                 if specifier.contains(release.version, prereleases=True)
             )
+            finals = tuple(i for i in contained if not self.releases[i].version.is_prerelease)
+            # Computed twice at worst when two targets race: both answers are equal.
+            found = self._matching[key] = (contained, finals)
         return found
 
 
@@ -535,10 +549,9 @@ class ProjectView:
 
     def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:
         explicit = allow_prereleases or bool(specifier.prereleases)
-        matching = self.releases.matching(specifier)
-        finals = [
-            i for i in matching if explicit or not self.releases.releases[i].version.is_prerelease
-        ]
+        matching, finals = self.releases.matching(specifier)
+        if explicit:
+            finals = matching
         yielded = False
         any_fit = False
         for i in finals:
@@ -546,7 +559,7 @@ class ProjectView:
             any_fit = any_fit or bool(fits)
             yield from self._best(fits, first_pass=True)
             yielded = yielded or any(not f.yanked for f in fits)
-        allowed: Sequence[int] = finals
+        allowed = finals
         if not explicit and not any_fit:
             # packaging's rule: pre-releases count when no final version fits.
             allowed = matching
