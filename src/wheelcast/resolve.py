@@ -217,7 +217,17 @@ class Catalog:
         self._releases: dict[NormalizedName, Releases] = {}
         self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
         self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
+        self._prefetched: set[tuple[NormalizedName, Version]] = set()
         self._lock = threading.Lock()
+
+    def prefetch_metadata(self, name: NormalizedName, fit: Fit) -> None:
+        """Start reading the metadata of ``fit``'s version, unless a target already has."""
+        # Every target lists the same candidates; the session would find the read under
+        # way, but only after taking its lock, once per find_matches of every target.
+        key = (name, fit.version)
+        if key not in self._prefetched:
+            self._prefetched.add(key)
+            self.repository.prefetch_metadata([self.metadata_file(name, fit)])
 
     def dependencies(
         self, name: NormalizedName, version: Version, metadata: DistMetadata
@@ -380,7 +390,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 ):
                     continue
                 if first:
-                    self.repository.prefetch_metadata([self.metadata_file(name, fit)])
+                    self.catalog.prefetch_metadata(name, fit)
                     first = False
                 yield Candidate(name, fit.version, fit, extras)
             if self.lenient:
