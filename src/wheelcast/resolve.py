@@ -306,6 +306,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
         self._satisfied: dict[tuple[str, Version], bool] = {}
         self._markers: dict[tuple[str, frozenset[str]], bool] = {}
+        self._combined: dict[tuple[str, ...], SpecifierSet] = {}
         self.notes: list[str] = []
 
     # Data access -------------------------------------------------------------------
@@ -369,16 +370,18 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         reqs = list(requirements[identifier])
         bad = {c.version for c in incompatibilities[identifier]}
         if identifier == PYTHON:
+            # Asked again with every Requires-Python added, each time about all of them.
             python = PythonCandidate(self.python_version)
-            ok = all(self.is_satisfied_by(r, python) for r in reqs) and python.version not in bad
-            return [python] if ok else []
+            if python.version in bad:
+                return []
+            for r in reqs:
+                if not self.is_satisfied_by(r, python):
+                    return []
+            return [python]
         package_reqs = [r for r in reqs if isinstance(r, PackageRequirement)]
         name = package_reqs[0].name
         extras = package_reqs[0].extras
-        specifier = SpecifierSet()
-        for req in package_reqs:
-            specifier &= req.specifier
-        specifier &= self.constraints.get(name, SpecifierSet())
+        specifier = self._combined_specifier(name, package_reqs)
         view = self.project(name)
         pre = self.options.pre
 
@@ -397,6 +400,22 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 yield Candidate(name, Version("0"), None, extras)
 
         return matches
+
+    def _combined_specifier(
+        self, name: NormalizedName, requirements: Sequence[PackageRequirement]
+    ) -> SpecifierSet:
+        """Every requirement's specifier and the user's constraint on ``name``, combined."""
+        # A name is listed again whenever a requirement on it is added or a pin is undone,
+        # mostly under the same requirements: combine each set of them once.
+        key = tuple(r.text for r in requirements)
+        found = self._combined.get(key)
+        if found is None:
+            found = SpecifierSet()
+            for req in requirements:
+                found &= req.specifier
+            found &= self.constraints.get(name, SpecifierSet())
+            self._combined[key] = found
+        return found
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
         # Only a lenient resolution has placeholders: a strict one skips the isinstance.
