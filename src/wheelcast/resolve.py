@@ -308,7 +308,6 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
         self._satisfied: dict[tuple[str, Version], bool] = {}
         self._markers: dict[tuple[str, frozenset[str]], bool] = {}
-        self._combined: dict[tuple[str, ...], SpecifierSet] = {}
         self.notes: list[str] = []
 
     # Data access -------------------------------------------------------------------
@@ -383,7 +382,10 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         package_reqs = [r for r in reqs if isinstance(r, PackageRequirement)]
         name = package_reqs[0].name
         extras = package_reqs[0].extras
-        specifier = self._combined_specifier(name, package_reqs)
+        specifier = SpecifierSet()
+        for req in package_reqs:
+            specifier &= req.specifier
+        specifier &= self.constraints.get(name, SpecifierSet())
         view = self.project(name)
         pre = self.options.pre
 
@@ -402,22 +404,6 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 yield Candidate(name, Version("0"), None, extras)
 
         return matches
-
-    def _combined_specifier(
-        self, name: NormalizedName, requirements: Sequence[PackageRequirement]
-    ) -> SpecifierSet:
-        """Every requirement's specifier and the user's constraint on ``name``, combined."""
-        # A name is listed again whenever a requirement on it is added or a pin is undone,
-        # mostly under the same requirements: combine each set of them once.
-        key = tuple(r.text for r in requirements)
-        found = self._combined.get(key)
-        if found is None:
-            found = SpecifierSet()
-            for req in requirements:
-                found &= req.specifier
-            found &= self.constraints.get(name, SpecifierSet())
-            self._combined[key] = found
-        return found
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
         # Only a lenient resolution has placeholders: a strict one skips the isinstance.
