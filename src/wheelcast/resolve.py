@@ -220,7 +220,17 @@ class Catalog:
         self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
         self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
         self._prefetched: set[tuple[NormalizedName, Version]] = set()
+        self._pages_asked: set[NormalizedName] = set()
         self._lock = threading.Lock()
+
+    def prefetch_pages(self, names: Iterable[NormalizedName]) -> None:
+        """Start reading the pages of ``names`` that no target has asked for yet."""
+        # Every target pins mostly the same versions and asks for the same dependencies'
+        # pages; the session would find them under way, but only after taking its lock.
+        new = [name for name in names if name not in self._pages_asked]
+        if new:
+            self._pages_asked.update(new)
+            self.repository.prefetch_pages(new)
 
     def prefetch_metadata(self, name: NormalizedName, fit: Fit) -> None:
         """Start reading the metadata of ``fit``'s version, unless a target already has."""
@@ -439,7 +449,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             deps = list(self._requirements(declared, frozenset({""})))
             if declared.python is not None:
                 deps.append(declared.python)
-        self.repository.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
+        self.catalog.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
         return deps
 
     # Helpers ---------------------------------------------------------------------------
