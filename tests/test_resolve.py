@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from packaging.requirements import Requirement
 from tests.fakes import FakeRepository, dist
 
 from wheelcast.errors import IndexPageError
-from wheelcast.resolve import Options, resolve
+from wheelcast.resolve import Options, fewer_collections, resolve
 from wheelcast.select import BinaryPolicy
 from wheelcast.targets import parse_python, parse_target
 from wheelcast.verdict import Verdict, forecast
@@ -162,3 +163,35 @@ class TestUnreadableMetadata:
         assert huge.verdict is Verdict.BUILD
         assert huge.dependencies_known is False
         assert any("dependencies of huge 1.0 unknown" in note for note in result.notes)
+
+
+class TestFewerCollections:
+    def test_raises_the_threshold_while_resolving_and_restores_it(self) -> None:
+        before = gc.get_threshold()
+        try:
+            gc.set_threshold(700, *before[1:])
+            with fewer_collections():
+                assert gc.get_threshold()[0] > 700
+            assert gc.get_threshold() == (700, *before[1:])
+        finally:
+            gc.set_threshold(*before)
+
+    def test_leaves_a_higher_threshold_alone(self) -> None:
+        before = gc.get_threshold()
+        try:
+            gc.set_threshold(1_000_000, *before[1:])
+            with fewer_collections():
+                assert gc.get_threshold()[0] == 1_000_000
+            assert gc.get_threshold()[0] == 1_000_000
+        finally:
+            gc.set_threshold(*before)
+
+    def test_keeps_a_threshold_changed_meanwhile(self) -> None:
+        before = gc.get_threshold()
+        try:
+            gc.set_threshold(700, *before[1:])
+            with fewer_collections():
+                gc.set_threshold(5000, *before[1:])
+            assert gc.get_threshold()[0] == 5000
+        finally:
+            gc.set_threshold(*before)

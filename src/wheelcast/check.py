@@ -26,7 +26,7 @@ from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requir
 from wheelcast.locked import forecast_locked
 from wheelcast.memo import Remembered, recall, remember, run_key
 from wheelcast.needs import Analyzer, LocalBuild, annotate
-from wheelcast.resolve import Catalog, Options, Repository, resolve
+from wheelcast.resolve import Catalog, Options, Repository, fewer_collections, resolve
 from wheelcast.targets import Target, marker_environment
 from wheelcast.verdict import Forecast, TargetForecast, Verdict, forecast
 
@@ -295,12 +295,13 @@ def _run(
     options: Options,
 ) -> tuple[TargetForecast, ...]:
     catalog = Catalog(repository)
-    if len(targets) == 1:
-        return (forecast(resolve(targets[0], requirements, repository, options, catalog)),)
-    with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target") as pool:
-        futures = [
-            pool.submit(resolve, target, requirements, repository, options, catalog)
-            for target in targets
-        ]
-        # .result() re-raises a target's WheelcastError in the caller's thread.
-        return tuple(forecast(f.result()) for f in futures)
+    with fewer_collections():
+        if len(targets) == 1:
+            return (forecast(resolve(targets[0], requirements, repository, options, catalog)),)
+        with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target") as pool:
+            futures = [
+                pool.submit(resolve, target, requirements, repository, options, catalog)
+                for target in targets
+            ]
+            # .result() re-raises a target's WheelcastError in the caller's thread.
+            return tuple(forecast(f.result()) for f in futures)

@@ -13,7 +13,9 @@ soon as it lists candidates, so the resolver mostly finds what it needs in memor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -80,6 +82,15 @@ class PackageRequirement:
     extras: frozenset[str]
     specifier: SpecifierSet
     text: str  # as written, for messages
+    # What get_preference asks of every requirement on every candidate name, every
+    # round: read once here rather than walking the specifier set each time.
+    pinned: bool = field(init=False, compare=False, repr=False)  # an "==" or "===" clause
+    constrained: bool = field(init=False, compare=False, repr=False)  # any clause at all
+
+    def __post_init__(self) -> None:
+        operators = [spec.operator for spec in self.specifier]
+        object.__setattr__(self, "pinned", any(op[:2] == "==" for op in operators))
+        object.__setattr__(self, "constrained", bool(operators))
 
     @property
     def identifier(self) -> str:
@@ -89,8 +100,14 @@ class PackageRequirement:
 @dataclass(frozen=True, slots=True)
 class PythonRequirement:
     specifier: SpecifierSet
+    # A key for is_satisfied_by's memo: formatting a SpecifierSet costs more than the
+    # check it would save, and every pin round asks about each Requires-Python again.
+    text: str = field(init=False, compare=False, repr=False)
 
     identifier = PYTHON
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", f"{PYTHON}{self.specifier}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +190,23 @@ def file_environment(target: Target, options: Options) -> Environment:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """One Requires-Dist line of a version, parsed once for every target."""
+
+    requirement: PackageRequirement
+    marker: Marker | None
+    marker_text: str  # str(marker), "" without one: the key of a target's marker answers
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """What a version declares it needs; the markers are left for each target to judge."""
+
+    requires: tuple[Dependency, ...]
+    python: PythonRequirement | None
+
+
 def _metadata_preference(file: DistFile) -> tuple[bool, str]:
     return (not file.filename.endswith("-none-any.whl"), file.filename)
 
@@ -184,7 +218,51 @@ class Catalog:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
         self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
+        self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
+        self._prefetched: set[tuple[NormalizedName, Version]] = set()
+        self._pages_asked: set[NormalizedName] = set()
         self._lock = threading.Lock()
+
+    def prefetch_pages(self, names: Iterable[NormalizedName]) -> None:
+        """Start reading the pages of ``names`` that no target has asked for yet."""
+        # Every target pins mostly the same versions and asks for the same dependencies'
+        # pages; the session would find them under way, but only after taking its lock.
+        new = [name for name in names if name not in self._pages_asked]
+        if new:
+            self._pages_asked.update(new)
+            self.repository.prefetch_pages(new)
+
+    def prefetch_metadata(self, name: NormalizedName, fit: Fit) -> None:
+        """Start reading the metadata of ``fit``'s version, unless a target already has."""
+        # Every target lists the same candidates; the session would find the read under
+        # way, but only after taking its lock, once per find_matches of every target.
+        key = (name, fit.version)
+        if key not in self._prefetched:
+            self._prefetched.add(key)
+            self.repository.prefetch_metadata([self.metadata_file(name, fit)])
+
+    def dependencies(
+        self, name: NormalizedName, version: Version, metadata: DistMetadata
+    ) -> Dependencies:
+        """The parsed dependencies of ``metadata``, the one file read for this version."""
+        # Every target that pins a version asks; formatting and copying each requirement
+        # (and its specifier set) once instead of once per target is measurable.
+        key = (name, version)
+        found = self._dependencies.get(key)
+        if found is None:
+            requires = tuple(
+                Dependency(
+                    package_requirement(req),
+                    req.marker,
+                    "" if req.marker is None else str(req.marker),
+                )
+                for req in _requires_dist(metadata)
+            )
+            python = _requires_python(metadata)
+            found = self._dependencies.setdefault(
+                key, Dependencies(requires, None if python is None else PythonRequirement(python))
+            )
+        return found
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
         """See ``Provider.metadata_file``; the same answer for every target."""
@@ -239,6 +317,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self._projects: dict[NormalizedName, ProjectView] = {}
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
         self._satisfied: dict[tuple[str, Version], bool] = {}
+        self._markers: dict[tuple[str, frozenset[str]], bool] = {}
         self.notes: list[str] = []
 
     # Data access -------------------------------------------------------------------
@@ -275,20 +354,21 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
     ) -> tuple[object, ...]:
         # pip's order: Requires-Python first, then pinned, then backtrack causes,
         # then what the user asked for in the order asked, then constrained names.
-        operators = [
-            spec.operator
-            for info in information[identifier]
-            if isinstance(info.requirement, PackageRequirement)
-            for spec in info.requirement.specifier
-        ]
-        pinned = any(op[:2] == "==" for op in operators)
+        # A plain loop: resolvelib calls this for every unpinned name every round, and
+        # generator expressions cost more than the checks they would run.
+        pinned = constrained = False
+        for info in information[identifier]:
+            requirement = info.requirement
+            if isinstance(requirement, PackageRequirement):
+                pinned = pinned or requirement.pinned
+                constrained = constrained or requirement.constrained
         cause = any(c.requirement.identifier == identifier for c in backtrack_causes)
         return (
             identifier != PYTHON,
             not pinned,
             not cause,
             self.requested_order.get(identifier, math.inf),
-            not operators,
+            not constrained,
             identifier,
         )
 
@@ -301,9 +381,14 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         reqs = list(requirements[identifier])
         bad = {c.version for c in incompatibilities[identifier]}
         if identifier == PYTHON:
+            # Asked again with every Requires-Python added, each time about all of them.
             python = PythonCandidate(self.python_version)
-            ok = all(self.is_satisfied_by(r, python) for r in reqs) and python.version not in bad
-            return [python] if ok else []
+            if python.version in bad:
+                return []
+            for r in reqs:
+                if not self.is_satisfied_by(r, python):
+                    return []
+            return [python]
         package_reqs = [r for r in reqs if isinstance(r, PackageRequirement)]
         name = package_reqs[0].name
         extras = package_reqs[0].extras
@@ -322,7 +407,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 ):
                     continue
                 if first:
-                    self.repository.prefetch_metadata([self.metadata_file(name, fit)])
+                    self.catalog.prefetch_metadata(name, fit)
                     first = False
                 yield Candidate(name, fit.version, fit, extras)
             if self.lenient:
@@ -331,16 +416,13 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return matches
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
-        if isinstance(candidate, Candidate) and candidate.fit is None:
+        # Only a lenient resolution has placeholders: a strict one skips the isinstance.
+        if self.lenient and isinstance(candidate, Candidate) and candidate.fit is None:
             return True
-        # resolvelib asks the same question many times while it pins; a specifier check
-        # costs a dozen Version comparisons, so remember the answers.
-        key = (
-            str(requirement.specifier)
-            if isinstance(requirement, PythonRequirement)
-            else requirement.text,
-            candidate.version,
-        )
+        # resolvelib asks every round whether each pin still satisfies each requirement
+        # on it (some 57k times for 130 packages); a specifier check costs a dozen
+        # Version comparisons, so remember the answers under keys that cost nothing.
+        key = (requirement.text, candidate.version)
         answer = self._satisfied.get(key)
         if answer is None:
             answer = self._satisfied[key] = requirement.specifier.contains(
@@ -352,6 +434,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         if isinstance(candidate, PythonCandidate) or candidate.fit is None:
             return []
         metadata = self._metadata(candidate.name, candidate.fit)
+        declared = self.catalog.dependencies(candidate.name, candidate.version, metadata)
         deps: list[Req]
         if candidate.extras:
             # pip's ExtrasCandidate: the base package at the same version, plus the extras.
@@ -361,13 +444,12 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 SpecifierSet(f"=={candidate.version}"),
                 f"{candidate.name}=={candidate.version}",
             )
-            deps = [base, *self._requirements(metadata, candidate.extras)]
+            deps = [base, *self._requirements(declared, candidate.extras)]
         else:
-            deps = list(self._requirements(metadata, frozenset({""})))
-            requires_python = _requires_python(metadata)
-            if requires_python is not None:
-                deps.append(PythonRequirement(requires_python))
-        self.repository.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
+            deps = list(self._requirements(declared, frozenset({""})))
+            if declared.python is not None:
+                deps.append(declared.python)
+        self.catalog.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
         return deps
 
     # Helpers ---------------------------------------------------------------------------
@@ -388,23 +470,33 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return found
 
     def _requirements(
-        self, metadata: DistMetadata, extras: frozenset[str]
+        self, declared: Dependencies, extras: frozenset[str]
     ) -> Iterator[PackageRequirement]:
-        for req in _requires_dist(metadata):
-            if req.marker is not None and not self.marker_matches(req.marker, extras):
+        for dep in declared.requires:
+            if dep.marker is not None and not self.marker_matches(
+                dep.marker, dep.marker_text, extras
+            ):
                 continue
-            yield package_requirement(req)
+            yield dep.requirement
 
-    def marker_matches(self, marker: Marker, extras: frozenset[str]) -> bool:
-        text = str(marker)
-        if self.target.environment is None and any(m in text for m in UNKNOWABLE_MARKERS):
-            note = (
-                f"marker '{text}' uses values that cannot be known for a foreign target;"
-                " they were taken as empty"
+    def marker_matches(self, marker: Marker, text: str, extras: frozenset[str]) -> bool:
+        """Whether ``marker`` (spelled ``text``) holds on the target for any of ``extras``."""
+        # The same few markers (python_version < "3.11", sys_platform == "win32") recur
+        # across a whole dependency tree: evaluate each once per target.
+        key = (text, extras)
+        found = self._markers.get(key)
+        if found is None:
+            if self.target.environment is None and any(m in text for m in UNKNOWABLE_MARKERS):
+                note = (
+                    f"marker '{text}' uses values that cannot be known for a foreign target;"
+                    " they were taken as empty"
+                )
+                if note not in self.notes:
+                    self.notes.append(note)
+            found = self._markers[key] = any(
+                marker.evaluate({**self.environment, "extra": e}) for e in extras
             )
-            if note not in self.notes:
-                self.notes.append(note)
-        return any(marker.evaluate({**self.environment, "extra": e}) for e in extras)
+        return found
 
 
 _METADATA_LOCK = threading.Lock()
@@ -445,6 +537,27 @@ def _requires_dist(metadata: DistMetadata) -> list[Requirement]:
 
 
 # --- running it ------------------------------------------------------------------------
+
+# Resolving allocates hundreds of thousands of small objects that live until the end
+# (file records, rejections, candidates); at the default threshold of 700 the collector
+# runs hundreds of times over them, about a sixth of the CPU, and finds almost nothing.
+_GEN0_THRESHOLD = 10_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while resolving; the threshold is restored after."""
+    first, *rest = gc.get_threshold()
+    if first >= _GEN0_THRESHOLD:  # already raised, by the user or a concurrent run
+        yield
+        return
+    gc.set_threshold(_GEN0_THRESHOLD, *rest)
+    try:
+        yield
+    finally:
+        # Left alone if someone else changed it meanwhile: theirs is the newer wish.
+        if gc.get_threshold()[0] == _GEN0_THRESHOLD:
+            gc.set_threshold(first, *rest)
 
 
 class _Reporter(resolvelib.BaseReporter[Req, Cand, str]):

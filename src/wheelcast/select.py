@@ -151,6 +151,35 @@ class Environment:
     def interpreter_abis(self) -> frozenset[tuple[str, str]]:
         return frozenset((t.interpreter, t.abi) for t in self.tags)
 
+    @functools.cached_property
+    def _allowed(self) -> dict[NormalizedName, frozenset[FileKind]]:
+        return {}
+
+    def allowed(self, name: NormalizedName) -> frozenset[FileKind]:
+        """``policy.allowed``, asked for every file: answered once per project."""
+        found = self._allowed.get(name)
+        if found is None:
+            found = self._allowed[name] = self.policy.allowed(name)
+        return found
+
+    @functools.cached_property
+    def _wheel_tags(self) -> dict[frozenset[Tag], tuple[int, Tag] | Reason]:
+        # Most wheels of a project share a handful of tag sets (cp312-cp312-win_amd64
+        # in every release): judge each set once per target, not once per file.
+        return {}
+
+    def wheel_tags(self, file_tags: frozenset[Tag]) -> tuple[int, Tag] | Reason:
+        """The best (priority, tag) of a wheel's tags for the target, or why none fits."""
+        found = self._wheel_tags.get(file_tags)
+        if found is None:
+            priorities = self.priorities
+            ranked = [(priorities[t], t) for t in file_tags if t in priorities]
+            # Ranks are unique, so the minimum is one tag whatever the set's order.
+            found = self._wheel_tags[file_tags] = (
+                min(ranked, key=lambda m: m[0]) if ranked else _tag_mismatch(file_tags, self)
+            )
+        return found
+
 
 # Pages list the same files for every target of a run: parse each name once.
 @functools.lru_cache(maxsize=1 << 17)
@@ -199,21 +228,30 @@ def _tag_mismatch(file_tags: Iterable[Tag], env: Environment) -> Reason:
     return Reason.PYTHON_TAG
 
 
-def _after_cutoff(file: DistFile, version: Version, env: Environment) -> Rejection | None:
-    if env.exclude_newer is None:
+def _after_cutoff(
+    file: DistFile, version: Version, exclude_newer: dt.datetime | None
+) -> Rejection | None:
+    if exclude_newer is None:
         return None
     if file.upload_time is None:
         # uv's rule: a file with no upload time (PEP 503 HTML pages have none) cannot be
         # shown to predate the cutoff, so it is left out rather than silently admitted.
         note = "the index gives no upload time, so --exclude-newer cannot admit it"
         return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, note, version)
-    if file.upload_time <= env.exclude_newer:
+    if file.upload_time <= exclude_newer:
         return None
     return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, "", version)
 
 
 def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluation:
     """Decide whether ``file`` can be installed on the target, as pip's LinkEvaluator does."""
+    return _evaluate(file, name, env, screened=False)
+
+
+def _evaluate(
+    file: DistFile, name: NormalizedName, env: Environment, *, screened: bool
+) -> Evaluation:
+    """``evaluate``; with ``screened``, the cutoff was already checked (``Release.screened``)."""
     parsed = file_kind_and_version(file.filename, name)
     if isinstance(parsed, str):
         reason = (
@@ -223,19 +261,19 @@ def evaluate(file: DistFile, name: NormalizedName, env: Environment) -> Evaluati
         )
         return Rejection(file, reason, parsed)
     kind, version, file_tags, build = parsed
-    too_new = _after_cutoff(file, version, env)
+    too_new = None if screened else _after_cutoff(file, version, env.exclude_newer)
     if too_new is not None:
         return too_new
-    if kind not in env.policy.allowed(name):
+    if kind not in env.allowed(name):
         what = "binaries" if kind is FileKind.WHEEL else "sources"
         return Rejection(file, Reason.FORMAT_NOT_ALLOWED, f"no {what} allowed for {name}", version)
     priority = len(env.tags)
     best: Tag | None = None
     if kind is FileKind.WHEEL:
-        matches = [(env.priorities[t], t) for t in file_tags if t in env.priorities]
-        if not matches:
-            return Rejection(file, _tag_mismatch(file_tags, env), "", version)
-        priority, best = min(matches, key=lambda m: m[0])
+        match = env.wheel_tags(file_tags)
+        if isinstance(match, Reason):
+            return Rejection(file, match, "", version)
+        priority, best = match
     if not _requires_python_ok(file.requires_python, env.python_version):
         return Rejection(
             file,
@@ -274,11 +312,24 @@ def is_pinned(specifier: SpecifierSet) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Screened:
+    """A release's files against one cutoff, the same for every target."""
+
+    items: tuple[DistFile | Rejection, ...]  # each file, or its rejection for being too new
+    too_new: tuple[Rejection, ...]  # the rejections among ``items``, in order
+
+
+@dataclass(frozen=True, slots=True)
 class Release:
     """The files of one version of a project, as the page lists them."""
 
     version: Version
     groups: tuple[FileGroup, ...]  # more than one when "1.0" and "1.0.0" both appear
+    # exclude_newer -> ``screened``'s answer. Every target judges the same files against
+    # the same cutoff, and comparing thousands of upload times per target adds up.
+    _screened: dict[dt.datetime | None, Screened] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def files(self) -> tuple[DistFile, ...]:
@@ -286,6 +337,18 @@ class Release:
         if len(self.groups) == 1:
             return self.groups[0].files
         return tuple(f for group in self.groups for f in group.files)
+
+    def screened(self, exclude_newer: dt.datetime | None) -> Screened:
+        """Each file, in order, or its rejection if it was uploaded after ``exclude_newer``."""
+        found = self._screened.get(exclude_newer)
+        if found is None:
+            items = tuple(
+                _after_cutoff(file, self.version, exclude_newer) or file for file in self.files
+            )
+            too_new = tuple(item for item in items if isinstance(item, Rejection))
+            # Computed twice at worst when two targets race: both answers are equal.
+            found = self._screened[exclude_newer] = Screened(items, too_new)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +359,28 @@ class Releases:
     releases: tuple[Release, ...]
     unusable: tuple[DistFile, ...]  # no version can be read from the filename
     index: Mapping[Version, int]  # where each version stands in ``releases``
+    # Specifier text -> ``matching``'s answer. Every target asks the same few specifiers
+    # of the same page again and again, each answer costing a Version comparison per
+    # release; the answers hold for every target, so they are shared.
+    _matching: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def matching(self, specifier: SpecifierSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Indexes of the releases ``specifier`` contains (pre-releases included), and of
+        the final releases among them."""
+        key = str(specifier)
+        found = self._matching.get(key)
+        if found is None:
+            contained = tuple(
+                i
+                for i, release in enumerate(self.releases)
+                if specifier.contains(release.version, prereleases=True)
+            )
+            finals = tuple(i for i in contained if not self.releases[i].version.is_prerelease)
+            # Computed twice at worst when two targets race: both answers are equal.
+            found = self._matching[key] = (contained, finals)
+        return found
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -365,16 +450,21 @@ class ProjectView:
         if found is None:
             fits: list[Fit] = []
             rejections: list[Rejection] = []
-            release = self.releases.releases[index]
-            for file in release.files:
-                # Most files of the newest releases are past a cutoff: skip parsing their tags.
-                result = _after_cutoff(file, release.version, self.env) or evaluate(
-                    file, self.name, self.env
-                )
-                if isinstance(result, Fit):
-                    fits.append(result)
-                else:
-                    rejections.append(result)
+            screened = self.releases.releases[index].screened(self.env.exclude_newer)
+            if len(screened.too_new) == len(screened.items):
+                # The newest releases are often wholly past a cutoff: nothing to judge.
+                rejections.extend(screened.too_new)
+            else:
+                for file in screened.items:
+                    result = (
+                        file
+                        if isinstance(file, Rejection)
+                        else _evaluate(file, self.name, self.env, screened=True)
+                    )
+                    if isinstance(result, Fit):
+                        fits.append(result)
+                    else:
+                        rejections.append(result)
             fits.sort(key=lambda f: sort_key(f, self.env.policy))
             found = self._evaluated[index] = (fits, rejections)
         return found
@@ -459,14 +549,9 @@ class ProjectView:
 
     def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:
         explicit = allow_prereleases or bool(specifier.prereleases)
-        matching = [
-            i
-            for i, release in enumerate(self.releases.releases)
-            if specifier.contains(release.version, prereleases=True)
-        ]
-        finals = [
-            i for i in matching if explicit or not self.releases.releases[i].version.is_prerelease
-        ]
+        matching, finals = self.releases.matching(specifier)
+        if explicit:
+            finals = matching
         yielded = False
         any_fit = False
         for i in finals:
