@@ -7,7 +7,7 @@ from packaging.requirements import Requirement
 from tests.fakes import FakeRepository, dist
 
 from wheelcast.errors import IndexPageError
-from wheelcast.resolve import Options, fewer_collections, resolve
+from wheelcast.resolve import Catalog, Lookahead, Options, fewer_collections, resolve
 from wheelcast.select import BinaryPolicy
 from wheelcast.targets import parse_python, parse_target
 from wheelcast.verdict import Verdict, forecast
@@ -195,3 +195,71 @@ class TestFewerCollections:
             assert gc.get_threshold()[0] == 5000
         finally:
             gc.set_threshold(*before)
+
+
+class TestLookahead:
+    """The read-ahead walks what some target may need, and nothing a resolver would not."""
+
+    @staticmethod
+    def repository() -> FakeRepository:
+        return FakeRepository(
+            {
+                "app": [dist("app-1.0-py3-none-any.whl"), dist("app-2.0-py3-none-any.whl")],
+                "lib": [dist("lib-1.0-py3-none-any.whl"), dist("lib-1.5-py3-none-any.whl")],
+                "winonly": [dist("winonly-1.0-py3-none-any.whl")],
+                "linuxonly": [dist("linuxonly-1.0-py3-none-any.whl")],
+                "extradep": [dist("extradep-1.0-py3-none-any.whl")],
+                "never": [dist("never-1.0-py3-none-any.whl")],
+                "macos": [dist("macos-1.0-py3-none-any.whl")],
+            },
+            requires={
+                "app-2.0-py3-none-any.whl": [
+                    "lib<1.5",
+                    "winonly; sys_platform == 'win32'",
+                    "linuxonly; sys_platform == 'linux'",
+                    "extradep; extra == 'x'",
+                    "never; python_version < '3'",
+                ],
+            },
+        )
+
+    def walk(self, repo: FakeRepository, *roots: str) -> set[str]:
+        targets = [target("win-arm64"), target("linux-x86_64")]
+        lookahead = Lookahead(targets, repo, Options(), Catalog(repo), workers=4)
+        lookahead.start([Requirement(r) for r in roots])
+        try:
+            assert lookahead.wait(timeout=30)
+        finally:
+            lookahead.stop()
+        return set(repo.metadata_calls)
+
+    def test_it_reads_the_newest_allowed_pick_and_what_some_target_needs(self) -> None:
+        assert self.walk(self.repository(), "app") == {
+            "app-2.0-py3-none-any.whl",
+            "lib-1.0-py3-none-any.whl",  # app asks for lib<1.5
+            "winonly-1.0-py3-none-any.whl",
+            "linuxonly-1.0-py3-none-any.whl",
+        }
+
+    def test_extras_and_root_markers_are_honoured(self) -> None:
+        found = self.walk(self.repository(), "app[x]", "macos; sys_platform == 'darwin'")
+        assert "extradep-1.0-py3-none-any.whl" in found
+        assert "macos-1.0-py3-none-any.whl" not in found
+
+    def test_a_project_that_is_not_there_ends_that_branch_only(self) -> None:
+        repo = self.repository()
+        repo.requires["app-2.0-py3-none-any.whl"] = ["missing", "lib"]
+        assert self.walk(repo, "app") == {"app-2.0-py3-none-any.whl", "lib-1.5-py3-none-any.whl"}
+
+    def test_reading_ahead_changes_no_answer(self) -> None:
+        repo = self.repository()
+        targets = [target("win-arm64"), target("linux-x86_64")]
+        plain = [resolve(t, [Requirement("app")], repo) for t in targets]
+        catalog = Catalog(repo)
+        lookahead = Lookahead(targets, repo, Options(), catalog)
+        lookahead.start([Requirement("app")])
+        try:
+            ahead = [resolve(t, [Requirement("app")], repo, catalog=catalog) for t in targets]
+        finally:
+            lookahead.stop()
+        assert [pins(r) for r in ahead] == [pins(r) for r in plain]

@@ -26,7 +26,7 @@ from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requir
 from wheelcast.locked import forecast_locked
 from wheelcast.memo import Remembered, recall, remember, run_key
 from wheelcast.needs import Analyzer, LocalBuild, annotate
-from wheelcast.resolve import Catalog, Options, Repository, fewer_collections, resolve
+from wheelcast.resolve import Catalog, Lookahead, Options, Repository, fewer_collections, resolve
 from wheelcast.targets import Target, marker_environment
 from wheelcast.verdict import Forecast, TargetForecast, Verdict, forecast
 
@@ -146,7 +146,10 @@ def _compute(
     if project.kind == "lock":
         forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
     else:
-        forecasts = _with_direct(_run(requirements, targets, session, options), project)
+        # Offline, everything is on disk already: reading ahead would only compete for the
+        # interpreter with the resolvers.
+        resolved = _run(requirements, targets, session, options, read_ahead=not index.offline)
+        forecasts = _with_direct(resolved, project)
     faults: list[WheelcastError] = []
     forecasts = _annotated(
         forecasts, session, index, build_needs=build_needs, local=local, faults=faults
@@ -293,15 +296,26 @@ def _run(
     targets: Sequence[Target],
     repository: Repository,
     options: Options,
+    *,
+    read_ahead: bool = False,
 ) -> tuple[TargetForecast, ...]:
+    """Resolve every target; ``read_ahead`` when pages and metadata come over a network."""
     catalog = Catalog(repository)
+    lookahead = Lookahead(targets, repository, options, catalog) if read_ahead else None
     with fewer_collections():
-        if len(targets) == 1:
-            return (forecast(resolve(targets[0], requirements, repository, options, catalog)),)
-        with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target") as pool:
-            futures = [
-                pool.submit(resolve, target, requirements, repository, options, catalog)
-                for target in targets
-            ]
-            # .result() re-raises a target's WheelcastError in the caller's thread.
-            return tuple(forecast(f.result()) for f in futures)
+        if lookahead is not None:
+            lookahead.start(requirements)
+        try:
+            if len(targets) == 1:
+                resolution = resolve(targets[0], requirements, repository, options, catalog)
+                return (forecast(resolution),)
+            with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target") as pool:
+                futures = [
+                    pool.submit(resolve, target, requirements, repository, options, catalog)
+                    for target in targets
+                ]
+                # .result() re-raises a target's WheelcastError in the caller's thread.
+                return tuple(forecast(f.result()) for f in futures)
+        finally:
+            if lookahead is not None:
+                lookahead.stop()

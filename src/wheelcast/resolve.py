@@ -19,6 +19,7 @@ import gc
 import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias
 
@@ -562,6 +563,106 @@ def fewer_collections() -> Iterator[None]:
 
 class _Reporter(resolvelib.BaseReporter[Req, Cand, str]):
     pass
+
+
+class Lookahead:
+    """Reads ahead of the resolvers: each project's likely pick and its dependencies.
+
+    A resolver asks for a version's metadata only when it comes to pin it, and for the
+    pages of its dependencies only once it has that metadata: on a cold cache it waits
+    for one round trip per package, one after another. The lookahead walks the same graph
+    in worker threads as fast as the index answers: for each requirement, the newest
+    version the first target would take, its metadata, and then every dependency whose
+    marker holds on some target. It only warms the shared session and catalog, so the
+    resolutions and their answers are unchanged; a wrong guess costs one extra fetch, and
+    a fault is left for the resolver that meets it to report.
+    """
+
+    def __init__(
+        self,
+        targets: Sequence[Target],
+        repository: Repository,
+        options: Options,
+        catalog: Catalog,
+        *,
+        workers: int = 16,
+    ) -> None:
+        # Its own provider: a resolver's provider belongs to that resolver's thread.
+        self._provider = Provider(targets[0], repository, options, (), catalog)
+        self._environments = [marker_environment(t) for t in targets]
+        self._catalog = catalog
+        self._seen: set[tuple[str, str]] = set()
+        self._pending = 0
+        self._idle = threading.Condition()
+        self._stopped = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lookahead")
+
+    def start(self, roots: Iterable[Requirement]) -> None:
+        for root in roots:
+            if root.marker is None or self._holds(root.marker, frozenset({""})):
+                self._submit(package_requirement(root))
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the walk has nothing left to read; False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def _submit(self, requirement: PackageRequirement) -> None:
+        key = (requirement.identifier, requirement.text)
+        with self._idle:
+            if key in self._seen or self._stopped.is_set():
+                return
+            self._seen.add(key)
+            self._pending += 1
+        try:
+            self._pool.submit(self._visit, requirement)
+        except RuntimeError:  # the pool was shut down meanwhile
+            self._done()
+
+    def _done(self) -> None:
+        with self._idle:
+            self._pending -= 1
+            if self._pending == 0:
+                self._idle.notify_all()
+
+    def _holds(self, marker: Marker, extras: frozenset[str]) -> bool:
+        return any(
+            marker.evaluate({**env, "extra": extra})
+            for env in self._environments
+            for extra in extras
+        )
+
+    def _visit(self, requirement: PackageRequirement) -> None:
+        try:
+            if not self._stopped.is_set():
+                self._read(requirement)
+        finally:
+            self._done()
+
+    def _read(self, requirement: PackageRequirement) -> None:
+        name = requirement.name
+        try:
+            view = self._provider.project(name)
+            pre = self._provider.options.pre
+            fit = next(iter(view.candidates(requirement.specifier, allow_prereleases=pre)))
+            self._catalog.prefetch_metadata(name, fit)
+            metadata = self._catalog.repository.metadata(self._catalog.metadata_file(name, fit))
+            declared = self._catalog.dependencies(name, fit.version, metadata)
+        except Exception:  # a guess that failed: the resolver that meets it reports it
+            return
+        extras = requirement.extras | {""}
+        wanted = [
+            dep.requirement
+            for dep in declared.requires
+            if dep.marker is None or self._holds(dep.marker, extras)
+        ]
+        self._catalog.repository.prefetch_pages({dep.name for dep in wanted})
+        for dep in wanted:
+            self._submit(dep)
 
 
 def resolve(
