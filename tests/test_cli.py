@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import tarfile
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from tests.indexserver import build_wheel
 
+from wheelcast import cli
 from wheelcast.cli import main
 
 
@@ -116,3 +118,21 @@ class TestTargetsCommand:
     def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert run(["--version"])[0] == 0
         assert "wheelcast 0.1.0" in capsys.readouterr().out
+
+
+class TestMallocArenas:
+    def test_glibc_is_asked_for_two_arenas_on_linux(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        calls: list[tuple[int, int]] = []
+
+        class Libc:
+            def mallopt(self, option: int, value: int) -> int:
+                calls.append((option, value))
+                return 1
+
+        monkeypatch.setattr(cli.sys, "platform", "linux")
+        monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+        cli._fewer_malloc_arenas()
+        assert calls == [(-8, 2)]
+        monkeypatch.setattr(cli.sys, "platform", "darwin")
+        cli._fewer_malloc_arenas()
+        assert calls == [(-8, 2)]

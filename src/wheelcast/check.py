@@ -149,6 +149,7 @@ def _compute(
         # Offline, everything is on disk already: reading ahead would only compete for the
         # interpreter with the resolvers.
         resolved = _run(requirements, targets, session, options, read_ahead=not index.offline)
+        session.release_pages()  # what follows reads sdists, not pages: free the memory
         forecasts = _with_direct(resolved, project)
     faults: list[WheelcastError] = []
     forecasts = _annotated(

@@ -569,8 +569,29 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _fewer_malloc_arenas() -> None:
+    """Ask glibc for at most two malloc arenas (as MALLOC_ARENA_MAX=2 would).
+
+    A run's threads (resolvers, the read-ahead, sdist readers) each got an arena of
+    their own, and memory freed in one is not reused by another: about 25 MB of a
+    six-target run's peak. Elsewhere (musl, macOS, Windows) there is nothing to do.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes  # noqa: PLC0415 - Linux only
+
+    try:
+        # The running program's symbols, libc's among them (no library search).
+        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    except OSError:
+        return
+    if mallopt is not None:
+        mallopt(-8, 2)  # M_ARENA_MAX
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    _fewer_malloc_arenas()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -426,3 +426,24 @@ class TestPageParsers:
                 page_of(make_index(server, tmp_path, parsers=parsers))
         finally:
             parsers.shutdown()
+
+
+class TestReleasePages:
+    def test_a_released_page_is_read_again_from_the_cache_even_with_refresh(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        index = make_index(server, tmp_path, refresh=True)
+
+        async def go() -> tuple[Any, Any]:
+            try:
+                first = await index.project_page(NAME)
+                index.release_pages()
+                server.page("/simple/demo/", json_body("demo-2.0.tar.gz"), JSON_TYPE)
+                return first, await index.project_page(NAME)
+            finally:
+                await index.aclose()
+
+        first, again = run(go)
+        assert [f.filename for f in again.files] == [f.filename for f in first.files]
+        assert len(server.requests) == 1  # the run keeps the page it resolved against

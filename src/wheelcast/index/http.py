@@ -211,6 +211,7 @@ class HttpIndex:
         self._parsers = parsers  # worker processes for large pages; None: parse here
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
         self._names: dict[str, NormalizedName] = {}
+        self._settled: set[str] = set()  # pages released after being read this run
         self._digests: dict[str, str | None] = {}
 
     def page_url(self, name: NormalizedName) -> str:
@@ -282,8 +283,17 @@ class HttpIndex:
         files = tuple(f for f in page.files if project_of(f.filename) == name)
         return ProjectPage(name=name, url=url, files=files)
 
+    def release_pages(self) -> None:
+        """Drop the pages read so far; asked again, they come from the cache as they were."""
+        for url, task in list(self._pages.items()):
+            if task.done() and not task.cancelled() and task.exception() is None:
+                del self._pages[url]
+                self._settled.add(url)
+
     async def _load_page(self, url: str, name: NormalizedName) -> ProjectPage:
         cached = self._cache.get_page(url)
+        if cached is not None and url in self._settled:
+            return cached.page  # read once this run already: the same answer, no request
         if self._offline:
             if cached is None:
                 raise OfflineMiss(

@@ -171,3 +171,10 @@ class PageLedger(Protocol):
     """
 
     def pages_read(self) -> PagesRead | None: ...
+
+
+@runtime_checkable
+class PageHolder(Protocol):
+    """A source that keeps the pages it has read and can let them go (to free memory)."""
+
+    def release_pages(self) -> None: ...

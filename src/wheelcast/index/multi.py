@@ -14,6 +14,7 @@ from wheelcast.index.models import (
     DistFile,
     DistMetadata,
     IndexSource,
+    PageHolder,
     PageLedger,
     PagesRead,
     ProjectPage,
@@ -76,6 +77,11 @@ class MultiIndex:
         return await self._owner.get(file.url, self.sources[0]).download(
             file, dest, max_bytes=max_bytes
         )
+
+    def release_pages(self) -> None:
+        for source in self.sources:
+            if isinstance(source, PageHolder):
+                source.release_pages()
 
     def pages_read(self) -> PagesRead | None:
         """Every source's pages, or None when a source keeps no ledger (a local folder)."""

@@ -22,6 +22,7 @@ from wheelcast.index.models import (
     DistFile,
     DistMetadata,
     IndexSource,
+    PageHolder,
     PageLedger,
     PagesRead,
     ProjectPage,
@@ -87,6 +88,22 @@ class IndexSession:
     def metadata(self, file: DistFile) -> DistMetadata:
         """The file's core metadata, waiting for it; raises the source's ``WheelcastError``."""
         return self._metadata_future(file).result()
+
+    def release_pages(self) -> None:
+        """Let go of the pages read so far (they are the bulk of a run's memory).
+
+        Asked for again, a page is read anew from the cache, never from the network: the
+        run keeps seeing the page it resolved against.
+        """
+        with self._lock:
+            for name, future in list(self._pages.items()):
+                if future.done():
+                    del self._pages[name]
+        self._submit(self._release()).result()
+
+    async def _release(self) -> None:
+        if isinstance(self.source, PageHolder):
+            self.source.release_pages()
 
     def pages_read(self) -> PagesRead | None:
         """The pages the source has answered so far, with digests; None if it cannot say."""
