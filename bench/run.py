@@ -12,7 +12,9 @@ always starts from a fresh, empty cache folder):
 - wheelcast, all targets in one run, as ``python -m wheelcast check`` under this
   interpreter: cold, warm (a plain second run: pages without validators are still fresh
   for 10 minutes), warm ``--refresh`` (every page revalidated: the real revalidating run)
-  and warm ``--offline``;
+  and warm ``--offline``; these reuse the result the cold run remembered when its pages
+  are unchanged, so "warm --offline, resolving" deletes the remembered results before
+  each run to show what resolving every target again from the cache costs;
 - ``uv pip compile``, one target at a time: cold, warm and warm ``--offline``; "uv, one
   target" is win-arm64's median, "uv, six targets" the sum of the per-target medians;
 - ``pip install --dry-run --report`` per target with ``--only-binary=:all:`` and the
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -42,6 +45,7 @@ import platform
 import re
 import shlex
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -82,8 +86,11 @@ MODE_FLAGS: dict[str, tuple[str, ...]] = {
     "warm": (),
     "warm --refresh": ("--refresh",),
     "warm --offline": ("--offline",),
+    "warm --offline, resolving": ("--offline",),
 }
-WHEELCAST_MODES = ("cold", "warm", "warm --refresh", "warm --offline")
+# "resolving": the remembered results are deleted from the cache before each run, so
+# the figure is what resolving every target from the cached pages and metadata costs.
+WHEELCAST_MODES = ("cold", "warm", "warm --refresh", "warm --offline", "warm --offline, resolving")
 UV_MODES = ("cold", "warm", "warm --offline")
 SCALE_MODES = ("cold", "warm --offline")
 
@@ -250,6 +257,20 @@ def fixed(
     return lambda: (argv, env)
 
 
+def forgetting(
+    cache: Path, argv: list[str], env: Mapping[str, str]
+) -> Callable[[], tuple[list[str], Mapping[str, str]]]:
+    """The same command, run after deleting the results wheelcast remembers in ``cache``."""
+
+    def prepare() -> tuple[list[str], Mapping[str, str]]:
+        with contextlib.closing(sqlite3.connect(cache / "wheelcast.sqlite3")) as conn:
+            conn.execute("DELETE FROM results")
+            conn.commit()
+        return argv, env
+
+    return prepare
+
+
 def progress(label: str, run: Run) -> None:
     state = "ok" if run.ok else run.error
     print(f"  {label}: {run.seconds:7.2f} s  {run.peak_rss_mb:6.0f} MB  {state}", flush=True)
@@ -338,6 +359,9 @@ class Bench:
             measure = Measure("wheelcast", mode, self.targets, shown)
             if mode == "cold":
                 self.measure(measure, cold, count)
+            elif mode.endswith("resolving"):
+                argv = self.wheelcast_argv(cache, report, *flags)
+                self.measure(measure, forgetting(cache, argv, env), count)
             else:
                 argv = self.wheelcast_argv(cache, report, *flags)
                 self.measure(measure, fixed(argv, env), count)
@@ -511,6 +535,12 @@ def ratios(measures: Sequence[Measure], targets: Sequence[str]) -> list[dict[str
             wc("warm --refresh"),
             uv1("warm"),
             1.5,
+        ),
+        (
+            f"wheelcast warm --offline, resolving ({n} targets) / uv warm --offline (one target)",
+            wc("warm --offline, resolving"),
+            uv1("warm --offline"),
+            None,
         ),
         (
             f"wheelcast warm, pages still fresh ({n} targets) / uv warm (one target)",
