@@ -107,6 +107,14 @@ class TestReuse:
         assert pins(changed)["idna"] == "3.10"
         assert changed == run(["idna"], server.url, tmp_path / "cold")
 
+    def test_worker_processes_are_the_same_question(
+        self, index_server: IndexServer, tmp_path: Path, runs: list[int]
+    ) -> None:
+        first = run(["idna"], index_server.url, tmp_path)
+        again = run(["idna"], index_server.url, tmp_path, offline=True, workers=True)
+        assert again == first
+        assert runs == [1]
+
     def test_other_options_or_targets_are_other_results(
         self, index_server: IndexServer, tmp_path: Path, runs: list[int]
     ) -> None:

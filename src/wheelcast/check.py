@@ -31,6 +31,7 @@ from wheelcast.targets import Target, marker_environment
 from wheelcast.verdict import Forecast, TargetForecast, Verdict, forecast
 
 if TYPE_CHECKING:
+    from wheelcast._workers import Workers
     from wheelcast.index.session import IndexSession
 
 
@@ -45,6 +46,9 @@ class IndexOptions:
     offline: bool = False
     refresh: bool = False
     no_index: bool = False  # pip's --no-index: find-links only
+    # Parse large pages and read sdists in spawned worker processes: the calling program's
+    # main module must then be safe to import (the wheelcast command's is).
+    workers: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +121,20 @@ def check_project(
     remembered = _recall(key, index) if key is not None else None
     if isinstance(remembered, CheckResult):
         return remembered
-    with open_repository(index) as session:
+    with worker_processes(index) as workers, open_repository(index, workers) as session:
         if remembered is not None:
             held = _revalidated(remembered, session)
             if held is not None:
                 return held
         result, rememberable = _compute(
-            project, targets, options, index, session, build_needs=build_needs, local=local
+            project,
+            targets,
+            options,
+            index,
+            session,
+            build_needs=build_needs,
+            local=local,
+            workers=workers,
         )
         if key is not None and rememberable:
             with Cache(index.cache_dir) as cache:
@@ -140,6 +151,7 @@ def _compute(
     *,
     build_needs: bool,
     local: Mapping[str, LocalBuild] | None,
+    workers: Workers | None = None,
 ) -> tuple[CheckResult, bool]:
     """The result, and whether it may be remembered (no network fault was absorbed)."""
     requirements = tuple(item.requirement for item in project.requirements)
@@ -153,7 +165,13 @@ def _compute(
         forecasts = _with_direct(resolved, project)
     faults: list[WheelcastError] = []
     forecasts = _annotated(
-        forecasts, session, index, build_needs=build_needs, local=local, faults=faults
+        forecasts,
+        session,
+        index,
+        build_needs=build_needs,
+        local=local,
+        faults=faults,
+        workers=workers,
     )
     return CheckResult(requirements, forecasts, options), not faults
 
@@ -172,7 +190,9 @@ def _run_key(
         url = None if index.no_index else (index.index_url or default_index_url())
     except WheelcastError:
         return None  # the run itself reports it
-    where = dataclasses.replace(index, index_url=url, cache_dir=None, offline=False, refresh=False)
+    where = dataclasses.replace(
+        index, index_url=url, cache_dir=None, offline=False, refresh=False, workers=False
+    )
     return run_key("check", project, tuple(targets), options, where, build_needs)
 
 
@@ -224,10 +244,11 @@ def _annotated(
     build_needs: bool,
     local: Mapping[str, LocalBuild] | None,
     faults: list[WheelcastError],
+    workers: Workers | None = None,
 ) -> tuple[TargetForecast, ...]:
     if not build_needs:
         return annotate(forecasts, None, local)
-    with sdist_reader(session, index) as analyze:
+    with sdist_reader(session, index, workers) as analyze:
 
         def watched(file: DistFile) -> BuildNeeds:
             try:
@@ -266,14 +287,31 @@ def _with_direct(
 
 
 @contextlib.contextmanager
-def sdist_reader(session: IndexSession, index: IndexOptions) -> Iterator[Analyzer]:
+def sdist_reader(
+    session: IndexSession, index: IndexOptions, workers: Workers | None = None
+) -> Iterator[Analyzer]:
     """Reads an sdist's build needs through ``session``, cached in ``index``'s cache."""
     with Cache(index.cache_dir) as cache:
-        yield functools.partial(read_build_needs, session=session, cache=cache)
+        yield functools.partial(read_build_needs, session=session, cache=cache, workers=workers)
 
 
 @contextlib.contextmanager
-def open_repository(index: IndexOptions) -> Iterator[IndexSession]:
+def worker_processes(index: IndexOptions) -> Iterator[Workers | None]:
+    """Worker processes if ``index.workers`` asks for them (each started on first use)."""
+    if not index.workers:
+        yield None
+        return
+    from wheelcast._workers import Workers  # noqa: PLC0415 - multiprocessing only if used
+
+    workers = Workers()
+    try:
+        yield workers
+    finally:
+        workers.shutdown()
+
+
+@contextlib.contextmanager
+def open_repository(index: IndexOptions, workers: Workers | None = None) -> Iterator[IndexSession]:
     """A session over every source ``index`` names, closed on exit."""
     # Here, not at the top: a run answered from the cache never imports the HTTP stack.
     from wheelcast.index.session import IndexSession  # noqa: PLC0415
@@ -287,6 +325,7 @@ def open_repository(index: IndexOptions) -> Iterator[IndexSession]:
         offline=index.offline,
         refresh=index.refresh,
         no_index=index.no_index,
+        workers=workers,
     )
     with IndexSession(source) as session:
         yield session

@@ -283,6 +283,7 @@ def _index(args: argparse.Namespace, settings: IndexSettings | None = None) -> I
         offline=args.offline,
         refresh=args.refresh,
         no_index=args.no_index or settings.no_index,
+        workers=True,  # this program's main module is import-safe
     )
 
 

@@ -17,7 +17,7 @@ from packaging.tags import Tag
 from packaging.utils import NormalizedName, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from wheelcast.check import IndexOptions, open_repository, sdist_reader
+from wheelcast.check import IndexOptions, open_repository, sdist_reader, worker_processes
 from wheelcast.index.models import DistFile
 from wheelcast.inputs import parse_requirement
 from wheelcast.needs import Analyzer, LocalBuild, annotate
@@ -101,10 +101,10 @@ def explain(
     if repository is not None:
         return _explain(req, target, options, repository, None, here)
     index = index or IndexOptions()
-    with open_repository(index) as session:
+    with worker_processes(index) as workers, open_repository(index, workers) as session:
         if not build_needs:
             return _explain(req, target, options, session, None, here)
-        with sdist_reader(session, index) as analyze:
+        with sdist_reader(session, index, workers) as analyze:
             return _explain(req, target, options, session, analyze, here)
 
 

@@ -8,6 +8,7 @@ import pytest
 from tests.build.sdist_support import tar_bytes, tree
 from tests.index.index_support import HOST, FakeServer
 
+from wheelcast._workers import Workers
 from wheelcast.build import build_needs
 from wheelcast.build.needs import ANALYSIS_VERSION
 from wheelcast.errors import IndexPageError, UnsafeArchive
@@ -58,6 +59,27 @@ class TestBuildNeeds:
         assert first.languages == ("C",)
         assert session.calls == 1
         assert not any(p.startswith("sdist-") for p in tree(tmp_path / "cache"))
+
+    def test_read_in_a_worker_process_as_here_and_refused_the_same(self, tmp_path: Path) -> None:
+        good = local_file(
+            tmp_path / "links", tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
+        )
+        bad = local_file(
+            tmp_path / "links", tar_bytes([("bad-1.0/../../escape", b"x")]), "bad-1.0.tar.gz"
+        )
+        workers = Workers(1)
+        try:
+            with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+                there = build_needs(good, s, cache, workers=workers)
+                assert workers._pool is not None  # a worker did the reading
+                with pytest.raises(UnsafeArchive, match=r"bad-1\.0\.tar\.gz: refused: .*escape"):
+                    build_needs(bad, s, cache, workers=workers)
+            with Cache(tmp_path / "here") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+                here = build_needs(good, s, cache)
+        finally:
+            workers.shutdown()
+        assert there == here
+        assert there.languages == ("C",)
 
     def test_hostile_sdist_leaves_nothing_behind(self, tmp_path: Path) -> None:
         data = tar_bytes([("demo-1.0/../../escape", b"x")])

@@ -14,8 +14,8 @@ import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
 
+from wheelcast._workers import LARGE_PAGE, BrokenProcessPool, Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
-from wheelcast.index._workers import LARGE_PAGE, BrokenProcessPool, PageParsers
 from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, HttpIndex
 from wheelcast.index.models import DistFile
@@ -370,7 +370,7 @@ class TestMetadata:
         assert server.requests == []
 
 
-class TestPageParsers:
+class TestWorkers:
     """Large pages are parsed in a worker process, to the same result as in-process."""
 
     @staticmethod
@@ -385,7 +385,7 @@ class TestPageParsers:
     ) -> None:
         server.page("/simple/demo/", self.large_body(), JSON_TYPE)
         here = page_of(make_index(server, tmp_path / "here"))
-        parsers = PageParsers(1)
+        parsers = Workers(1)
         try:
             there = page_of(make_index(server, tmp_path / "there", parsers=parsers))
             assert parsers._pool is not None  # the worker did start
@@ -396,7 +396,7 @@ class TestPageParsers:
 
     def test_a_small_page_starts_no_worker(self, server: FakeServer, tmp_path: Path) -> None:
         server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
-        parsers = PageParsers(1)
+        parsers = Workers(1)
         page_of(make_index(server, tmp_path, parsers=parsers))
         assert parsers._pool is None
 
@@ -407,7 +407,7 @@ class TestPageParsers:
             def submit(self, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
                 raise BrokenProcessPool("no processes here")
 
-        class BrokenParsers(PageParsers):
+        class BrokenParsers(Workers):
             def executor(self) -> concurrent.futures.Executor | None:
                 return None if self._broken else Broken()
 
@@ -420,7 +420,7 @@ class TestPageParsers:
         self, server: FakeServer, tmp_path: Path
     ) -> None:
         server.page("/simple/demo/", "[" + " " * LARGE_PAGE, JSON_TYPE)
-        parsers = PageParsers(1)
+        parsers = Workers(1)
         try:
             with pytest.raises(IndexPageError, match="not valid JSON"):
                 page_of(make_index(server, tmp_path, parsers=parsers))

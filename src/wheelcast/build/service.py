@@ -6,11 +6,13 @@ it has been read; only the analysis is kept, in the cache's ``build_needs`` tabl
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from wheelcast._workers import Workers
 from wheelcast.build.archive import MAX_COMPRESSED, read_sdist
 from wheelcast.build.needs import ANALYSIS_VERSION, BuildNeeds, analyze
 from wheelcast.errors import CacheError
@@ -27,12 +29,18 @@ class Downloader(Protocol):
 
 
 def build_needs(
-    file: DistFile, session: Downloader, cache: Cache, *, max_bytes: int = MAX_COMPRESSED
+    file: DistFile,
+    session: Downloader,
+    cache: Cache,
+    *,
+    max_bytes: int = MAX_COMPRESSED,
+    workers: Workers | None = None,
 ) -> BuildNeeds:
     """What building the sdist ``file`` needs; see the module docstring.
 
     Raises ``UnsafeArchive``/``ArchiveError`` for an sdist that cannot be read safely, and
-    the index's errors when it cannot be downloaded.
+    the index's errors when it cannot be downloaded. The reading runs in ``workers``
+    when given (decompressing an sdist is CPU work the resolvers' process can spare).
     """
     key = file.sha256
     if key is not None:
@@ -47,8 +55,13 @@ def build_needs(
                 ) from exc
     with tempfile.TemporaryDirectory(dir=cache.directory, prefix="sdist-") as folder:
         path = session.download(file, Path(folder), max_bytes)
-        listing = read_sdist(path, filename=file.filename, max_compressed=max_bytes)
-    needs = analyze(listing)
+        call = functools.partial(_read, path, file.filename, max_bytes)
+        needs = workers.run(call) if workers is not None else call()
     if key is not None:
         cache.put_build_needs(key, ANALYSIS_VERSION, json.dumps(needs.to_dict(), sort_keys=True))
     return needs
+
+
+def _read(path: Path, filename: str, max_bytes: int) -> BuildNeeds:
+    # Module level, so that a worker process can be handed it.
+    return analyze(read_sdist(path, filename=filename, max_compressed=max_bytes))

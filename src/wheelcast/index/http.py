@@ -31,6 +31,7 @@ from typing import IO, TypeVar
 import httpx
 from packaging.utils import NormalizedName
 
+from wheelcast._workers import LARGE_PAGE, BrokenProcessPool, Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
@@ -41,7 +42,6 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
-from wheelcast.index._workers import LARGE_PAGE, BrokenProcessPool, PageParsers
 from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 
@@ -194,7 +194,7 @@ class HttpIndex:
         max_retry_after: float = 30.0,
         sdist_cap: int = SDIST_DOWNLOAD_CAP,
         wheel_cap: int = WHEEL_DOWNLOAD_CAP,
-        parsers: PageParsers | None = None,
+        parsers: Workers | None = None,
     ) -> None:
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-from wheelcast.index._workers import PageParsers
 from wheelcast.index.cache import Cache
 from wheelcast.index.models import (
     DistFile,
@@ -30,21 +29,14 @@ class MultiIndex:
     listed twice keeps its first listing. Metadata is asked of the source that listed the
     file. An error from any source is raised (the first in source order): unlike pip, which
     warns and carries on without an unreachable index, a forecast must not silently lose one.
-    ``aclose`` closes every source, then ``cache`` and ``parsers`` when given.
+    ``aclose`` closes every source, then ``cache`` when one is given.
     """
 
-    def __init__(
-        self,
-        sources: Sequence[IndexSource],
-        *,
-        cache: Cache | None = None,
-        parsers: PageParsers | None = None,
-    ) -> None:
+    def __init__(self, sources: Sequence[IndexSource], *, cache: Cache | None = None) -> None:
         if not sources:
             raise ValueError("MultiIndex needs at least one source")
         self.sources = tuple(sources)
         self._cache = cache
-        self._parsers = parsers
         self._owner: dict[str, IndexSource] = {}
 
     async def project_page(self, name: NormalizedName) -> ProjectPage:
@@ -98,7 +90,5 @@ class MultiIndex:
             for source in self.sources:
                 await source.aclose()
         finally:
-            if self._parsers is not None:
-                self._parsers.shutdown()
             if self._cache is not None:
                 self._cache.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from wheelcast.index._workers import PageParsers
+from wheelcast._workers import Workers
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
 from wheelcast.index.http import HttpIndex
@@ -51,15 +51,17 @@ def build_source(
     offline: bool = False,
     refresh: bool = False,
     no_index: bool = False,
+    workers: Workers | None = None,
 ) -> IndexSource:
     """One source over the index (pip's default when None), extra indexes and find-links.
 
     HTTP indexes share one client and one cache in ``cache_dir`` (the user cache folder
-    when None). ``file://`` indexes and find-links folders are read from disk.
+    when None). ``file://`` indexes and find-links folders are read from disk. Large
+    pages are parsed in ``workers`` when given (their owner shuts them down).
     """
     cache = Cache(cache_dir)
     client: httpx.AsyncClient | None = None  # one shared client, made only when needed
-    parsers = None if offline else PageParsers()  # started only if a large page comes
+    parsers = None if offline else workers
     sources: list[IndexSource] = []
     # pip's --no-index: only find-links (and no need to look for a default index).
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
@@ -87,4 +89,4 @@ def build_source(
             )
         else:
             sources.append(FindLinks(location))
-    return MultiIndex(sources, cache=cache, parsers=parsers)
+    return MultiIndex(sources, cache=cache)

@@ -1,9 +1,14 @@
-"""A process pool for parsing large project pages, started on first use.
+"""Worker processes for the CPU-heavy pure steps of a cold run, started on first use.
 
-Parsing the JSON pages of popular projects (megabytes, thousands of files) is the largest
-CPU cost of a cold run, and it runs while the resolver threads want the same interpreter
-lock; a worker process puts another core to work on it. Small pages are parsed where they
-arrive: sending them costs more than parsing them.
+Parsing the JSON pages of popular projects (megabytes, thousands of files) and reading
+sdists (decompressing tens of megabytes) would otherwise run in the process whose
+resolver threads want the same interpreter lock; a worker process puts another core to
+work on them. Small pages are parsed where they arrive: sending them costs more than
+parsing them.
+
+Processes are spawned, so the program's main module must be safe to import, as
+multiprocessing requires: the ``wheelcast`` command is; a library caller opts in
+(``IndexOptions(workers=True)``). When the pool cannot run, the work is done in-process.
 """
 
 from __future__ import annotations
@@ -12,9 +17,13 @@ import concurrent.futures
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
-__all__ = ["LARGE_PAGE", "BrokenProcessPool", "PageParsers"]
+__all__ = ["LARGE_PAGE", "BrokenProcessPool", "Workers"]
+
+T = TypeVar("T")
 
 LARGE_PAGE = 256 * 1024  # bytes; below this a page is parsed in the calling process
 
@@ -23,7 +32,7 @@ def _workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
-class PageParsers:
+class Workers:
     """Lazily started worker processes; ``executor()`` is None once they cannot run."""
 
     def __init__(self, workers: int | None = None) -> None:
@@ -45,9 +54,20 @@ class PageParsers:
             return self._pool
 
     def broken(self) -> None:
-        """The pool failed (a worker died, processes cannot start): parse in-process."""
+        """The pool failed (a worker died, processes cannot start): work in-process."""
         with self._lock:
             self._broken = True
+
+    def run(self, call: Callable[[], T]) -> T:
+        """``call()`` in a worker, or here when the pool cannot run (blocking)."""
+        executor = self.executor()
+        if executor is None:
+            return call()
+        try:
+            return executor.submit(call).result()
+        except BrokenProcessPool:
+            self.broken()
+            return call()
 
     def shutdown(self) -> None:
         with self._lock:
