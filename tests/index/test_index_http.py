@@ -162,7 +162,7 @@ class TestProjectPage:
         def no_parsing(*args: object) -> None:
             raise AssertionError("parsed an unchanged page")
 
-        monkeypatch.setattr("wheelcast.index.cache.parse_json_page", no_parsing)
+        monkeypatch.setattr("wheelcast.index.parse.parse_json_page", no_parsing)
         again = make_index(server, tmp_path, refresh=True)
         assert [f.filename for f in page_of(again).files] == ["demo-1.0.tar.gz"]
         assert again.pages_read()[f"{HOST}/simple/demo/"] == digest

@@ -10,14 +10,16 @@ import functools
 import json
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from wheelcast._workers import Workers
 from wheelcast.build.archive import MAX_COMPRESSED, read_sdist
 from wheelcast.build.needs import ANALYSIS_VERSION, BuildNeeds, analyze
 from wheelcast.errors import CacheError
 from wheelcast.index.cache import Cache
 from wheelcast.index.models import DistFile
+
+if TYPE_CHECKING:
+    from wheelcast._workers import Workers
 
 __all__ = ["Downloader", "build_needs"]
 

@@ -45,7 +45,6 @@ from packaging.utils import NormalizedName, canonicalize_name
 from wheelcast.errors import CacheError
 from wheelcast.index._dist import group_by_version
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
-from wheelcast.index.parse import parse_html_page, parse_json_page
 
 __all__ = [
     "PAGE_MAX_AGE",
@@ -172,6 +171,9 @@ def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedNa
     A pure function of bytes to bytes, so a worker process can run it: parsing the large
     pages of popular projects is the biggest CPU cost of a cold run.
     """
+    # Imported here: a run answered from the cache parses no page.
+    from wheelcast.index.parse import parse_html_page, parse_json_page  # noqa: PLC0415
+
     parse = parse_json_page if is_json else parse_html_page
     page = parse(body, page_url, name)
     return _encode_page(page)
