@@ -1,3 +1,5 @@
 from wheelcast.cli import main
 
-raise SystemExit(main())
+# Guarded: worker processes import the main module (multiprocessing's spawn).
+if __name__ == "__main__":
+    raise SystemExit(main())
