@@ -227,6 +227,16 @@ def _decode_page(blob: bytes) -> ProjectPage | None:
     return ProjectPage(name=canonicalize_name(name), url=url, files=GroupedFiles(groups, order))
 
 
+def _held_version(conn: sqlite3.Connection) -> int | None:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        return None
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 class Cache:
     """SQLite store for pages and metadata; see the module docstring for what it keeps."""
 
@@ -270,19 +280,16 @@ class Cache:
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> int:
         """Create the schema in an empty file; return the schema version the file holds."""
+        # The usual case, a current file, needs no write lock: runs open it concurrently.
+        if _held_version(conn) == SCHEMA_VERSION:
+            return SCHEMA_VERSION
         conn.execute("BEGIN IMMEDIATE")
         try:
-            exists = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-            ).fetchone()
-            held = SCHEMA_VERSION
-            if exists:
-                row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-                if row and row[0] is not None:
-                    held = int(row[0])
-                if held > SCHEMA_VERSION:
-                    conn.execute("ROLLBACK")
-                    return held
+            found = _held_version(conn)  # again, now under the lock
+            held = SCHEMA_VERSION if found is None else found
+            if held > SCHEMA_VERSION:
+                conn.execute("ROLLBACK")
+                return held
             for version in range(held, SCHEMA_VERSION):
                 for statement in _MIGRATIONS.get(version, ()):
                     conn.execute(statement)
