@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
+from typing import Any
 
+import pytest
 from packaging.requirements import Requirement
 from tests.fakes import FakeRepository, dist
 
@@ -263,3 +266,22 @@ class TestLookahead:
         finally:
             lookahead.stop()
         assert [pins(r) for r in ahead] == [pins(r) for r in plain]
+
+    def test_a_cold_check_reads_ahead_before_it_resolves(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        check_module = importlib.import_module("wheelcast.check")
+        repo = self.repository()
+        seen_at_start: list[set[str]] = []
+        real = check_module.resolve
+
+        def recording(*args: Any, **kwargs: Any) -> Any:
+            seen_at_start.append(set(repo.metadata_calls))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(check_module, "resolve", recording)
+        targets = [target("win-arm64"), target("linux-x86_64")]
+        check_module._run((Requirement("app"),), targets, repo, Options(), read_ahead=True)
+        assert len(seen_at_start) == 2
+        for seen in seen_at_start:  # the whole walk, deepest level included, came first
+            assert {"lib-1.0-py3-none-any.whl", "winonly-1.0-py3-none-any.whl"} <= seen

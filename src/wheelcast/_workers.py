@@ -14,6 +14,8 @@ multiprocessing requires: the ``wheelcast`` command is; a library caller opts in
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import importlib
 import multiprocessing
 import os
 import threading
@@ -52,6 +54,13 @@ class Workers:
                     self._workers, mp_context=context
                 )
             return self._pool
+
+    def warm(self) -> None:
+        """Start the workers now, so that starting them is not on the first call's path."""
+        executor = self.executor()
+        if executor is not None:
+            with contextlib.suppress(BrokenProcessPool):
+                executor.submit(importlib.import_module, "wheelcast.index.cache")
 
     def broken(self) -> None:
         """The pool failed (a worker died, processes cannot start): work in-process."""

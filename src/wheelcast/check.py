@@ -121,7 +121,10 @@ def check_project(
     remembered = _recall(key, index) if key is not None else None
     if isinstance(remembered, CheckResult):
         return remembered
-    with worker_processes(index) as workers, open_repository(index, workers) as session:
+    with (
+        worker_processes(index, warm=remembered is None) as workers,
+        open_repository(index, workers) as session,
+    ):
         if remembered is not None:
             held = _revalidated(remembered, session)
             if held is not None:
@@ -296,14 +299,17 @@ def sdist_reader(
 
 
 @contextlib.contextmanager
-def worker_processes(index: IndexOptions) -> Iterator[Workers | None]:
-    """Worker processes if ``index.workers`` asks for them (each started on first use)."""
+def worker_processes(index: IndexOptions, *, warm: bool = False) -> Iterator[Workers | None]:
+    """Worker processes if ``index.workers`` asks for them, started on first use or,
+    with ``warm``, at once (a run about to fetch and parse pages)."""
     if not index.workers:
         yield None
         return
     from wheelcast._workers import Workers  # noqa: PLC0415 - multiprocessing only if used
 
     workers = Workers()
+    if warm and not index.offline:
+        workers.warm()  # started while the first pages load, not when the first one is in
     try:
         yield workers
     finally:
@@ -345,6 +351,9 @@ def _run(
     with fewer_collections():
         if lookahead is not None:
             lookahead.start(requirements)
+            # Resolving while pages still arrive starves the event loop of the interpreter
+            # lock (the resolvers are CPU-bound): fetch first, then resolve from memory.
+            lookahead.wait()
         try:
             if len(targets) == 1:
                 resolution = resolve(targets[0], requirements, repository, options, catalog)

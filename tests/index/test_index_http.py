@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
@@ -447,3 +448,21 @@ class TestReleasePages:
         first, again = run(go)
         assert [f.filename for f in again.files] == [f.filename for f in first.files]
         assert len(server.requests) == 1  # the run keeps the page it resolved against
+
+
+class TestWorkersWarm:
+    def test_warm_starts_the_pool_before_any_call(self) -> None:
+        workers = Workers(1)
+        try:
+            workers.warm()
+            assert workers._pool is not None
+            assert workers.run(functools.partial(pow, 2, 10)) == 1024
+        finally:
+            workers.shutdown()
+
+    def test_a_pool_that_cannot_run_works_here(self) -> None:
+        workers = Workers(1)
+        workers.broken()
+        workers.warm()
+        assert workers._pool is None
+        assert workers.run(functools.partial(pow, 2, 3)) == 8

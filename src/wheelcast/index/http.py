@@ -188,7 +188,7 @@ class HttpIndex:
         offline: bool = False,
         refresh: bool = False,
         flat: bool = False,
-        max_concurrency: int = 10,
+        max_concurrency: int = 16,
         tries: int = 3,
         backoff: float = 0.5,
         max_retry_after: float = 30.0,

@@ -34,7 +34,7 @@ def _client() -> httpx.AsyncClient:
         follow_redirects=True,
         verify=verify,
         headers={"User-Agent": _USER_AGENT},
-        limits=httpx.Limits(max_connections=10, max_keepalive_connections=10),
+        limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
     )
 
 
