@@ -25,7 +25,6 @@ from typing import Any, Protocol, TypeAlias
 
 import resolvelib
 from packaging.markers import Marker
-from packaging.metadata import InvalidMetadata, Metadata
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
@@ -504,6 +503,8 @@ _METADATA_LOCK = threading.Lock()
 
 
 def _unknown_metadata(name: NormalizedName, version: Version) -> DistMetadata:
+    from packaging.metadata import Metadata  # noqa: PLC0415 - email loads on use
+
     raw = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\n".encode()
     return DistMetadata(
         Metadata.from_email(raw, validate=False), "unknown", dependencies_known=False
@@ -511,6 +512,8 @@ def _unknown_metadata(name: NormalizedName, version: Version) -> DistMetadata:
 
 
 def _requires_python(metadata: DistMetadata) -> SpecifierSet | None:
+    from packaging.metadata import InvalidMetadata  # noqa: PLC0415 - loaded by then
+
     with _METADATA_LOCK:
         try:
             return metadata.metadata.requires_python
@@ -520,6 +523,8 @@ def _requires_python(metadata: DistMetadata) -> SpecifierSet | None:
 
 
 def _requires_dist(metadata: DistMetadata) -> list[Requirement]:
+    from packaging.metadata import InvalidMetadata  # noqa: PLC0415 - loaded by then
+
     # packaging parses Requires-Dist lazily and caches it on the object; several
     # target threads may share one Metadata, so serialise that first parse.
     with _METADATA_LOCK:

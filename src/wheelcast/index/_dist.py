@@ -12,7 +12,6 @@ import zipfile
 from collections.abc import Sequence
 from typing import IO
 
-from packaging.metadata import Metadata, parse_email
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -171,6 +170,8 @@ def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
 
 def dependencies_known(raw: bytes) -> bool:
     """PEP 643: an sdist's Requires-Dist is final when Metadata-Version >= 2.2 and not Dynamic."""
+    from packaging.metadata import parse_email  # noqa: PLC0415 - email loads on use
+
     fields, _ = parse_email(raw)
     try:
         version = Version(fields.get("metadata_version", "1.0"))
@@ -182,6 +183,8 @@ def dependencies_known(raw: bytes) -> bool:
 
 def to_dist_metadata(raw: bytes, source: str, *, from_sdist: bool, url: str) -> DistMetadata:
     """Parse METADATA / PKG-INFO bytes into a ``DistMetadata``."""
+    from packaging.metadata import Metadata  # noqa: PLC0415 - email loads on use
+
     try:
         # validate=False: real-world metadata has minor errors that pip tolerates too.
         metadata = Metadata.from_email(raw, validate=False)

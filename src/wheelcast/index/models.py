@@ -6,10 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, overload, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, overload, runtime_checkable
 
-from packaging.metadata import Metadata
 from packaging.utils import NormalizedName
+
+if TYPE_CHECKING:
+    # Only named here: parsing metadata (and the email package it needs) loads on use.
+    from packaging.metadata import Metadata
 
 
 @dataclass(frozen=True, slots=True)
