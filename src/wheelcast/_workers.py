@@ -30,6 +30,12 @@ T = TypeVar("T")
 LARGE_PAGE = 256 * 1024  # bytes; below this a page is parsed in the calling process
 
 
+def _ready() -> None:
+    """Run in a new worker: import what its calls will need before the first one comes."""
+    for module in ("wheelcast.index.cache", "wheelcast.index.parse", "wheelcast.build.service"):
+        importlib.import_module(module)
+
+
 def _workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1) - 1))
 
@@ -60,7 +66,7 @@ class Workers:
         executor = self.executor()
         if executor is not None:
             with contextlib.suppress(BrokenProcessPool):
-                executor.submit(importlib.import_module, "wheelcast.index.cache")
+                executor.submit(_ready)
 
     def broken(self) -> None:
         """The pool failed (a worker died, processes cannot start): work in-process."""
