@@ -13,6 +13,7 @@ multiprocessing requires: the ``wheelcast`` command is; a library caller opts in
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import contextlib
 import importlib
@@ -80,6 +81,17 @@ class Workers:
             return call()
         try:
             return executor.submit(call).result()
+        except BrokenProcessPool:
+            self.broken()
+            return call()
+
+    async def run_async(self, call: Callable[[], T]) -> T:
+        """``run`` for a coroutine: the event loop keeps turning while a worker works."""
+        executor = self.executor()
+        if executor is None:
+            return call()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, call)
         except BrokenProcessPool:
             self.broken()
             return call()

@@ -88,6 +88,10 @@ CREATE TABLE IF NOT EXISTS results (
     stored_at REAL NOT NULL
 );
 """
+_PAGE_STATES = (
+    "SELECT url, etag, last_modified, fetched_at, digest FROM pages WHERE url IN ({marks})"
+)
+
 # Upgrades of an older file, by the version it holds; nothing in it is dropped.
 _MIGRATIONS = {1: ("ALTER TABLE pages ADD COLUMN digest TEXT",)}
 
@@ -362,8 +366,8 @@ class Cache:
         found: dict[str, PageState] = {}
         for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
             chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT url, etag, last_modified, fetched_at, digest FROM pages WHERE url IN ({marks})"  # noqa: S608, E501 - only "?" marks are put in
+            marks = ",".join("?" * len(chunk))  # only "?" marks are put into the SQL
+            sql = _PAGE_STATES.format(marks=marks)
             for url, etag, last_modified, fetched_at, digest in self._query_all(sql, tuple(chunk)):
                 validators = bool(etag or last_modified)
                 fresh = _is_fresh(fetched_at, now, PAGE_MAX_AGE, has_validators=validators)
@@ -381,15 +385,14 @@ class Cache:
         digest: str | None = None,
     ) -> ProjectPage:
         """Store ``page``; return it as stored, its files decoded group by group on demand."""
-        blob = _encode_page(page)
-        when = time.time() if fetched_at is None else fetched_at
-        self._write(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
-            (url, blob, etag, last_modified, when, digest),
+        return self.put_encoded(
+            url,
+            _encode_page(page),
+            etag=etag,
+            last_modified=last_modified,
+            fetched_at=time.time() if fetched_at is None else fetched_at,
+            digest=digest,
         )
-        stored = _decode_page(blob)
-        assert stored is not None  # noqa: S101 - _encode_page writes the current format
-        return stored
 
     def put_encoded(
         self,

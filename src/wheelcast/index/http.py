@@ -31,7 +31,7 @@ from typing import IO, TypeVar
 import httpx
 from packaging.utils import NormalizedName
 
-from wheelcast._workers import LARGE_PAGE, BrokenProcessPool, Workers
+from wheelcast._workers import LARGE_PAGE, Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
@@ -361,15 +361,9 @@ class HttpIndex:
         self, body: bytes, *, is_json: bool, page_url: str, name: NormalizedName
     ) -> bytes:
         call = functools.partial(encode_body, body, is_json=is_json, page_url=page_url, name=name)
-        parsers = self._parsers
-        executor = parsers.executor() if parsers and len(body) >= LARGE_PAGE else None
-        if parsers is None or executor is None:
+        if self._parsers is None or len(body) < LARGE_PAGE:
             return call()
-        try:
-            return await asyncio.get_running_loop().run_in_executor(executor, call)
-        except BrokenProcessPool:
-            parsers.broken()
-            return call()
+        return await self._parsers.run_async(call)
 
     def pages_read(self) -> PagesRead:
         """Each page URL this source has answered, with its project and its digest."""
