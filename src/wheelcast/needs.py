@@ -64,6 +64,8 @@ def _read_all(files: list[DistFile], analyze: Analyzer) -> dict[str, BuildNeeds 
 
     if not files:
         return {}
+    # Largest first: the longest download starts at once instead of ending the run alone.
+    files = sorted(files, key=lambda f: -(f.size or 0))
     with ThreadPoolExecutor(max_workers=min(READERS, len(files))) as pool:
         return dict(zip((f.url for f in files), pool.map(read, files), strict=True))
 

@@ -60,7 +60,19 @@ class TestBuildNeeds:
         assert session.calls == 1
         assert not any(p.startswith("sdist-") for p in tree(tmp_path / "cache"))
 
-    def test_read_in_a_worker_process_as_here_and_refused_the_same(self, tmp_path: Path) -> None:
+    def test_a_small_sdist_is_read_here_without_starting_a_worker(self, tmp_path: Path) -> None:
+        good = local_file(
+            tmp_path / "links", tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
+        )
+        workers = Workers(1)
+        with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+            assert build_needs(good, s, cache, workers=workers).languages == ("C",)
+        assert workers._pool is None
+
+    def test_read_in_a_worker_process_as_here_and_refused_the_same(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("wheelcast.build.service.LARGE_SDIST", 0)
         good = local_file(
             tmp_path / "links", tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
         )

@@ -21,6 +21,8 @@ from wheelcast.index.models import DistFile
 if TYPE_CHECKING:
     from wheelcast._workers import Workers
 
+LARGE_SDIST = 2 * 1024 * 1024  # bytes; a smaller sdist is read in the calling process
+
 __all__ = ["Downloader", "build_needs"]
 
 
@@ -58,7 +60,10 @@ def build_needs(
     with tempfile.TemporaryDirectory(dir=cache.directory, prefix="sdist-") as folder:
         path = session.download(file, Path(folder), max_bytes)
         call = functools.partial(_read, path, file.filename, max_bytes)
-        needs = workers.run(call) if workers is not None else call()
+        # A small sdist is read here: queued behind a large one in the worker, it waited
+        # longer than reading it takes.
+        large = path.stat().st_size >= LARGE_SDIST
+        needs = workers.run(call) if workers is not None and large else call()
     if key is not None:
         cache.put_build_needs(key, ANALYSIS_VERSION, json.dumps(needs.to_dict(), sort_keys=True))
     return needs
