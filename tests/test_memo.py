@@ -17,7 +17,7 @@ from tests.indexserver import IndexServer, MakeIndexServer
 
 from wheelcast import memo
 from wheelcast.check import CheckResult, IndexOptions, check
-from wheelcast.index.cache import FILENAME, SCHEMA_VERSION, Cache
+from wheelcast.index.cache import FILENAME, SCHEMA_VERSION, Cache, PageState
 from wheelcast.resolve import Options
 from wheelcast.targets import Target, parse_python, parse_target
 
@@ -213,3 +213,45 @@ class TestCacheFile:
         with Cache(tmp_path) as cache:
             assert not memo.remember(cache, "k", b"x", {"u": ("p", None)})  # type: ignore[dict-item]
             assert memo.recall(cache, "k") is None
+
+
+class TestStale:
+    REMEMBERED = memo.Remembered(b"x", (("u1", "a", "d1"), ("u2", "b", "d2")))
+
+    def test_fresh_equal_pages_leave_nothing_to_ask(self) -> None:
+        states = {"u1": PageState("d1", fresh=True), "u2": PageState("d2", fresh=True)}
+        stale = self.REMEMBERED.stale(states, offline=False, refresh=False)
+        assert stale is not None
+        assert stale.pages == ()
+
+    def test_old_pages_are_asked_again_and_refresh_asks_all(self) -> None:
+        states = {"u1": PageState("d1", fresh=True), "u2": PageState("d2", fresh=False)}
+        stale = self.REMEMBERED.stale(states, offline=False, refresh=False)
+        assert stale is not None
+        assert stale.pages == (("u2", "b", "d2"),)
+        everything = self.REMEMBERED.stale(states, offline=False, refresh=True)
+        assert everything is not None
+        assert everything.pages == self.REMEMBERED.pages
+        offline = self.REMEMBERED.stale(states, offline=True, refresh=True)
+        assert offline is not None
+        assert offline.pages == ()
+
+    @pytest.mark.parametrize(
+        "states",
+        [
+            {"u1": PageState("d1", fresh=True)},  # a page gone from the cache
+            {"u1": PageState("d1", fresh=True), "u2": PageState(None, fresh=True)},
+            {"u1": PageState("other", fresh=True), "u2": PageState("d2", fresh=True)},
+        ],
+    )
+    def test_a_missing_unknown_or_changed_page_rules_reuse_out(
+        self, states: dict[str, PageState]
+    ) -> None:
+        assert self.REMEMBERED.stale(states, offline=False, refresh=False) is None
+
+    def test_holds_needs_every_page_with_its_digest(self) -> None:
+        pages = {"u1": ("a", "d1"), "u2": ("b", "d2")}
+        assert self.REMEMBERED.holds(pages)  # type: ignore[arg-type]
+        assert not self.REMEMBERED.holds({**pages, "u2": ("b", "new")})  # type: ignore[arg-type]
+        assert not self.REMEMBERED.holds({"u1": ("a", "d1")})  # type: ignore[arg-type]
+        assert not self.REMEMBERED.holds(None)

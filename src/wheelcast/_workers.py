@@ -3,8 +3,8 @@
 Parsing the JSON pages of popular projects (megabytes, thousands of files) and reading
 sdists (decompressing tens of megabytes) would otherwise run in the process whose
 resolver threads want the same interpreter lock; a worker process puts another core to
-work on them. Small pages are parsed where they arrive: sending them costs more than
-parsing them.
+work on them. Callers keep small jobs to themselves: sending them costs more than doing
+them.
 
 Processes are spawned, so the program's main module must be safe to import, as
 multiprocessing requires: the ``wheelcast`` command is; a library caller opts in
@@ -24,11 +24,9 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-__all__ = ["LARGE_PAGE", "BrokenProcessPool", "Workers"]
+__all__ = ["BrokenProcessPool", "Workers"]
 
 T = TypeVar("T")
-
-LARGE_PAGE = 256 * 1024  # bytes; below this a page is parsed in the calling process
 
 
 def _ready() -> None:

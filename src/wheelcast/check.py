@@ -206,15 +206,10 @@ def _recall(key: str, index: IndexOptions) -> CheckResult | Remembered | None:
         if remembered is None:
             return None
         states = cache.page_states(remembered.urls)
-    ask = remembered.to_revalidate(states, offline=index.offline, refresh=index.refresh)
-    if ask is None:
+    stale = remembered.stale(states, offline=index.offline, refresh=index.refresh)
+    if stale is None:
         return None
-    if not ask:
-        return _loaded(remembered.payload)
-    stale = {url for url, _ in ask}
-    return dataclasses.replace(
-        remembered, pages=tuple(p for p in remembered.pages if p[0] in stale)
-    )
+    return stale if stale.pages else _loaded(remembered.payload)
 
 
 def _revalidated(remembered: Remembered, session: IndexSession) -> CheckResult | None:
@@ -226,7 +221,7 @@ def _revalidated(remembered: Remembered, session: IndexSession) -> CheckResult |
             session.page(project)
     except WheelcastError:
         return None  # the full run meets the same fault and reports it
-    if not remembered.holds(session.pages_read(), remembered.urls):
+    if not remembered.holds(session.pages_read()):
         return None
     return _loaded(remembered.payload)
 

@@ -23,7 +23,7 @@ import hashlib
 import json
 import marshal
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,15 +92,15 @@ class Remembered:
     def urls(self) -> tuple[str, ...]:
         return tuple(url for url, _, _ in self.pages)
 
-    def to_revalidate(
+    def stale(
         self, states: Mapping[str, PageState], *, offline: bool, refresh: bool
-    ) -> tuple[tuple[str, str], ...] | None:
-        """The pages (url, project) that must be asked of the index before reuse.
+    ) -> Remembered | None:
+        """This result with only the pages that must be asked of the index before reuse.
 
         None when reuse is already ruled out: a page is gone from the cache or known to
-        differ without asking. ``()`` means the result holds as it is.
+        differ without asking. No pages left means the result holds as it is.
         """
-        ask: list[tuple[str, str]] = []
+        ask = []
         for url, project, digest in self.pages:
             state = states.get(url)
             if state is None or state.digest is None:
@@ -109,17 +109,16 @@ class Remembered:
                 if state.digest != digest:
                     return None
             else:
-                ask.append((url, project))
-        return tuple(ask)
+                ask.append((url, project, digest))
+        return Remembered(self.payload, tuple(ask))
 
-    def holds(self, pages: PagesRead | None, urls: Iterable[str]) -> bool:
-        """Whether each of ``urls`` has, in ``pages``, the digest this result read."""
+    def holds(self, pages: PagesRead | None) -> bool:
+        """Whether every page this result read has, in ``pages``, the digest it had."""
         if pages is None:
             return False
-        wanted = {url: digest for url, _, digest in self.pages}
-        for url in urls:
+        for url, _, digest in self.pages:
             now = pages.get(url)
-            if now is None or now[1] != wanted.get(url):
+            if now is None or now[1] != digest:
                 return False
         return True
 

@@ -15,10 +15,10 @@ import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
 
-from wheelcast._workers import LARGE_PAGE, BrokenProcessPool, Workers
+from wheelcast._workers import BrokenProcessPool, Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index.cache import Cache
-from wheelcast.index.http import ACCEPT, HttpIndex
+from wheelcast.index.http import ACCEPT, LARGE_PAGE, HttpIndex
 from wheelcast.index.models import DistFile
 
 T = TypeVar("T")

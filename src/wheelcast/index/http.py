@@ -31,7 +31,7 @@ from typing import IO, TypeVar
 import httpx
 from packaging.utils import NormalizedName
 
-from wheelcast._workers import LARGE_PAGE, Workers
+from wheelcast._workers import Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
@@ -59,6 +59,7 @@ _JSON_TYPES = frozenset(
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+)")
 _UNREACHABLE_HINT = "check the URL and your network, or use --offline with a warm cache"
 _OFFLINE_HINT = "run once without --offline to fill the cache"
+LARGE_PAGE = 256 * 1024  # bytes; a smaller page is parsed here, not in a worker
 SDIST_DOWNLOAD_CAP = 100 * 1024 * 1024
 WHEEL_DOWNLOAD_CAP = 4 * 1024 * 1024 * 1024  # spooled to a temporary file past 16 MiB
 _SPOOL_IN_MEMORY = 16 * 1024 * 1024
