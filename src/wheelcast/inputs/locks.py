@@ -249,6 +249,17 @@ def _version_error(
     )
 
 
+def _lock_metadata(
+    data: Mapping[str, Any], path: Path, text: str, field: str, majors: tuple[str, ...]
+) -> Mapping[str, Any]:
+    """The ``[metadata]`` table of a poetry or pdm lock whose ``field`` has a known major."""
+    metadata: Mapping[str, Any] = data.get("metadata", {})
+    found = metadata.get(field)
+    if str(found or "").split(".", maxsplit=1)[0] not in majors:
+        raise _version_error(path, text, field, found, ", ".join(f"{m}.x" for m in majors))
+    return metadata
+
+
 # --- uv.lock ---------------------------------------------------------------------------
 
 
@@ -539,10 +550,7 @@ def read_poetry_lock(
 ) -> ProjectInput:
     """poetry.lock 1.x/2.x: ``main`` plus the chosen groups; filenames without URLs."""
     data, text = _files.load_toml(path)
-    metadata = data.get("metadata", {})
-    version = str(metadata.get("lock-version", ""))
-    if version.split(".", maxsplit=1)[0] not in {"1", "2"}:
-        raise _version_error(path, text, "lock-version", metadata.get("lock-version"), "1.x, 2.x")
+    metadata = _lock_metadata(data, path, text, "lock-version", ("1", "2"))
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
     extra_table: Mapping[str, list[str]] = data.get("extras", {})
@@ -613,10 +621,7 @@ def read_pdm_lock(
 ) -> ProjectInput:
     """pdm.lock 4.x: ``default`` plus the chosen extras and groups (pdm makes both groups)."""
     data, text = _files.load_toml(path)
-    metadata = data.get("metadata", {})
-    version = str(metadata.get("lock_version", ""))
-    if version.split(".", maxsplit=1)[0] != "4":
-        raise _version_error(path, text, "lock_version", metadata.get("lock_version"), "4.x")
+    metadata = _lock_metadata(data, path, text, "lock_version", ("4",))
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
     locked_groups = {canonicalize_name(g) for g in metadata.get("groups", ["default"])}
