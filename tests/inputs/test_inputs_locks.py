@@ -240,3 +240,33 @@ def test_malformed_lock(tmp_path: Path, name: str, text: str, message: str) -> N
 def test_unknown_extra_in_lock() -> None:
     with pytest.raises(InvalidInputFile, match="unknown extra 'nope'"):
         read_lock(SAMPLE / "uv.lock", extras=["nope"])
+
+
+class TestLockVersions:
+    @pytest.mark.parametrize(
+        ("name", "text", "known"),
+        [
+            ("poetry.lock", '[metadata]\nlock-version = "3.0"\n', "1.x, 2.x"),
+            ("poetry.lock", "[metadata]\n", "1.x, 2.x"),
+            ("pdm.lock", '[metadata]\nlock_version = "5.1"\n', "4.x"),
+        ],
+    )
+    def test_an_unknown_version_is_one_error_naming_what_is_read(
+        self, tmp_path: Path, name: str, text: str, known: str
+    ) -> None:
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(InvalidInputFile, match=f"wheelcast reads {known}"):
+            read_lock(path)
+
+    @pytest.mark.parametrize(
+        ("name", "text"),
+        [
+            ("poetry.lock", '[metadata]\nlock-version = "2.1"\npython-versions = ">=3.9"\n'),
+            ("pdm.lock", '[metadata]\nlock_version = "4.5.0"\n'),
+        ],
+    )
+    def test_a_known_version_is_read(self, tmp_path: Path, name: str, text: str) -> None:
+        path = tmp_path / name
+        path.write_text(text)
+        assert read_lock(path).locked == ()
