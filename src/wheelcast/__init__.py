@@ -12,27 +12,96 @@ The library API; the ``wheelcast`` command is a thin layer over it::
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
+
 from wheelcast._version import __version__
-from wheelcast.check import CheckResult, IndexOptions, check
-from wheelcast.errors import (
-    ArchiveError,
-    CacheError,
-    IndexError_,
-    IndexPageError,
-    IndexUnreachable,
-    InputError,
-    InvalidInputFile,
-    InvalidOption,
-    InvalidRequirement,
-    OfflineMiss,
-    UnknownTarget,
-    UnsafeArchive,
-    WheelcastError,
-)
-from wheelcast.resolve import Options
-from wheelcast.select import BinaryPolicy, Reason
-from wheelcast.targets import Platform, Python, Target, host_target, parse_python, parse_target
-from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
+
+# typing's flag without importing typing, which costs more than a replayed answer (mypy
+# takes any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from wheelcast.check import CheckResult, IndexOptions, check
+    from wheelcast.errors import (
+        ArchiveError,
+        CacheError,
+        IndexError_,
+        IndexPageError,
+        IndexUnreachable,
+        InputError,
+        InvalidInputFile,
+        InvalidOption,
+        InvalidRequirement,
+        OfflineMiss,
+        UnknownTarget,
+        UnsafeArchive,
+        WheelcastError,
+    )
+    from wheelcast.resolve import Options
+    from wheelcast.select import BinaryPolicy, Reason
+    from wheelcast.targets import Platform, Python, Target, host_target, parse_python, parse_target
+    from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
+
+# Loaded on first use (PEP 562): ``python -m wheelcast`` and the command answer a repeated
+# check from the cache before any of this is imported.
+_HOMES = {
+    "wheelcast.check": ("CheckResult", "IndexOptions", "check"),
+    "wheelcast.errors": (
+        "ArchiveError",
+        "CacheError",
+        "IndexError_",
+        "IndexPageError",
+        "IndexUnreachable",
+        "InputError",
+        "InvalidInputFile",
+        "InvalidOption",
+        "InvalidRequirement",
+        "OfflineMiss",
+        "UnknownTarget",
+        "UnsafeArchive",
+        "WheelcastError",
+    ),
+    "wheelcast.resolve": ("Options",),
+    "wheelcast.select": ("BinaryPolicy", "Reason"),
+    "wheelcast.targets": (
+        "Platform",
+        "Python",
+        "Target",
+        "host_target",
+        "parse_python",
+        "parse_target",
+    ),
+    "wheelcast.verdict": ("Forecast", "NearbyWheel", "TargetForecast", "Verdict"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wheelcast' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: object) -> None:
+        # Importing the submodule wheelcast.check binds it here by that name; the API's
+        # ``wheelcast.check`` is the function, as it was when this file imported it.
+        if name == "check" and isinstance(value, types.ModuleType):
+            value = value.check
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "ArchiveError",

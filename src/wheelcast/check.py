@@ -111,10 +111,7 @@ def check_project(
     a lock's pins are judged as pinned (its own files where it lists them); direct
     references are reported as ``direct``.
     """
-    options = options or Options()
-    if project.constraints:
-        constraints = tuple(item.requirement for item in project.constraints)
-        options = dataclasses.replace(options, constraints=options.constraints + constraints)
+    options = _with_constraints(options or Options(), project)
     index = index or IndexOptions()
     # A check of builds on this machine asks the machine, which the key cannot cover.
     key = None if local else _run_key(project, targets, options, index, build_needs=build_needs)
@@ -143,6 +140,33 @@ def check_project(
             with Cache(index.cache_dir) as cache:
                 remember(cache, key, pickle.dumps(result), session.pages_read())
     return result
+
+
+def remembered_pages(
+    project: ProjectInput,
+    targets: Sequence[Target],
+    *,
+    options: Options | None = None,
+    index: IndexOptions | None = None,
+    build_needs: bool = True,
+) -> bytes | None:
+    """The digests of the pages the remembered result of this check was computed from,
+    encoded as ``wheelcast.memo`` stores them; None when no result is remembered."""
+    index = index or IndexOptions()
+    options = _with_constraints(options or Options(), project)
+    key = _run_key(project, targets, options, index, build_needs=build_needs)
+    if key is None:
+        return None
+    with Cache(index.cache_dir) as cache:
+        stored = cache.get_result(key)
+    return None if stored is None else stored[1]
+
+
+def _with_constraints(options: Options, project: ProjectInput) -> Options:
+    if not project.constraints:
+        return options
+    constraints = tuple(item.requirement for item in project.constraints)
+    return dataclasses.replace(options, constraints=options.constraints + constraints)
 
 
 def _compute(

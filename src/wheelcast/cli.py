@@ -11,9 +11,11 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -23,7 +25,8 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from packaging.utils import canonicalize_name
 
 from wheelcast._version import __version__
-from wheelcast.check import CheckResult, IndexOptions, check, check_project
+from wheelcast._witness import logging_reads
+from wheelcast.check import CheckResult, IndexOptions, check, check_project, remembered_pages
 from wheelcast.errors import (
     CacheError,
     IndexError_,
@@ -31,6 +34,8 @@ from wheelcast.errors import (
     InvalidOption,
     WheelcastError,
 )
+from wheelcast.index.cache import Cache
+from wheelcast.index.config import config_files
 from wheelcast.inputs import (
     IndexSettings,
     Origin,
@@ -42,6 +47,7 @@ from wheelcast.inputs import (
     read_requirements,
 )
 from wheelcast.needs import LocalBuild
+from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
 from wheelcast.resolve import Options
 from wheelcast.select import BinaryPolicy
@@ -383,34 +389,79 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    project = project_input(args)
-    if not (project.requirements or project.direct or project.locked):
-        raise InvalidOption(
-            f"nothing to check in {project.path}" if args.requirements else "no requirements given",
-            "name packages (wheelcast check numpy 'pandas>=2'), a file or folder"
-            " (wheelcast check requirements.txt), or -r requirements.txt",
-        )
-    if not args.python and project.pythons and not args.interpreter:
-        args.python = list(project.pythons)
+def run_check(
+    args: argparse.Namespace, out: TextIO, command_line: Sequence[str] | None = None
+) -> int:
+    """``check``; with ``command_line``, an answer that may be replayed is stored for it."""
+    environ = dict(os.environ)  # as the command found it (its key), before anything runs
+    with logging_reads() as reads:
+        reads.observe("folder", os.getcwd())
+        for path in config_files():  # read for the default index URL during the run
+            reads.observe("file", str(path))
+        project = project_input(args)
+        if not (project.requirements or project.direct or project.locked):
+            raise InvalidOption(
+                f"nothing to check in {project.path}"
+                if args.requirements
+                else "no requirements given",
+                "name packages (wheelcast check numpy 'pandas>=2'), a file or folder"
+                " (wheelcast check requirements.txt), or -r requirements.txt",
+            )
+        if not args.python and project.pythons and not args.interpreter:
+            args.python = list(project.pythons)
+        options = _options(args, project.settings)
+        index = _index(args, project.settings)
     targets, local = command_targets(args)
+    build_needs = not args.no_build_needs
     result = check_project(
-        project,
-        targets,
-        options=_options(args, project.settings),
-        index=_index(args, project.settings),
-        build_needs=not args.no_build_needs,
-        local=local,
+        project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
     reporter = _reporter(args.format)
+    writes: tuple[tuple[str, str], ...] | None = None
     if args.output:
-        with args.output.open("w", encoding="utf-8") as handle:
-            reporter.render(result, handle)
+        text = _rendered(reporter, result)
+        args.output.write_text(text, encoding="utf-8")
+        writes = ((os.path.abspath(args.output), text),)
+    elif out.isatty():
+        reporter.render(result, out)  # colour and width for this screen: not stored
     else:
-        reporter.render(result, out)
-    for note in project.notes:
-        print(f"wheelcast: note: {note}", file=sys.stderr)
-    return exit_status(result)
+        text = _rendered(reporter, result)
+        out.write(text)
+        writes = (("", text),)
+    notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
+    sys.stderr.write(notes)
+    status = exit_status(result)
+    replayable = (
+        command_line is not None
+        and writes is not None
+        and not local
+        and not args.installed
+        and not project.direct  # a local path's state is not witnessed
+        and (host_pinned() or all(t.id != "host" for t in targets))
+    )
+    if replayable:
+        pages = remembered_pages(
+            project, targets, options=options, index=index, build_needs=build_needs
+        )
+        if pages is not None:
+            stored = encode(
+                (writes or (), notes, status),
+                reads.observations,
+                offline=index.offline,
+                refresh=index.refresh,
+            )
+            key = invocation_key(command_line or (), environ, os.getcwd())
+            with contextlib.suppress(CacheError), Cache(index.cache_dir) as cache:
+                # Only a shortcut for next time: the answer is given already.
+                cache.put_result(key, stored, pages)
+    return status
+
+
+def _rendered(reporter: Reporter, result: CheckResult) -> str:
+    # Rendering for a file or a pipe does not depend on it: the same text goes to both.
+    buffer = io.StringIO()
+    reporter.render(result, buffer)
+    return buffer.getvalue()
 
 
 def project_input(args: argparse.Namespace) -> ProjectInput:
@@ -599,7 +650,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
     commands: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-        "check": run_check,
+        "check": functools.partial(
+            run_check, command_line=list(sys.argv[1:] if argv is None else argv)
+        ),
         "explain": run_explain,
         "doctor": run_doctor,
         "targets": run_targets,

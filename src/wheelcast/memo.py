@@ -18,37 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import hashlib
 import json
 import marshal
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
+from wheelcast._witness import code_fingerprint
 from wheelcast.index.cache import Cache, PageState
 from wheelcast.index.models import PagesRead
 
 __all__ = ["Remembered", "recall", "remember", "run_key"]
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """Digest of this wheelcast's files: any edit or upgrade makes older results misses."""
-    digest = hashlib.sha256()
-    for root, dirs, files in os.walk(_PACKAGE):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(root, name)
-            stat = os.stat(path)
-            relative = os.path.relpath(path, _PACKAGE)
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
 
 
 def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per kind of value

@@ -61,6 +61,16 @@ class TestLines:
         with pytest.raises(InvalidInputFile, match=r"r\.txt:2: invalid requirement 'numpy>>1"):
             read_requirements(path)
 
+    @pytest.mark.parametrize("newline", [b"\r\n", b"\r"], ids=["windows", "old-mac"])
+    def test_line_endings_are_read_as_text_mode_reads_them(
+        self, tmp_path: Path, newline: bytes
+    ) -> None:
+        path = tmp_path / "r.txt"
+        path.write_bytes(newline.join([b"# head", b"numpy>=1.0,\\", b"<2", b"rich", b""]))
+        items = read_requirements(path).requirements
+        assert names(items) == ["numpy<2,>=1.0", "rich"]
+        assert [item.origin.line for item in items] == [2, 4]
+
     def test_origin_lines(self, tmp_path: Path) -> None:
         path = write(tmp_path, "r.txt", "# head\nrich\n\nnumpy\n")
         lines = [item.origin.line for item in read_requirements(path).requirements]

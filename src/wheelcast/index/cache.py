@@ -39,9 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from packaging.utils import NormalizedName, canonicalize_name
 
+from wheelcast import _cachefile
+from wheelcast._cachefile import FILENAME, PAGE_MAX_AGE, PAGE_STATES, is_fresh
 from wheelcast.errors import CacheError
 from wheelcast.index._dist import group_by_version
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
@@ -58,8 +59,6 @@ __all__ = [
 
 SCHEMA_VERSION = 2  # 2: pages.digest and the results table
 RESULTS_KEPT = 32
-PAGE_MAX_AGE = 600.0  # seconds; pip's HTTP cache keeps index pages for 10 minutes
-FILENAME = "wheelcast.sqlite3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -88,16 +87,13 @@ CREATE TABLE IF NOT EXISTS results (
     stored_at REAL NOT NULL
 );
 """
-_PAGE_STATES = (
-    "SELECT url, etag, last_modified, fetched_at, digest FROM pages WHERE url IN ({marks})"
-)
 
 # Upgrades of an older file, by the version it holds; nothing in it is dropped.
 _MIGRATIONS = {1: ("ALTER TABLE pages ADD COLUMN digest TEXT",)}
 
 
 def default_cache_dir() -> Path:
-    return Path(platformdirs.user_cache_dir("wheelcast"))
+    return Path(_cachefile.default_cache_dir())
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +108,9 @@ class CachedPage:
     def has_validators(self) -> bool:
         return bool(self.etag or self.last_modified)
 
-    def is_fresh(self, now: float | None = None, max_age: float = PAGE_MAX_AGE) -> bool:
+    def is_fresh(self, now: float | None = None) -> bool:
         """Usable without asking the index: no validators to revalidate with, and young."""
-        return _is_fresh(self.fetched_at, now, max_age, has_validators=self.has_validators)
+        return is_fresh(self.fetched_at, now, has_validators=self.has_validators)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +119,6 @@ class PageState:
 
     digest: str | None
     fresh: bool
-
-
-def _is_fresh(
-    fetched_at: float, now: float | None, max_age: float, *, has_validators: bool
-) -> bool:
-    age = (time.time() if now is None else now) - fetched_at
-    return not has_validators and 0 <= age < max_age
 
 
 _PAGE_FORMAT = b"WCP4"  # pages grouped by version; a blob without it is a miss
@@ -367,10 +356,10 @@ class Cache:
         for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))  # only "?" marks are put into the SQL
-            sql = _PAGE_STATES.format(marks=marks)
+            sql = PAGE_STATES.format(marks=marks)
             for url, etag, last_modified, fetched_at, digest in self._query_all(sql, tuple(chunk)):
                 validators = bool(etag or last_modified)
-                fresh = _is_fresh(fetched_at, now, PAGE_MAX_AGE, has_validators=validators)
+                fresh = is_fresh(fetched_at, now, has_validators=validators)
                 found[url] = PageState(digest, fresh)
         return found
 

@@ -11,6 +11,7 @@ from typing import Any
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
+from wheelcast._witness import saw_file
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs.model import Origin
 
@@ -21,7 +22,7 @@ def read_text(path: Path, origin: Origin | None = None) -> str:
     """The file's text; ``origin`` is the line that asked for it (an ``-r`` include)."""
     where = f"{origin}: " if origin else ""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInputFile(
             f"{where}file not found: '{path}'", "check the path (includes are relative to the file)"
@@ -30,9 +31,14 @@ def read_text(path: Path, origin: Origin | None = None) -> str:
         raise InvalidInputFile(
             f"{where}cannot read '{path}': {exc.strerror}", "check the path and its permissions"
         ) from None
+    saw_file(path, data)
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise InvalidInputFile(f"{path}:{line}: not UTF-8 text", "save it as UTF-8") from None
+    # As text mode would read it (universal newlines), from the very bytes witnessed.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_toml(path: Path) -> tuple[dict[str, Any], str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from wheelcast._witness import saw_folder
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs.locks import is_lock_file, read_lock
 from wheelcast.inputs.model import ProjectInput
@@ -71,6 +72,7 @@ def load(
     """Read the project at ``path`` (a folder or a file; None: the current folder)."""
     path = Path.cwd() if path is None else path
     if path.is_dir():
+        saw_folder(path)
         path = find_input(path)
     elif not path.exists():
         raise InvalidInputFile(f"{path}: no such file or folder", "check the path")
