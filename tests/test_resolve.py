@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from tests.fakes import FakeRepository, dist
 
 from wheelcast.errors import IndexPageError
@@ -253,6 +254,43 @@ class TestLookahead:
         repo = self.repository()
         repo.requires["app-2.0-py3-none-any.whl"] = ["missing", "lib"]
         assert self.walk(repo, "app") == {"app-2.0-py3-none-any.whl", "lib-1.5-py3-none-any.whl"}
+
+    def test_it_names_the_sdists_a_reached_target_would_take(self) -> None:
+        repo = self.repository()
+        repo.projects[canonicalize_name("native")] = (
+            dist("native-1.0-cp312-cp312-win_arm64.whl"),
+            dist("native-2.0.tar.gz"),
+            dist("native-2.0-cp312-cp312-manylinux_2_17_x86_64.whl"),
+        )
+        repo.projects[canonicalize_name("winnative")] = (dist("winnative-1.0.tar.gz"),)
+        repo.projects[canonicalize_name("pinned")] = (
+            dist("pinned-1.0.tar.gz"),
+            dist("pinned-2.0.tar.gz"),
+        )
+        repo.requires["app-2.0-py3-none-any.whl"] = [
+            "native",
+            "winnative; sys_platform == 'win32'",
+            "pinned",
+        ]
+        targets = [target("linux-x86_64"), target("macos-arm64")]
+        found: list[str] = []
+        options = Options(constraints=(Requirement("pinned<2"),))
+        lookahead = Lookahead(
+            targets,
+            repo,
+            options,
+            Catalog(repo),
+            workers=4,
+            on_sdist=lambda f: found.append(f.filename),
+        )
+        lookahead.start([Requirement("app")])
+        try:
+            assert lookahead.wait(timeout=30)
+        finally:
+            lookahead.stop()
+        # native 2.0: a wheel for Linux, the sdist on macOS; winnative reaches no target
+        # here; pinned takes its constraint.
+        assert sorted(found) == ["native-2.0.tar.gz", "pinned-1.0.tar.gz", "pinned-1.0.tar.gz"]
 
     def test_reading_ahead_changes_no_answer(self) -> None:
         repo = self.repository()

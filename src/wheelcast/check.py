@@ -7,8 +7,9 @@ import dataclasses
 import datetime as dt
 import functools
 import pickle
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,24 +183,28 @@ def _compute(
 ) -> tuple[CheckResult, bool]:
     """The result, and whether it may be remembered (no network fault was absorbed)."""
     requirements = tuple(item.requirement for item in project.requirements)
-    if project.kind == "lock":
-        forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
-    else:
-        # Offline, everything is on disk already: reading ahead would only compete for the
-        # interpreter with the resolvers.
-        resolved = _run(requirements, targets, session, options, read_ahead=not index.offline)
-        session.release_pages()  # what follows reads sdists, not pages: free the memory
-        forecasts = _with_direct(resolved, project)
     faults: list[WheelcastError] = []
-    forecasts = _annotated(
-        forecasts,
-        session,
-        index,
-        build_needs=build_needs,
-        local=local,
-        faults=faults,
-        workers=workers,
-    )
+    with sdist_reader(session, index, workers) as reader:
+        if project.kind == "lock":
+            forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
+        else:
+            # Offline, everything is on disk already: reading ahead would only compete for
+            # the interpreter with the resolvers.
+            ahead = not index.offline
+            resolved = _run(
+                requirements,
+                targets,
+                session,
+                options,
+                read_ahead=ahead,
+                # Likely builds' sdists download while the graph is walked, not after.
+                on_sdist=reader.start if ahead and build_needs else None,
+            )
+            session.release_pages()  # what follows reads sdists, not pages: free the memory
+            forecasts = _with_direct(resolved, project)
+        forecasts = _annotated(
+            forecasts, reader if build_needs else None, local=local, faults=faults
+        )
     return CheckResult(requirements, forecasts, options), not faults
 
 
@@ -260,26 +265,22 @@ def _loaded(payload: bytes) -> CheckResult | None:
 
 def _annotated(
     forecasts: tuple[TargetForecast, ...],
-    session: IndexSession,
-    index: IndexOptions,
+    analyze: Analyzer | None,
     *,
-    build_needs: bool,
     local: Mapping[str, LocalBuild] | None,
     faults: list[WheelcastError],
-    workers: Workers | None = None,
 ) -> tuple[TargetForecast, ...]:
-    if not build_needs:
+    if analyze is None:
         return annotate(forecasts, None, local)
-    with sdist_reader(session, index, workers) as analyze:
 
-        def watched(file: DistFile) -> BuildNeeds:
-            try:
-                return analyze(file)
-            except (IndexUnreachable, OfflineMiss) as fault:
-                faults.append(fault)  # reported in the cell; the result is not remembered
-                raise
+    def watched(file: DistFile) -> BuildNeeds:
+        try:
+            return analyze(file)
+        except (IndexUnreachable, OfflineMiss) as fault:
+            faults.append(fault)  # reported in the cell; the result is not remembered
+            raise
 
-        return annotate(forecasts, watched, local)
+    return annotate(forecasts, watched, local)
 
 
 def _with_direct(
@@ -308,13 +309,51 @@ def _with_direct(
     return tuple(result)
 
 
+class SdistReader:
+    """Reads sdists' build needs through a session, cached; an :data:`Analyzer`.
+
+    :meth:`start` begins reading a likely build in the background (two at a time); a
+    later call for the same file waits for that reading and gets its answer or its
+    error. Readings nobody asks for are simply dropped.
+    """
+
+    def __init__(self, session: IndexSession, cache: Cache, workers: Workers | None = None) -> None:
+        self._read = functools.partial(
+            read_build_needs, session=session, cache=cache, workers=workers
+        )
+        self._started: dict[str, Future[BuildNeeds]] = {}
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def start(self, file: DistFile) -> None:
+        with self._lock:
+            if file.url in self._started:
+                return
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sdist")
+            self._started[file.url] = self._pool.submit(self._read, file)
+
+    def __call__(self, file: DistFile) -> BuildNeeds:
+        with self._lock:
+            started = self._started.get(file.url)
+        return started.result() if started is not None else self._read(file)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextlib.contextmanager
 def sdist_reader(
     session: IndexSession, index: IndexOptions, workers: Workers | None = None
-) -> Iterator[Analyzer]:
-    """Reads an sdist's build needs through ``session``, cached in ``index``'s cache."""
+) -> Iterator[SdistReader]:
+    """Reads sdists' build needs through ``session``, cached in ``index``'s cache."""
     with Cache(index.cache_dir) as cache:
-        yield functools.partial(read_build_needs, session=session, cache=cache, workers=workers)
+        reader = SdistReader(session, cache, workers)
+        try:
+            yield reader
+        finally:
+            reader.close()
 
 
 @contextlib.contextmanager
@@ -363,10 +402,14 @@ def _run(
     options: Options,
     *,
     read_ahead: bool = False,
+    on_sdist: Callable[[DistFile], None] | None = None,
 ) -> tuple[TargetForecast, ...]:
-    """Resolve every target; ``read_ahead`` when pages and metadata come over a network."""
+    """Resolve every target; ``read_ahead`` when pages and metadata come over a network
+    (calling ``on_sdist`` with each sdist the read-ahead finds a target would likely take)."""
     catalog = Catalog(repository)
-    lookahead = Lookahead(targets, repository, options, catalog) if read_ahead else None
+    lookahead = (
+        Lookahead(targets, repository, options, catalog, on_sdist=on_sdist) if read_ahead else None
+    )
     with fewer_collections():
         if lookahead is not None:
             lookahead.start(requirements)

@@ -581,6 +581,10 @@ class Lookahead:
     marker holds on some target. It only warms the shared session and catalog, so the
     resolutions and their answers are unchanged; a wrong guess costs one extra fetch, and
     a fault is left for the resolver that meets it to report.
+
+    With ``on_sdist``, each project's newest allowed release is also judged for every
+    target its requirement reaches, and ``on_sdist`` is called with the sdist of each
+    that a target would take: a likely build, whose reading can start early.
     """
 
     def __init__(
@@ -591,9 +595,12 @@ class Lookahead:
         catalog: Catalog,
         *,
         workers: int = 16,
+        on_sdist: Callable[[DistFile], None] | None = None,
     ) -> None:
-        # Its own provider: a resolver's provider belongs to that resolver's thread.
-        self._provider = Provider(targets[0], repository, options, (), catalog)
+        # Their own providers: a resolver's provider belongs to that resolver's thread.
+        self._providers = [Provider(t, repository, options, (), catalog) for t in targets]
+        self._provider = self._providers[0]
+        self._on_sdist = on_sdist
         self._environments = [marker_environment(t) for t in targets]
         self._catalog = catalog
         self._seen: set[tuple[str, str]] = set()
@@ -603,9 +610,13 @@ class Lookahead:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lookahead")
 
     def start(self, roots: Iterable[Requirement]) -> None:
+        everywhere = frozenset(range(len(self._environments)))
         for root in roots:
-            if root.marker is None or self._holds(root.marker, frozenset({""})):
-                self._submit(package_requirement(root))
+            where = everywhere
+            if root.marker is not None:
+                where = self._where(root.marker, frozenset({""}), everywhere)
+            if where:
+                self._submit(package_requirement(root), where)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -616,7 +627,8 @@ class Lookahead:
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
-    def _submit(self, requirement: PackageRequirement) -> None:
+    def _submit(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
+        """Read ahead for ``requirement``, which the targets numbered ``where`` need."""
         key = (requirement.identifier, requirement.text)
         with self._idle:
             if key in self._seen or self._stopped.is_set():
@@ -624,7 +636,7 @@ class Lookahead:
             self._seen.add(key)
             self._pending += 1
         try:
-            self._pool.submit(self._visit, requirement)
+            self._pool.submit(self._visit, requirement, where)
         except RuntimeError:  # the pool was shut down meanwhile
             self._done()
 
@@ -634,40 +646,58 @@ class Lookahead:
             if self._pending == 0:
                 self._idle.notify_all()
 
-    def _holds(self, marker: Marker, extras: frozenset[str]) -> bool:
-        return any(
-            marker.evaluate({**env, "extra": extra})
-            for env in self._environments
-            for extra in extras
+    def _where(
+        self, marker: Marker, extras: frozenset[str], among: frozenset[int]
+    ) -> frozenset[int]:
+        """The targets among ``among`` on which ``marker`` holds (with one of ``extras``)."""
+        return frozenset(
+            i
+            for i in among
+            if any(marker.evaluate({**self._environments[i], "extra": e}) for e in extras)
         )
 
-    def _visit(self, requirement: PackageRequirement) -> None:
+    def _visit(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
         try:
             if not self._stopped.is_set():
-                self._read(requirement)
+                self._read(requirement, where)
         finally:
             self._done()
 
-    def _read(self, requirement: PackageRequirement) -> None:
+    def _read(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
         name = requirement.name
         try:
             view = self._provider.project(name)
             pre = self._provider.options.pre
             fit = next(iter(view.candidates(requirement.specifier, allow_prereleases=pre)))
             self._catalog.prefetch_metadata(name, fit)
+            if self._on_sdist is not None:
+                self._report_sdists(requirement, where)
             metadata = self._catalog.repository.metadata(self._catalog.metadata_file(name, fit))
             declared = self._catalog.dependencies(name, fit.version, metadata)
         except Exception:  # a guess that failed: the resolver that meets it reports it
             return
         extras = requirement.extras | {""}
-        wanted = [
-            dep.requirement
-            for dep in declared.requires
-            if dep.marker is None or self._holds(dep.marker, extras)
-        ]
-        self._catalog.repository.prefetch_pages({dep.name for dep in wanted})
-        for dep in wanted:
-            self._submit(dep)
+        wanted: list[tuple[PackageRequirement, frozenset[int]]] = []
+        for dep in declared.requires:
+            reach = where if dep.marker is None else self._where(dep.marker, extras, where)
+            if reach:
+                wanted.append((dep.requirement, reach))
+        self._catalog.repository.prefetch_pages({needed.name for needed, _ in wanted})
+        for needed, reach in wanted:
+            self._submit(needed, reach)
+
+    def _report_sdists(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
+        """Call ``on_sdist`` with each sdist a target in ``where`` would likely take."""
+        assert self._on_sdist is not None  # noqa: S101 - only called when it is set
+        for i in sorted(where):
+            provider = self._providers[i]
+            wanted = requirement.specifier & provider.constraints.get(
+                requirement.name, SpecifierSet()
+            )
+            view = provider.project(requirement.name)
+            pick = next(iter(view.candidates(wanted, allow_prereleases=provider.options.pre)), None)
+            if pick is not None and pick.kind is FileKind.SDIST:
+                self._on_sdist(pick.file)
 
 
 def resolve(

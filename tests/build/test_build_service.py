@@ -11,6 +11,7 @@ from tests.index.index_support import HOST, FakeServer
 from wheelcast._workers import Workers
 from wheelcast.build import build_needs
 from wheelcast.build.needs import ANALYSIS_VERSION
+from wheelcast.check import SdistReader
 from wheelcast.errors import IndexPageError, UnsafeArchive
 from wheelcast.index import IndexSession
 from wheelcast.index.cache import Cache
@@ -172,3 +173,31 @@ class TestLocalDownload:
             with pytest.raises(IndexPageError, match="sha256 does not match"):
                 session.download(bad, dest, 10)
         assert tree(dest) == [path.name]
+
+
+class TestSdistReader:
+    """check's reader: likely builds start early; each sdist is still read once."""
+
+    def test_a_started_sdist_is_awaited_not_read_again(self, tmp_path: Path) -> None:
+        data = tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
+        file = local_file(tmp_path / "links", data)
+        with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+            session = CountingSession(s)
+            reader = SdistReader(session, cache)  # type: ignore[arg-type]
+            reader.start(file)
+            reader.start(file)
+            needs = reader(file)
+            reader.close()
+        assert needs.languages == ("C",)
+        assert session.calls == 1
+
+    def test_a_failed_early_start_surfaces_only_if_asked(self, tmp_path: Path) -> None:
+        gone = DistFile("gone-1.0.tar.gz", (tmp_path / "gone-1.0.tar.gz").as_uri())
+        unasked = DistFile("other-1.0.tar.gz", (tmp_path / "other-1.0.tar.gz").as_uri())
+        with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+            reader = SdistReader(s, cache)
+            reader.start(gone)
+            reader.start(unasked)
+            with pytest.raises(IndexPageError):
+                reader(gone)
+            reader.close()  # the unasked failure is dropped
