@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from tests.build.sdist_support import tar_bytes, tree
 from tests.index.index_support import HOST, FakeServer
@@ -12,7 +14,7 @@ from wheelcast._workers import Workers
 from wheelcast.build import build_needs
 from wheelcast.build.needs import ANALYSIS_VERSION
 from wheelcast.check import SdistReader
-from wheelcast.errors import IndexPageError, UnsafeArchive
+from wheelcast.errors import IndexPageError, IndexUnreachable, UnsafeArchive
 from wheelcast.index import IndexSession
 from wheelcast.index.cache import Cache
 from wheelcast.index.http import HttpIndex
@@ -116,10 +118,28 @@ def download(index: HttpIndex, file: DistFile, dest: Path, cap: int) -> Path:
 
 
 class TestHttpDownload:
-    def make(self, server: FakeServer, tmp_path: Path) -> HttpIndex:
-        return HttpIndex(f"{HOST}/simple", Cache(tmp_path / "c"), server.client(), backoff=0.0)
+    """Both ways a file comes: over the event loop, or over the blocking client."""
 
-    def test_streams_and_checks_the_hash(self, server: FakeServer, tmp_path: Path) -> None:
+    @pytest.fixture(params=["async", "blocking"])
+    def blocking(self, request: pytest.FixtureRequest) -> bool:
+        return bool(request.param == "blocking")
+
+    @pytest.fixture
+    def make(self, blocking: bool) -> Callable[[FakeServer, Path], HttpIndex]:
+        def make(server: FakeServer, tmp_path: Path) -> HttpIndex:
+            return HttpIndex(
+                f"{HOST}/simple",
+                Cache(tmp_path / "c"),
+                server.client(),
+                backoff=0.0,
+                blocking_client=server.blocking_client() if blocking else None,
+            )
+
+        return make
+
+    def test_streams_and_checks_the_hash(
+        self, server: FakeServer, tmp_path: Path, make: Callable[[FakeServer, Path], HttpIndex]
+    ) -> None:
         data = b"sdist bytes"
         server.file("/files/demo-1.0.tar.gz", data)
         file = DistFile(
@@ -129,7 +149,7 @@ class TestHttpDownload:
         )
         dest = tmp_path / "d"
         dest.mkdir()
-        path = download(self.make(server, tmp_path), file, dest, 1000)
+        path = download(make(server, tmp_path), file, dest, 1000)
         assert path.parent == dest
         assert path.name.endswith("-demo-1.0.tar.gz")
         assert path.read_bytes() == data
@@ -139,7 +159,14 @@ class TestHttpDownload:
         [("0" * 64, 1000, "sha256 does not match"), (None, 5, "larger than the 5 byte")],
     )
     def test_refusals_leave_nothing(
-        self, server: FakeServer, tmp_path: Path, sha: str | None, cap: int, message: str
+        self,
+        sha: str | None,
+        cap: int,
+        message: str,
+        *,
+        server: FakeServer,
+        tmp_path: Path,
+        make: Callable[[FakeServer, Path], HttpIndex],
     ) -> None:
         server.file("/files/demo-1.0.tar.gz", b"sdist bytes")
         hashes = (("sha256", sha),) if sha else ()
@@ -147,16 +174,34 @@ class TestHttpDownload:
         dest = tmp_path / "d"
         dest.mkdir()
         with pytest.raises(IndexPageError, match=message):
-            download(self.make(server, tmp_path), file, dest, cap)
+            download(make(server, tmp_path), file, dest, cap)
         assert tree(dest) == []
 
-    def test_a_hostile_filename_stays_in_dest(self, server: FakeServer, tmp_path: Path) -> None:
+    def test_a_hostile_filename_stays_in_dest(
+        self, server: FakeServer, tmp_path: Path, make: Callable[[FakeServer, Path], HttpIndex]
+    ) -> None:
         server.file("/files/x.tar.gz", b"data")
         file = DistFile("../../x.tar.gz", f"{HOST}/files/x.tar.gz")
         dest = tmp_path / "d"
         dest.mkdir()
-        path = download(self.make(server, tmp_path), file, dest, 100)
+        path = download(make(server, tmp_path), file, dest, 100)
         assert path.parent == dest
+
+    def test_faults_are_retried_then_named(
+        self, server: FakeServer, tmp_path: Path, make: Callable[[FakeServer, Path], HttpIndex]
+    ) -> None:
+        answers = iter([httpx.Response(503), httpx.Response(200, content=b"data")])
+        server.routes["/files/x.tar.gz"] = lambda request: next(answers)
+        file = DistFile("x.tar.gz", f"{HOST}/files/x.tar.gz")
+        dest = tmp_path / "d"
+        dest.mkdir()
+        assert download(make(server, tmp_path), file, dest, 100).read_bytes() == b"data"
+        server.routes["/files/x.tar.gz"] = lambda request: httpx.Response(503)
+        with pytest.raises(IndexUnreachable, match=r"HTTP 503 .* \(after 3 tries\)"):
+            download(make(server, tmp_path), file, dest, 100)
+        server.routes["/files/x.tar.gz"] = lambda request: httpx.Response(404)
+        with pytest.raises(IndexUnreachable, match="404"):
+            download(make(server, tmp_path), file, dest, 100)
 
 
 class TestLocalDownload:

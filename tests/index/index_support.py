@@ -106,5 +106,8 @@ class FakeServer:
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
 
+    def blocking_client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self.handler))
+
     def paths(self) -> list[str]:
         return [r.url.path for r in self.requests]

@@ -16,6 +16,7 @@ timeouts and connection errors are retried with exponential backoff.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import functools
 import hashlib
@@ -23,7 +24,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
@@ -61,6 +62,7 @@ _UNREACHABLE_HINT = "check the URL and your network, or use --offline with a war
 _OFFLINE_HINT = "run once without --offline to fill the cache"
 LARGE_PAGE = 256 * 1024  # bytes; a smaller page is parsed here, not in a worker
 SDIST_DOWNLOAD_CAP = 100 * 1024 * 1024
+_BLOCKING_CHUNK = 1024 * 1024
 WHEEL_DOWNLOAD_CAP = 4 * 1024 * 1024 * 1024  # spooled to a temporary file past 16 MiB
 _SPOOL_IN_MEMORY = 16 * 1024 * 1024
 
@@ -132,25 +134,71 @@ async def _preloaded(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
 
+class _Sink:
+    """Writes a body to ``spool`` under a size cap; :meth:`check` compares its sha256."""
+
+    def __init__(self, spool: IO[bytes], url: str, cap: int, sha256: str | None) -> None:
+        self.spool = spool
+        self.url = url
+        self.cap = cap
+        self.sha256 = sha256
+        self.total = 0
+        self.digest = hashlib.sha256()
+
+    def write(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        if self.total > self.cap:
+            raise _too_large(self.url, self.cap)
+        self.spool.write(chunk)
+        self.digest.update(chunk)
+
+    def check(self) -> None:
+        if self.sha256 is not None and self.digest.hexdigest() != self.sha256.lower():
+            raise IndexPageError(
+                f"{self.url}: sha256 does not match the one the index lists",
+                hint="a proxy or mirror served a different file; retry with --refresh",
+            )
+
+
+def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    # Raw bytes, as pip hashes them: a Content-Encoding on an archive is not undone. A
+    # transport that hands over an already-read response (MockTransport) has only content.
+    return _preloaded(response.content) if response.is_stream_consumed else response.aiter_raw()
+
+
 async def _copy(
     response: httpx.Response, spool: IO[bytes], url: str, cap: int, sha256: str | None
 ) -> None:
-    digest = hashlib.sha256()
-    total = 0
-    # Raw bytes, as pip hashes them: a Content-Encoding on an archive is not undone. A
-    # transport that hands over an already-read response (MockTransport) has only content.
-    chunks = _preloaded(response.content) if response.is_stream_consumed else response.aiter_raw()
-    async for chunk in chunks:
-        total += len(chunk)
-        if total > cap:
-            raise _too_large(url, cap)
-        spool.write(chunk)
-        digest.update(chunk)
-    if sha256 is not None and digest.hexdigest() != sha256.lower():
-        raise IndexPageError(
-            f"{url}: sha256 does not match the one the index lists",
-            hint="a proxy or mirror served a different file; retry with --refresh",
-        )
+    sink = _Sink(spool, url, cap, sha256)
+    async for chunk in _raw_chunks(response):
+        sink.write(chunk)
+    sink.check()
+
+
+@contextlib.contextmanager
+def _fresh_file(dest: Path, filename: str) -> Iterator[tuple[IO[bytes], Path]]:
+    """A new file in ``dest`` named after ``filename``'s last part; deleted on failure."""
+    # Only the last path part of the name, and under a fresh name: never outside dest.
+    suffix = "-" + os.path.basename(filename.replace("\\", "/"))
+    fd, name = tempfile.mkstemp(dir=dest, prefix=".download-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out, Path(name)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _failed(url: str, exc: Exception, delay: float, max_wait: float) -> tuple[str, float]:
+    """Why an attempt failed and how long to wait before the next; a URL that can never
+    work raises at once."""
+    if isinstance(exc, _Retry):
+        return exc.reason, delay if exc.retry_after is None else min(exc.retry_after, max_wait)
+    if isinstance(exc, httpx.InvalidURL):
+        raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})", delay
+    return str(exc) or type(exc).__name__, delay
 
 
 def _page_digest(body: bytes, content_type: str, final_url: str) -> str:
@@ -158,6 +206,14 @@ def _page_digest(body: bytes, content_type: str, final_url: str) -> str:
     digest = hashlib.sha256(body)
     digest.update(b"\0" + content_type.strip().lower().encode() + b"\0" + final_url.encode())
     return digest.hexdigest()
+
+
+def _check_download(response: httpx.Response, url: str, max_bytes: int) -> None:
+    if response.status_code != 200:
+        raise _http_error(url, response)
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(url, max_bytes)
 
 
 def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
@@ -196,6 +252,7 @@ class HttpIndex:
         sdist_cap: int = SDIST_DOWNLOAD_CAP,
         wheel_cap: int = WHEEL_DOWNLOAD_CAP,
         parsers: Workers | None = None,
+        blocking_client: httpx.Client | None = None,
     ) -> None:
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache
@@ -210,6 +267,10 @@ class HttpIndex:
         self._sdist_cap = sdist_cap
         self._wheel_cap = wheel_cap
         self._parsers = parsers  # worker processes for large pages; None: parse here
+        # Whole files are downloaded over this client in a thread of their own when given:
+        # the async stack costs the event loop about 0.2 ms of interpreter per 16 KiB TLS
+        # record, which slowed every page fetched while a large sdist came in.
+        self._blocking = blocking_client
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
         self._names: dict[str, NormalizedName] = {}
         self._settled: set[str] = set()  # pages released after being read this run
@@ -237,18 +298,30 @@ class HttpIndex:
                 ):
                     _raise_if_transient(response)
                     return await handle(response)
-            except _Retry as retry:
-                reason = retry.reason
-                if retry.retry_after is not None:
-                    delay = min(retry.retry_after, self._max_retry_after)
-            except httpx.InvalidURL as exc:
-                raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
-            except httpx.TimeoutException as exc:
-                reason = f"timed out ({type(exc).__name__})"
-            except httpx.RequestError as exc:
-                reason = str(exc) or type(exc).__name__
+            except (_Retry, httpx.InvalidURL, httpx.RequestError) as exc:
+                reason, delay = _failed(url, exc, delay, self._max_retry_after)
             if attempt + 1 < self._tries:
                 await asyncio.sleep(delay)
+        raise IndexUnreachable(
+            f"cannot reach {url}: {reason} (after {self._tries} tries)", _UNREACHABLE_HINT
+        )
+
+    def _get_blocking(
+        self, url: str, headers: dict[str, str], handle: Callable[[httpx.Response], T]
+    ) -> T:
+        """:meth:`_get` over the blocking client, in the calling thread."""
+        assert self._blocking is not None  # noqa: S101 - only called when it is set
+        reason = "no attempt made"
+        for attempt in range(self._tries):
+            delay = self._backoff * 2**attempt
+            try:
+                with self._blocking.stream("GET", url, headers=headers) as response:
+                    _raise_if_transient(response)
+                    return handle(response)
+            except (_Retry, httpx.InvalidURL, httpx.RequestError) as exc:
+                reason, delay = _failed(url, exc, delay, self._max_retry_after)
+            if attempt + 1 < self._tries:
+                time.sleep(delay)
         raise IndexUnreachable(
             f"cannot reach {url}: {reason} (after {self._tries} tries)", _UNREACHABLE_HINT
         )
@@ -469,26 +542,33 @@ class HttpIndex:
         """Stream ``file`` into a fresh file in ``dest``, capped and hash-checked."""
         if self._offline:
             raise OfflineMiss(f"offline: cannot download {file.filename}", _OFFLINE_HINT)
+        if self._blocking is not None:
+            return await asyncio.to_thread(self._download_blocking, file, dest, max_bytes)
         url = file.url
-        # Only the last path part of the name, and under a fresh name: never outside dest.
-        suffix = "-" + os.path.basename(file.filename.replace("\\", "/"))
 
         async def handle(response: httpx.Response) -> Path:
-            if response.status_code != 200:
-                raise _http_error(url, response)
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise _too_large(url, max_bytes)
-            fd, name = tempfile.mkstemp(dir=dest, prefix=".download-", suffix=suffix)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    await _copy(response, out, url, max_bytes, file.sha256)
-            except BaseException:
-                Path(name).unlink(missing_ok=True)
-                raise
-            return Path(name)
+            _check_download(response, url, max_bytes)
+            with _fresh_file(dest, file.filename) as (out, path):
+                await _copy(response, out, url, max_bytes, file.sha256)
+            return path
 
         return await self._get(url, {"Accept-Encoding": "identity"}, handle)
+
+    def _download_blocking(self, file: DistFile, dest: Path, max_bytes: int) -> Path:
+        url = file.url
+
+        def handle(response: httpx.Response) -> Path:
+            _check_download(response, url, max_bytes)
+            with _fresh_file(dest, file.filename) as (out, path):
+                sink = _Sink(out, url, max_bytes, file.sha256)
+                # As in _raw_chunks: a MockTransport response is already read.
+                whole = response.is_stream_consumed
+                for chunk in (response.content,) if whole else response.iter_raw(_BLOCKING_CHUNK):
+                    sink.write(chunk)
+                sink.check()
+            return path
+
+        return self._get_blocking(url, {"Accept-Encoding": "identity"}, handle)
 
     def _range_fetcher(self, url: str) -> Callable[[int, int], Awaitable[bytes]]:
         async def fetch(start: int, end: int) -> bytes:
@@ -509,3 +589,5 @@ class HttpIndex:
         for task in self._pages.values():
             task.cancel()
         await self._client.aclose()
+        if self._blocking is not None:
+            self._blocking.close()

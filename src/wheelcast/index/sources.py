@@ -6,6 +6,7 @@ import os
 import ssl
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -23,19 +24,28 @@ _TIMEOUT = httpx.Timeout(30.0, connect=15.0)
 _USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
 
 
-def _client() -> httpx.AsyncClient:
+def _settings() -> dict[str, Any]:
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
     cafile = os.environ.get("PIP_CERT")
     verify: ssl.SSLContext | bool = (
         ssl.create_default_context(cafile=cafile) if cafile and Path(cafile).is_file() else True
     )
-    return httpx.AsyncClient(
-        timeout=_TIMEOUT,
-        follow_redirects=True,
-        verify=verify,
-        headers={"User-Agent": _USER_AGENT},
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
-    )
+    return {
+        "timeout": _TIMEOUT,
+        "follow_redirects": True,
+        "verify": verify,
+        "headers": {"User-Agent": _USER_AGENT},
+    }
+
+
+def _client() -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
+    return httpx.AsyncClient(limits=limits, **_settings())
+
+
+def _blocking_client() -> httpx.Client:
+    # Whole-file downloads only (a few at a time): see HttpIndex.
+    return httpx.Client(**_settings())
 
 
 def _is_http(url: str) -> bool:
@@ -60,33 +70,30 @@ def build_source(
     pages are parsed in ``workers`` when given (their owner shuts them down).
     """
     cache = Cache(cache_dir)
-    client: httpx.AsyncClient | None = None  # one shared client, made only when needed
+    # One shared client of each kind, made only when needed.
+    client: httpx.AsyncClient | None = None
+    blocking: httpx.Client | None = None
     parsers = None if offline else workers
     sources: list[IndexSource] = []
     # pip's --no-index: only find-links (and no need to look for a default index).
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
-    for url in urls:
-        if _is_http(url):
-            client = client or _client()
-            sources.append(
-                HttpIndex(url, cache, client, offline=offline, refresh=refresh, parsers=parsers)
+    http = [(url, False) for url in urls] + [(location, True) for location in find_links]
+    for location, flat in http:
+        if not _is_http(location):
+            sources.append(FindLinks(location) if flat else LocalIndex(location))
+            continue
+        client = client or _client()
+        blocking = blocking or _blocking_client()
+        sources.append(
+            HttpIndex(
+                location,
+                cache,
+                client,
+                offline=offline,
+                refresh=refresh,
+                flat=flat,
+                parsers=parsers,
+                blocking_client=blocking,
             )
-        else:
-            sources.append(LocalIndex(url))
-    for location in find_links:
-        if _is_http(location):
-            client = client or _client()
-            sources.append(
-                HttpIndex(
-                    location,
-                    cache,
-                    client,
-                    offline=offline,
-                    refresh=refresh,
-                    flat=True,
-                    parsers=parsers,
-                )
-            )
-        else:
-            sources.append(FindLinks(location))
+        )
     return MultiIndex(sources, cache=cache)
