@@ -35,7 +35,6 @@ one pip defaults to, asked of pip at run time, unless ``--index-url`` is given.
 from __future__ import annotations
 
 import argparse
-import compileall
 import contextlib
 import csv
 import datetime as dt
@@ -45,7 +44,6 @@ import platform
 import re
 import shlex
 import shutil
-import site
 import sqlite3
 import statistics
 import subprocess
@@ -251,20 +249,13 @@ def run_child(
     )
 
 
-def tool_environment(folder: Path, source: Path) -> Path:
-    """A virtual environment whose path holds ``source`` and this interpreter's
-    site-packages, without their ``.pth`` start-up hooks; its interpreter's path."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+def tool_environment(folder: Path, project: Path, index: str) -> Path:
+    """A fresh virtual environment with ``project`` installed from its folder and its
+    dependencies from ``index``, as a user's ``pip install`` makes it; its interpreter."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    # Folders listed in a .pth file join the path; .pth files inside them are not run.
-    paths = dict.fromkeys([str(source), *site.getsitepackages()])
-    (Path(purelib) / "wheelcast-bench.pth").write_text("\n".join(paths) + "\n")
+    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*install, "--index-url", index, str(project)], env=clean_env(), check=True)
     return python
 
 
@@ -346,24 +337,22 @@ class Bench:
     def wheelcast(self, modes: Sequence[str]) -> None:
         """Cold runs first; the warm ones reuse the last cold run's cache.
 
-        wheelcast runs from a copy of ``src/`` taken when the bench starts, so that edits
-        made to the tree during a long bench do not mix versions within one result. The
-        copy is byte-compiled, as installing a wheel does (pip runs compileall), and runs
-        with bytecode caching on even where the caller's environment turns it off.
-
-        It runs in a virtual environment of its own, as pipx or ``uv tool`` install a
-        command: the copy and this interpreter's site-packages (for wheelcast's
-        dependencies) are on its path, but no other package's start-up hook runs. (This
-        machine's site-packages holds a ``.pth`` file that imports certifi at every
-        start: 40 ms that an installed tool does not pay.)
+        wheelcast is installed, from a copy of the project taken when the bench starts (so
+        that edits made during a long bench do not mix versions within one result), into
+        a fresh virtual environment with its dependencies from the index, as a user's
+        ``pip install`` (or pipx, or ``uv tool``) makes one; pip byte-compiles it. It runs
+        with bytecode caching on even where the caller's environment turns it off. (Not
+        under this interpreter's own site-packages: they hold a ``.pth`` file that imports
+        certifi at every start, 40 ms, and unrelated packages that httpcore imports when
+        present, such as trio.)
         """
         report = self.work / "wheelcast.json"
-        snapshot = self.work / "src"
-        shutil.copytree(
-            REPO / "src", snapshot, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-        )
-        compileall.compile_dir(snapshot, quiet=1)
-        python = tool_environment(self.work / "wheelcast-venv", snapshot)
+        project = self.work / "project"
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(REPO / "src", project / "src", ignore=ignore)
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(REPO / name, project / name)
+        python = tool_environment(self.work / "wheelcast-venv", project, self.index_url)
         env = clean_env()
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         cache = self.work / "wheelcast-cache"
@@ -736,6 +725,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         requirements = REALISTIC
         targets = list(QUICK_TARGETS if args.quick else TARGETS)
     runs = 1 if args.quick else args.runs
+    about = machine()  # now: the tree as the copy of src/ is taken, not as it is at the end
     with tempfile.TemporaryDirectory(prefix="wheelcast-bench-") as work:
         bench = Bench(
             requirements=requirements,
@@ -761,7 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data: dict[str, Any] = {
         "schema": "wheelcast.bench/1",
         "date": date,
-        "machine": machine(),
+        "machine": about,
         "requirements_name": requirements.relative_to(REPO).as_posix(),
         "requirement_count": requirement_count,
         "targets": targets,
