@@ -89,6 +89,19 @@ class TestFindLinks:
         assert code == 0
         assert results["win-arm64@3.12"]["beta"]["version"] == "1.0"
 
+    def test_a_report_that_cannot_be_written_is_one_error_line(
+        self, links: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, _ = run(
+            ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f", str(links),
+             "--cache-dir", str(tmp_path), "-o", str(tmp_path / "missing" / "report.json")]
+        )  # fmt: skip
+        err = capsys.readouterr().err
+        assert code not in (0, 1, 2)
+        assert err.count("\n") == 1
+        assert "cannot write the report to" in err
+        assert "report.json" in err
+
     def test_file_index(self, links: Path, tmp_path: Path) -> None:
         simple = tmp_path / "simple"
         for name in ("alpha", "beta", "gamma"):

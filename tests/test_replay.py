@@ -129,6 +129,17 @@ class TestReplay:
         (project / "pyproject.toml").write_text("[project]\nname = 'p'\n")
         assert replayed(offline)[0] is None
 
+    def test_a_folder_named_like_a_requirement_is_watched(
+        self, offline: list[str], project: Path
+    ) -> None:
+        # "idna" names a folder here that is not a project: the line is a requirement,
+        # until the folder becomes a project and the line a local path.
+        (project / "idna").mkdir()
+        (project / "more.txt").write_text("idna\n")
+        stored(offline)
+        (project / "idna" / "pyproject.toml").write_text("[project]\nname = 'idna'\n")
+        assert replayed(offline)[0] is None
+
     def test_another_environment_or_folder_is_a_miss(
         self, offline: list[str], project: Path
     ) -> None:

@@ -416,27 +416,16 @@ def run_check(
     result = check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
-    reporter = _reporter(args.format)
-    writes: tuple[tuple[str, str], ...] | None = None
-    if args.output:
-        text = _rendered(reporter, result)
-        args.output.write_text(text, encoding="utf-8")
-        writes = ((os.path.abspath(args.output), text),)
-    elif out.isatty():
-        reporter.render(result, out)  # colour and width for this screen: not stored
-    else:
-        text = _rendered(reporter, result)
-        out.write(text)
-        writes = (("", text),)
+    writes = _report(_reporter(args.format), result, args.output, out)
     notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
     sys.stderr.write(notes)
     status = exit_status(result)
     replayable = (
         command_line is not None
         and writes is not None
-        and not local
-        and not args.installed
-        and not project.direct  # a local path's state is not witnessed
+        and not local  # this machine's compilers are not witnessed
+        and not args.installed  # nor an environment's packages
+        and not project.direct  # nor a local path's contents
         and (host_pinned() or all(t.id != "host" for t in targets))
     )
     if replayable:
@@ -444,11 +433,9 @@ def run_check(
             project, targets, options=options, index=index, build_needs=build_needs
         )
         if pages is not None:
+            answer = ((writes or ()), notes, status)
             stored = encode(
-                (writes or (), notes, status),
-                reads.observations,
-                offline=index.offline,
-                refresh=index.refresh,
+                answer, reads.observations, offline=index.offline, refresh=index.refresh
             )
             key = invocation_key(command_line or (), environ, os.getcwd())
             with contextlib.suppress(CacheError), Cache(index.cache_dir) as cache:
@@ -457,11 +444,28 @@ def run_check(
     return status
 
 
-def _rendered(reporter: Reporter, result: CheckResult) -> str:
-    # Rendering for a file or a pipe does not depend on it: the same text goes to both.
+def _report(
+    reporter: Reporter, result: CheckResult, output: Path | None, out: TextIO
+) -> tuple[tuple[str, str], ...] | None:
+    """Write the report; what was written where, or None when it went to a terminal."""
+    if output is None and out.isatty():
+        reporter.render(result, out)  # colour and width for this screen: not stored
+        return None
+    # For a file or a pipe the report does not depend on where it goes.
     buffer = io.StringIO()
     reporter.render(result, buffer)
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if output is None:
+        out.write(text)
+        return (("", text),)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidOption(
+            f"cannot write the report to {output}: {exc.strerror}",
+            "check that its folder exists and is writable",
+        ) from None
+    return ((os.path.abspath(output), text),)
 
 
 def project_input(args: argparse.Namespace) -> ProjectInput:

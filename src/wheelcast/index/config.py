@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from wheelcast._witness import saw_folder
 from wheelcast.errors import InvalidOption
 
 __all__ = ["config_files", "default_index_url"]
@@ -41,6 +42,9 @@ def _user_config_files(environ: Mapping[str, str]) -> list[Path]:
     legacy = home / ".pip" / "pip.conf"
     if sys.platform == "darwin":
         new = home / "Library" / "Application Support" / "pip"
+        # Which of the two is read depends on which exists: both are witnessed.
+        saw_folder(new)
+        saw_folder(home / ".config" / "pip")
         if not new.is_dir() and (home / ".config" / "pip").is_dir():
             new = home / ".config" / "pip"
         return [legacy, new / "pip.conf"]

@@ -37,6 +37,7 @@ from packaging.requirements import InvalidRequirement as _PackagingInvalidRequir
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 
+from wheelcast._witness import saw_folder
 from wheelcast.errors import InvalidInputFile, InvalidRequirement
 from wheelcast.inputs import _files
 from wheelcast.inputs.model import (
@@ -422,9 +423,10 @@ def _looks_like_path(text: str) -> bool:
     if "/" in base or "\\" in base or base in {".", ".."}:
         return True
     folder = Path(base)
-    return folder.is_dir() and (
-        (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file()
-    )
+    if not folder.is_dir():
+        return False
+    saw_folder(folder)  # what it holds decides whether the line is a path
+    return (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file()
 
 
 def _egg_name(text: str) -> NormalizedName | None:
