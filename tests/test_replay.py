@@ -290,7 +290,7 @@ class TestPackage:
             env={**os.environ, "PYTHONPATH": str(REPO / "src")},
             check=True,
         )
-        assert done.stdout.strip() == "['wheelcast._version']"
+        assert done.stdout.strip() == "['wheelcast._lazy', 'wheelcast._version']"
 
     def test_the_api_check_is_the_function_after_the_module_is_imported(self) -> None:
         importlib.import_module("wheelcast.check")  # binds the submodule on the package

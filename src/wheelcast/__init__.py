@@ -12,10 +12,10 @@ The library API; the ``wheelcast`` command is a thin layer over it::
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 
+from wheelcast._lazy import attribute_loader
 from wheelcast._version import __version__
 
 # typing's flag without importing typing, which costs more than a replayed answer (mypy
@@ -78,13 +78,7 @@ _HOMES = {
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 
-def __getattr__(name: str) -> object:
-    module = _HOME_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'wheelcast' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = attribute_loader(globals(), _HOME_OF)
 
 
 def __dir__() -> list[str]:

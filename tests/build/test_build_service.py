@@ -48,10 +48,15 @@ def local_file(folder: Path, data: bytes, name: str = "demo-1.0.tar.gz") -> Dist
     return DistFile(name, path.as_uri(), (("sha256", hashlib.sha256(data).hexdigest()),))
 
 
+def c_sdist(tmp_path: Path) -> DistFile:
+    """A small sdist with one C extension, in ``tmp_path/links``."""
+    data = tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
+    return local_file(tmp_path / "links", data)
+
+
 class TestBuildNeeds:
     def test_downloads_once_then_uses_the_cache(self, tmp_path: Path) -> None:
-        data = tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
-        file = local_file(tmp_path / "links", data)
+        file = c_sdist(tmp_path)
         with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
             session = CountingSession(s)
             first = build_needs(file, session, cache)
@@ -64,9 +69,7 @@ class TestBuildNeeds:
         assert not any(p.startswith("sdist-") for p in tree(tmp_path / "cache"))
 
     def test_a_small_sdist_is_read_here_without_starting_a_worker(self, tmp_path: Path) -> None:
-        good = local_file(
-            tmp_path / "links", tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
-        )
+        good = c_sdist(tmp_path)
         workers = Workers(1)
         with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
             assert build_needs(good, s, cache, workers=workers).languages == ("C",)
@@ -76,9 +79,7 @@ class TestBuildNeeds:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr("wheelcast.build.service.LARGE_SDIST", 0)
-        good = local_file(
-            tmp_path / "links", tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
-        )
+        good = c_sdist(tmp_path)
         bad = local_file(
             tmp_path / "links", tar_bytes([("bad-1.0/../../escape", b"x")]), "bad-1.0.tar.gz"
         )
@@ -224,8 +225,7 @@ class TestSdistReader:
     """check's reader: likely builds start early; each sdist is still read once."""
 
     def test_a_started_sdist_is_awaited_not_read_again(self, tmp_path: Path) -> None:
-        data = tar_bytes([("demo-1.0/setup.py", SETUP_PY), ("demo-1.0/d.c", b"")])
-        file = local_file(tmp_path / "links", data)
+        file = c_sdist(tmp_path)
         with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
             session = CountingSession(s)
             reader = SdistReader(session, cache)  # type: ignore[arg-type]

@@ -6,8 +6,9 @@ find-links) into one ``IndexSource``; ``IndexSession`` lets the synchronous reso
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from wheelcast._lazy import attribute_loader
 from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
 
 if TYPE_CHECKING:
@@ -28,12 +29,4 @@ __all__ = [
 _LAZY = {"IndexSession": "wheelcast.index.session", "build_source": "wheelcast.index.sources"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib  # noqa: PLC0415 - only on first use
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = attribute_loader(globals(), _LAZY)
