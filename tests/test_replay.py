@@ -179,6 +179,15 @@ class TestReplay:
         assert replayed(["targets"])[0] is None
         assert replay.replay(offline, out=Terminal(), err=io.StringIO()) is None
 
+    def test_a_report_to_a_file_is_replayed_from_a_terminal_too(
+        self, offline: list[str], project: Path
+    ) -> None:
+        command = [*offline, "-o", "report.json"]
+        status, _ = full(command, out=Terminal())
+        (project / "report.json").unlink()
+        assert replay.replay(command, out=Terminal(), err=io.StringIO()) == status
+        assert '"name": "requests"' in (project / "report.json").read_text()
+
 
 class TestWhenPagesAreAsked:
     """Online, a page is read from the cache only while it is fresh, as a full run does."""

@@ -12,7 +12,8 @@ read as a resolving run would read it: offline, or while the page is still fresh
 Anything else, any doubt included, leaves the answer to the full command, which
 revalidates pages with the index.
 
-Answers written to a terminal are not stored: colours and width belong to the screen.
+Reports written to a terminal are neither stored nor replayed: colours and width belong
+to the screen.
 
 Starting the interpreter and importing wheelcast's dependencies take several times
 longer than such an answer, so this module imports only cheap parts of the standard
@@ -183,14 +184,14 @@ def replay(
     """
     if not argv or argv[0] != "check":
         return None
-    isatty = getattr(out, "isatty", None)
-    if isatty is not None and isatty():
-        return None
     environ = os.environ if environ is None else environ
     answer = _stored(argv, environ, os.getcwd() if cwd is None else cwd)
     if answer is None:
         return None
     writes, stderr, status = answer
+    isatty = getattr(out, "isatty", None)
+    if any(not where for where, _ in writes) and isatty is not None and isatty():
+        return None  # stored for a file or a pipe: a terminal gets colour and its width
     try:
         for where, text in writes:  # files first: a failure here leaves nothing half-said
             if where:
