@@ -3,9 +3,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import ssl
 from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import build_tar_gz, build_wheel, metadata_text
@@ -138,3 +140,21 @@ class TestBuildSource:
         page, _ = page_and_metadata(source)
         assert len(page.files) == 2
         assert (tmp_path / "cache" / "wheelcast.sqlite3").is_file()
+
+    def test_http_sources_share_one_tls_context_from_pip_cert(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        made: list[str | None] = []
+        real = ssl.create_default_context
+
+        def counting(*args: Any, cafile: str | None = None, **kwargs: Any) -> ssl.SSLContext:
+            made.append(cafile)
+            return real(*args, cafile=cafile, **kwargs)
+
+        monkeypatch.setenv("PIP_CERT", certifi.where())
+        monkeypatch.setattr(ssl, "create_default_context", counting)
+        source = build_source(
+            "https://index.invalid/simple", ("https://other.invalid/simple",), (), tmp_path
+        )
+        assert made == [certifi.where()]  # one bundle load for two indexes, two clients
+        asyncio.run(source.aclose())

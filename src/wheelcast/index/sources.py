@@ -24,28 +24,24 @@ _TIMEOUT = httpx.Timeout(30.0, connect=15.0)
 _USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
 
 
-def _settings() -> dict[str, Any]:
+def _clients() -> tuple[httpx.AsyncClient, httpx.Client]:
+    """The client every request shares, and the blocking one for whole-file downloads (see
+    HttpIndex), over one TLS context: loading a CA bundle takes about 50 ms."""
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
     cafile = os.environ.get("PIP_CERT")
-    verify: ssl.SSLContext | bool = (
-        ssl.create_default_context(cafile=cafile) if cafile and Path(cafile).is_file() else True
+    verify = (
+        ssl.create_default_context(cafile=cafile)
+        if cafile and Path(cafile).is_file()
+        else httpx.create_ssl_context()  # httpx's own default, made once for both
     )
-    return {
+    settings: dict[str, Any] = {
         "timeout": _TIMEOUT,
         "follow_redirects": True,
         "verify": verify,
         "headers": {"User-Agent": _USER_AGENT},
     }
-
-
-def _client() -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
-    return httpx.AsyncClient(limits=limits, **_settings())
-
-
-def _blocking_client() -> httpx.Client:
-    # Whole-file downloads only (a few at a time): see HttpIndex.
-    return httpx.Client(**_settings())
+    return httpx.AsyncClient(limits=limits, **settings), httpx.Client(**settings)
 
 
 def _is_http(url: str) -> bool:
@@ -70,9 +66,7 @@ def build_source(
     pages are parsed in ``workers`` when given (their owner shuts them down).
     """
     cache = Cache(cache_dir)
-    # One shared client of each kind, made only when needed.
-    client: httpx.AsyncClient | None = None
-    blocking: httpx.Client | None = None
+    clients: tuple[httpx.AsyncClient, httpx.Client] | None = None  # made only when needed
     parsers = None if offline else workers
     sources: list[IndexSource] = []
     # pip's --no-index: only find-links (and no need to look for a default index).
@@ -82,8 +76,8 @@ def build_source(
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
-        client = client or _client()
-        blocking = blocking or _blocking_client()
+        clients = clients or _clients()
+        client, blocking = clients
         sources.append(
             HttpIndex(
                 location,
