@@ -63,7 +63,8 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 class FakeServer:
     """Routes a path to a callable or to bytes; file bytes honour Range like a CDN does."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, blocking: bool = False) -> None:
+        self.blocking = blocking  # whether indexes made for it get a blocking client too
         self.routes: dict[str, Callable[[httpx.Request], httpx.Response]] = {}
         self.requests: list[httpx.Request] = []
 

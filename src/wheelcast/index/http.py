@@ -25,6 +25,7 @@ import re
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
@@ -43,7 +44,7 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
-from wheelcast.index.cache import Cache, encode_body
+from wheelcast.index.cache import Cache, CachedPage, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 
 __all__ = ["ACCEPT", "HttpIndex"]
@@ -87,6 +88,33 @@ class _Fetched:
     last_modified: str | None
     fetched_at: float
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """An index's answer to a page request: 200 (with the body), 304, 404 or 410."""
+
+    status: int
+    body: bytes
+    content_type: str
+    final_url: str
+    etag: str | None
+    last_modified: str | None
+
+    @classmethod
+    def of(cls, response: httpx.Response, url: str, body: bytes, *, revalidating: bool) -> _Answer:
+        status = response.status_code
+        if not (status == 200 or status in (404, 410) or (status == 304 and revalidating)):
+            raise _http_error(url, response)
+        headers = response.headers
+        return cls(
+            status,
+            body if status == 200 else b"",
+            headers.get("content-type", "").split(";", 1)[0],
+            str(response.url),
+            headers.get("etag"),
+            headers.get("last-modified"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +299,7 @@ class HttpIndex:
         # the async stack costs the event loop about 0.2 ms of interpreter per 16 KiB TLS
         # record, which slowed every page fetched while a large sdist came in.
         self._blocking = blocking_client
+        self._page_readers = ThreadPoolExecutor(max_concurrency, thread_name_prefix="page")
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
         self._names: dict[str, NormalizedName] = {}
         self._settled: set[str] = set()  # pages released after being read this run
@@ -386,29 +415,25 @@ class HttpIndex:
         if cached is not None and cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
 
-        async def handle(response: httpx.Response) -> _Fetched | None:
-            status = response.status_code
-            if status == 304 and cached is not None:
-                return None
-            if status in (404, 410):
-                return _Fetched(None, None, None, time.time(), f"HTTP {status}")
-            if status != 200:
-                raise _http_error(url, response)
-            body = await response.aread()
-            content_type = response.headers.get("content-type", "").split(";", 1)[0]
-            final_url = str(response.url)
-            digest = _page_digest(body, content_type, final_url)
-            etag = response.headers.get("etag")
-            last_modified = response.headers.get("last-modified")
-            if cached is not None and cached.digest == digest:
-                # An index without validators answers every revalidation in full: the
-                # same bytes need no parsing, only the new fetch time.
-                return None
-            is_json = content_type.strip().lower() in _JSON_TYPES
-            blob = await self._encode(body, is_json=is_json, page_url=final_url, name=name)
-            return _Fetched(blob, etag, last_modified, time.time(), digest)
+        revalidating = cached is not None
 
-        fetched = await self._get(url, headers, handle)
+        def read(response: httpx.Response) -> _Answer:
+            return _Answer.of(response, url, response.read(), revalidating=revalidating)
+
+        async def aread(response: httpx.Response) -> _Answer:
+            status = response.status_code
+            body = await response.aread() if status == 200 else b""
+            return _Answer.of(response, url, body, revalidating=revalidating)
+
+        if self._blocking is not None:
+            # Read in a thread over the blocking client: see __init__.
+            loop = asyncio.get_running_loop()
+            answer = await loop.run_in_executor(
+                self._page_readers, self._get_blocking, url, headers, read
+            )
+        else:
+            answer = await self._get(url, headers, aread)
+        fetched = await self._fetched(answer, cached, name)
         if fetched is None:
             assert cached is not None  # noqa: S101 - only then is the cached page kept
             self._cache.touch_page(url)
@@ -430,6 +455,26 @@ class HttpIndex:
             fetched_at=fetched.fetched_at,
             digest=fetched.digest,
         )
+
+    async def _fetched(
+        self, answer: _Answer, cached: CachedPage | None, name: NormalizedName
+    ) -> _Fetched | None:
+        """The page to store; None when the cached one stands (304, or the same bytes)."""
+        status = answer.status
+        if status == 304:
+            return None
+        if status in (404, 410):
+            return _Fetched(None, None, None, time.time(), f"HTTP {status}")
+        digest = _page_digest(answer.body, answer.content_type, answer.final_url)
+        if cached is not None and cached.digest == digest:
+            # An index without validators answers every revalidation in full: the same
+            # bytes need no parsing, only the new fetch time.
+            return None
+        is_json = answer.content_type.strip().lower() in _JSON_TYPES
+        blob = await self._encode(
+            answer.body, is_json=is_json, page_url=answer.final_url, name=name
+        )
+        return _Fetched(blob, answer.etag, answer.last_modified, time.time(), digest)
 
     async def _encode(
         self, body: bytes, *, is_json: bool, page_url: str, name: NormalizedName
@@ -589,5 +634,6 @@ class HttpIndex:
         for task in self._pages.values():
             task.cancel()
         await self._client.aclose()
+        self._page_readers.shutdown(wait=False, cancel_futures=True)
         if self._blocking is not None:
             self._blocking.close()
