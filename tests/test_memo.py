@@ -200,6 +200,8 @@ class TestCacheFile:
         conn = sqlite3.connect(tmp_path / FILENAME)
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         assert conn.execute("SELECT etag FROM pages").fetchall() == [('"e"',)]
+        indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pages'"
+        assert ("page_states",) in conn.execute(indexes).fetchall()
         conn.close()
 
     def test_only_the_newest_results_are_kept(self, tmp_path: Path) -> None:
