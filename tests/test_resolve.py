@@ -11,7 +11,7 @@ from packaging.utils import canonicalize_name
 from tests.fakes import FakeRepository, dist
 
 from wheelcast.errors import IndexPageError
-from wheelcast.resolve import Catalog, Lookahead, Options, fewer_collections, resolve
+from wheelcast.resolve import Catalog, Lookahead, Options, Provider, fewer_collections, resolve
 from wheelcast.select import BinaryPolicy
 from wheelcast.targets import parse_python, parse_target
 from wheelcast.verdict import Verdict, forecast
@@ -291,6 +291,22 @@ class TestLookahead:
         # native 2.0: a wheel for Linux, the sdist on macOS; winnative reaches no target
         # here; pinned takes its constraint.
         assert sorted(found) == ["native-2.0.tar.gz", "pinned-1.0.tar.gz", "pinned-1.0.tar.gz"]
+
+    def test_what_the_read_ahead_judged_each_target_resolver_reuses(self) -> None:
+        repo = self.repository()
+        targets = [target("win-arm64"), target("linux-x86_64")]
+        catalog = Catalog(repo)
+        lookahead = Lookahead(targets, repo, Options(), catalog, on_sdist=lambda f: None)
+        lookahead.start([Requirement("app")])
+        try:
+            assert lookahead.wait(timeout=30)
+        finally:
+            lookahead.stop()
+        judged = catalog.views(targets[1], Options())["linuxonly"]
+        assert Provider(targets[1], repo, Options(), (), catalog).project("linuxonly") is judged
+        # Other options are another question: their views are their own.
+        other = Options(pre=True)
+        assert "linuxonly" not in catalog.views(targets[1], other)
 
     def test_reading_ahead_changes_no_answer(self) -> None:
         repo = self.repository()

@@ -221,7 +221,14 @@ class Catalog:
         self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
         self._prefetched: set[tuple[NormalizedName, Version]] = set()
         self._pages_asked: set[NormalizedName] = set()
+        self._views: dict[tuple[Target, Options], dict[NormalizedName, ProjectView]] = {}
         self._lock = threading.Lock()
+
+    def views(self, target: Target, options: Options) -> dict[NormalizedName, ProjectView]:
+        """Each project as ``target`` sees it under ``options``, for every provider of that
+        target: what the read-ahead judged, the resolvers (strict and lenient) reuse."""
+        with self._lock:
+            return self._views.setdefault((target, options), {})
 
     def prefetch_pages(self, names: Iterable[NormalizedName]) -> None:
         """Start reading the pages of ``names`` that no target has asked for yet."""
@@ -314,7 +321,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 constraint.specifier
             )
         self.catalog = catalog
-        self._projects: dict[NormalizedName, ProjectView] = {}
+        self._projects = catalog.views(target, options)
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}
         self._satisfied: dict[tuple[str, Version], bool] = {}
         self._markers: dict[tuple[str, frozenset[str]], bool] = {}
