@@ -148,6 +148,29 @@ class TestReplay:
         assert replayed(offline, cwd=str(project.parent))[0] is None
         assert replayed([*offline, "--pre"])[0] is None
 
+    def test_an_install_into_the_import_path_is_a_miss(
+        self, offline: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        site = tmp_path / "site-packages"
+        site.mkdir()
+        monkeypatch.syspath_prepend(str(site))
+        stored(offline)
+        time.sleep(0.01)  # a coarse clock still sees the folder change
+        (site / "newer_packaging-99.dist-info").mkdir()
+        assert replayed(offline)[0] is None
+
+    def test_no_glibc_version_means_the_host_is_not_pinned(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def unknown(name: str) -> str:
+            raise ValueError(name)
+
+        monkeypatch.setattr(replay.sys, "platform", "linux")
+        monkeypatch.setattr(replay.os, "confstr", unknown)
+        assert not replay.host_pinned()
+        monkeypatch.setattr(replay.os, "confstr", lambda name: "glibc 2.36")
+        assert replay.host_pinned()
+
     def test_an_edited_wheelcast_is_a_miss(
         self, offline: list[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
