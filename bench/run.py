@@ -9,11 +9,12 @@ Run by hand, never by the tests (it talks to the real index and takes minutes)::
 What it measures, each figure the median of ``--runs`` runs with min and max (a cold run
 always starts from a fresh, empty cache folder):
 
-- wheelcast, all targets in one run, as ``python -m wheelcast check`` under this
-  interpreter: cold, warm (a plain second run: pages without validators are still fresh
-  for 10 minutes), warm ``--refresh`` (every page revalidated: the real revalidating run)
-  and warm ``--offline``; these reuse the result the cold run remembered when its pages
-  are unchanged, so "warm --offline, resolving" deletes the remembered results before
+- wheelcast, all targets in one run, as ``python -m wheelcast check`` in a fresh
+  virtual environment it is pip-installed into (see ``Bench.wheelcast``): cold, warm (a
+  plain second run: pages without validators are still fresh for 10 minutes), warm
+  ``--refresh`` (every page revalidated: the real revalidating run) and warm
+  ``--offline``; these replay or reuse what the cold run stored while its inputs and
+  pages are unchanged, so "warm --offline, resolving" deletes the stored results before
   each run to show what resolving every target again from the cache costs;
 - ``uv pip compile``, one target at a time: cold, warm and warm ``--offline``; "uv, one
   target" is win-arm64's median, "uv, six targets" the sum of the per-target medians;
