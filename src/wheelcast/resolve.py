@@ -678,7 +678,7 @@ class Lookahead:
             fit = next(iter(view.candidates(requirement.specifier, allow_prereleases=pre)))
             self._catalog.prefetch_metadata(name, fit)
             if self._on_sdist is not None:
-                self._report_sdists(requirement, where)
+                self._report_sdists(requirement, where, self._on_sdist)
             metadata = self._catalog.repository.metadata(self._catalog.metadata_file(name, fit))
             declared = self._catalog.dependencies(name, fit.version, metadata)
         except Exception:  # a guess that failed: the resolver that meets it reports it
@@ -693,9 +693,13 @@ class Lookahead:
         for needed, reach in wanted:
             self._submit(needed, reach)
 
-    def _report_sdists(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
+    def _report_sdists(
+        self,
+        requirement: PackageRequirement,
+        where: frozenset[int],
+        on_sdist: Callable[[DistFile], None],
+    ) -> None:
         """Call ``on_sdist`` with each sdist a target in ``where`` would likely take."""
-        assert self._on_sdist is not None  # noqa: S101 - only called when it is set
         for i in sorted(where):
             provider = self._providers[i]
             wanted = requirement.specifier & provider.constraints.get(
@@ -704,7 +708,7 @@ class Lookahead:
             view = provider.project(requirement.name)
             pick = next(iter(view.candidates(wanted, allow_prereleases=provider.options.pre)), None)
             if pick is not None and pick.kind is FileKind.SDIST:
-                self._on_sdist(pick.file)
+                on_sdist(pick.file)
 
 
 def resolve(

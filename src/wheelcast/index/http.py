@@ -111,7 +111,7 @@ class _Answer:
         headers = response.headers
         return cls(
             status,
-            body if status == 200 else b"",
+            body,
             headers.get("content-type", "").split(";", 1)[0],
             str(response.url),
             headers.get("etag"),
@@ -423,12 +423,13 @@ class HttpIndex:
 
         revalidating = cached is not None
 
+        # Only a 200 has a body worth reading.
         def read(response: httpx.Response) -> _Answer:
-            return _Answer.of(response, url, response.read(), revalidating=revalidating)
+            body = response.read() if response.status_code == 200 else b""
+            return _Answer.of(response, url, body, revalidating=revalidating)
 
         async def aread(response: httpx.Response) -> _Answer:
-            status = response.status_code
-            body = await response.aread() if status == 200 else b""
+            body = await response.aread() if response.status_code == 200 else b""
             return _Answer.of(response, url, body, revalidating=revalidating)
 
         if self._page_readers is not None:  # the blocking client, in a thread: see __init__
