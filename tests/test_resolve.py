@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -169,36 +170,45 @@ class TestUnreadableMetadata:
         assert any("dependencies of huge 1.0 unknown" in note for note in result.notes)
 
 
+def walked(lookahead: Lookahead, *roots: str) -> None:
+    """Run ``lookahead`` from ``roots`` to its end."""
+    lookahead.start([Requirement(r) for r in roots])
+    try:
+        assert lookahead.wait(timeout=30)
+    finally:
+        lookahead.stop()
+
+
+@pytest.fixture
+def gc_threshold() -> Iterator[tuple[int, ...]]:
+    """The collector's thresholds, put back after the test."""
+    before = gc.get_threshold()
+    try:
+        yield before
+    finally:
+        gc.set_threshold(*before)
+
+
 class TestFewerCollections:
-    def test_raises_the_threshold_while_resolving_and_restores_it(self) -> None:
-        before = gc.get_threshold()
-        try:
-            gc.set_threshold(700, *before[1:])
-            with fewer_collections():
-                assert gc.get_threshold()[0] > 700
-            assert gc.get_threshold() == (700, *before[1:])
-        finally:
-            gc.set_threshold(*before)
+    def test_raises_the_threshold_while_resolving_and_restores_it(
+        self, gc_threshold: tuple[int, ...]
+    ) -> None:
+        gc.set_threshold(700, *gc_threshold[1:])
+        with fewer_collections():
+            assert gc.get_threshold()[0] > 700
+        assert gc.get_threshold() == (700, *gc_threshold[1:])
 
-    def test_leaves_a_higher_threshold_alone(self) -> None:
-        before = gc.get_threshold()
-        try:
-            gc.set_threshold(1_000_000, *before[1:])
-            with fewer_collections():
-                assert gc.get_threshold()[0] == 1_000_000
+    def test_leaves_a_higher_threshold_alone(self, gc_threshold: tuple[int, ...]) -> None:
+        gc.set_threshold(1_000_000, *gc_threshold[1:])
+        with fewer_collections():
             assert gc.get_threshold()[0] == 1_000_000
-        finally:
-            gc.set_threshold(*before)
+        assert gc.get_threshold()[0] == 1_000_000
 
-    def test_keeps_a_threshold_changed_meanwhile(self) -> None:
-        before = gc.get_threshold()
-        try:
-            gc.set_threshold(700, *before[1:])
-            with fewer_collections():
-                gc.set_threshold(5000, *before[1:])
-            assert gc.get_threshold()[0] == 5000
-        finally:
-            gc.set_threshold(*before)
+    def test_keeps_a_threshold_changed_meanwhile(self, gc_threshold: tuple[int, ...]) -> None:
+        gc.set_threshold(700, *gc_threshold[1:])
+        with fewer_collections():
+            gc.set_threshold(5000, *gc_threshold[1:])
+        assert gc.get_threshold()[0] == 5000
 
 
 class TestLookahead:
@@ -230,11 +240,7 @@ class TestLookahead:
     def walk(self, repo: FakeRepository, *roots: str) -> set[str]:
         targets = [target("win-arm64"), target("linux-x86_64")]
         lookahead = Lookahead(targets, repo, Options(), Catalog(repo), workers=4)
-        lookahead.start([Requirement(r) for r in roots])
-        try:
-            assert lookahead.wait(timeout=30)
-        finally:
-            lookahead.stop()
+        walked(lookahead, *roots)
         return set(repo.metadata_calls)
 
     def test_it_reads_the_newest_allowed_pick_and_what_some_target_needs(self) -> None:
@@ -283,11 +289,7 @@ class TestLookahead:
             workers=4,
             on_sdist=lambda f: found.append(f.filename),
         )
-        lookahead.start([Requirement("app")])
-        try:
-            assert lookahead.wait(timeout=30)
-        finally:
-            lookahead.stop()
+        walked(lookahead, "app")
         # native 2.0: a wheel for Linux, the sdist on macOS; winnative reaches no target
         # here; pinned takes its constraint.
         assert sorted(found) == ["native-2.0.tar.gz", "pinned-1.0.tar.gz", "pinned-1.0.tar.gz"]
@@ -297,11 +299,7 @@ class TestLookahead:
         targets = [target("win-arm64"), target("linux-x86_64")]
         catalog = Catalog(repo)
         lookahead = Lookahead(targets, repo, Options(), catalog, on_sdist=lambda f: None)
-        lookahead.start([Requirement("app")])
-        try:
-            assert lookahead.wait(timeout=30)
-        finally:
-            lookahead.stop()
+        walked(lookahead, "app")
         judged = catalog.views(targets[1], Options())["linuxonly"]
         assert Provider(targets[1], repo, Options(), (), catalog).project("linuxonly") is judged
         # Other options are another question: their views are their own.
