@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,6 +10,7 @@ from packaging.version import Version
 from tests.fakes import dist
 from tests.pip_reference import applicable, evaluate_project
 
+from wheelcast.index.models import DistFile, FileGroup, GroupedFiles
 from wheelcast.select import (
     BinaryPolicy,
     Environment,
@@ -259,3 +261,49 @@ class TestLazyCandidatesMatchPip:
         view = ProjectView(group_releases(NUMPY, files), env)
         lazy = list(view.candidates(SpecifierSet(spec), allow_prereleases=pre))
         assert [f.file.filename for f in lazy] == [f.file.filename for f in reference]
+
+
+class TestCutoffWithoutDecoding:
+    """A version wholly uploaded after --exclude-newer is passed over without decoding it."""
+
+    CUTOFF = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+
+    def view(self, groups: list[FileGroup]) -> ProjectView:
+        files = GroupedFiles(tuple(groups))
+        env = env_for("win-amd64", exclude_newer=self.CUTOFF)
+        return ProjectView(group_releases(NUMPY, files), env)
+
+    @staticmethod
+    def group(version: str, uploaded: str | None, *, decodable: bool = True) -> FileGroup:
+        filename = f"numpy-{version}-py3-none-any.whl"
+        file = dist(filename, uploaded=uploaded or "2024-01-01")
+        if uploaded is None:
+            file = dataclasses.replace(file, upload_time=None)
+
+        def decode() -> tuple[DistFile, ...]:
+            if not decodable:
+                raise AssertionError(f"{version} was decoded")
+            return (file,)
+
+        earliest = file.upload_time.timestamp() if file.upload_time else None
+        return FileGroup(version, decode=decode, filenames=(filename,), earliest=earliest)
+
+    def test_a_version_past_the_cutoff_is_not_decoded(self) -> None:
+        view = self.view(
+            [self.group("2.0", "2024-07-01", decodable=False), self.group("1.0", "2024-01-01")]
+        )
+        picked = list(view.candidates(SpecifierSet(), allow_prereleases=False))
+        assert [f.version for f in picked] == [Version("1.0")]
+        assert view.first_wheel(range(2)) == picked[0]
+
+    def test_a_file_uploaded_at_the_cutoff_is_admitted(self) -> None:
+        view = self.view([self.group("2.0", "2024-06-01T00:00:00+00:00")])
+        picked = list(view.candidates(SpecifierSet(), allow_prereleases=False))
+        assert [f.version for f in picked] == [Version("2.0")]
+
+    def test_a_version_without_upload_times_is_judged_file_by_file(self) -> None:
+        view = self.view([self.group("2.0", None), self.group("1.0", "2024-01-01")])
+        picked = list(view.candidates(SpecifierSet(), allow_prereleases=False))
+        assert [f.version for f in picked] == [Version("1.0")]
+        _, rejections = view.release(0)
+        assert [r.reason for r in rejections] == [Reason.UPLOADED_AFTER_CUTOFF]

@@ -350,6 +350,14 @@ class Release:
             found = self._screened[exclude_newer] = Screened(items, too_new)
         return found
 
+    def wholly_after(self, exclude_newer: dt.datetime | None) -> bool:
+        """True when every file is known, without decoding any, to be newer than the cutoff."""
+        if exclude_newer is None:
+            return False
+        # A second's margin: stored times are floats, the cutoff exact to the microsecond.
+        cutoff = exclude_newer.timestamp() + 1.0
+        return all(g.earliest is not None and g.earliest > cutoff for g in self.groups)
+
 
 @dataclass(frozen=True, slots=True)
 class Releases:
@@ -359,23 +367,27 @@ class Releases:
     releases: tuple[Release, ...]
     unusable: tuple[DistFile, ...]  # no version can be read from the filename
     index: Mapping[Version, int]  # where each version stands in ``releases``
-    # Specifier text -> ``matching``'s answer. Every target asks the same few specifiers
-    # of the same page again and again, each answer costing a Version comparison per
-    # release; the answers hold for every target, so they are shared.
-    _matching: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
+    # (specifier text, cutoff) -> ``matching``'s answer. Every target asks the same few
+    # specifiers of the same page again and again, each answer costing a Version
+    # comparison per release; the answers hold for every target, so they are shared.
+    _matching: dict[tuple[str, dt.datetime | None], tuple[tuple[int, ...], tuple[int, ...]]] = (
+        field(default_factory=dict, init=False, compare=False, repr=False)
     )
 
-    def matching(self, specifier: SpecifierSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def matching(
+        self, specifier: SpecifierSet, exclude_newer: dt.datetime | None = None
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Indexes of the releases ``specifier`` contains (pre-releases included), and of
-        the final releases among them."""
-        key = str(specifier)
+        the final releases among them; without those wholly uploaded after
+        ``exclude_newer`` (they have no file to offer)."""
+        key = (str(specifier), exclude_newer)
         found = self._matching.get(key)
         if found is None:
             contained = tuple(
                 i
                 for i, release in enumerate(self.releases)
                 if specifier.contains(release.version, prereleases=True)
+                and not release.wholly_after(exclude_newer)
             )
             finals = tuple(i for i in contained if not self.releases[i].version.is_prerelease)
             # Computed twice at worst when two targets race: both answers are equal.
@@ -489,8 +501,9 @@ class ProjectView:
         A release none of whose wheel names carries a tag of the target is passed over
         without decoding or judging its files: most of a long history is.
         """
+        releases = self.releases.releases
         for i in indexes:
-            if not self._may_have_wheel(i):
+            if releases[i].wholly_after(self.env.exclude_newer) or not self._may_have_wheel(i):
                 continue
             wheels = [f for f in self.release(i)[0] if f.kind is FileKind.WHEEL and not f.yanked]
             if wheels:
@@ -549,7 +562,7 @@ class ProjectView:
 
     def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:
         explicit = allow_prereleases or bool(specifier.prereleases)
-        matching, finals = self.releases.matching(specifier)
+        matching, finals = self.releases.matching(specifier, self.env.exclude_newer)
         if explicit:
             finals = matching
         yielded = False

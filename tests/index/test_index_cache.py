@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -8,14 +9,16 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from wheelcast.errors import CacheError
+from wheelcast.errors import CacheError, IndexPageError
 from wheelcast.index.cache import (
     FILENAME,
     PAGE_MAX_AGE,
     SCHEMA_VERSION,
     Cache,
     CachedPage,
-    _decode_rows,
+    _decode_files,
+    _decode_page,
+    encode_body,
 )
 from wheelcast.index.models import DistFile, GroupedFiles, ProjectPage
 
@@ -105,7 +108,7 @@ class TestCache:
         Cache(tmp_path).close()
         conn = sqlite3.connect(tmp_path / FILENAME)
         with conn:
-            conn.execute("INSERT INTO pages VALUES ('u', x'5743503400', NULL, NULL, 0, NULL)")
+            conn.execute("INSERT INTO pages VALUES ('u', x'5743503500', NULL, NULL, 0, NULL)")
         conn.close()
         with Cache(tmp_path) as cache, pytest.raises(CacheError, match="decode"):
             cache.get_page("u")
@@ -152,7 +155,25 @@ class TestCache:
 class TestLazyPages:
     def test_a_damaged_group_is_a_cache_error_when_read(self) -> None:
         with pytest.raises(CacheError, match="decode"):
-            _decode_rows(b"not zlib")
+            _decode_files(b"not marshal", PAGE.url)
+
+    def test_an_entry_is_checked_when_its_version_is_read(self, tmp_path: Path) -> None:
+        # Only names and URLs are checked when a page is stored; the rest of an entry when
+        # its version is read, with the error a parsed page would give.
+        good = {"filename": "demo-2.0.tar.gz", "url": "demo-2.0.tar.gz", "hashes": {}}
+        bad = {"filename": "demo-1.0.tar.gz", "url": "demo-1.0.tar.gz", "hashes": []}
+        body = json.dumps({"meta": {"api-version": "1.1"}, "files": [bad, good]}).encode()
+        blob = encode_body(body, is_json=True, page_url=PAGE.url, name=PAGE.name)
+        with Cache(tmp_path) as cache:
+            page = cache.put_encoded(
+                PAGE.url, blob, etag=None, last_modified=None, fetched_at=5.0, digest=None
+            )
+        files = page.files
+        assert isinstance(files, GroupedFiles)
+        newer, older = sorted(files.groups, key=lambda g: g.version, reverse=True)
+        assert [f.url for f in newer.files] == ["http://127.0.0.1:9/simple/demo/demo-2.0.tar.gz"]
+        with pytest.raises(IndexPageError, match=r"demo-1\.0\.tar\.gz: hashes is not an object"):
+            older.files  # noqa: B018 - reading is the point
 
     def test_groups_decode_only_when_read(self, tmp_path: Path) -> None:
         with Cache(tmp_path) as cache:
@@ -163,3 +184,27 @@ class TestLazyPages:
         assert isinstance(files, GroupedFiles)
         assert all(group._files is None for group in files.groups)
         assert tuple(files) == PAGE.files
+
+
+class TestEarliestUpload:
+    @staticmethod
+    def stored(*uploads: str | None) -> GroupedFiles:
+        files = [
+            {"filename": "demo-1.0-py3-none-any.whl", "url": f"f{i}", "upload-time": u}
+            for i, u in enumerate(uploads)
+        ]
+        body = json.dumps({"meta": {"api-version": "1.1"}, "files": files}).encode()
+        page = _decode_page(encode_body(body, is_json=True, page_url=PAGE.url, name=PAGE.name))
+        assert page is not None
+        assert isinstance(page.files, GroupedFiles)
+        return page.files
+
+    def test_each_version_keeps_its_earliest_upload_time(self) -> None:
+        (group,) = self.stored("2024-03-01T10:00:00.5Z", "2024-02-01T00:00:00Z").groups
+        assert group.earliest == dt.datetime(2024, 2, 1, tzinfo=dt.UTC).timestamp()
+        assert group._files is None  # known without decoding the group
+
+    @pytest.mark.parametrize("other", [None, "yesterday"])
+    def test_one_file_without_a_readable_time_leaves_it_unknown(self, other: str | None) -> None:
+        (group,) = self.stored("2024-02-01T00:00:00Z", other).groups
+        assert group.earliest is None

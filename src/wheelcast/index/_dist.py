@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import tarfile
 import zipfile
-from collections.abc import Sequence
 from typing import IO
 
 from packaging.utils import (
@@ -23,7 +22,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from wheelcast.errors import IndexPageError
-from wheelcast.index.models import DistFile, DistMetadata, FileGroup, GroupedFiles
+from wheelcast.index.models import DistMetadata
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).
@@ -59,25 +58,6 @@ def version_in_filename(filename: str, name: NormalizedName) -> str:
         if canonicalize_name(stem[:i]) == name:
             return stem[i + 1 :]
     return ""
-
-
-def group_by_version(files: Sequence[DistFile], name: NormalizedName) -> GroupedFiles:
-    """A page's files grouped by the version their names spell, keeping the page's order.
-
-    Done once, when a page is fetched: the cache stores the groups as they are, and the
-    resolver reads them without grouping again.
-    """
-    if isinstance(files, GroupedFiles):
-        return files
-    positions: dict[str, list[int]] = {}
-    grouped: dict[str, list[DistFile]] = {}
-    for position, file in enumerate(files):
-        version = version_in_filename(file.filename, name)
-        grouped.setdefault(version, []).append(file)
-        positions.setdefault(version, []).append(position)
-    order = tuple(p for version in grouped for p in positions[version])
-    groups = tuple(FileGroup(version, files=tuple(found)) for version, found in grouped.items())
-    return GroupedFiles(groups, order)
 
 
 def is_sdist(filename: str) -> bool:

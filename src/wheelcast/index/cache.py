@@ -4,8 +4,9 @@ One file ``wheelcast.sqlite3`` in ``platformdirs.user_cache_dir("wheelcast")`` (
 directory given as ``--cache-dir``), in WAL mode so several processes can read while one
 writes. One connection guarded by a lock makes a ``Cache`` safe to share between threads.
 
-* Project pages, keyed by page URL: the parsed page, its files grouped by version and each
-  group compressed apart (decoded only when read), with
+* Project pages, keyed by page URL: the page's PEP 691 file entries grouped by version,
+  each group kept apart with its filenames and earliest upload time readable beside it
+  (a group is checked and built into files only when read), with
   the ETag / Last-Modified the index sent, the time it was fetched and the sha256 of the
   body as served. A page with no validators is fresh for ``PAGE_MAX_AGE`` seconds (pip's
   10 minutes); one with validators is revalidated with a conditional request. The body's
@@ -27,7 +28,6 @@ deletes what it cannot read.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import marshal
 import sqlite3
@@ -43,9 +43,16 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from wheelcast import _cachefile
 from wheelcast._cachefile import FILENAME, PAGE_MAX_AGE, PAGE_STATES, is_fresh
-from wheelcast.errors import CacheError
-from wheelcast.index._dist import group_by_version
+from wheelcast.errors import CacheError, IndexPageError
+from wheelcast.index._dist import version_in_filename
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
+from wheelcast.index.parse import (
+    entry_of,
+    file_of,
+    json_entries,
+    parse_html_page,
+    upload_timestamp,
+)
 
 __all__ = [
     "PAGE_MAX_AGE",
@@ -125,41 +132,53 @@ class PageState:
     fresh: bool
 
 
-_PAGE_FORMAT = b"WCP4"  # pages grouped by version; a blob without it is a miss
-
-
-_Row = tuple[Any, ...]
-
-
-def _row(f: DistFile) -> _Row:
-    return (
-        f.filename,
-        f.url,
-        f.hashes,
-        f.requires_python,
-        f.yanked,
-        f.upload_time.timestamp() if f.upload_time else None,
-        f.size,
-        f.core_metadata,
-        f.core_metadata_sha256,
-    )
+_PAGE_FORMAT = b"WCP5"  # PEP 691 entries grouped by version; a blob without it is a miss
 
 
 # marshal, not JSON: a warm run decodes every page it needs, and marshal reads plain
-# tuples of str/int/float/None about ten times faster; the cache is this user's own file.
-# Each version's rows are compressed apart, so a run decodes only the versions it reads.
-def _encode_page(page: ProjectPage) -> bytes:
-    files = group_by_version(page.files, page.name)
-    # Names and the page's order stay readable without decompressing any group.
-    blobs = tuple(
-        (
-            group.version,
-            group.filenames,
-            zlib.compress(marshal.dumps(tuple(map(_row, group.files))), 1),
+# dicts of str/int/bool/None several times faster; the cache is this user's own file.
+# Each version's entries are kept apart, so a run checks and builds only the versions it
+# reads. They are not compressed: zlib took longer than everything else a cold run does
+# to a page except json.loads, for a cache file about twice as small.
+def _encode_entries(name: NormalizedName, url: str, entries: Iterable[dict[str, Any]]) -> bytes:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    positions: dict[str, list[int]] = {}
+    for position, entry in enumerate(entries):
+        version = version_in_filename(entry["filename"], name)
+        if version not in grouped:
+            grouped[version], positions[version] = [], []
+        grouped[version].append(entry)
+        positions[version].append(position)
+    order = tuple(p for version in grouped for p in positions[version])
+    try:
+        # Names, the page's order and upload times stay readable without decoding a group.
+        blobs = tuple(
+            (
+                version,
+                tuple(e["filename"] for e in found),
+                _earliest(found),
+                marshal.dumps(found),
+            )
+            for version, found in grouped.items()
         )
-        for group in files.groups
-    )
-    return _PAGE_FORMAT + marshal.dumps((str(page.name), page.url, files.order(), blobs))
+    except ValueError as exc:  # a value marshal cannot write (nesting past its limit)
+        raise IndexPageError(
+            f"{url}: cannot store this page: {exc}",
+            hint="the index answered with a page that is not a PEP 503/691 simple page",
+        ) from exc
+    return _PAGE_FORMAT + marshal.dumps((str(name), url, order, blobs))
+
+
+def _earliest(entries: list[dict[str, Any]]) -> float | None:
+    """The earliest upload time of ``entries``; None unless each has a readable one."""
+    try:
+        return min(upload_timestamp(entry.get("upload-time")) for entry in entries)
+    except (TypeError, ValueError):  # one is missing or unreadable: reading it will say so
+        return None
+
+
+def _encode_page(page: ProjectPage) -> bytes:
+    return _encode_entries(page.name, page.url, map(entry_of, page.files))
 
 
 def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedName) -> bytes:
@@ -168,49 +187,21 @@ def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedNa
     A pure function of bytes to bytes, so a worker process can run it: parsing the large
     pages of popular projects is the biggest CPU cost of a cold run.
     """
-    # Imported here: a run answered from the cache parses no page.
-    from wheelcast.index.parse import parse_html_page, parse_json_page  # noqa: PLC0415
-
-    parse = parse_json_page if is_json else parse_html_page
-    page = parse(body, page_url, name)
-    return _encode_page(page)
+    if is_json:
+        return _encode_entries(name, page_url, json_entries(body, page_url))
+    return _encode_page(parse_html_page(body, page_url, name))
 
 
-def _decode_rows(blob: bytes) -> tuple[DistFile, ...]:
+def _decode_files(blob: bytes, page_url: str) -> tuple[DistFile, ...]:
     try:
-        rows = marshal.loads(zlib.decompress(blob))  # noqa: S302 - our own file
-    except (zlib.error, ValueError, TypeError, EOFError) as exc:
+        entries = marshal.loads(blob)  # noqa: S302 - our own file
+    except (ValueError, TypeError, EOFError) as exc:
         # Read lazily, long after get_page returned: say which file, as get_page would.
         raise CacheError(
             f"cannot decode a cached index page: {exc}",
             hint="the cache file may be damaged; pass another --cache-dir or use --refresh",
         ) from exc
-    utc = dt.UTC
-    fromtimestamp = dt.datetime.fromtimestamp
-    return tuple(
-        DistFile(
-            filename,
-            file_url,
-            hashes,
-            requires_python,
-            yanked,
-            fromtimestamp(uploaded, utc) if uploaded is not None else None,
-            size,
-            core_metadata,
-            core_sha,
-        )
-        for (
-            filename,
-            file_url,
-            hashes,
-            requires_python,
-            yanked,
-            uploaded,
-            size,
-            core_metadata,
-            core_sha,
-        ) in rows
-    )
+    return tuple(file_of(entry, page_url) for entry in entries)
 
 
 def _decode_page(blob: bytes) -> ProjectPage | None:
@@ -218,8 +209,13 @@ def _decode_page(blob: bytes) -> ProjectPage | None:
         return None  # written by an earlier wheelcast: fetch it again
     name, url, order, blobs = marshal.loads(blob[len(_PAGE_FORMAT) :])  # noqa: S302 - ours
     groups = tuple(
-        FileGroup(version, decode=functools.partial(_decode_rows, rows), filenames=filenames)
-        for version, filenames, rows in blobs
+        FileGroup(
+            version,
+            decode=functools.partial(_decode_files, rows, url),
+            filenames=names,
+            earliest=earliest,
+        )
+        for version, names, earliest, rows in blobs
     )
     return ProjectPage(name=canonicalize_name(name), url=url, files=GroupedFiles(groups, order))
 

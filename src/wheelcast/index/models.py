@@ -47,7 +47,7 @@ class FileGroup:
     are decoded.
     """
 
-    __slots__ = ("_decode", "_files", "filenames", "version")
+    __slots__ = ("_decode", "_files", "earliest", "filenames", "version")
 
     def __init__(
         self,
@@ -55,6 +55,7 @@ class FileGroup:
         files: tuple[DistFile, ...] | None = None,
         decode: Callable[[], tuple[DistFile, ...]] | None = None,
         filenames: tuple[str, ...] | None = None,
+        earliest: float | None = None,
     ) -> None:
         self.version = version  # "" for files whose names give no version
         self._files = files
@@ -63,6 +64,9 @@ class FileGroup:
         self.filenames = (
             filenames if filenames is not None else tuple(f.filename for f in files or ())
         )
+        # The earliest upload time (seconds since the epoch) when every file has one, so
+        # that a version wholly past an --exclude-newer cutoff is passed over undecoded.
+        self.earliest = earliest if files is None else _earliest(files)
 
     @property
     def files(self) -> tuple[DistFile, ...]:
@@ -70,6 +74,13 @@ class FileGroup:
             assert self._decode is not None  # noqa: S101 - one of the two is always given
             self._files = self._decode()
         return self._files
+
+
+def _earliest(files: tuple[DistFile, ...]) -> float | None:
+    times = [f.upload_time for f in files]
+    if not times or None in times:
+        return None
+    return min(t.timestamp() for t in times if t is not None)
 
 
 class GroupedFiles(Sequence[DistFile]):

@@ -21,7 +21,14 @@ from wheelcast.errors import IndexPageError
 from wheelcast.index._dist import is_dist_filename
 from wheelcast.index.models import DistFile, ProjectPage
 
-__all__ = ["parse_html_page", "parse_json_page"]
+__all__ = [
+    "entry_of",
+    "file_of",
+    "json_entries",
+    "parse_html_page",
+    "parse_json_page",
+    "upload_timestamp",
+]
 
 _HINT = "the index answered with a page that is not a PEP 503/691 simple page; check --index-url"
 _HASH_FRAGMENT = re.compile(r"(sha1|sha224|sha384|sha256|sha512|md5)=([0-9a-fA-F]+)")
@@ -74,6 +81,16 @@ def _upload_time(value: object, page_url: str) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC)
 
 
+def upload_timestamp(value: object) -> float:
+    """A PEP 700 ``upload-time`` as seconds since the epoch; TypeError or ValueError if none."""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.timestamp()
+
+
 def _json_core_metadata(entry: dict[str, Any], page_url: str) -> tuple[bool, str | None]:
     # PEP 714: "core-metadata" is the name; "dist-info-metadata" the older one.
     value = entry.get("core-metadata", entry.get("dist-info-metadata", False))
@@ -87,14 +104,13 @@ def _json_core_metadata(entry: dict[str, Any], page_url: str) -> tuple[bool, str
     raise _error(page_url, "core-metadata is neither a boolean nor a hash table")
 
 
-def _json_file(entry: object, page_url: str) -> DistFile | None:
+def file_of(entry: object, page_url: str) -> DistFile:
+    """The file a PEP 691 ``files`` entry describes, checked; see :func:`json_entries`."""
     if not isinstance(entry, dict):
         raise _error(page_url, "a files entry is not an object")
     filename, url = entry.get("filename"), entry.get("url")
     if not isinstance(filename, str) or not isinstance(url, str):
         raise _error(page_url, "a files entry lacks a string filename or url")
-    if not is_dist_filename(filename):
-        return None
     hashes = entry.get("hashes", {})
     if not isinstance(hashes, dict):
         raise _error(page_url, f"{filename}: hashes is not an object")
@@ -125,8 +141,31 @@ def _json_file(entry: object, page_url: str) -> DistFile | None:
     )
 
 
-def parse_json_page(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
-    """A PEP 691 ``application/vnd.pypi.simple.v1+json`` project page."""
+def entry_of(file: DistFile) -> dict[str, Any]:
+    """The PEP 691 ``files`` entry :func:`file_of` reads back as ``file``."""
+    core: bool | dict[str, str] = (
+        {"sha256": file.core_metadata_sha256} if file.core_metadata_sha256 else file.core_metadata
+    )
+    return {
+        "filename": file.filename,
+        "url": file.url,
+        "hashes": dict(file.hashes),
+        "requires-python": file.requires_python,
+        "yanked": False if file.yanked is None else file.yanked,
+        "upload-time": file.upload_time.isoformat() if file.upload_time else None,
+        "size": file.size,
+        "core-metadata": core,
+    }
+
+
+def json_entries(body: bytes, page_url: str) -> list[dict[str, Any]]:
+    """The ``files`` entries of a PEP 691 ``application/vnd.pypi.simple.v1+json`` page.
+
+    Only wheel and sdist entries are kept, as they are: each is checked as far as telling
+    its filename and URL, and fully by :func:`file_of` when read. A page of a popular
+    project lists thousands of files of which a run reads a few dozen, and building each
+    file up front was most of the cost of a cold run.
+    """
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -143,8 +182,22 @@ def parse_json_page(body: bytes, page_url: str, name: NormalizedName) -> Project
     files = data.get("files")
     if not isinstance(files, list):
         raise _error(page_url, "the JSON page has no files list")
-    parsed = (_json_file(entry, page_url) for entry in files)
-    return ProjectPage(name=name, url=page_url, files=tuple(f for f in parsed if f is not None))
+    kept = []
+    for entry in files:
+        if not isinstance(entry, dict):
+            raise _error(page_url, "a files entry is not an object")
+        filename = entry.get("filename")
+        if not isinstance(filename, str) or not isinstance(entry.get("url"), str):
+            raise _error(page_url, "a files entry lacks a string filename or url")
+        if is_dist_filename(filename):
+            kept.append(entry)
+    return kept
+
+
+def parse_json_page(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+    """A PEP 691 ``application/vnd.pypi.simple.v1+json`` project page."""
+    files = tuple(file_of(entry, page_url) for entry in json_entries(body, page_url))
+    return ProjectPage(name=name, url=page_url, files=files)
 
 
 class _LinkCollector(HTMLParser):
