@@ -4,8 +4,10 @@ import asyncio
 import concurrent.futures
 import functools
 import hashlib
+import importlib.abc
 import json
 import os
+import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,12 +16,14 @@ import httpx
 import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
+from tests.indexserver import IndexServer
 
 from wheelcast._workers import BrokenProcessPool, Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, LARGE_PAGE, HttpIndex
 from wheelcast.index.models import DistFile
+from wheelcast.index.sources import build_source
 
 T = TypeVar("T")
 NAME = canonicalize_name("demo")
@@ -468,3 +472,35 @@ class TestWorkersWarm:
         workers.warm()
         assert workers._pool is None
         assert workers.run(functools.partial(pow, 2, 3)) == 8
+
+
+class TestRequestCost:
+    def test_a_request_searches_for_no_module(
+        self, index_server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A module the HTTP stack imports on every request and that is not installed is
+        # searched for on the whole import path every time: httpcore's sniffio was 0.5 s
+        # of a cold run. Over real sockets (MockTransport bypasses httpcore).
+        name = canonicalize_name("aiohappyeyeballs")
+
+        async def page_and_metadata(cache: Path) -> None:
+            source = build_source(index_server.url, cache_dir=cache)
+            try:
+                page = await source.project_page(name)
+                wheel = next(
+                    f for f in page.files if f.filename.endswith("-2.6.1-py3-none-any.whl")
+                )
+                await source.metadata(wheel)
+            finally:
+                await source.aclose()
+
+        asyncio.run(page_and_metadata(tmp_path / "first"))
+        searched: list[str] = []
+
+        class Recorder(importlib.abc.MetaPathFinder):
+            def find_spec(self, fullname: str, *args: object) -> None:
+                searched.append(fullname)
+
+        monkeypatch.setattr(sys, "meta_path", [Recorder(), *sys.meta_path])
+        asyncio.run(page_and_metadata(tmp_path / "second"))
+        assert searched == []
