@@ -119,22 +119,10 @@ def download(index: HttpIndex, file: DistFile, dest: Path, cap: int) -> Path:
 
 
 class TestHttpDownload:
-    """Both ways a file comes: over the event loop, or over the blocking client."""
-
-    @pytest.fixture(params=["async", "blocking"])
-    def blocking(self, request: pytest.FixtureRequest) -> bool:
-        return bool(request.param == "blocking")
-
     @pytest.fixture
-    def make(self, blocking: bool) -> Callable[[FakeServer, Path], HttpIndex]:
+    def make(self) -> Callable[[FakeServer, Path], HttpIndex]:
         def make(server: FakeServer, tmp_path: Path) -> HttpIndex:
-            return HttpIndex(
-                f"{HOST}/simple",
-                Cache(tmp_path / "c"),
-                server.client(),
-                backoff=0.0,
-                blocking_client=server.blocking_client() if blocking else None,
-            )
+            return HttpIndex(f"{HOST}/simple", Cache(tmp_path / "c"), server.client(), backoff=0.0)
 
         return make
 

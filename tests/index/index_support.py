@@ -63,8 +63,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 class FakeServer:
     """Routes a path to a callable or to bytes; file bytes honour Range like a CDN does."""
 
-    def __init__(self, *, blocking: bool = False) -> None:
-        self.blocking = blocking  # whether indexes made for it get a blocking client too
+    def __init__(self) -> None:
         self.routes: dict[str, Callable[[httpx.Request], httpx.Response]] = {}
         self.requests: list[httpx.Request] = []
 
@@ -104,10 +103,7 @@ class FakeServer:
             return httpx.Response(404)
         return route(request)
 
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
-
-    def blocking_client(self) -> httpx.Client:
+    def client(self) -> httpx.Client:
         return httpx.Client(transport=httpx.MockTransport(self.handler))
 
     def paths(self) -> list[str]:

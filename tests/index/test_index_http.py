@@ -36,8 +36,6 @@ def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def make_index(server: FakeServer, tmp_path: Path, **options: Any) -> HttpIndex:
     options.setdefault("backoff", 0.0)
-    if server.blocking:
-        options.setdefault("blocking_client", server.blocking_client())
     return HttpIndex(f"{HOST}/simple", Cache(tmp_path), server.client(), **options)
 
 

@@ -45,13 +45,13 @@ class TestSparseFile:
 def _run(data: bytes, tail: int) -> tuple[bytes, list[tuple[int, int]]]:
     fetched: list[tuple[int, int]] = []
 
-    async def fetch(start: int, end: int) -> bytes:
+    def fetch(start: int, end: int) -> bytes:
         fetched.append((start, end))
         return data[start:end]
 
     sparse = SparseFile(len(data))
     sparse.add(max(0, len(data) - tail), data[-tail:])
-    raw = asyncio.run(metadata_from_ranges(sparse, fetch, "demo-1.0-py3-none-any.whl", "u"))
+    raw = metadata_from_ranges(sparse, fetch, "demo-1.0-py3-none-any.whl", "u")
     return raw, fetched
 
 
@@ -151,13 +151,10 @@ def served(server: FakeServer, tmp_path: Path, data: bytes) -> tuple[bytes, list
     index = HttpIndex(f"{HOST}/simple", Cache(tmp_path / "cache"), server.client(), backoff=0.0)
     file = DistFile(filename=WHEEL, url=url, hashes=())
 
-    async def go() -> tuple[bytes, str]:
-        try:
-            return await index._fetch_metadata(file)
-        finally:
-            await index.aclose()
-
-    raw, source = asyncio.run(go())
+    try:
+        raw, source = index._fetch_metadata(file)
+    finally:
+        asyncio.run(index.aclose())
     assert source == "range"
     return raw, [r.headers["range"] for r in server.requests]
 

@@ -22,7 +22,7 @@ import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -142,7 +142,7 @@ class SparseFile:
 
 
 # Fetch ``[start, end)`` of the remote file; returns the bytes at ``start``.
-RangeFetcher = Callable[[int, int], Awaitable[bytes]]
+RangeFetcher = Callable[[int, int], bytes]
 
 
 # The records of the zip format (APPNOTE 4.3), as zipfile spells them.
@@ -186,11 +186,11 @@ class _Entry:
     offset: int
 
 
-async def _held(sparse: SparseFile, fetch: RangeFetcher, start: int, end: int) -> bytes:
+def _held(sparse: SparseFile, fetch: RangeFetcher, start: int, end: int) -> bytes:
     """``[start, end)`` of the file, fetching in one request whatever ``sparse`` lacks."""
     gap = sparse.missing(start, end)
     if gap is not None:
-        sparse.add(gap[0], await fetch(*gap))
+        sparse.add(gap[0], fetch(*gap))
     data = sparse.get(start, end)
     if data is None:
         raise _Unusual  # the server answered less than was asked
@@ -312,15 +312,13 @@ def _member_data(entry: _Entry, blob: bytes) -> bytes:
     return content
 
 
-async def _metadata_by_hand(
-    sparse: SparseFile, fetch: RangeFetcher, filename: str, url: str
-) -> bytes:
+def _metadata_by_hand(sparse: SparseFile, fetch: RangeFetcher, filename: str, url: str) -> bytes:
     """METADATA read from the zip's records; raises ``_Unusual`` for anything else."""
     # The end records: in the tail the caller fetched, unless that was shorter than them.
     records = _END.size + _END64_LOCATOR.size + _END64.size
-    await _held(sparse, fetch, max(0, sparse.size - records), sparse.size)
+    _held(sparse, fetch, max(0, sparse.size - records), sparse.size)
     cd_start, cd_size, count = _directory_span(sparse)
-    directory = await _held(sparse, fetch, cd_start, cd_start + cd_size)
+    directory = _held(sparse, fetch, cd_start, cd_start + cd_size)
     names, where, offsets = _scan(directory, count)
     name = wheel_metadata_name(names, filename, url)
     entry = _entry(directory, where[name])
@@ -332,7 +330,7 @@ async def _metadata_by_hand(
     end = min(later, default=cd_start)
     if end > cd_start or entry.offset + _LOCAL.size > end:
         raise _Unusual
-    return _member_data(entry, await _held(sparse, fetch, entry.offset, end))
+    return _member_data(entry, _held(sparse, fetch, entry.offset, end))
 
 
 def _read_member(sparse: SparseFile, filename: str, url: str) -> bytes:
@@ -351,19 +349,17 @@ def _read_member(sparse: SparseFile, filename: str, url: str) -> bytes:
         return zf.read(name)
 
 
-async def metadata_from_ranges(
-    sparse: SparseFile, fetch: RangeFetcher, filename: str, url: str
-) -> bytes:
+def metadata_from_ranges(sparse: SparseFile, fetch: RangeFetcher, filename: str, url: str) -> bytes:
     """Read the METADATA member, fetching whatever ``sparse`` lacks; see the module docstring."""
     try:
-        return await _metadata_by_hand(sparse, fetch, filename, url)
+        return _metadata_by_hand(sparse, fetch, filename, url)
     except (_Unusual, struct.error, UnicodeDecodeError, zlib.error):
         pass  # zipfile decides, from the bytes already held
     for _ in range(MAX_ROUNDS):
         try:
             return _read_member(sparse, filename, url)
         except NeedBytes as need:
-            sparse.add(need.start, await fetch(need.start, need.end))
+            sparse.add(need.start, fetch(need.start, need.end))
         except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
             raise IndexPageError(f"{url}: not a readable wheel: {exc}", _BROKEN_HINT) from exc
     raise IndexPageError(

@@ -6,7 +6,6 @@ import os
 import ssl
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -24,24 +23,22 @@ _TIMEOUT = httpx.Timeout(30.0, connect=15.0)
 _USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
 
 
-def _clients() -> tuple[httpx.AsyncClient, httpx.Client]:
-    """The client every request shares, and the blocking one for whole-file downloads (see
-    HttpIndex), over one TLS context: loading a CA bundle takes about 50 ms."""
+def _client() -> httpx.Client:
+    """The client every HTTP source shares, over one TLS context: loading a CA bundle takes
+    about 50 ms."""
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
     cafile = os.environ.get("PIP_CERT")
     verify = (
         ssl.create_default_context(cafile=cafile)
         if cafile and Path(cafile).is_file()
-        else httpx.create_ssl_context()  # httpx's own default, made once for both
+        else httpx.create_ssl_context()  # httpx's own default, made once for every source
     )
-    settings: dict[str, Any] = {
-        "timeout": _TIMEOUT,
-        "follow_redirects": True,
-        "verify": verify,
-        "headers": {"User-Agent": _USER_AGENT},
-    }
-    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
-    return httpx.AsyncClient(limits=limits, **settings), httpx.Client(**settings)
+    return httpx.Client(
+        timeout=_TIMEOUT,
+        follow_redirects=True,
+        verify=verify,
+        headers={"User-Agent": _USER_AGENT},
+    )
 
 
 def _is_http(url: str) -> bool:
@@ -66,7 +63,7 @@ def build_source(
     pages are parsed in ``workers`` when given (their owner shuts them down).
     """
     cache = Cache(cache_dir)
-    clients: tuple[httpx.AsyncClient, httpx.Client] | None = None  # made only when needed
+    client: httpx.Client | None = None  # made only when needed
     parsers = None if offline else workers
     sources: list[IndexSource] = []
     # pip's --no-index: only find-links (and no need to look for a default index).
@@ -76,8 +73,7 @@ def build_source(
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
-        clients = clients or _clients()
-        client, blocking = clients
+        client = client or _client()
         sources.append(
             HttpIndex(
                 location,
@@ -87,7 +83,6 @@ def build_source(
                 refresh=refresh,
                 flat=flat,
                 parsers=parsers,
-                blocking_client=blocking,
             )
         )
     return MultiIndex(sources, cache=cache)
