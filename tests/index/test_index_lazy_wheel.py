@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import zipfile
@@ -13,8 +12,7 @@ from tests.index.index_support import HOST, FakeServer, build_wheel, metadata_te
 from wheelcast.errors import IndexPageError
 from wheelcast.index import _lazy_wheel
 from wheelcast.index._lazy_wheel import NeedBytes, SparseFile, metadata_from_ranges
-from wheelcast.index.cache import Cache
-from wheelcast.index.http import HttpIndex
+from wheelcast.index.http import Fetcher
 from wheelcast.index.models import DistFile
 
 
@@ -145,16 +143,14 @@ def by_hand_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def served(server: FakeServer, tmp_path: Path, data: bytes) -> tuple[bytes, list[str]]:
-    """METADATA of ``data`` through ``HttpIndex`` over the fake server, and the ranges asked."""
+    """METADATA of ``data`` through ``Fetcher`` over the fake server, and the ranges asked."""
     url = f"{HOST}/files/{WHEEL}"
     server.file(f"/files/{WHEEL}", data)
-    index = HttpIndex(f"{HOST}/simple", Cache(tmp_path / "cache"), server.client(), backoff=0.0)
-    file = DistFile(filename=WHEEL, url=url, hashes=())
-
+    fetcher = Fetcher(server.client(), backoff=0.0)
     try:
-        raw, source = index._fetch_metadata(file)
+        raw, source = fetcher.metadata(DistFile(filename=WHEEL, url=url, hashes=()))
     finally:
-        asyncio.run(index.aclose())
+        fetcher.close()
     assert source == "range"
     return raw, [r.headers["range"] for r in server.requests]
 

@@ -17,19 +17,21 @@ many are in flight; the async methods of the ``IndexSource`` protocol await them
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import email.utils
 import functools
 import hashlib
 import os
 import re
+import ssl
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Protocol, TypeVar
 
 import httpx
 from packaging.utils import NormalizedName
@@ -48,7 +50,7 @@ from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ra
 from wheelcast.index.cache import Cache, CachedPage, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 
-__all__ = ["ACCEPT", "HttpIndex"]
+__all__ = ["ACCEPT", "FetchService", "Fetcher", "HttpIndex", "ThreadedFetch", "default_client"]
 
 T = TypeVar("T")
 
@@ -62,6 +64,8 @@ _JSON_TYPES = frozenset(
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+)")
 _UNREACHABLE_HINT = "check the URL and your network, or use --offline with a warm cache"
 _OFFLINE_HINT = "run once without --offline to fill the cache"
+_TIMEOUT = httpx.Timeout(30.0, connect=15.0)
+_USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
 LARGE_PAGE = 256 * 1024  # bytes; a smaller page is parsed here, not in a worker
 SDIST_DOWNLOAD_CAP = 100 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -248,68 +252,36 @@ def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
     return IndexUnreachable(f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", hint)
 
 
-class HttpIndex:
-    """A simple repository (PEP 503/691) at ``index_url``; see the module docstring.
+class Fetcher:
+    """The requests of an ``HttpIndex``, blocking: GET with retries, pages as served, core
+    metadata from ranges or whole files, downloads.
 
-    ``offline`` answers from ``cache`` only; ``refresh`` ignores page freshness and
-    revalidates. ``flat`` treats ``index_url`` as one page of links for every project
-    (an HTTP ``--find-links`` page) and keeps the links whose filename names the project.
-    ``parsers``, when given, parse large fetched pages in worker processes; their owner
-    shuts them down. At most ``max_concurrency`` requests are in flight.
+    Holds a client and no cache, so that it can work in a process of its own
+    (``wheelcast.index.remote``): the index stores what it answers.
     """
 
     def __init__(
         self,
-        index_url: str,
-        cache: Cache,
         client: httpx.Client,
         *,
-        offline: bool = False,
-        refresh: bool = False,
-        flat: bool = False,
-        max_concurrency: int = 16,
         tries: int = 3,
         backoff: float = 0.5,
         max_retry_after: float = 30.0,
         sdist_cap: int = SDIST_DOWNLOAD_CAP,
         wheel_cap: int = WHEEL_DOWNLOAD_CAP,
-        parsers: Workers | None = None,
     ) -> None:
-        self.index_url = index_url if flat else index_url.rstrip("/") + "/"
-        self._cache = cache
         self._client = client
-        self._offline = offline
-        self._refresh = refresh
-        self._flat = flat
         self._tries = max(1, tries)
         self._backoff = backoff
         self._max_retry_after = max_retry_after
         self._sdist_cap = sdist_cap
         self._wheel_cap = wheel_cap
-        self._parsers = parsers  # worker processes for large pages; None: parse here
-        # Blocking requests in threads, not httpx's async stack on the event loop: that
-        # spends about 1.7 times the interpreter time per byte, and some milliseconds per
-        # request (its pool asks anyio about every connection at each request), on the
-        # loop the read-ahead needs (a cold six-target check: 0.5 s less CPU, 13 MB less).
-        self._requests = ThreadPoolExecutor(max_concurrency, thread_name_prefix="http")
-        self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
-        self._names: dict[str, NormalizedName] = {}
-        self._settled: set[str] = set()  # pages released after being read this run
-        self._digests: dict[str, str | None] = {}
 
-    def page_url(self, name: NormalizedName) -> str:
-        return self.index_url if self._flat else f"{self.index_url}{name}/"
+    def close(self) -> None:
+        self._client.close()
 
-    # -- requests ---------------------------------------------------------------------------
-
-    async def _in_thread(self, call: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._requests, call)
-
-    def _get(self, url: str, headers: dict[str, str], handle: Callable[[httpx.Response], T]) -> T:
-        """GET ``url`` and hand the streamed response to ``handle``, retrying transient faults.
-
-        Blocking: called in one of the request threads.
-        """
+    def get(self, url: str, headers: dict[str, str], handle: Callable[[httpx.Response], T]) -> T:
+        """GET ``url`` and hand the streamed response to ``handle``, retrying transient faults."""
         reason = "no attempt made"
         for attempt in range(self._tries):
             delay = self._backoff * 2**attempt
@@ -338,6 +310,215 @@ class HttpIndex:
             raise
         spool.seek(0)
         return spool
+
+    def page(self, url: str, headers: dict[str, str], *, revalidating: bool) -> _Answer:
+        """A project page as served: 200 (with its body), 304 when ``revalidating``, 404, 410."""
+
+        def read(response: httpx.Response) -> _Answer:
+            # Only a 200 has a body worth reading.
+            body = response.read() if response.status_code == 200 else b""
+            return _Answer.of(response, url, body, revalidating=revalidating)
+
+        return self.get(url, headers, read)
+
+    def metadata(self, file: DistFile) -> tuple[bytes, str]:
+        """The raw core metadata of ``file`` and how it was read; see the module docstring."""
+        if file.core_metadata:
+            raw = self._metadata_file(file)
+            if raw is not None:
+                return raw, "metadata-file"
+        if file.is_wheel:
+            return self._wheel_metadata(file)
+        if is_sdist(file.filename):
+            with self._download(file.url, self._sdist_cap, file.sha256) as spool:
+                return read_sdist_pkg_info(spool, file.filename, file.url), "pkg-info"
+        raise IndexPageError(
+            f"{file.url}: {file.filename} is neither a wheel nor an sdist",
+            hint="only wheels and .tar.gz/.zip sdists carry readable metadata",
+        )
+
+    def _metadata_file(self, file: DistFile) -> bytes | None:
+        """PEP 658 metadata, or None when the index does not actually serve it."""
+        url = file.url + ".metadata"
+
+        def handle(response: httpx.Response) -> bytes | None:
+            if response.status_code in (404, 410):
+                return None
+            if response.status_code != 200:
+                raise _http_error(url, response)
+            return response.read()
+
+        raw = self.get(url, {}, handle)
+        if raw is not None:
+            check_sha256(raw, file.core_metadata_sha256, url)
+        return raw
+
+    def _download(self, url: str, cap: int, sha256: str | None) -> IO[bytes]:
+        def handle(response: httpx.Response) -> IO[bytes]:
+            if response.status_code != 200:
+                raise _http_error(url, response)
+            return self._spool(response, url, cap, sha256)
+
+        return self.get(url, {"Accept-Encoding": "identity"}, handle)
+
+    def _wheel_metadata(self, file: DistFile) -> tuple[bytes, str]:
+        url = file.url
+
+        def handle_tail(response: httpx.Response) -> _Tail | IO[bytes] | None:
+            if response.status_code == 206:
+                parsed = _content_range(response.headers.get("content-range"))
+                if parsed is None:
+                    return None
+                return _Tail(parsed[0], parsed[1], response.read())
+            if response.status_code == 200:  # ranges ignored: this is the whole wheel
+                return self._spool(response, url, self._wheel_cap, file.sha256)
+            if response.status_code == 416:
+                return None
+            raise _http_error(url, response)
+
+        headers = {"Range": f"bytes=-{TAIL_BYTES}", "Accept-Encoding": "identity"}
+        tail = self.get(url, headers, handle_tail)
+        if isinstance(tail, _Tail):
+            sparse = SparseFile(tail.total)
+            sparse.add(tail.start, tail.data)
+            try:
+                raw = metadata_from_ranges(sparse, self._range_fetcher(url), file.filename, url)
+            except _RangesIgnored:
+                pass
+            else:
+                return raw, "range"
+            tail = None
+        spool = tail if tail is not None else self._download(url, self._wheel_cap, file.sha256)
+        with spool:
+            return read_wheel_metadata(spool, file.filename, url), "download"
+
+    def _range_fetcher(self, url: str) -> Callable[[int, int], bytes]:
+        def fetch(start: int, end: int) -> bytes:
+            def handle(response: httpx.Response) -> bytes:
+                if response.status_code != 206:
+                    raise _RangesIgnored
+                parsed = _content_range(response.headers.get("content-range"))
+                if parsed is None or parsed[0] > start:
+                    raise _RangesIgnored
+                return response.read()[start - parsed[0] :]
+
+            headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
+            return self.get(url, headers, handle)
+
+        return fetch
+
+    def download(self, file: DistFile, dest: Path, max_bytes: int) -> Path:
+        """Stream ``file`` into a fresh file in ``dest``, capped and hash-checked."""
+        url = file.url
+
+        def handle(response: httpx.Response) -> Path:
+            _check_download(response, url, max_bytes)
+            with _fresh_file(dest, file.filename) as (out, path):
+                _copy(response, out, url, max_bytes, file.sha256)
+            return path
+
+        return self.get(url, {"Accept-Encoding": "identity"}, handle)
+
+
+class FetchService(Protocol):
+    """Runs calls on a ``Fetcher``, several at a time: in threads here, or in another
+    process (``wheelcast.index.remote``)."""
+
+    def submit(self, call: Callable[[Fetcher], T]) -> concurrent.futures.Future[T]: ...
+
+    def close(self) -> None: ...
+
+
+class ThreadedFetch:
+    """A ``FetchService`` in this process: ``max_concurrency`` threads over one fetcher."""
+
+    def __init__(self, fetcher: Fetcher, max_concurrency: int = 16) -> None:
+        self._fetcher = fetcher
+        self._pool = ThreadPoolExecutor(max_concurrency, thread_name_prefix="http")
+
+    def submit(self, call: Callable[[Fetcher], T]) -> concurrent.futures.Future[T]:
+        return self._pool.submit(call, self._fetcher)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._fetcher.close()
+
+
+def default_client() -> httpx.Client:
+    """The client the HTTP sources of a run share, over one TLS context (loading a CA
+    bundle takes about 50 ms)."""
+    # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
+    cafile = os.environ.get("PIP_CERT")
+    verify = (
+        ssl.create_default_context(cafile=cafile)
+        if cafile and Path(cafile).is_file()
+        else httpx.create_ssl_context()  # httpx's own default, made once for every source
+    )
+    return httpx.Client(
+        timeout=_TIMEOUT, follow_redirects=True, verify=verify, headers={"User-Agent": _USER_AGENT}
+    )
+
+
+class HttpIndex:
+    """A simple repository (PEP 503/691) at ``index_url``; see the module docstring.
+
+    ``offline`` answers from ``cache`` only; ``refresh`` ignores page freshness and
+    revalidates. ``flat`` treats ``index_url`` as one page of links for every project
+    (an HTTP ``--find-links`` page) and keeps the links whose filename names the project.
+    ``parsers``, when given, parse large fetched pages in worker processes; their owner
+    shuts them down. Requests go to ``requests`` when given (the index closes it), else to
+    ``max_concurrency`` threads over ``client`` with the other settings of ``Fetcher``.
+    """
+
+    def __init__(
+        self,
+        index_url: str,
+        cache: Cache,
+        client: httpx.Client | None = None,
+        *,
+        offline: bool = False,
+        refresh: bool = False,
+        flat: bool = False,
+        max_concurrency: int = 16,
+        tries: int = 3,
+        backoff: float = 0.5,
+        max_retry_after: float = 30.0,
+        sdist_cap: int = SDIST_DOWNLOAD_CAP,
+        wheel_cap: int = WHEEL_DOWNLOAD_CAP,
+        parsers: Workers | None = None,
+        requests: FetchService | None = None,
+    ) -> None:
+        self.index_url = index_url if flat else index_url.rstrip("/") + "/"
+        self._cache = cache
+        self._offline = offline
+        self._refresh = refresh
+        self._flat = flat
+        self._parsers = parsers  # worker processes for large pages; None: parse here
+        if requests is None:
+            # Blocking requests in threads, not httpx's async stack on the event loop:
+            # that spends about 1.7 times the interpreter time per byte and some
+            # milliseconds per request (its pool asks anyio about every connection each
+            # time), on the loop the read-ahead needs.
+            fetcher = Fetcher(
+                client or default_client(),
+                tries=tries,
+                backoff=backoff,
+                max_retry_after=max_retry_after,
+                sdist_cap=sdist_cap,
+                wheel_cap=wheel_cap,
+            )
+            requests = ThreadedFetch(fetcher, max_concurrency)
+        self._requests = requests
+        self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
+        self._names: dict[str, NormalizedName] = {}
+        self._settled: set[str] = set()  # pages released after being read this run
+        self._digests: dict[str, str | None] = {}
+
+    def page_url(self, name: NormalizedName) -> str:
+        return self.index_url if self._flat else f"{self.index_url}{name}/"
+
+    async def _fetch(self, call: Callable[[Fetcher], T]) -> T:
+        return await asyncio.wrap_future(self._requests.submit(call))
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -384,13 +565,9 @@ class HttpIndex:
             headers["If-Modified-Since"] = cached.last_modified
 
         revalidating = cached is not None
-
-        # Only a 200 has a body worth reading.
-        def read(response: httpx.Response) -> _Answer:
-            body = response.read() if response.status_code == 200 else b""
-            return _Answer.of(response, url, body, revalidating=revalidating)
-
-        answer = await self._in_thread(functools.partial(self._get, url, headers, read))
+        answer = await self._fetch(
+            functools.partial(Fetcher.page, url=url, headers=headers, revalidating=revalidating)
+        )
         fetched = await self._fetched(answer, cached, name)
         if fetched is None:
             assert cached is not None  # noqa: S101 - only then is the cached page kept
@@ -457,80 +634,10 @@ class HttpIndex:
             return to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
         if self._offline:
             raise OfflineMiss(f"offline: no cached metadata for {file.filename}", _OFFLINE_HINT)
-        raw, source = await self._in_thread(functools.partial(self._fetch_metadata, file))
+        raw, source = await self._fetch(functools.partial(Fetcher.metadata, file=file))
         result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
         self._cache.put_metadata(key, raw, source)
         return result
-
-    def _fetch_metadata(self, file: DistFile) -> tuple[bytes, str]:
-        if file.core_metadata:
-            raw = self._metadata_file(file)
-            if raw is not None:
-                return raw, "metadata-file"
-        if file.is_wheel:
-            return self._wheel_metadata(file)
-        if is_sdist(file.filename):
-            with self._download(file.url, self._sdist_cap, file.sha256) as spool:
-                return read_sdist_pkg_info(spool, file.filename, file.url), "pkg-info"
-        raise IndexPageError(
-            f"{file.url}: {file.filename} is neither a wheel nor an sdist",
-            hint="only wheels and .tar.gz/.zip sdists carry readable metadata",
-        )
-
-    def _metadata_file(self, file: DistFile) -> bytes | None:
-        """PEP 658 metadata, or None when the index does not actually serve it."""
-        url = file.url + ".metadata"
-
-        def handle(response: httpx.Response) -> bytes | None:
-            if response.status_code in (404, 410):
-                return None
-            if response.status_code != 200:
-                raise _http_error(url, response)
-            return response.read()
-
-        raw = self._get(url, {}, handle)
-        if raw is not None:
-            check_sha256(raw, file.core_metadata_sha256, url)
-        return raw
-
-    def _download(self, url: str, cap: int, sha256: str | None) -> IO[bytes]:
-        def handle(response: httpx.Response) -> IO[bytes]:
-            if response.status_code != 200:
-                raise _http_error(url, response)
-            return self._spool(response, url, cap, sha256)
-
-        return self._get(url, {"Accept-Encoding": "identity"}, handle)
-
-    def _wheel_metadata(self, file: DistFile) -> tuple[bytes, str]:
-        url = file.url
-
-        def handle_tail(response: httpx.Response) -> _Tail | IO[bytes] | None:
-            if response.status_code == 206:
-                parsed = _content_range(response.headers.get("content-range"))
-                if parsed is None:
-                    return None
-                return _Tail(parsed[0], parsed[1], response.read())
-            if response.status_code == 200:  # ranges ignored: this is the whole wheel
-                return self._spool(response, url, self._wheel_cap, file.sha256)
-            if response.status_code == 416:
-                return None
-            raise _http_error(url, response)
-
-        headers = {"Range": f"bytes=-{TAIL_BYTES}", "Accept-Encoding": "identity"}
-        tail = self._get(url, headers, handle_tail)
-        if isinstance(tail, _Tail):
-            sparse = SparseFile(tail.total)
-            sparse.add(tail.start, tail.data)
-            try:
-                raw = metadata_from_ranges(sparse, self._range_fetcher(url), file.filename, url)
-            except _RangesIgnored:
-                pass
-            else:
-                return raw, "range"
-            tail = None
-        spool = tail if tail is not None else self._download(url, self._wheel_cap, file.sha256)
-        with spool:
-            return read_wheel_metadata(spool, file.filename, url), "download"
 
     # -- whole files ------------------------------------------------------------------------
 
@@ -538,34 +645,11 @@ class HttpIndex:
         """Stream ``file`` into a fresh file in ``dest``, capped and hash-checked."""
         if self._offline:
             raise OfflineMiss(f"offline: cannot download {file.filename}", _OFFLINE_HINT)
-        url = file.url
-
-        def handle(response: httpx.Response) -> Path:
-            _check_download(response, url, max_bytes)
-            with _fresh_file(dest, file.filename) as (out, path):
-                _copy(response, out, url, max_bytes, file.sha256)
-            return path
-
-        headers = {"Accept-Encoding": "identity"}
-        return await self._in_thread(functools.partial(self._get, url, headers, handle))
-
-    def _range_fetcher(self, url: str) -> Callable[[int, int], bytes]:
-        def fetch(start: int, end: int) -> bytes:
-            def handle(response: httpx.Response) -> bytes:
-                if response.status_code != 206:
-                    raise _RangesIgnored
-                parsed = _content_range(response.headers.get("content-range"))
-                if parsed is None or parsed[0] > start:
-                    raise _RangesIgnored
-                return response.read()[start - parsed[0] :]
-
-            headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
-            return self._get(url, headers, handle)
-
-        return fetch
+        return await self._fetch(
+            functools.partial(Fetcher.download, file=file, dest=dest, max_bytes=max_bytes)
+        )
 
     async def aclose(self) -> None:
         for task in self._pages.values():
             task.cancel()
-        self._requests.shutdown(wait=False, cancel_futures=True)
-        self._client.close()
+        self._requests.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import ssl
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,33 +10,12 @@ import httpx
 from wheelcast._workers import Workers
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
-from wheelcast.index.http import HttpIndex
+from wheelcast.index.http import HttpIndex, default_client
 from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import IndexSource
 from wheelcast.index.multi import MultiIndex
 
 __all__ = ["build_source"]
-
-_TIMEOUT = httpx.Timeout(30.0, connect=15.0)
-_USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
-
-
-def _client() -> httpx.Client:
-    """The client every HTTP source shares, over one TLS context: loading a CA bundle takes
-    about 50 ms."""
-    # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
-    cafile = os.environ.get("PIP_CERT")
-    verify = (
-        ssl.create_default_context(cafile=cafile)
-        if cafile and Path(cafile).is_file()
-        else httpx.create_ssl_context()  # httpx's own default, made once for every source
-    )
-    return httpx.Client(
-        timeout=_TIMEOUT,
-        follow_redirects=True,
-        verify=verify,
-        headers={"User-Agent": _USER_AGENT},
-    )
 
 
 def _is_http(url: str) -> bool:
@@ -73,7 +50,7 @@ def build_source(
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
-        client = client or _client()
+        client = client or default_client()
         sources.append(
             HttpIndex(
                 location,
