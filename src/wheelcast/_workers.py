@@ -1,10 +1,10 @@
 """Worker processes for the CPU-heavy pure steps of a cold run, started on first use.
 
-Parsing the JSON pages of popular projects (megabytes, thousands of files) and reading
-sdists (decompressing tens of megabytes) would otherwise run in the process whose
-resolver threads want the same interpreter lock; a worker process puts another core to
-work on them. Callers keep small jobs to themselves: sending them costs more than doing
-them.
+Reading sdists (decompressing tens of megabytes) would otherwise run in the process
+whose resolver threads want the same interpreter lock; a worker process puts another
+core to work on them. (Index pages are parsed in the fetch process that reads them,
+``wheelcast.index.remote``.) Callers keep small jobs to themselves: sending them costs
+more than doing them.
 
 Processes are spawned, so the program's main module must be safe to import, as
 multiprocessing requires: the ``wheelcast`` command is; a library caller opts in
@@ -31,8 +31,7 @@ T = TypeVar("T")
 
 def _ready() -> None:
     """Run in a new worker: import what its calls will need before the first one comes."""
-    for module in ("wheelcast.index.cache", "wheelcast.index.parse", "wheelcast.build.service"):
-        importlib.import_module(module)
+    importlib.import_module("wheelcast.build.service")
 
 
 def _workers() -> int:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import functools
 import hashlib
 import importlib.abc
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -16,13 +16,14 @@ import httpx
 import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
-from tests.indexserver import IndexServer
+from tests.indexserver import IndexServer, MakeIndexServer
 
-from wheelcast._workers import BrokenProcessPool, Workers
+from wheelcast._workers import Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index.cache import Cache
-from wheelcast.index.http import ACCEPT, LARGE_PAGE, HttpIndex
+from wheelcast.index.http import ACCEPT, Fetcher, FetchService, HttpIndex
 from wheelcast.index.models import DistFile
+from wheelcast.index.remote import FetchSettings, RemoteFetch
 from wheelcast.index.sources import build_source
 
 T = TypeVar("T")
@@ -375,62 +376,92 @@ class TestMetadata:
         assert server.requests == []
 
 
-class TestWorkers:
-    """Large pages are parsed in a worker process, to the same result as in-process."""
+WHEEL = "-2.6.1-py3-none-any.whl"
+
+
+class TestRemoteFetch:
+    """Requests made in a fetch process answer as requests made here (over real sockets)."""
 
     @staticmethod
-    def large_body() -> str:
-        names = [f"demo-1.{i}-py3-none-any.whl" for i in range(3000)]
-        body = json_body(*names, "demo-0.1.tar.gz")
-        assert len(body) >= LARGE_PAGE
-        return body
+    def read(url: str, cache: Path, requests: FetchService | None) -> tuple[Any, Any]:
+        name = canonicalize_name("aiohappyeyeballs")
+        index = HttpIndex(url, Cache(cache), requests=requests, backoff=0.0)
 
-    def test_a_large_page_parsed_in_a_worker_is_the_page_parsed_here(
-        self, server: FakeServer, tmp_path: Path
+        async def go() -> tuple[Any, Any]:
+            try:
+                page = await index.project_page(name)
+                wheel = next(
+                    f for f in page.files if f.filename.endswith("-2.6.1-py3-none-any.whl")
+                )
+                return page, await index.metadata(wheel)
+            finally:
+                await index.aclose()
+
+        return run(go)
+
+    def test_the_same_page_and_metadata_as_here(
+        self, index_server: IndexServer, tmp_path: Path
     ) -> None:
-        server.page("/simple/demo/", self.large_body(), JSON_TYPE)
-        here = page_of(make_index(server, tmp_path / "here"))
-        parsers = Workers(1)
+        here = self.read(index_server.url, tmp_path / "here", None)
+        remote = RemoteFetch(FetchSettings(backoff=0.0))
+        there = self.read(index_server.url, tmp_path / "there", remote)
+        assert remote._local is None  # the process did answer
+        assert list(there[0].files) == list(here[0].files)
+        assert there[1].metadata.requires_dist == here[1].metadata.requires_dist
+        assert there[1].source == here[1].source
+
+    def test_an_error_keeps_its_kind_and_hint(self, index_server: IndexServer) -> None:
+        remote = RemoteFetch(FetchSettings(backoff=0.0))
+        missing = DistFile(
+            "gone-1.0-py3-none-any.whl", index_server.file_url("gone-1.0-py3-none-any.whl")
+        )
         try:
-            there = page_of(make_index(server, tmp_path / "there", parsers=parsers))
-            assert parsers._pool is not None  # the worker did start
+            future = remote.submit(functools.partial(Fetcher.metadata, file=missing))
+            with pytest.raises(IndexUnreachable, match="HTTP 404") as info:
+                future.result(timeout=30)
         finally:
-            parsers.shutdown()
-        assert list(there.files) == list(here.files)
-        assert len(there.files) == 3001
+            remote.close()
+        assert (
+            info.value.hint == "check the URL and your network, or use --offline with a warm cache"
+        )
 
-    def test_a_small_page_starts_no_worker(self, server: FakeServer, tmp_path: Path) -> None:
-        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
-        parsers = Workers(1)
-        page_of(make_index(server, tmp_path, parsers=parsers))
-        assert parsers._pool is None
-
-    def test_a_broken_pool_falls_back_to_parsing_here(
-        self, server: FakeServer, tmp_path: Path
+    def test_a_bad_page_is_the_same_error_as_here(
+        self, make_index_server: MakeIndexServer, tmp_path: Path
     ) -> None:
-        class Broken(concurrent.futures.Executor):
-            def submit(self, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
-                raise BrokenProcessPool("no processes here")
+        pages = tmp_path / "pages"
+        pages.mkdir()
+        (pages / "aiohappyeyeballs.json").write_text("[not json")
+        server = make_index_server(pages, tmp_path)
+        errors = []
+        for requests in (None, RemoteFetch(FetchSettings(backoff=0.0))):
+            with pytest.raises(IndexPageError) as info:
+                self.read(server.url, tmp_path / str(len(errors)), requests)
+            errors.append((info.value.message, info.value.hint))
+        assert errors[0] == errors[1]
 
-        class BrokenParsers(Workers):
-            def executor(self) -> concurrent.futures.Executor | None:
-                return None if self._broken else Broken()
-
-        server.page("/simple/demo/", self.large_body(), JSON_TYPE)
-        parsers = BrokenParsers(1)
-        assert len(page_of(make_index(server, tmp_path, parsers=parsers)).files) == 3001
-        assert parsers._broken
-
-    def test_a_bad_large_page_is_the_same_error_from_a_worker(
-        self, server: FakeServer, tmp_path: Path
+    def test_calls_move_here_when_the_process_dies(
+        self, index_server: IndexServer, tmp_path: Path
     ) -> None:
-        server.page("/simple/demo/", "[" + " " * LARGE_PAGE, JSON_TYPE)
-        parsers = Workers(1)
-        try:
-            with pytest.raises(IndexPageError, match="not valid JSON"):
-                page_of(make_index(server, tmp_path, parsers=parsers))
-        finally:
-            parsers.shutdown()
+        remote = RemoteFetch(FetchSettings(backoff=0.0))
+        assert remote._process is not None
+        remote._process.kill()
+        remote._process.join()
+        page, metadata = self.read(index_server.url, tmp_path, remote)
+        assert remote._local is not None
+        assert len(page.files) > 0
+        assert metadata.source == "metadata-file"
+
+    def test_a_process_that_cannot_start_leaves_the_work_here(
+        self, index_server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def refuse(self: object) -> None:
+            raise OSError("no processes here")
+
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+        remote = RemoteFetch(FetchSettings(backoff=0.0))
+        page, _ = self.read(index_server.url, tmp_path, remote)
+        assert remote._local is not None
+        assert len(page.files) > 0
 
 
 class TestReleasePages:

@@ -184,8 +184,9 @@ def _encode_page(page: ProjectPage) -> bytes:
 def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedName) -> bytes:
     """Parse a page as served and encode it as the cache stores it.
 
-    A pure function of bytes to bytes, so a worker process can run it: parsing the large
-    pages of popular projects is the biggest CPU cost of a cold run.
+    A pure function of bytes to bytes, run where the page was fetched (in a fetch
+    process, ``wheelcast.index.remote``, when there is one): parsing the large pages of
+    popular projects is the biggest CPU cost of a cold run.
     """
     if is_json:
         return _encode_entries(name, page_url, json_entries(body, page_url))

@@ -36,7 +36,6 @@ from typing import IO, Protocol, TypeVar
 import httpx
 from packaging.utils import NormalizedName
 
-from wheelcast._workers import Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._dist import (
     check_sha256,
@@ -47,7 +46,7 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
-from wheelcast.index.cache import Cache, CachedPage, encode_body
+from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 
 __all__ = ["ACCEPT", "FetchService", "Fetcher", "HttpIndex", "ThreadedFetch", "default_client"]
@@ -66,7 +65,6 @@ _UNREACHABLE_HINT = "check the URL and your network, or use --offline with a war
 _OFFLINE_HINT = "run once without --offline to fill the cache"
 _TIMEOUT = httpx.Timeout(30.0, connect=15.0)
 _USER_AGENT = "wheelcast/0.1 (+forecasting pip installs)"
-LARGE_PAGE = 256 * 1024  # bytes; a smaller page is parsed here, not in a worker
 SDIST_DOWNLOAD_CAP = 100 * 1024 * 1024
 _CHUNK = 1024 * 1024
 WHEEL_DOWNLOAD_CAP = 4 * 1024 * 1024 * 1024  # spooled to a temporary file past 16 MiB
@@ -311,15 +309,40 @@ class Fetcher:
         spool.seek(0)
         return spool
 
-    def page(self, url: str, headers: dict[str, str], *, revalidating: bool) -> _Answer:
-        """A project page as served: 200 (with its body), 304 when ``revalidating``, 404, 410."""
+    def page(
+        self,
+        url: str,
+        headers: dict[str, str],
+        name: NormalizedName,
+        *,
+        revalidating: bool,
+        cached_digest: str | None,
+    ) -> _Fetched | None:
+        """The page at ``url``, encoded as the cache stores it; None when the cached page
+        (``revalidating``, with ``cached_digest``) stands: a 304, or the same bytes again.
+
+        Parsing here keeps the largest CPU cost of a cold run in the fetch process.
+        """
 
         def read(response: httpx.Response) -> _Answer:
             # Only a 200 has a body worth reading.
             body = response.read() if response.status_code == 200 else b""
             return _Answer.of(response, url, body, revalidating=revalidating)
 
-        return self.get(url, headers, read)
+        answer = self.get(url, headers, read)
+        status = answer.status
+        if status == 304:
+            return None
+        if status in (404, 410):
+            return _Fetched(None, None, None, time.time(), f"HTTP {status}")
+        digest = _page_digest(answer.body, answer.content_type, answer.final_url)
+        if cached_digest is not None and digest == cached_digest:
+            # An index without validators answers every revalidation in full: the same
+            # bytes need no parsing, only the new fetch time.
+            return None
+        is_json = answer.content_type.strip().lower() in _JSON_TYPES
+        blob = encode_body(answer.body, is_json=is_json, page_url=answer.final_url, name=name)
+        return _Fetched(blob, answer.etag, answer.last_modified, time.time(), digest)
 
     def metadata(self, file: DistFile) -> tuple[bytes, str]:
         """The raw core metadata of ``file`` and how it was read; see the module docstring."""
@@ -465,9 +488,9 @@ class HttpIndex:
     ``offline`` answers from ``cache`` only; ``refresh`` ignores page freshness and
     revalidates. ``flat`` treats ``index_url`` as one page of links for every project
     (an HTTP ``--find-links`` page) and keeps the links whose filename names the project.
-    ``parsers``, when given, parse large fetched pages in worker processes; their owner
-    shuts them down. Requests go to ``requests`` when given (the index closes it), else to
-    ``max_concurrency`` threads over ``client`` with the other settings of ``Fetcher``.
+    Requests (and the parsing of the pages they bring) go to ``requests`` when given (the
+    index closes it), else to ``max_concurrency`` threads over ``client`` with the other
+    settings of ``Fetcher``.
     """
 
     def __init__(
@@ -485,7 +508,6 @@ class HttpIndex:
         max_retry_after: float = 30.0,
         sdist_cap: int = SDIST_DOWNLOAD_CAP,
         wheel_cap: int = WHEEL_DOWNLOAD_CAP,
-        parsers: Workers | None = None,
         requests: FetchService | None = None,
     ) -> None:
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
@@ -493,7 +515,6 @@ class HttpIndex:
         self._offline = offline
         self._refresh = refresh
         self._flat = flat
-        self._parsers = parsers  # worker processes for large pages; None: parse here
         if requests is None:
             # Blocking requests in threads, not httpx's async stack on the event loop:
             # that spends about 1.7 times the interpreter time per byte and some
@@ -564,11 +585,16 @@ class HttpIndex:
         if cached is not None and cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
 
-        revalidating = cached is not None
-        answer = await self._fetch(
-            functools.partial(Fetcher.page, url=url, headers=headers, revalidating=revalidating)
+        fetched = await self._fetch(
+            functools.partial(
+                Fetcher.page,
+                url=url,
+                headers=headers,
+                name=name,
+                revalidating=cached is not None,
+                cached_digest=None if cached is None else cached.digest,
+            )
         )
-        fetched = await self._fetched(answer, cached, name)
         if fetched is None:
             assert cached is not None  # noqa: S101 - only then is the cached page kept
             self._cache.touch_page(url)
@@ -590,34 +616,6 @@ class HttpIndex:
             fetched_at=fetched.fetched_at,
             digest=fetched.digest,
         )
-
-    async def _fetched(
-        self, answer: _Answer, cached: CachedPage | None, name: NormalizedName
-    ) -> _Fetched | None:
-        """The page to store; None when the cached one stands (304, or the same bytes)."""
-        status = answer.status
-        if status == 304:
-            return None
-        if status in (404, 410):
-            return _Fetched(None, None, None, time.time(), f"HTTP {status}")
-        digest = _page_digest(answer.body, answer.content_type, answer.final_url)
-        if cached is not None and cached.digest == digest:
-            # An index without validators answers every revalidation in full: the same
-            # bytes need no parsing, only the new fetch time.
-            return None
-        is_json = answer.content_type.strip().lower() in _JSON_TYPES
-        blob = await self._encode(
-            answer.body, is_json=is_json, page_url=answer.final_url, name=name
-        )
-        return _Fetched(blob, answer.etag, answer.last_modified, time.time(), digest)
-
-    async def _encode(
-        self, body: bytes, *, is_json: bool, page_url: str, name: NormalizedName
-    ) -> bytes:
-        call = functools.partial(encode_body, body, is_json=is_json, page_url=page_url, name=name)
-        if self._parsers is None or len(body) < LARGE_PAGE:
-            return call()
-        return await self._parsers.run_async(call)
 
     def pages_read(self) -> PagesRead:
         """Each page URL this source has answered, with its project and its digest."""

@@ -10,12 +10,19 @@ import httpx
 from wheelcast._workers import Workers
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
-from wheelcast.index.http import HttpIndex, default_client
+from wheelcast.index.http import FetchService, HttpIndex, default_client
 from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import IndexSource
 from wheelcast.index.multi import MultiIndex
 
 __all__ = ["build_source"]
+
+
+def _remote() -> FetchService:
+    # Imported here: multiprocessing only when a run may spawn.
+    from wheelcast.index.remote import RemoteFetch  # noqa: PLC0415
+
+    return RemoteFetch()
 
 
 def _is_http(url: str) -> bool:
@@ -36,12 +43,16 @@ def build_source(
     """One source over the index (pip's default when None), extra indexes and find-links.
 
     HTTP indexes share one client and one cache in ``cache_dir`` (the user cache folder
-    when None). ``file://`` indexes and find-links folders are read from disk. Large
-    pages are parsed in ``workers`` when given (their owner shuts them down).
+    when None). ``file://`` indexes and find-links folders are read from disk. With
+    ``workers`` (the caller's main module is safe to import), the requests and the
+    parsing of the pages they bring are done in a process of their own, which the
+    sources close.
     """
     cache = Cache(cache_dir)
-    client: httpx.Client | None = None  # made only when needed
-    parsers = None if offline else workers
+    # Made only when an HTTP source needs them; with workers, requests are made in a
+    # process of their own (wheelcast.index.remote), so this one needs no client at all.
+    client: httpx.Client | None = None
+    remote: FetchService | None = None
     sources: list[IndexSource] = []
     # pip's --no-index: only find-links (and no need to look for a default index).
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
@@ -50,7 +61,10 @@ def build_source(
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
-        client = client or default_client()
+        if workers is not None and not offline:
+            remote = remote or _remote()
+        else:
+            client = client or default_client()
         sources.append(
             HttpIndex(
                 location,
@@ -59,7 +73,7 @@ def build_source(
                 offline=offline,
                 refresh=refresh,
                 flat=flat,
-                parsers=parsers,
+                requests=remote,
             )
         )
     return MultiIndex(sources, cache=cache)

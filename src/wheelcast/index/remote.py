@@ -1,0 +1,213 @@
+"""A ``FetchService`` in a process of its own: the HTTP stack off the resolvers' lock.
+
+In a cold check the read-ahead waits on a chain of dependent requests (a page, then the
+metadata of the version it picks, then the pages of its dependencies), and every step of
+that chain needs the main process's interpreter lock, which httpx (TLS records, HTTP
+parsing, retries) and the reading of zip directories held for about a fifth of the run.
+Here one spawned process keeps the client and the request threads; calls
+(``functools.partial`` of ``Fetcher`` methods) and their answers travel pickled over a
+pipe, and errors arrive as the ``WheelcastError`` the call raised.
+
+If the process cannot start or dies, the calls in flight and every later one run in
+threads here instead, as ``wheelcast._workers`` falls back to working in-process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import itertools
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from wheelcast.errors import IndexUnreachable
+from wheelcast.index.http import (
+    SDIST_DOWNLOAD_CAP,
+    WHEEL_DOWNLOAD_CAP,
+    Fetcher,
+    ThreadedFetch,
+    default_client,
+)
+
+__all__ = ["FetchSettings", "RemoteFetch"]
+
+T = TypeVar("T")
+
+_Call = Any  # a picklable Callable[[Fetcher], T]; typed at ``submit``
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How the fetch process's ``Fetcher`` retries and caps, and how many calls it runs at once."""
+
+    tries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 30.0
+    sdist_cap: int = SDIST_DOWNLOAD_CAP
+    wheel_cap: int = WHEEL_DOWNLOAD_CAP
+    max_concurrency: int = 16
+
+    def fetcher(self) -> Fetcher:
+        return Fetcher(
+            default_client(),
+            tries=self.tries,
+            backoff=self.backoff,
+            max_retry_after=self.max_retry_after,
+            sdist_cap=self.sdist_cap,
+            wheel_cap=self.wheel_cap,
+        )
+
+
+def _serve(conn: Connection, settings: FetchSettings) -> None:
+    """The fetch process: run each call that arrives in a thread, send back its outcome."""
+    # Ctrl-C reaches the whole process group: the parent decides, and closes this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fetcher = settings.fetcher()
+    sending = threading.Lock()
+
+    def run(job: int, call: _Call) -> None:
+        try:
+            outcome: tuple[int, bool, object] = (job, True, call(fetcher))
+        except BaseException as exc:
+            outcome = (job, False, exc)
+        with sending:
+            try:
+                conn.send(outcome)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                conn.send((job, False, IndexUnreachable(f"the HTTP process failed: {exc}")))
+
+    pool = concurrent.futures.ThreadPoolExecutor(settings.max_concurrency, "http")
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            break
+        if message is None:
+            break
+        pool.submit(run, *message)
+    # Nothing here needs cleaning up, and requests still running must not hold the exit.
+    os._exit(0)
+
+
+class RemoteFetch:
+    """A ``FetchService`` whose fetcher works in a spawned process; see the module docstring.
+
+    The caller's main module must be safe to import, as for ``wheelcast._workers``.
+    """
+
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self._settings = settings or FetchSettings()
+        self._lock = threading.Lock()  # guards the fields below
+        self._sending = threading.Lock()
+        self._waiting: dict[int, tuple[concurrent.futures.Future[Any], _Call]] = {}
+        self._jobs = itertools.count()
+        self._local: ThreadedFetch | None = None  # once the process cannot serve
+        self._closed = False
+        self._conn: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
+        conn, child = context.Pipe()
+        process = context.Process(
+            target=_serve, args=(child, self._settings), name="wheelcast-http", daemon=True
+        )
+        try:
+            process.start()
+        except (OSError, RuntimeError, ValueError):
+            conn.close()
+            self._local = ThreadedFetch(self._settings.fetcher(), self._settings.max_concurrency)
+            return
+        finally:
+            child.close()
+        self._conn, self._process = conn, process
+        threading.Thread(target=self._receive, name="wheelcast-http-answers", daemon=True).start()
+
+    def submit(self, call: Callable[[Fetcher], T]) -> concurrent.futures.Future[T]:
+        """Run ``call(fetcher)`` (a picklable callable) in the fetch process."""
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        with self._lock:
+            local = self._local
+            if local is None:
+                job = next(self._jobs)
+                self._waiting[job] = (future, call)
+        if local is not None:
+            return local.submit(call)
+        assert self._conn is not None  # noqa: S101 - set whenever there is no local fallback
+        try:
+            with self._sending:
+                self._conn.send((job, call))
+        except (OSError, ValueError):  # the process is gone; the receiver moves the job here
+            pass
+        return future
+
+    def _receive(self) -> None:
+        assert self._conn is not None  # noqa: S101 - started only with a connection
+        while True:
+            try:
+                job, ok, value = self._conn.recv()
+            except (EOFError, OSError):
+                break
+            with self._lock:
+                future, _ = self._waiting.pop(job, (None, None))
+            if future is None or future.cancelled():  # closed meanwhile
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        self._fall_back()
+
+    def _fall_back(self) -> None:
+        """The process is gone: what it had not answered, and all that follows, runs here."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._local is None:
+                self._local = ThreadedFetch(
+                    self._settings.fetcher(), self._settings.max_concurrency
+                )
+            local, waiting = self._local, list(self._waiting.values())
+            self._waiting.clear()
+        for future, call in waiting:
+            _chain(local.submit(call), future)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            local = self._local
+            waiting = list(self._waiting.values())
+            self._waiting.clear()
+        for future, _ in waiting:
+            future.cancel()
+        if local is not None:
+            local.close()
+        if self._conn is not None:
+            try:
+                with self._sending:
+                    self._conn.send(None)
+            except (OSError, ValueError):
+                pass
+        if self._process is not None:
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+
+
+def _chain(source: concurrent.futures.Future[T], target: concurrent.futures.Future[T]) -> None:
+    def copy(done: concurrent.futures.Future[T]) -> None:
+        if target.cancelled():
+            return
+        exc = done.exception()
+        if exc is not None:
+            target.set_exception(exc)
+        else:
+            target.set_result(done.result())
+
+    source.add_done_callback(copy)
