@@ -204,6 +204,23 @@ class TestEarliestUpload:
         assert group.earliest == dt.datetime(2024, 2, 1, tzinfo=dt.UTC).timestamp()
         assert group._files is None  # known without decoding the group
 
+    @pytest.mark.parametrize(
+        ("stamps", "earliest"),
+        [
+            (("2024-03-01T10:00:00.000001Z", "2024-02-01T00:00:00.250000Z"), (2, 1, 0.25)),
+            # Two layouts in one second: as text the later one sorts first.
+            (("2024-02-01T00:00:00.500000Z", "2024-02-01T00:00:00Z"), (2, 1, 0.0)),
+            (("2024-02-01T01:00:00+01:00", "2024-02-01T00:30:00Z"), (2, 1, 0.0)),
+        ],
+    )
+    def test_the_earliest_of_any_layout(
+        self, stamps: tuple[str, str], earliest: tuple[int, int, float]
+    ) -> None:
+        (group,) = self.stored(*stamps).groups
+        month, day, seconds = earliest
+        expected = dt.datetime(2024, month, day, tzinfo=dt.UTC).timestamp() + seconds
+        assert group.earliest == expected
+
     @pytest.mark.parametrize("other", [None, "yesterday"])
     def test_one_file_without_a_readable_time_leaves_it_unknown(self, other: str | None) -> None:
         (group,) = self.stored("2024-02-01T00:00:00Z", other).groups

@@ -6,6 +6,7 @@ sdist's top-level ``PKG-INFO``, and the ``DistMetadata`` built from the raw byte
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tarfile
 import zipfile
@@ -46,18 +47,23 @@ def version_in_filename(filename: str, name: NormalizedName) -> str:
     if filename.endswith(".whl"):
         parts = filename.split("-")
         return parts[1] if len(parts) >= 5 else ""
-    suffix = next((s for s in ALL_SDIST_SUFFIXES if filename.lower().endswith(s)), None)
-    if suffix is None:
+    lower = filename.lower()
+    if not lower.endswith(ALL_SDIST_SUFFIXES):
         return ""
+    suffix = next(s for s in ALL_SDIST_SUFFIXES if lower.endswith(s))
     stem = filename[: -len(suffix)]
     dashes = [i for i, char in enumerate(stem) if char == "-"]
     if len(name) in dashes:
         dashes.remove(len(name))
         dashes.insert(0, len(name))
     for i in dashes:
-        if canonicalize_name(stem[:i]) == name:
+        if _canonical(stem[:i]) == name:
             return stem[i + 1 :]
     return ""
+
+
+# A page's sdists spell their project's name the same few ways: normalize each once.
+_canonical = functools.lru_cache(maxsize=1024)(canonicalize_name)
 
 
 def is_sdist(filename: str) -> bool:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import marshal
+import re
 import sqlite3
 import threading
 import time
@@ -169,10 +170,18 @@ def _encode_entries(name: NormalizedName, url: str, entries: Iterable[dict[str, 
     return _PAGE_FORMAT + marshal.dumps((str(name), url, order, blobs))
 
 
+# Upload times as the index writes them: in one layout, in UTC, so that their order as
+# text is their order in time.
+_STAMPS = re.compile(r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\n)*", re.ASCII)
+
+
 def _earliest(entries: list[dict[str, Any]]) -> float | None:
     """The earliest upload time of ``entries``; None unless each has a readable one."""
+    stamps: list[Any] = [entry.get("upload-time") for entry in entries]
     try:
-        return min(upload_timestamp(entry.get("upload-time")) for entry in entries)
+        if _STAMPS.fullmatch("\n".join(stamps) + "\n"):  # TypeError if one is not text
+            return upload_timestamp(min(stamps))  # parsing every stamp was 0.35 s a run
+        return min(map(upload_timestamp, stamps))
     except (TypeError, ValueError):  # one is missing or unreadable: reading it will say so
         return None
 
