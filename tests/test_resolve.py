@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -337,3 +338,37 @@ class TestLookahead:
         assert len(seen_at_start) == 2
         for seen in seen_at_start:  # the whole walk, deepest level included, came first
             assert {"lib-1.0-py3-none-any.whl", "winonly-1.0-py3-none-any.whl"} <= seen
+
+    def test_with_requests_elsewhere_resolving_starts_before_the_walk_ends(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        check_module = importlib.import_module("wheelcast.check")
+        repo = self.repository()
+        resolving = threading.Event()
+        started_first: list[bool] = []  # per visit: had a resolver started already?
+        real_visit = Lookahead._visit
+        real_resolve = check_module.resolve
+
+        def held_visit(self: Lookahead, *args: Any) -> None:
+            started_first.append(resolving.wait(timeout=2))
+            real_visit(self, *args)
+
+        def recording(*args: Any, **kwargs: Any) -> Any:
+            resolving.set()
+            return real_resolve(*args, **kwargs)
+
+        targets = [target("win-arm64"), target("linux-x86_64")]
+        plain = check_module._run((Requirement("app"),), targets, repo, Options())
+        monkeypatch.setattr(Lookahead, "_visit", held_visit)
+        monkeypatch.setattr(check_module, "resolve", recording)
+        overlapped = check_module._run(
+            (Requirement("app"),),
+            targets,
+            repo,
+            Options(),
+            read_ahead=True,
+            requests_elsewhere=True,
+        )
+        assert overlapped == plain
+        assert started_first
+        assert all(started_first)

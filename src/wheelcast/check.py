@@ -199,6 +199,8 @@ def _compute(
                 read_ahead=ahead,
                 # Likely builds' sdists download while the graph is walked, not after.
                 on_sdist=reader.start if ahead and build_needs else None,
+                # build_source's rule: workers bring a process for the requests.
+                requests_elsewhere=index.workers,
             )
             session.release_pages()  # what follows reads sdists, not pages: free the memory
             forecasts = _with_direct(resolved, project)
@@ -403,9 +405,11 @@ def _run(
     *,
     read_ahead: bool = False,
     on_sdist: Callable[[DistFile], None] | None = None,
+    requests_elsewhere: bool = False,
 ) -> tuple[TargetForecast, ...]:
     """Resolve every target; ``read_ahead`` when pages and metadata come over a network
-    (calling ``on_sdist`` with each sdist the read-ahead finds a target would likely take)."""
+    (calling ``on_sdist`` with each sdist the read-ahead finds a target would likely take).
+    ``requests_elsewhere``: the requests are made in another process."""
     catalog = Catalog(repository)
     lookahead = (
         Lookahead(targets, repository, options, catalog, on_sdist=on_sdist) if read_ahead else None
@@ -413,9 +417,12 @@ def _run(
     with fewer_collections():
         if lookahead is not None:
             lookahead.start(requirements)
-            # Resolving while pages still arrive starves the event loop of the interpreter
-            # lock (the resolvers are CPU-bound): fetch first, then resolve from memory.
-            lookahead.wait()
+            if not requests_elsewhere:
+                # Resolving while pages still arrive starves the requests made in this
+                # process of the interpreter lock (the resolvers are CPU-bound): fetch
+                # first, then resolve from memory. With the requests in a process of
+                # their own, this one is idle for half the walk: resolve meanwhile.
+                lookahead.wait()
         try:
             if len(targets) == 1:
                 resolution = resolve(targets[0], requirements, repository, options, catalog)
