@@ -9,9 +9,11 @@ it is anything else). Core metadata of a file is found, cheapest first:
 3. the whole file, streamed with a size cap, when the server ignores ranges, and always
    for sdists (only ``<top>/PKG-INFO`` is read, in memory; no code runs).
 
-Requests share one blocking ``httpx.Client`` and run in a pool of threads that bounds how
-many are in flight; the async methods of the ``IndexSource`` protocol await them there.
-429, 5xx, timeouts and connection errors are retried with exponential backoff.
+A ``Fetcher`` makes the requests, blocking, over one ``httpx.Client``, and parses the pages
+they bring; a ``FetchService`` runs its calls several at a time, in threads here
+(``ThreadedFetch``) or in a process of its own (``wheelcast.index.remote``), and the async
+methods of the ``IndexSource`` protocol await them. 429, 5xx, timeouts and connection
+errors are retried with exponential backoff.
 """
 
 from __future__ import annotations
