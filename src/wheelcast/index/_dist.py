@@ -33,9 +33,12 @@ MAX_METADATA_BYTES = 16 * 1024 * 1024
 _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
 
 
+DIST_SUFFIXES = (".whl", *SDIST_SUFFIXES)
+
+
 def is_dist_filename(filename: str) -> bool:
     """True for the files pip considers: wheels and ``.tar.gz`` / ``.zip`` sdists."""
-    return filename.endswith((".whl", *SDIST_SUFFIXES))
+    return filename.endswith(DIST_SUFFIXES)
 
 
 def version_in_filename(filename: str, name: NormalizedName) -> str:

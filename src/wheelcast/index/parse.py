@@ -18,7 +18,7 @@ from typing import Any
 from packaging.utils import NormalizedName
 
 from wheelcast.errors import IndexPageError
-from wheelcast.index._dist import is_dist_filename
+from wheelcast.index._dist import DIST_SUFFIXES, is_dist_filename
 from wheelcast.index.models import DistFile, ProjectPage
 
 __all__ = [
@@ -182,15 +182,16 @@ def json_entries(body: bytes, page_url: str) -> list[dict[str, Any]]:
     files = data.get("files")
     if not isinstance(files, list):
         raise _error(page_url, "the JSON page has no files list")
-    kept = []
-    for entry in files:
-        if not isinstance(entry, dict):
+    kept: list[dict[str, Any]] = []
+    keep = kept.append
+    for entry in files:  # thousands per page: the checks stay inline
+        if type(entry) is not dict:
             raise _error(page_url, "a files entry is not an object")
         filename = entry.get("filename")
-        if not isinstance(filename, str) or not isinstance(entry.get("url"), str):
+        if type(filename) is not str or type(entry.get("url")) is not str:
             raise _error(page_url, "a files entry lacks a string filename or url")
-        if is_dist_filename(filename):
-            kept.append(entry)
+        if filename.endswith(DIST_SUFFIXES):
+            keep(entry)
     return kept
 
 
