@@ -372,3 +372,27 @@ class TestLookahead:
         assert overlapped == plain
         assert started_first
         assert all(started_first)
+
+    def test_an_interrupted_check_does_not_wait_for_the_other_resolvers(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        check_module = importlib.import_module("wheelcast.check")
+        started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+        def resolve(target: Any, *args: Any) -> Any:
+            if target.id.startswith("win-arm64"):
+                started.wait(timeout=5)
+                raise KeyboardInterrupt
+            started.set()
+            release.wait(timeout=5)  # waiting for the network, say
+            finished.set()
+            raise AssertionError("not asked for")
+
+        monkeypatch.setattr(check_module, "resolve", resolve)
+        targets = [target("win-arm64"), target("linux-x86_64")]
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                check_module._run((Requirement("app"),), targets, self.repository(), Options())
+            assert not finished.is_set()
+        finally:
+            release.set()

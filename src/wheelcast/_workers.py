@@ -19,6 +19,7 @@ import contextlib
 import importlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +33,12 @@ T = TypeVar("T")
 def _ready() -> None:
     """Run in a new worker: import what its calls will need before the first one comes."""
     importlib.import_module("wheelcast.build.service")
+
+
+def _ignore_interrupts() -> None:
+    """Run in a new worker: Ctrl-C reaches the whole process group, and the parent decides
+    (a worker waiting for work would print the KeyboardInterrupt's traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _workers() -> int:
@@ -55,7 +62,7 @@ class Workers:
                 # spawn, not fork: the parent runs threads (the event loop, the resolvers).
                 context = multiprocessing.get_context("spawn")
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    self._workers, mp_context=context
+                    self._workers, mp_context=context, initializer=_ignore_interrupts
                 )
             return self._pool
 
@@ -97,4 +104,6 @@ class Workers:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Waiting (for the job under way, if any): on Python 3.11 a pool left to stop
+            # on its own can race the interpreter's exit, which then prints a traceback.
+            pool.shutdown(wait=True, cancel_futures=True)

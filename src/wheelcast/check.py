@@ -340,9 +340,10 @@ class SdistReader:
             started = self._started.get(file.url)
         return started.result() if started is not None else self._read(file)
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Drop the readings not started; with ``wait``, finish the ones under way."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 @contextlib.contextmanager
@@ -354,8 +355,12 @@ def sdist_reader(
         reader = SdistReader(session, cache, workers)
         try:
             yield reader
-        finally:
-            reader.close()
+        except BaseException:
+            # Interrupted, or failed: nobody will use the readings under way, and closing
+            # the session next cancels their downloads.
+            reader.close(wait=False)
+            raise
+        reader.close()
 
 
 @contextlib.contextmanager
@@ -427,13 +432,18 @@ def _run(
             if len(targets) == 1:
                 resolution = resolve(targets[0], requirements, repository, options, catalog)
                 return (forecast(resolution),)
-            with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target") as pool:
+            pool = ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target")
+            try:
                 futures = [
                     pool.submit(resolve, target, requirements, repository, options, catalog)
                     for target in targets
                 ]
                 # .result() re-raises a target's WheelcastError in the caller's thread.
                 return tuple(forecast(f.result()) for f in futures)
+            finally:
+                # Interrupted, the other resolvers are not waited for: they stop when the
+                # session that feeds them closes (they may be waiting for the network).
+                pool.shutdown(wait=False, cancel_futures=True)
         finally:
             if lookahead is not None:
                 lookahead.stop()

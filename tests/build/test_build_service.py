@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tests.index.index_support import HOST, FakeServer
 from wheelcast._workers import Workers
 from wheelcast.build import build_needs
 from wheelcast.build.needs import ANALYSIS_VERSION
-from wheelcast.check import SdistReader
+from wheelcast.check import IndexOptions, SdistReader, sdist_reader
 from wheelcast.errors import IndexPageError, IndexUnreachable, UnsafeArchive
 from wheelcast.index import IndexSession
 from wheelcast.index.cache import Cache
@@ -234,3 +235,26 @@ class TestSdistReader:
             with pytest.raises(IndexPageError):
                 reader(gone)
             reader.close()  # the unasked failure is dropped
+
+    def test_an_interrupted_run_does_not_wait_for_readings(self, tmp_path: Path) -> None:
+        release = threading.Event()
+        finished = threading.Event()
+
+        class Stalled:
+            def download(self, file: DistFile, dest: Path, max_bytes: int) -> Path:
+                release.wait(timeout=5)
+                finished.set()
+                raise IndexPageError("stalled")
+
+        index = IndexOptions(cache_dir=tmp_path / "cache")
+        sdist = DistFile("demo-1.0.tar.gz", "https://index.invalid/demo-1.0.tar.gz")
+        try:
+            with (  # noqa: PT012 - the reading starts inside
+                pytest.raises(KeyboardInterrupt),
+                sdist_reader(Stalled(), index) as reader,  # type: ignore[arg-type]
+            ):
+                reader.start(sdist)
+                raise KeyboardInterrupt
+            assert not finished.is_set()  # left without waiting for the stalled reading
+        finally:
+            release.set()

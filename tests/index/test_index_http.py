@@ -7,6 +7,7 @@ import importlib.abc
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -501,6 +502,15 @@ class TestWorkersWarm:
         workers.warm()
         assert workers._pool is None
         assert workers.run(functools.partial(pow, 2, 3)) == 8
+
+    def test_a_worker_leaves_ctrl_c_to_its_parent(self) -> None:
+        workers = Workers(1)
+        try:
+            handler = workers.run(functools.partial(signal.getsignal, signal.SIGINT))
+            assert workers._pool is not None  # it ran in a worker
+        finally:
+            workers.shutdown()
+        assert handler == signal.SIG_IGN
 
 
 class TestRequestCost:
