@@ -47,8 +47,9 @@ class IndexOptions:
     offline: bool = False
     refresh: bool = False
     no_index: bool = False  # pip's --no-index: find-links only
-    # Parse large pages and read sdists in spawned worker processes: the calling program's
-    # main module must then be safe to import (the wheelcast command's is).
+    # Make the requests (and parse pages) in one spawned process and read sdists in
+    # another: the calling program's main module must then be safe to import (the
+    # wheelcast command's is).
     workers: bool = False
 
 
