@@ -601,7 +601,9 @@ class Lookahead:
         options: Options,
         catalog: Catalog,
         *,
-        workers: int = 16,
+        # Each visit mostly waits for a page and a metadata answer: with 16, the deepest
+        # chain of a cold check queued behind other visits for up to a second a level.
+        workers: int = 32,
         on_sdist: Callable[[DistFile], None] | None = None,
     ) -> None:
         # Their own providers: a resolver's provider belongs to that resolver's thread.
