@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import certifi
+import httpx
 import pytest
 from packaging.utils import canonicalize_name
 from tests.index.index_support import build_tar_gz, build_wheel, metadata_text
 
-from wheelcast.errors import IndexPageError
+from wheelcast.errors import IndexPageError, OfflineMiss
 from wheelcast.index import build_source
 from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import DistFile, IndexSource
@@ -158,3 +159,21 @@ class TestBuildSource:
         )
         assert made == [certifi.where()]  # one bundle load for two indexes, two clients
         asyncio.run(source.aclose())
+
+    def test_an_offline_source_makes_no_client(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        made: list[object] = []
+        real = httpx.create_ssl_context
+
+        def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+            made.append(args)
+            return real(*args, **kwargs)
+
+        monkeypatch.delenv("PIP_CERT", raising=False)
+        monkeypatch.setattr(httpx, "create_ssl_context", counting)
+        source = build_source("https://index.invalid/simple", cache_dir=tmp_path, offline=True)
+        with pytest.raises(OfflineMiss):
+            asyncio.run(source.project_page(canonicalize_name("demo")))
+        asyncio.run(source.aclose())
+        assert made == []

@@ -517,7 +517,7 @@ class HttpIndex:
         self._offline = offline
         self._refresh = refresh
         self._flat = flat
-        if requests is None:
+        if requests is None and not offline:  # offline, nothing is ever asked of the index
             # Blocking requests in threads, not httpx's async stack on the event loop:
             # that spends about 1.7 times the interpreter time per byte and some
             # milliseconds per request (its pool asks anyio about every connection each
@@ -541,6 +541,7 @@ class HttpIndex:
         return self.index_url if self._flat else f"{self.index_url}{name}/"
 
     async def _fetch(self, call: Callable[[Fetcher], T]) -> T:
+        assert self._requests is not None  # noqa: S101 - every caller checks offline first
         return await asyncio.wrap_future(self._requests.submit(call))
 
     # -- pages ------------------------------------------------------------------------------
@@ -652,4 +653,5 @@ class HttpIndex:
     async def aclose(self) -> None:
         for task in self._pages.values():
             task.cancel()
-        self._requests.close()
+        if self._requests is not None:
+            self._requests.close()

@@ -61,7 +61,9 @@ def build_source(
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
-        if workers is not None and not offline:
+        if offline:  # it asks nothing of the network: no client, no process
+            pass
+        elif workers is not None:
             remote = remote or _remote()
         else:
             client = client or default_client()
