@@ -37,10 +37,6 @@ class WheelcastError(Exception):
     def __str__(self) -> str:
         return f"{self.message} (hint: {self.hint})" if self.hint else self.message
 
-    def __reduce__(self) -> tuple[type[WheelcastError], tuple[str, str]]:
-        # Raised in another process (wheelcast.index.remote): the hint must come along.
-        return type(self), (self.message, self.hint)
-
 
 class InputError(WheelcastError):
     """The user's input (a requirement, a target, an option, a file) is not usable."""
