@@ -183,6 +183,9 @@ def _compute(
     workers: Workers | None = None,
 ) -> tuple[CheckResult, bool]:
     """The result, and whether it may be remembered (no network fault was absorbed)."""
+    # Here, not at the top: a run answered from the cache never imports the HTTP stack.
+    from wheelcast.index.sources import requests_in_own_process  # noqa: PLC0415
+
     requirements = tuple(item.requirement for item in project.requirements)
     faults: list[WheelcastError] = []
     with sdist_reader(session, index, workers) as reader:
@@ -200,8 +203,7 @@ def _compute(
                 read_ahead=ahead,
                 # Likely builds' sdists download while the graph is walked, not after.
                 on_sdist=reader.start if ahead and build_needs else None,
-                # build_source's rule: workers bring a process for the requests.
-                requests_elsewhere=index.workers,
+                requests_elsewhere=requests_in_own_process(offline=index.offline, workers=workers),
             )
             session.release_pages()  # what follows reads sdists, not pages: free the memory
             forecasts = _with_direct(resolved, project)

@@ -15,7 +15,7 @@ from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import IndexSource
 from wheelcast.index.multi import MultiIndex
 
-__all__ = ["build_source"]
+__all__ = ["build_source", "requests_in_own_process"]
 
 
 def _remote() -> FetchService:
@@ -23,6 +23,11 @@ def _remote() -> FetchService:
     from wheelcast.index.remote import RemoteFetch  # noqa: PLC0415
 
     return RemoteFetch()
+
+
+def requests_in_own_process(*, offline: bool, workers: Workers | None) -> bool:
+    """Whether ``build_source`` makes the HTTP requests in a process of their own."""
+    return workers is not None and not offline
 
 
 def _is_http(url: str) -> bool:
@@ -61,11 +66,9 @@ def build_source(
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
-        if offline:  # it asks nothing of the network: no client, no process
-            pass
-        elif workers is not None:
+        if requests_in_own_process(offline=offline, workers=workers):
             remote = remote or _remote()
-        else:
+        elif not offline:  # offline, it asks nothing of the network: no client either
             client = client or default_client()
         sources.append(
             HttpIndex(
