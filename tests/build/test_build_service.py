@@ -18,7 +18,7 @@ from wheelcast.check import IndexOptions, SdistReader, sdist_reader
 from wheelcast.errors import IndexPageError, IndexUnreachable, UnsafeArchive
 from wheelcast.index import IndexSession
 from wheelcast.index.cache import Cache
-from wheelcast.index.http import HttpIndex
+from wheelcast.index.http import FetchSettings, HttpIndex
 from wheelcast.index.local import FindLinks
 from wheelcast.index.models import DistFile
 
@@ -123,7 +123,10 @@ class TestHttpDownload:
     @pytest.fixture
     def make(self) -> Callable[[FakeServer, Path], HttpIndex]:
         def make(server: FakeServer, tmp_path: Path) -> HttpIndex:
-            return HttpIndex(f"{HOST}/simple", Cache(tmp_path / "c"), server.client(), backoff=0.0)
+            settings = FetchSettings(backoff=0.0)
+            return HttpIndex(
+                f"{HOST}/simple", Cache(tmp_path / "c"), server.client(), settings=settings
+            )
 
         return make
 

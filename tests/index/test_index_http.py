@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hashlib
 import importlib.abc
@@ -22,9 +23,9 @@ from tests.indexserver import IndexServer, MakeIndexServer
 from wheelcast._workers import Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index.cache import Cache
-from wheelcast.index.http import ACCEPT, Fetcher, FetchService, HttpIndex
+from wheelcast.index.http import ACCEPT, Fetcher, FetchService, FetchSettings, HttpIndex
 from wheelcast.index.models import DistFile
-from wheelcast.index.remote import FetchSettings, RemoteFetch
+from wheelcast.index.remote import RemoteFetch
 from wheelcast.index.sources import build_source
 
 T = TypeVar("T")
@@ -37,8 +38,17 @@ def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def make_index(server: FakeServer, tmp_path: Path, **options: Any) -> HttpIndex:
-    options.setdefault("backoff", 0.0)
-    return HttpIndex(f"{HOST}/simple", Cache(tmp_path), server.client(), **options)
+    """An index over the fake server; options named like FetchSettings' fields go there."""
+    fields = {f.name for f in dataclasses.fields(FetchSettings)}
+    settings = {name: options.pop(name) for name in list(options) if name in fields}
+    settings.setdefault("backoff", 0.0)
+    return HttpIndex(
+        f"{HOST}/simple",
+        Cache(tmp_path),
+        server.client(),
+        settings=FetchSettings(**settings),
+        **options,
+    )
 
 
 def page_of(index: HttpIndex, name: str = "demo") -> Any:
@@ -386,7 +396,7 @@ class TestRemoteFetch:
     @staticmethod
     def read(url: str, cache: Path, requests: FetchService | None) -> tuple[Any, Any]:
         name = canonicalize_name("aiohappyeyeballs")
-        index = HttpIndex(url, Cache(cache), requests=requests, backoff=0.0)
+        index = HttpIndex(url, Cache(cache), requests=requests, settings=FetchSettings(backoff=0.0))
 
         async def go() -> tuple[Any, Any]:
             try:

@@ -12,7 +12,7 @@ from tests.index.index_support import HOST, FakeServer, build_wheel, metadata_te
 from wheelcast.errors import IndexPageError
 from wheelcast.index import _lazy_wheel
 from wheelcast.index._lazy_wheel import NeedBytes, SparseFile, metadata_from_ranges
-from wheelcast.index.http import Fetcher
+from wheelcast.index.http import Fetcher, FetchSettings
 from wheelcast.index.models import DistFile
 
 
@@ -146,7 +146,7 @@ def served(server: FakeServer, tmp_path: Path, data: bytes) -> tuple[bytes, list
     """METADATA of ``data`` through ``Fetcher`` over the fake server, and the ranges asked."""
     url = f"{HOST}/files/{WHEEL}"
     server.file(f"/files/{WHEEL}", data)
-    fetcher = Fetcher(server.client(), backoff=0.0)
+    fetcher = Fetcher(server.client(), FetchSettings(backoff=0.0))
     try:
         raw, source = fetcher.metadata(DistFile(filename=WHEEL, url=url, hashes=()))
     finally:

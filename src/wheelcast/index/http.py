@@ -51,7 +51,15 @@ from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ra
 from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 
-__all__ = ["ACCEPT", "FetchService", "Fetcher", "HttpIndex", "ThreadedFetch", "default_client"]
+__all__ = [
+    "ACCEPT",
+    "FetchService",
+    "FetchSettings",
+    "Fetcher",
+    "HttpIndex",
+    "ThreadedFetch",
+    "default_client",
+]
 
 T = TypeVar("T")
 
@@ -252,6 +260,18 @@ def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
     return IndexUnreachable(f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", hint)
 
 
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How a ``Fetcher`` retries and caps, and how many of its calls run at once."""
+
+    tries: int = 3
+    backoff: float = 0.5  # seconds before the first retry, doubled for each next one
+    max_retry_after: float = 30.0
+    sdist_cap: int = SDIST_DOWNLOAD_CAP
+    wheel_cap: int = WHEEL_DOWNLOAD_CAP
+    max_concurrency: int = 16
+
+
 class Fetcher:
     """The requests of an ``HttpIndex``, blocking: GET with retries, pages as served, core
     metadata from ranges or whole files, downloads.
@@ -260,22 +280,14 @@ class Fetcher:
     (``wheelcast.index.remote``): the index stores what it answers.
     """
 
-    def __init__(
-        self,
-        client: httpx.Client,
-        *,
-        tries: int = 3,
-        backoff: float = 0.5,
-        max_retry_after: float = 30.0,
-        sdist_cap: int = SDIST_DOWNLOAD_CAP,
-        wheel_cap: int = WHEEL_DOWNLOAD_CAP,
-    ) -> None:
+    def __init__(self, client: httpx.Client, settings: FetchSettings | None = None) -> None:
         self._client = client
-        self._tries = max(1, tries)
-        self._backoff = backoff
-        self._max_retry_after = max_retry_after
-        self._sdist_cap = sdist_cap
-        self._wheel_cap = wheel_cap
+        settings = settings or FetchSettings()
+        self._tries = max(1, settings.tries)
+        self._backoff = settings.backoff
+        self._max_retry_after = settings.max_retry_after
+        self._sdist_cap = settings.sdist_cap
+        self._wheel_cap = settings.wheel_cap
 
     def close(self) -> None:
         self._client.close()
@@ -491,8 +503,7 @@ class HttpIndex:
     revalidates. ``flat`` treats ``index_url`` as one page of links for every project
     (an HTTP ``--find-links`` page) and keeps the links whose filename names the project.
     Requests (and the parsing of the pages they bring) go to ``requests`` when given (the
-    index closes it), else to ``max_concurrency`` threads over ``client`` with the other
-    settings of ``Fetcher``.
+    index closes it), else to threads over ``client`` as ``settings`` say.
     """
 
     def __init__(
@@ -504,12 +515,7 @@ class HttpIndex:
         offline: bool = False,
         refresh: bool = False,
         flat: bool = False,
-        max_concurrency: int = 16,
-        tries: int = 3,
-        backoff: float = 0.5,
-        max_retry_after: float = 30.0,
-        sdist_cap: int = SDIST_DOWNLOAD_CAP,
-        wheel_cap: int = WHEEL_DOWNLOAD_CAP,
+        settings: FetchSettings | None = None,
         requests: FetchService | None = None,
     ) -> None:
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
@@ -522,15 +528,9 @@ class HttpIndex:
             # that spends about 1.7 times the interpreter time per byte and some
             # milliseconds per request (its pool asks anyio about every connection each
             # time), on the loop the read-ahead needs.
-            fetcher = Fetcher(
-                client or default_client(),
-                tries=tries,
-                backoff=backoff,
-                max_retry_after=max_retry_after,
-                sdist_cap=sdist_cap,
-                wheel_cap=wheel_cap,
-            )
-            requests = ThreadedFetch(fetcher, max_concurrency)
+            settings = settings or FetchSettings()
+            fetcher = Fetcher(client or default_client(), settings)
+            requests = ThreadedFetch(fetcher, settings.max_concurrency)
         self._requests = requests
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
         self._names: dict[str, NormalizedName] = {}

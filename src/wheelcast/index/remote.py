@@ -22,53 +22,24 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from wheelcast.errors import IndexUnreachable
-from wheelcast.index.http import (
-    SDIST_DOWNLOAD_CAP,
-    WHEEL_DOWNLOAD_CAP,
-    Fetcher,
-    ThreadedFetch,
-    default_client,
-)
+from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, default_client
 
-__all__ = ["FetchSettings", "RemoteFetch"]
+__all__ = ["RemoteFetch"]
 
 T = TypeVar("T")
 
 _Call = Any  # a picklable Callable[[Fetcher], T]; typed at ``submit``
 
 
-@dataclass(frozen=True, slots=True)
-class FetchSettings:
-    """How the fetch process's ``Fetcher`` retries and caps, and how many calls it runs at once."""
-
-    tries: int = 3
-    backoff: float = 0.5
-    max_retry_after: float = 30.0
-    sdist_cap: int = SDIST_DOWNLOAD_CAP
-    wheel_cap: int = WHEEL_DOWNLOAD_CAP
-    max_concurrency: int = 16
-
-    def fetcher(self) -> Fetcher:
-        return Fetcher(
-            default_client(),
-            tries=self.tries,
-            backoff=self.backoff,
-            max_retry_after=self.max_retry_after,
-            sdist_cap=self.sdist_cap,
-            wheel_cap=self.wheel_cap,
-        )
-
-
 def _serve(conn: Connection, settings: FetchSettings) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
     # Ctrl-C reaches the whole process group: the parent decides, and closes this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fetcher = settings.fetcher()
+    fetcher = Fetcher(default_client(), settings)
     sending = threading.Lock()
 
     def run(job: int, call: _Call) -> None:
@@ -120,7 +91,7 @@ class RemoteFetch:
             process.start()
         except (OSError, RuntimeError, ValueError):
             conn.close()
-            self._local = ThreadedFetch(self._settings.fetcher(), self._settings.max_concurrency)
+            self._local = _threads(self._settings)
             return
         finally:
             child.close()
@@ -168,9 +139,7 @@ class RemoteFetch:
             if self._closed:
                 return
             if self._local is None:
-                self._local = ThreadedFetch(
-                    self._settings.fetcher(), self._settings.max_concurrency
-                )
+                self._local = _threads(self._settings)
             local, waiting = self._local, list(self._waiting.values())
             self._waiting.clear()
         for future, call in waiting:
@@ -198,6 +167,10 @@ class RemoteFetch:
             self._process.join(timeout=5)
             if self._process.is_alive():
                 self._process.kill()
+
+
+def _threads(settings: FetchSettings) -> ThreadedFetch:
+    return ThreadedFetch(Fetcher(default_client(), settings), settings.max_concurrency)
 
 
 def _chain(source: concurrent.futures.Future[T], target: concurrent.futures.Future[T]) -> None:
