@@ -144,10 +144,8 @@ _PAGE_FORMAT = b"WCP5"  # PEP 691 entries grouped by version; a blob without it 
 def _encode_entries(name: NormalizedName, url: str, entries: Iterable[dict[str, Any]]) -> bytes:
     grouped: dict[str, list[dict[str, Any]]] = {}
     positions: dict[str, list[int]] = {}
-    for position, entry in enumerate(entries):  # thousands per page: wheels inline
-        filename = entry["filename"]
-        parts: list[str] = filename.split("-") if filename.endswith(".whl") else []
-        version = parts[1] if len(parts) >= 5 else version_in_filename(filename, name)
+    for position, entry in enumerate(entries):
+        version = version_in_filename(entry["filename"], name)
         found = grouped.get(version)
         if found is None:
             found = grouped[version] = []

@@ -64,9 +64,10 @@ class FileGroup:
         self.filenames = (
             filenames if filenames is not None else tuple(f.filename for f in files or ())
         )
-        # The earliest upload time (seconds since the epoch) when every file has one, so
-        # that a version wholly past an --exclude-newer cutoff is passed over undecoded.
-        self.earliest = earliest if files is None else _earliest(files)
+        # The earliest upload time (seconds since the epoch) the cache read off every file,
+        # so that a version wholly past an --exclude-newer cutoff is passed over undecoded;
+        # None when not known (files already decoded are judged one by one).
+        self.earliest = earliest
 
     @property
     def files(self) -> tuple[DistFile, ...]:
@@ -74,13 +75,6 @@ class FileGroup:
             assert self._decode is not None  # noqa: S101 - one of the two is always given
             self._files = self._decode()
         return self._files
-
-
-def _earliest(files: tuple[DistFile, ...]) -> float | None:
-    times = [f.upload_time for f in files]
-    if not times or None in times:
-        return None
-    return min(t.timestamp() for t in times if t is not None)
 
 
 class GroupedFiles(Sequence[DistFile]):

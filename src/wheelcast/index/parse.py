@@ -67,28 +67,30 @@ def _hashes(raw: dict[str, Any], page_url: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))
 
 
+def _utc(stamp: str) -> dt.datetime:
+    """A PEP 700 ``upload-time``, timezone-aware UTC; ValueError if it is not ISO 8601."""
+    parsed = dt.datetime.fromisoformat(stamp)
+    if parsed.tzinfo is None:  # PEP 700 demands UTC; a naive stamp can only mean UTC
+        return parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
 def _upload_time(value: object, page_url: str) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise _error(page_url, "upload-time is not a string")
     try:
-        parsed = dt.datetime.fromisoformat(value)
+        return _utc(value)
     except ValueError as exc:
         raise _error(page_url, f"upload-time {value!r} is not ISO 8601") from exc
-    if parsed.tzinfo is None:  # PEP 700 demands UTC; a naive stamp can only mean UTC
-        return parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
 
 
 def upload_timestamp(value: object) -> float:
     """A PEP 700 ``upload-time`` as seconds since the epoch; TypeError or ValueError if none."""
     if not isinstance(value, str):
         raise TypeError(value)
-    parsed = dt.datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.timestamp()
+    return _utc(value).timestamp()
 
 
 def _json_core_metadata(entry: dict[str, Any], page_url: str) -> tuple[bool, str | None]:
