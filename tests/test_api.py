@@ -10,6 +10,11 @@ class TestPublicApi:
     def test_all_is_sorted_and_unique(self) -> None:
         assert wheelcast.__all__ == sorted(set(wheelcast.__all__))
 
+    def test_the_lazy_names_are_the_exported_ones(self) -> None:
+        # wheelcast/__init__.py names them three times (for type checkers, for the loader,
+        # in __all__): the lists must not drift apart.
+        assert set(wheelcast._HOME_OF) == set(wheelcast.__all__) - {"__version__"}
+
     def test_every_name_exists(self) -> None:
         for name in wheelcast.__all__:
             assert hasattr(wheelcast, name), name
