@@ -32,8 +32,6 @@ __all__ = ["RemoteFetch"]
 
 T = TypeVar("T")
 
-_Call = Any  # a picklable Callable[[Fetcher], T]; typed at ``submit``
-
 
 def _serve(conn: Connection, settings: FetchSettings) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
@@ -42,7 +40,7 @@ def _serve(conn: Connection, settings: FetchSettings) -> None:
     fetcher = Fetcher(default_client(), settings)
     sending = threading.Lock()
 
-    def run(job: int, call: _Call) -> None:
+    def run(job: int, call: Callable[[Fetcher], object]) -> None:
         try:
             outcome: tuple[int, bool, object] = (job, True, call(fetcher))
         except BaseException as exc:
@@ -76,7 +74,10 @@ class RemoteFetch:
         self._settings = settings or FetchSettings()
         self._lock = threading.Lock()  # guards the fields below
         self._sending = threading.Lock()
-        self._waiting: dict[int, tuple[concurrent.futures.Future[Any], _Call]] = {}
+        # job -> its future and its call, kept to run it here if the process dies
+        self._waiting: dict[
+            int, tuple[concurrent.futures.Future[Any], Callable[[Fetcher], Any]]
+        ] = {}
         self._jobs = itertools.count()
         self._local: ThreadedFetch | None = None  # once the process cannot serve
         self._closed = False
