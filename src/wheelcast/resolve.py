@@ -730,11 +730,14 @@ def resolve(
     options = options or Options()
     catalog = catalog or Catalog(repository)
     env = marker_environment(target)
-    roots = [
-        package_requirement(r)
-        for r in requirements
-        if r.marker is None or r.marker.evaluate({**env, "extra": ""})
-    ]
+    # Requirements that differ only in a marker holding here are one to the resolver,
+    # which compares each requirement on a name with all the others.
+    unique: dict[tuple[str, SpecifierSet], PackageRequirement] = {}
+    for r in requirements:
+        if r.marker is None or r.marker.evaluate({**env, "extra": ""}):
+            root = package_requirement(r)
+            unique.setdefault((root.identifier, root.specifier), root)
+    roots = list(unique.values())
     repository.prefetch_pages({r.name for r in roots})
     requested = [r.identifier for r in roots]
     errors: list[str] = []
