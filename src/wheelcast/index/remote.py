@@ -25,6 +25,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from wheelcast._workers import deaf_to_interrupts
 from wheelcast.errors import IndexUnreachable
 from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, default_client
 
@@ -35,7 +36,7 @@ T = TypeVar("T")
 
 def _serve(conn: Connection, settings: FetchSettings) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
-    # Ctrl-C reaches the whole process group: the parent decides, and closes this process.
+    # Started deaf to Ctrl-C (see deaf_to_interrupts); where that cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fetcher = Fetcher(default_client(), settings)
     sending = threading.Lock()
@@ -89,7 +90,8 @@ class RemoteFetch:
             target=_serve, args=(child, self._settings), name="wheelcast-http", daemon=True
         )
         try:
-            process.start()
+            with deaf_to_interrupts():
+                process.start()
         except (OSError, RuntimeError, ValueError):
             conn.close()
             self._local = _threads(self._settings)
