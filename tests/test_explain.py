@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.indexserver import IndexServer, MakeIndexServer
+from tests.indexserver import IndexServer, MakeIndexServer, build_wheel, file_entry, write_page
 
 from wheelcast.cli import main
 
@@ -91,7 +91,11 @@ class TestSeedCase:
         text = out.getvalue()
         assert code == 1
         assert "pip picks numpy 1.26.2: numpy-1.26.2.tar.gz" in text
-        assert "has no wheel for cp312-win_arm64" in text
+        # No numpy release up to the cutoff had a win_arm64 wheel: the platform is why.
+        assert (
+            "no numpy release before the --exclude-newer cutoff has a wheel for win_arm64" in text
+        )
+        assert "the nearest platform wheels are win_amd64" in text
         assert "pip's pick" in text
 
 
@@ -167,3 +171,98 @@ class TestSeedBuildNeeds:
         # 1.26.4's sdist is not served here: its needs are unknown, the hint still shows.
         assert "▲ 1.26.4 build" in out.getvalue()
         assert "2.3.0+ has a wheel" in out.getvalue()
+
+
+class TestPlatformGap:
+    """A project that never had a wheel for the target's platform (grpcio on win-arm64)."""
+
+    @staticmethod
+    def server(
+        tmp_path: Path,
+        make_index_server: MakeIndexServer,
+        arm64_tag: str | None = None,
+        arm64_version: str = "1.0",
+    ) -> IndexServer:
+        files = tmp_path / "files"
+        files.mkdir()
+        tags = ["cp312-cp312-win_amd64", "cp312-cp312-manylinux_2_17_x86_64", "cp311-cp311-win32"]
+        entries = []
+        for version, uploaded in (("1.0", "2024-01-02"), ("1.1", "2024-06-02")):
+            made = [build_wheel(files, "grpclike", version, tag=tag) for tag in tags]
+            if arm64_tag and version == arm64_version:
+                made.append(build_wheel(files, "grpclike", version, tag=arm64_tag))
+            source = files / f"grpclike-{version}.tar.gz"
+            source.write_bytes(b"not read: --no-build-needs")
+            for path in [*made, source]:
+                entry = file_entry(path.name, path.read_bytes())
+                entry["upload-time"] = f"{uploaded}T00:00:00Z"  # type: ignore[typeddict-unknown-key]
+                entries.append(entry)
+        pages = tmp_path / "pages"
+        write_page(pages, "grpclike", entries)
+        return make_index_server(pages, tmp_path / "metadata", files)
+
+    def explain(self, server: IndexServer, cache: Path, *args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = main(
+            ["explain", "grpclike", *SEED, "--no-build-needs", *args,
+             "-i", server.url, "--cache-dir", str(cache)],
+            out,
+        )  # fmt: skip
+        return code, out.getvalue()
+
+    def test_a_build_names_the_platform_not_a_file(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        server = self.server(tmp_path, make_index_server)
+        code, text = self.explain(server, tmp_path / "cache")
+        assert code == 1
+        assert (
+            "no grpclike release has a wheel for win_arm64; the nearest platform wheels are"
+            " win_amd64, manylinux_2_17_x86_64, win32 (grpclike 1.1)"
+        ) in text
+
+    def test_missing_names_the_platform_not_the_closest_file(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        server = self.server(tmp_path, make_index_server)
+        code, text = self.explain(server, tmp_path / "cache", "--only-binary", ":all:")
+        assert code == 2
+        (headline,) = [line for line in text.splitlines() if "nothing installs here" in line]
+        assert "no grpclike release has a wheel for win_arm64" in headline
+        assert ".whl" not in headline  # no file presented as the closest miss
+
+    def test_json_gives_the_gap(
+        self, tmp_path: Path, make_index_server: MakeIndexServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        server = self.server(tmp_path, make_index_server)
+        _, doc = explain_json(server, tmp_path / "cache", capsys, "grpclike", *SEED)
+        assert doc["platform_gap"] == {
+            "platform": "win_arm64",
+            "version": "1.1",
+            "nearest": ["win_amd64", "manylinux_2_17_x86_64", "win32"],
+            "after_cutoff": None,
+        }
+
+    def test_a_release_past_the_cutoff_with_one_is_named(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        server = self.server(
+            tmp_path, make_index_server, arm64_tag="cp312-cp312-win_arm64", arm64_version="1.1"
+        )
+        code, text = self.explain(server, tmp_path / "cache", "--exclude-newer", "2024-03-01")
+        assert code == 1
+        assert (
+            "no grpclike release before the --exclude-newer cutoff has a wheel for win_arm64"
+            " (the first, 1.1, came after it); the nearest platform wheels are win_amd64,"
+            " manylinux_2_17_x86_64, win32 (grpclike 1.0)"
+        ) in text
+
+    @pytest.mark.parametrize("tag", ["cp311-cp311-win_arm64", "py2-none-any"])
+    def test_a_wheel_for_the_platform_for_another_python_is_no_gap(
+        self, tmp_path: Path, make_index_server: MakeIndexServer, tag: str
+    ) -> None:
+        server = self.server(tmp_path, make_index_server, arm64_tag=tag)
+        code, text = self.explain(server, tmp_path / "cache")
+        assert code == 1
+        assert "no grpclike release" not in text
+        assert "grpclike 1.1 has no wheel for cp312-win_arm64" in text

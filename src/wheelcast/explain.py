@@ -58,6 +58,21 @@ class SkippedVersions:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformGap:
+    """No release of the project has a wheel for the target's platform, for any Python.
+
+    Then the platform is the reason, not the closest file: a wheel of another platform
+    would not be near to fitting after any change of version or Python.
+    """
+
+    platform: str  # the target's platform tag, as users read it (win_arm64)
+    version: Version | None  # the release whose wheels ``nearest`` lists
+    nearest: tuple[str, ...]  # that release's wheel platforms, nearest first
+    # The first release with such a wheel when only releases past --exclude-newer have one.
+    after_cutoff: Version | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """Everything ``explain`` says about one package on one target."""
 
@@ -77,6 +92,7 @@ class Explanation:
     other_platforms: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    platform_gap: PlatformGap | None = None  # for a build or a missing package
 
 
 def explain(
@@ -141,7 +157,88 @@ def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolve
         other_platforms=_other_platforms(files, package),
         errors=result.errors,
         notes=result.notes,
+        platform_gap=_platform_gap(view, package, specifier, prereleases=pre),
     )
+
+
+def _platform_gap(
+    view: ProjectView, package: Forecast | None, specifier: SpecifierSet, *, prereleases: bool
+) -> PlatformGap | None:
+    """A :class:`PlatformGap` when no visible release has a wheel for the target's platform."""
+    if package is None or package.verdict not in (Verdict.BUILD, Verdict.MISSING):
+        return None
+    platforms = view.env.platforms
+    cutoff = view.env.exclude_newer
+    after: Version | None = None
+    for release in view.releases.releases:  # newest first: ``after`` ends the oldest
+        # The platform tags end a wheel's name: most files are ruled out by that alone.
+        named = [
+            name
+            for group in release.groups
+            for name in group.filenames
+            if name.endswith(".whl") and not platforms.isdisjoint(_platform_part(name))
+        ]
+        if not named:
+            continue
+        uploads = [f.upload_time for f in release.files if f.filename in named]
+        if cutoff is None or any(t is not None and t <= cutoff for t in uploads):
+            return None
+        after = release.version
+    index = _nearest_release(view, package, specifier, prereleases=prereleases)
+    version: Version | None = None
+    nearest: tuple[str, ...] = ()
+    if index is not None:
+        version = view.releases.releases[index].version
+        nearest = _nearest_platforms(view, view.release(index)[1])
+    return PlatformGap(view.env.tags[0].platform if view.env.tags else "", version, nearest, after)
+
+
+def _platform_part(filename: str) -> list[str]:
+    return filename[:-4].rpartition("-")[2].split(".")
+
+
+def _nearest_release(
+    view: ProjectView, package: Forecast, specifier: SpecifierSet, *, prereleases: bool
+) -> int | None:
+    """The chosen release or, when nothing installs, the newest one the requirement and
+    the cutoff allow; then the first of it and the older ones that has wheels at all."""
+    releases = view.releases.releases
+    if package.version is not None:
+        start: int | None = view.releases.index.get(package.version)
+    else:
+        start = next(
+            (
+                i
+                for i, release in enumerate(releases)
+                if specifier.contains(release.version, prereleases=True)
+                and (prereleases or not release.version.is_prerelease)
+                and not release.wholly_after(view.env.exclude_newer)
+            ),
+            None,
+        )
+    if start is None:
+        return None
+    for i in range(start, len(releases)):
+        if releases[i].wholly_after(view.env.exclude_newer):
+            continue
+        rejections = view.release(i)[1]
+        if any(
+            r.file.is_wheel and r.reason is not Reason.UPLOADED_AFTER_CUTOFF for r in rejections
+        ):
+            return i
+    return None
+
+
+def _nearest_platforms(view: ProjectView, rejections: list[Rejection]) -> tuple[str, ...]:
+    """The platforms of a release's wheels, nearest first (the same OS, then 64-bit);
+    those whose Python and ABI fit (only the platform misses) first of all."""
+    wheels = [
+        r for r in rejections if r.file.is_wheel and r.reason is not Reason.UPLOADED_AFTER_CUTOFF
+    ]
+    platforms: dict[str, None] = {}
+    for rejection in sorted(wheels, key=view.closeness, reverse=True):
+        platforms.update(dict.fromkeys(sorted(_platform_part(rejection.file.filename))))
+    return tuple(platforms)
 
 
 def _other_platforms(files: tuple[FileVerdict, ...], package: Forecast | None) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from wheelcast._version import __version__
-from wheelcast.explain import Explanation, FileVerdict
+from wheelcast.explain import Explanation, FileVerdict, PlatformGap
 from wheelcast.report.json import (
     NearbyJSON,
     PackageJSON,
@@ -44,6 +44,13 @@ class SkippedJSON(TypedDict):
     why: str
 
 
+class PlatformGapJSON(TypedDict):
+    platform: str
+    version: str | None
+    nearest: list[str]
+    after_cutoff: str | None
+
+
 class ExplainJSON(TypedDict):
     schema: str
     wheelcast: str
@@ -60,6 +67,7 @@ class ExplainJSON(TypedDict):
     other_platforms: list[str]
     errors: list[str]
     notes: list[str]
+    platform_gap: PlatformGapJSON | None
 
 
 def _file(verdict: FileVerdict) -> FileJSON:
@@ -99,7 +107,35 @@ def document(explanation: Explanation) -> ExplainJSON:
         "other_platforms": list(explanation.other_platforms),
         "errors": list(explanation.errors),
         "notes": list(explanation.notes),
+        "platform_gap": _gap_json(explanation.platform_gap),
     }
+
+
+def _gap_json(gap: PlatformGap | None) -> PlatformGapJSON | None:
+    if gap is None:
+        return None
+    return {
+        "platform": gap.platform,
+        "version": str(gap.version) if gap.version is not None else None,
+        "nearest": list(gap.nearest),
+        "after_cutoff": str(gap.after_cutoff) if gap.after_cutoff is not None else None,
+    }
+
+
+def gap_text(name: str, gap: PlatformGap) -> str:
+    """The platform as the reason: "no grpcio release has a wheel for win_arm64; ..."."""
+    if gap.after_cutoff is not None:
+        text = (
+            f"no {name} release before the --exclude-newer cutoff has a wheel for"
+            f" {gap.platform} (the first, {gap.after_cutoff}, came after it)"
+        )
+    else:
+        text = f"no {name} release has a wheel for {gap.platform}"
+    if gap.nearest:
+        shown = ", ".join(gap.nearest[:3])
+        more = f" and {len(gap.nearest) - 3} more" if len(gap.nearest) > 3 else ""
+        text += f"; the nearest platform wheels are {shown}{more} ({name} {gap.version})"
+    return text
 
 
 def render_json(explanation: Explanation, out: TextIO) -> None:
@@ -184,14 +220,19 @@ def render_text(explanation: Explanation, out: TextIO, *, width: int | None = No
         return
     glyph, style = STYLE[package.verdict]
     headline = Text(f"{glyph} ", style=style)
+    gap = explanation.platform_gap
     if package.version is None:
-        headline.append(f"{explanation.name}: nothing installs here ({package.detail})")
+        # With no release for the platform, the closest file is no near miss: say so.
+        why = gap_text(explanation.name, gap) if gap else package.detail
+        headline.append(f"{explanation.name}: nothing installs here ({why})")
     else:
         chosen = package.file.filename if package.file else "?"
         headline.append(f"pip picks {explanation.name} {package.version}: {chosen}")
         headline.append(f"  [{package.verdict.value}]", style=style)
     console.print(headline)
-    if explanation.other_platforms and package.version is not None:
+    if gap is not None and package.version is not None:
+        console.print(f"  {gap_text(explanation.name, gap)}")
+    elif explanation.other_platforms and package.version is not None:
         first_tag = target_tag(explanation)
         console.print(
             f"  {explanation.name} {package.version} has no wheel for {first_tag};"
