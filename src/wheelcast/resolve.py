@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeAlias
 import resolvelib
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 from resolvelib.structs import RequirementInformation
@@ -39,6 +39,7 @@ from wheelcast.select import (
     FileKind,
     Fit,
     ProjectView,
+    Reason,
     Rejection,
     Releases,
     group_releases,
@@ -166,6 +167,22 @@ class Pin:
     miss_version: Version | None = None
     misses: tuple[Rejection, ...] = ()
     listed: bool = True  # False: the index lists no file at all for the project
+    # Only for a wheel: the newer releases pip passed over because no file fits the target.
+    passed_over: PassedOver | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """Newer releases than a picked wheel's that no file of fits the target.
+
+    ``oldest`` .. ``newest`` are every release newer than the pick that the requirements,
+    the cutoff and Requires-Python allow; ``misses`` are ``oldest``'s files that miss only
+    for the target's sake (tags, or binaries-only), farthest miss first.
+    """
+
+    oldest: Version
+    newest: Version
+    misses: tuple[Rejection, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -811,6 +828,11 @@ def _pins(
             )
             extra["miss_version"], extra["misses"] = view.misses(version, specifier)
             extra["listed"] = bool(view.releases.releases or view.releases.unusable)
+        elif fit.kind is FileKind.WHEEL:
+            pre = provider.options.pre or bool(specifier.prereleases)
+            extra["passed_over"] = passed_over(
+                provider.project(name), fit.version, specifier, prereleases=pre
+            )
         pins.append(
             Pin(
                 name=name,
@@ -823,3 +845,57 @@ def _pins(
             )
         )
     return tuple(sorted(pins, key=lambda p: p.name))
+
+
+# Reasons a file misses that are the target's (or the binaries-only option's), not the
+# cutoff's or Requires-Python's.
+_TARGET_REASONS = frozenset(
+    {Reason.PYTHON_TAG, Reason.ABI, Reason.PLATFORM, Reason.FORMAT_NOT_ALLOWED}
+)
+
+
+def passed_over(
+    view: ProjectView, version: Version, specifier: SpecifierSet, *, prereleases: bool
+) -> PassedOver | None:
+    """Why a wheel of ``version`` and not of a newer release: none of them fits the target.
+
+    None when ``version`` is the newest release allowed, or when a newer one fits (the
+    other requirements ruled it out, not the target).
+    """
+    releases = view.releases.releases
+    matching, finals = view.releases.matching(specifier, view.env.exclude_newer)
+    passed: list[tuple[int, list[Rejection]]] = []
+    for i in matching if prereleases else finals:  # newest first
+        if releases[i].version <= version:
+            break
+        fits, rejections = view.release(i)
+        if any(not f.yanked for f in fits):
+            return None
+        misses = [r for r in rejections if r.reason in _TARGET_REASONS]
+        if fits or any(
+            not _for_python(r.file.requires_python, view)
+            for r in rejections
+            if r.reason is not Reason.UPLOADED_AFTER_CUTOFF
+        ):
+            # Yanked, or for another Python (pip drops such files before their tags
+            # are read): passed over whatever the platform.
+            continue
+        if misses:
+            passed.append((i, misses))
+    if not passed:
+        return None
+    oldest, misses = passed[-1]
+    return PassedOver(
+        releases[oldest].version,
+        releases[passed[0][0]].version,
+        tuple(sorted(misses, key=view.closeness)),
+    )
+
+
+def _for_python(requires_python: str | None, view: ProjectView) -> bool:
+    if not requires_python:
+        return True
+    try:
+        return SpecifierSet(requires_python).contains(view.env.python_version, prereleases=True)
+    except InvalidSpecifier:  # pip ignores what it cannot read
+        return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from packaging.specifiers import SpecifierSet
@@ -12,8 +13,8 @@ from packaging.version import Version
 
 from wheelcast.build import BuildNeeds
 from wheelcast.index.models import DistFile
-from wheelcast.resolve import Pin, Resolution
-from wheelcast.select import FileKind, Fit, Rejection
+from wheelcast.resolve import PassedOver, Pin, Resolution
+from wheelcast.select import FileKind, Fit, Reason, Rejection
 from wheelcast.targets import Target
 
 
@@ -36,6 +37,27 @@ class NearbyWheel:
     version: Version
     upload_time: str | None  # ISO date of the wheel's upload, when the index says
     satisfies: bool  # whether the requirements on this package allow it
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedNewer:
+    """For a wheel of an older version: the newer releases no file of fits the target."""
+
+    oldest: Version  # the first release newer than the pick
+    newest: Version
+    reason: Reason  # the closest miss among ``oldest``'s files
+    why: str  # as said of several releases: "need macOS 14", "have no wheel for win_arm64"
+
+    @property
+    def text(self) -> str:
+        """``2.12.0+ need macOS 14``; ``2.12.0 needs macOS 14`` when it is the only one."""
+        if self.newest != self.oldest:
+            return f"{self.oldest}+ {self.why}"
+        verb, _, rest = self.why.partition(" ")
+        return f"{self.oldest} {_SINGULAR.get(verb, verb)} {rest}"
+
+
+_SINGULAR = {"need": "needs", "have": "has"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +98,7 @@ class Forecast:
     build: BuildInfo | None = None  # for BUILD, once the sdist has been read
     facts: tuple[str, ...] = ()  # cited facts about this package on this target
     source: str = "index"  # where the answer came from: the index, or a lock file
+    skipped_newer: SkippedNewer | None = None  # for a wheel: why not a newer version
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +134,13 @@ def forecast(resolution: Resolution) -> TargetForecast:
     """Turn one target's resolution into verdicts."""
     return TargetForecast(
         target=resolution.target,
-        packages=tuple(_forecast_pin(pin) for pin in resolution.pins),
+        packages=tuple(_forecast_pin(pin, resolution.target) for pin in resolution.pins),
         errors=resolution.errors,
         notes=resolution.notes,
     )
 
 
-def _forecast_pin(pin: Pin) -> Forecast:
+def _forecast_pin(pin: Pin, target: Target) -> Forecast:
     verdict = classify(pin.fit)
     metadata = pin.metadata
     return Forecast(
@@ -133,7 +156,68 @@ def _forecast_pin(pin: Pin) -> Forecast:
         older_wheel=nearby_wheel(pin.older_wheel, pin.specifier),
         newer_wheel=nearby_wheel(pin.newer_wheel, pin.specifier),
         detail=_detail(pin, verdict),
+        skipped_newer=skipped_newer(pin.passed_over, target) if pin.passed_over else None,
     )
+
+
+def skipped_newer(passed: PassedOver, target: Target) -> SkippedNewer | None:
+    """Why the newer releases in ``passed`` miss ``target``, said of them all."""
+    # The wheels say what the target lacks; a disallowed sdist only that one is there.
+    wheels = [r for r in passed.misses if r.file.is_wheel and r.reason in _TAG_REASONS]
+    closest = wheels[-1] if wheels else passed.misses[-1] if passed.misses else None
+    if closest is None:
+        return None
+    why: str | None
+    match closest.reason:
+        case Reason.PLATFORM:
+            why = _platform_too_old(passed.misses, target) or (
+                f"have no wheel for {target.platform.tag}"
+            )
+        case Reason.ABI:
+            why = f"have no wheel for the {target.python.abi} ABI"
+        case Reason.PYTHON_TAG:
+            why = f"have no wheel for Python {target.python.short}"
+        case Reason.FORMAT_NOT_ALLOWED:
+            why = "have only an sdist, which --only-binary rules out"
+        case _:
+            return None
+    return SkippedNewer(passed.oldest, passed.newest, closest.reason, why)
+
+
+_TAG_REASONS = frozenset({Reason.PLATFORM, Reason.ABI, Reason.PYTHON_TAG})
+_MACOS = re.compile(r"macosx_(\d+)_(\d+)_(\w+)")
+_LIBC = re.compile(r"(manylinux|musllinux)_(\d+)_(\d+)_(\w+)")
+# The macOS architectures a fat wheel's tag covers (pip's mac_platforms binary formats).
+_MACOS_FAT = {
+    "arm64": {"arm64", "universal2"},
+    "x86_64": {"x86_64", "intel", "fat64", "fat32", "universal", "universal2"},
+}
+
+
+def _platform_too_old(misses: tuple[Rejection, ...], target: Target) -> str | None:
+    """ "need macOS 14" / "need glibc 2.34" when the wheels for the target's OS and
+    architecture all ask for a newer OS or C library than the target's."""
+    platform = target.platform
+    needed: list[tuple[int, int]] = []
+    for rejection in misses:
+        if rejection.reason is not Reason.PLATFORM or not rejection.file.is_wheel:
+            continue
+        for tag in rejection.file.filename[:-4].rpartition("-")[2].split("."):
+            if platform.os == "macos" and (mac := _MACOS.fullmatch(tag)):
+                if mac[3] in _MACOS_FAT.get(platform.arch, {platform.arch}):
+                    needed.append((int(mac[1]), int(mac[2])))
+            elif platform.os == "linux" and (libc := _LIBC.fullmatch(tag)):
+                family = "manylinux" if platform.libc == "glibc" else "musllinux"
+                if libc[1] == family and libc[4] == platform.arch:
+                    needed.append((int(libc[2]), int(libc[3])))
+    if not needed:
+        return None
+    major, minor = min(needed)
+    match platform.os:
+        case "macos":
+            return f"need macOS {major}" if major >= 11 else f"need macOS {major}.{minor}"
+        case _:
+            return f"need {'glibc' if platform.libc == 'glibc' else 'musl'} {major}.{minor}"
 
 
 def nearby_wheel(fit: Fit | None, specifier: SpecifierSet) -> NearbyWheel | None:

@@ -12,7 +12,14 @@ from typing import TextIO, TypedDict
 from wheelcast._version import __version__
 from wheelcast.check import CheckResult
 from wheelcast.targets import Target
-from wheelcast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
+from wheelcast.verdict import (
+    BuildInfo,
+    Forecast,
+    NearbyWheel,
+    SkippedNewer,
+    TargetForecast,
+    Verdict,
+)
 
 SCHEMA = "wheelcast.check/1"
 
@@ -54,6 +61,13 @@ class BuildJSON(TypedDict):
     here: HereJSON | None
 
 
+class SkippedNewerJSON(TypedDict):
+    oldest: str
+    newest: str
+    reason: str
+    why: str
+
+
 class PackageJSON(TypedDict):
     name: str
     version: str | None
@@ -71,6 +85,7 @@ class PackageJSON(TypedDict):
     build: BuildJSON | None
     facts: list[str]
     source: str
+    skipped_newer: SkippedNewerJSON | None
 
 
 class ResultJSON(TypedDict):
@@ -157,6 +172,18 @@ def package_json(package: Forecast) -> PackageJSON:
         "build": build_json(package.build),
         "facts": list(package.facts),
         "source": package.source,
+        "skipped_newer": _skipped_newer_json(package.skipped_newer),
+    }
+
+
+def _skipped_newer_json(skipped: SkippedNewer | None) -> SkippedNewerJSON | None:
+    if skipped is None:
+        return None
+    return {
+        "oldest": str(skipped.oldest),
+        "newest": str(skipped.newest),
+        "reason": skipped.reason.label,
+        "why": skipped.text,
     }
 
 

@@ -30,6 +30,8 @@ def cell(package: Forecast | None) -> Text:
     match package.verdict:
         case Verdict.BINARY | Verdict.PURE:
             text = Text(f"{glyph} {version}", style=style)
+            if package.skipped_newer is not None:
+                text.append(f" ({package.skipped_newer.text})", style="dim")
         case Verdict.BUILD:
             text = Text(f"{glyph} {version} build", style=style)
             build = package.build
