@@ -266,3 +266,20 @@ class TestPlatformGap:
         assert code == 1
         assert "no grpclike release" not in text
         assert "grpclike 1.1 has no wheel for cp312-win_arm64" in text
+
+    def test_the_closest_miss_is_of_a_release_before_the_cutoff(
+        self, tmp_path: Path, make_index_server: MakeIndexServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        server = self.server(tmp_path, make_index_server)
+        args = ("grpclike", *SEED, "--only-binary", ":all:")
+        _, doc = explain_json(
+            server, tmp_path / "c", capsys, *args, "--exclude-newer", "2024-03-01"
+        )
+        # 1.1 came after the cutoff: pip never looked at it, 1.0 is what it missed.
+        assert doc["package"]["detail"].startswith("1.0: grpclike-1.0")
+        # With nothing before the cutoff, the newest release is named, as past it.
+        _, doc = explain_json(
+            server, tmp_path / "c", capsys, *args, "--exclude-newer", "2023-03-01"
+        )
+        assert doc["package"]["detail"].startswith("1.1: ")
+        assert doc["package"]["detail"].endswith("after the cutoff")

@@ -307,3 +307,34 @@ class TestCutoffWithoutDecoding:
         assert [f.version for f in picked] == [Version("1.0")]
         _, rejections = view.release(0)
         assert [r.reason for r in rejections] == [Reason.UPLOADED_AFTER_CUTOFF]
+
+
+class TestMisses:
+    """With nothing installable, the misses shown are of the release pip looked at last."""
+
+    FILES = (
+        dist("numpy-2.1.0-cp312-cp312-win_amd64.whl", uploaded="2025-01-01"),
+        dist("numpy-2.0.0rc1-cp312-cp312-win_amd64.whl", uploaded="2024-03-01"),
+        dist("numpy-1.9.0-cp312-cp312-win_amd64.whl", uploaded="2024-01-01"),
+    )
+
+    def misses(self, *, cutoff: str | None, pre: bool = False) -> Version | None:
+        exclude_newer = dt.datetime.fromisoformat(cutoff).replace(tzinfo=dt.UTC) if cutoff else None
+        view = ProjectView(
+            group_releases(NUMPY, self.FILES), env_for("win-arm64", exclude_newer=exclude_newer)
+        )
+        version, rejections = view.misses(None, SpecifierSet(), prereleases=pre)
+        assert rejections
+        return version
+
+    @pytest.mark.parametrize(
+        ("cutoff", "pre", "expected"),
+        [
+            (None, False, "2.1.0"),
+            ("2024-06-01", False, "1.9.0"),  # 2.1.0 is past the cutoff, 2.0.0rc1 a pre-release
+            ("2024-06-01", True, "2.0.0rc1"),
+            ("2023-06-01", False, "2.1.0"),  # nothing before the cutoff: the newest, past it
+        ],
+    )
+    def test_release(self, cutoff: str | None, pre: bool, expected: str) -> None:
+        assert self.misses(cutoff=cutoff, pre=pre) == Version(expected)

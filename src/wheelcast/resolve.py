@@ -826,7 +826,9 @@ def _pins(
             extra["older_wheel"], extra["newer_wheel"] = view.wheels_beside(
                 version, prereleases=pre
             )
-            extra["miss_version"], extra["misses"] = view.misses(version, specifier)
+            extra["miss_version"], extra["misses"] = view.misses(
+                version, specifier, prereleases=pre
+            )
             extra["listed"] = bool(view.releases.releases or view.releases.unusable)
         elif fit.kind is FileKind.WHEEL:
             pre = provider.options.pre or bool(specifier.prereleases)

@@ -527,27 +527,43 @@ class ProjectView:
         return False
 
     def misses(
-        self, version: Version | None, specifier: SpecifierSet
+        self, version: Version | None, specifier: SpecifierSet, *, prereleases: bool = False
     ) -> tuple[Version | None, tuple[Rejection, ...]]:
-        """The rejected files of ``version``, or of the newest release ``specifier`` allows.
+        """The rejected files of ``version``, or of the newest release pip would have
+        looked at: one ``specifier`` allows, not wholly past the cutoff (its files say
+        nothing about the target) unless all are, final unless ``prereleases`` or there
+        is none.
 
         Sorted from the farthest miss to the closest.
         """
         if version is not None:
             i = self.releases.index.get(version)
         else:
-            i = next(
-                (
-                    i
-                    for i, release in enumerate(self.releases.releases)
-                    if specifier.contains(release.version, prereleases=True)
-                ),
-                None,
-            )
+            contained = self.releases.matching(specifier)[0]
+            before = (j for j in contained if not self._past_cutoff(j))  # decoded as needed
+            i = next(before, None)
+            if (
+                i is not None
+                and not prereleases
+                and self.releases.releases[i].version.is_prerelease
+            ):
+                # packaging's rule: a pre-release only when no final release is there.
+                finals = (j for j in before if not self.releases.releases[j].version.is_prerelease)
+                i = next(finals, i)
+            if i is None:
+                # Nothing before the cutoff: the newest release, to say it came after it.
+                i = next(iter(contained), None)
         if i is None:
             return None, ()
         release = self.releases.releases[i]
         return release.version, tuple(sorted(self.release(i)[1], key=self.closeness))
+
+    def _past_cutoff(self, index: int) -> bool:
+        release = self.releases.releases[index]
+        if release.wholly_after(self.env.exclude_newer):
+            return True
+        screened = release.screened(self.env.exclude_newer)
+        return len(screened.too_new) == len(screened.items)
 
     def closeness(self, rejection: Rejection) -> tuple[Reason, bool, bool]:
         """A sort key: the larger, the closer the file came to fitting."""
