@@ -141,3 +141,23 @@ class TestInterrupt:
         assert "Traceback" not in err
         assert code == 130, err
         assert err.count("wheelcast: interrupted") == 1, err
+
+
+class TestForgetHandledInterrupt:
+    SCRIPT = (
+        "import sys\n"
+        "from wheelcast._interrupts import forget_handled_interrupt\n"
+        "try:\n"
+        "    exec('raise KeyboardInterrupt')  # as inside a dataclass being made\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+        "forget_handled_interrupt()\n"
+        "sys.exit(7)\n"
+    )
+
+    def test_a_caught_interrupt_leaves_the_exit_status_alone(self, tmp_path: Path) -> None:
+        # Run with -m, as the command is: there CPython 3.11 would end by SIGINT (-2).
+        (tmp_path / "caught.py").write_text(self.SCRIPT)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+        done = subprocess.run([sys.executable, "-m", "caught"], env=env, check=False, timeout=_WAIT)
+        assert done.returncode == 7

@@ -21,36 +21,15 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-__all__ = ["BrokenProcessPool", "Workers", "deaf_to_interrupts"]
+from wheelcast._interrupts import held
+
+__all__ = ["BrokenProcessPool", "Workers"]
 
 T = TypeVar("T")
-
-
-@contextlib.contextmanager
-def deaf_to_interrupts() -> Iterator[None]:
-    """Processes started inside never see SIGINT, from their first instruction on.
-
-    Ctrl-C reaches the terminal's whole process group: a child still importing would
-    print a KeyboardInterrupt's traceback, and the parent alone should answer it (it
-    closes its children). A blocked signal is inherited through fork and exec, and
-    Python never unblocks it, so in a child it stays pending, never delivered. Blocking
-    rather than ignoring: the mask is this thread's alone, while a disposition is the
-    whole process's (the parent must keep its own Ctrl-C) and only the main thread may
-    set one; the pool starts its processes in whichever thread submits. A Ctrl-C that
-    arrives meanwhile is delivered to the parent when the mask is restored.
-    """
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no process-group SIGINT to block
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _ready() -> None:
@@ -93,7 +72,7 @@ class Workers:
         """Start the workers now, so that starting them is not on the first call's path."""
         executor = self.executor()
         if executor is not None:
-            with contextlib.suppress(BrokenProcessPool), deaf_to_interrupts():
+            with contextlib.suppress(BrokenProcessPool), held():
                 executor.submit(_ready)
 
     def broken(self) -> None:
@@ -107,7 +86,7 @@ class Workers:
         if executor is None:
             return call()
         try:
-            with deaf_to_interrupts():  # a submit may start a process
+            with held():  # a submit may start a process
                 future = executor.submit(call)
             return future.result()
         except BrokenProcessPool:
@@ -120,7 +99,7 @@ class Workers:
         if executor is None:
             return call()
         try:
-            with deaf_to_interrupts():  # submits now, and may start a process
+            with held():  # submits now, and may start a process
                 future = asyncio.get_running_loop().run_in_executor(executor, call)
             return await future
         except BrokenProcessPool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from wheelcast._interrupts import held
 from wheelcast.build import BuildNeeds
 from wheelcast.build import build_needs as read_build_needs
 from wheelcast.errors import IndexUnreachable, OfflineMiss, WheelcastError
@@ -223,7 +224,8 @@ def _compute(
 ) -> tuple[CheckResult, bool]:
     """The result, and whether it may be remembered (no network fault was absorbed)."""
     # Here, not at the top: a run answered from the cache never imports the HTTP stack.
-    from wheelcast.index.sources import requests_in_own_process  # noqa: PLC0415
+    with held():  # a Ctrl-C waits for the import's end (see wheelcast._interrupts)
+        from wheelcast.index.sources import requests_in_own_process  # noqa: PLC0415
 
     requirements = tuple(item.requirement for item in project.requirements)
     faults: list[WheelcastError] = []
@@ -412,7 +414,8 @@ def worker_processes(index: IndexOptions, *, warm: bool = False) -> Iterator[Wor
     if not index.workers:
         yield None
         return
-    from wheelcast._workers import Workers  # noqa: PLC0415 - multiprocessing only if used
+    with held():  # a Ctrl-C waits for the import's end (see wheelcast._interrupts)
+        from wheelcast._workers import Workers  # noqa: PLC0415 - multiprocessing only if used
 
     workers = Workers()
     if warm and not index.offline:
@@ -427,8 +430,9 @@ def worker_processes(index: IndexOptions, *, warm: bool = False) -> Iterator[Wor
 def open_repository(index: IndexOptions, workers: Workers | None = None) -> Iterator[IndexSession]:
     """A session over every source ``index`` names, closed on exit."""
     # Here, not at the top: a run answered from the cache never imports the HTTP stack.
-    from wheelcast.index.session import IndexSession  # noqa: PLC0415
-    from wheelcast.index.sources import build_source  # noqa: PLC0415
+    with held():  # a Ctrl-C waits for the imports' end (see wheelcast._interrupts)
+        from wheelcast.index.session import IndexSession  # noqa: PLC0415
+        from wheelcast.index.sources import build_source  # noqa: PLC0415
 
     source = build_source(
         index.index_url,

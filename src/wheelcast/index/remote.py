@@ -25,7 +25,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from wheelcast._workers import deaf_to_interrupts
+from wheelcast._interrupts import held
 from wheelcast.errors import IndexUnreachable
 from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, default_client
 
@@ -36,7 +36,7 @@ T = TypeVar("T")
 
 def _serve(conn: Connection, settings: FetchSettings) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
-    # Started deaf to Ctrl-C (see deaf_to_interrupts); where that cannot be, from here.
+    # Started with SIGINT blocked (wheelcast._interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fetcher = Fetcher(default_client(), settings)
     sending = threading.Lock()
@@ -90,7 +90,7 @@ class RemoteFetch:
             target=_serve, args=(child, self._settings), name="wheelcast-http", daemon=True
         )
         try:
-            with deaf_to_interrupts():
+            with held():  # the child never sees the terminal's Ctrl-C
                 process.start()
         except (OSError, RuntimeError, ValueError):
             conn.close()
