@@ -22,8 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from packaging.utils import canonicalize_name
-
 from wheelcast._version import __version__
 from wheelcast._witness import logging_reads
 from wheelcast.check import CheckResult, IndexOptions, check, check_project, remembered_pages
@@ -46,6 +44,7 @@ from wheelcast.inputs import (
     read_installed,
     read_requirements,
 )
+from wheelcast.inputs.requirements import format_control
 from wheelcast.needs import LocalBuild
 from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
@@ -115,16 +114,34 @@ def parse_exclude_newer(text: str) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _names(values: Sequence[str]) -> frozenset[str]:
-    names = set()
-    for value in values:
-        for raw in value.split(","):
-            item = raw.strip()
-            if item:
-                names.add(item if item in (":all:", ":none:") else canonicalize_name(item))
-    if ":none:" in names:
-        return frozenset()
-    return frozenset(names)
+class _BinaryOption(argparse.Action):
+    """``--only-binary`` / ``--no-binary`` into one list, in the order given: pip applies
+    them one after the other, so a later option undoes an earlier one for a name."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given = list(getattr(namespace, self.dest, None) or [])
+        given.append((self.const, str(values)))
+        setattr(namespace, self.dest, given)
+
+
+def _binary_options(
+    args: argparse.Namespace, settings: IndexSettings
+) -> tuple[frozenset[str], frozenset[str]]:
+    """pip's FormatControl: the command line's options, then the requirements files'
+    (pip parses the files with the finder the command line made)."""
+    given = list(getattr(args, "binary_options", None) or [])
+    try:
+        return format_control([*given, *settings.binary_options])
+    except ValueError:
+        raise InvalidOption(
+            "--no-binary / --only-binary need a value", "e.g. --only-binary=:all:"
+        ) from None
 
 
 def resolve_targets(names: Sequence[str], pythons: Sequence[str]) -> list[Target]:
@@ -237,8 +254,11 @@ def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--pre", action="store_true", help="allow pre-releases")
     group.add_argument("--prefer-binary", action="store_true")
-    group.add_argument("--only-binary", action="append", default=[], metavar="NAMES")
-    group.add_argument("--no-binary", action="append", default=[], metavar="NAMES")
+    for flag in ("--only-binary", "--no-binary"):
+        group.add_argument(
+            flag, action=_BinaryOption, const=flag[2:], dest="binary_options", default=[],
+            metavar="NAMES", help="names or :all: / :none:, as pip's; the later option wins",
+        )  # fmt: skip
     group.add_argument(
         "--no-build-needs",
         action="store_true",
@@ -263,9 +283,7 @@ def _options(args: argparse.Namespace, settings: IndexSettings | None = None) ->
         for path in args.constraint_files
         for item in read_requirements(path, constraint=True).constraints
     ]
-    only_binary, no_binary = settings.only_binary, settings.no_binary
-    if args.only_binary or args.no_binary:
-        only_binary, no_binary = _names(args.only_binary), _names(args.no_binary)
+    only_binary, no_binary = _binary_options(args, settings)
     return Options(
         policy=BinaryPolicy(
             only_binary=only_binary,
@@ -522,13 +540,16 @@ def _merge(inputs: Sequence[ProjectInput]) -> ProjectInput:
 
 
 def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
+    # Each file's binary options after the one before, as pip reads them one after another.
+    only_binary, no_binary = format_control(b.binary_options, a.only_binary, a.no_binary)
     return IndexSettings(
         index_url=b.index_url or a.index_url,
         extra_index_urls=a.extra_index_urls + b.extra_index_urls,
         find_links=a.find_links + b.find_links,
         no_index=a.no_index or b.no_index,
-        only_binary=a.only_binary | b.only_binary,
-        no_binary=a.no_binary | b.no_binary,
+        only_binary=only_binary,
+        no_binary=no_binary,
+        binary_options=a.binary_options + b.binary_options,
         prefer_binary=a.prefer_binary or b.prefer_binary,
         pre=a.pre or b.pre,
         require_hashes=a.require_hashes or b.require_hashes,

@@ -84,6 +84,9 @@ class IndexSettings:
     no_index: bool = False
     only_binary: frozenset[str] = frozenset()
     no_binary: frozenset[str] = frozenset()
+    # The options as written, in order (("only-binary" | "no-binary", value), ...): pip
+    # applies a file's after the command line's, so the later one wins across both.
+    binary_options: tuple[tuple[str, str], ...] = ()
     prefer_binary: bool = False
     pre: bool = False
     require_hashes: bool = False
