@@ -35,6 +35,7 @@ from wheelcast.errors import (
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import config_files
 from wheelcast.inputs import (
+    DirectItem,
     IndexSettings,
     Origin,
     ProjectInput,
@@ -44,7 +45,7 @@ from wheelcast.inputs import (
     read_installed,
     read_requirements,
 )
-from wheelcast.inputs.requirements import format_control
+from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.needs import LocalBuild
 from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
@@ -500,18 +501,29 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
     }
     inputs: list[ProjectInput] = []
     strings: list[RequirementItem] = []
+    direct: list[DirectItem] = []
+    command_line = Origin(Path("<command line>"))
     for text in args.requirements:
-        if _looks_like_path(text):
+        if names_a_distribution(text):
+            # A wheel or sdist by URL or path, as pip takes it: a direct reference.
+            item = parse_line(text, command_line)
+            if isinstance(item, DirectItem):
+                direct.append(item)
+            else:
+                strings.append(item)
+        elif _looks_like_path(text):
             inputs.append(load(Path(text), **selection))
         else:
-            strings.append(RequirementItem(parse_requirement(text), Origin(Path("<command line>"))))
+            strings.append(RequirementItem(parse_requirement(text), command_line))
     inputs += [read_requirements(path) for path in args.requirement_files]
     if args.installed:
         inputs.append(read_installed(args.installed))
-    if not inputs and not strings:
+    if not inputs and not strings and not direct:
         inputs.append(load(None, **selection))
-    if strings:
-        inputs.append(ProjectInput("requirements", Path("<command line>"), tuple(strings)))
+    if strings or direct:
+        inputs.append(
+            ProjectInput("requirements", command_line.path, tuple(strings), direct=tuple(direct))
+        )
     locks = [i for i in inputs if i.kind == "lock"]
     if locks and len(inputs) > 1:
         raise InvalidOption(

@@ -3,23 +3,26 @@
 A lock already chose the versions; what is left to forecast is which file pip (or uv,
 or poetry) installs on each target. Where the lock lists its files, they are judged
 exactly as index files are (tags, requires-python, pip's sort key) and no index is
-asked; where it gives only a pinned version (Pipfile.lock), the index is. Direct
-sources (paths, VCS, archives) are reported as ``direct``.
+asked; where it gives only a pinned version (Pipfile.lock), the index is. A direct
+wheel (by URL or path) is judged by its tags as from any other input; other direct
+sources (paths, VCS, sdists) are reported as ``direct``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Sequence
+from dataclasses import replace
 
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wheelcast.index.models import DistFile
 from wheelcast.inputs import LockedFile, LockedPackage, ProjectInput, lock_covers, needed
 from wheelcast.resolve import Catalog, Options, Repository, file_environment
-from wheelcast.select import Environment, Fit, ProjectView, evaluate, sort_key
+from wheelcast.select import BinaryPolicy, Environment, Fit, ProjectView, evaluate, sort_key
 from wheelcast.targets import Target, marker_environment
 from wheelcast.verdict import Forecast, TargetForecast, Verdict, classify
 
@@ -52,10 +55,7 @@ def _forecast(
     name = canonicalize_name(package.name)
     version = _version(package.version)
     if package.direct is not None:
-        return Forecast(
-            name, version, Verdict.DIRECT, None, (LOCKED,),
-            detail=f"from {package.direct}", source=package.source,
-        )  # fmt: skip
+        return _forecast_direct(package, name, version, env)
     if package.needs_index:
         if catalog is None or version is None:
             return _missing(package, name, version, "the lock names no files and no index")
@@ -71,6 +71,34 @@ def _forecast(
         return _missing(package, name, version, f"no file the lock lists fits; {why}")
     best = max(fits, key=lambda f: sort_key(f, options.policy))
     return _from_fit(package, name, version, best, package.source)
+
+
+def _forecast_direct(
+    package: LockedPackage, name: NormalizedName, version: Version | None, env: Environment
+) -> Forecast:
+    wheels = _direct_wheels(package)
+    if not wheels:
+        return Forecast(
+            name, version, Verdict.DIRECT, None, (LOCKED,),
+            detail=f"builds from source: {package.direct}", source=package.source,
+        )  # fmt: skip
+    # A wheel by URL or path is installed as it is where its tags fit, as from an
+    # argument or a requirements file; no index cutoff or binary option applies.
+    fits, misses = _judge(wheels, name, replace(env, exclude_newer=None, policy=BinaryPolicy()))
+    if fits:
+        best = max(fits, key=lambda f: sort_key(f, BinaryPolicy()))
+        return _from_fit(package, name, version, best, package.source)
+    closest = max(misses, key=lambda m: m[0])
+    return _missing(package, name, version, f"the direct wheel does not fit: {closest[1]}")
+
+
+def _direct_wheels(package: LockedPackage) -> list[LockedFile]:
+    wheels = [f for f in package.files if f.is_wheel]
+    direct = package.direct or ""
+    if not wheels and direct.endswith(".whl"):
+        filename = urllib.parse.unquote(direct.replace("\\", "/").rsplit("/", 1)[-1])
+        wheels.append(LockedFile(filename, direct))
+    return wheels
 
 
 def _judge(

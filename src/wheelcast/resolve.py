@@ -14,6 +14,7 @@ soon as it lists candidates, so the resolver mostly finds what it needs in memor
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import math
@@ -21,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias
 
 import resolvelib
 from packaging.markers import Marker
@@ -36,11 +37,13 @@ from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
 from wheelcast.select import (
     BinaryPolicy,
     Environment,
+    Evaluation,
     FileKind,
     Fit,
     ProjectView,
     Rejection,
     Releases,
+    evaluate,
     group_releases,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
@@ -71,6 +74,31 @@ class Options:
     exclude_newer: dt.datetime | None = None
     constraints: tuple[Requirement, ...] = ()
     max_rounds: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DirectReference:
+    """A requirement pip takes as given from a URL or path (``name @ url``, ``./x.whl``,
+    ``-e .``), never from an index.
+
+    A ``wheel`` is installed as it is where its tags fit the target (and is missing
+    where they do not); anything else is built. ``dependencies`` are what its metadata
+    (a wheel's METADATA, a folder's static ``[project] dependencies``) declares, so the
+    tree below it is forecast like any other; None when only a build could tell.
+    """
+
+    name: NormalizedName
+    location: str  # the URL or path as written
+    origin: str  # where it was written ("requirements.txt:3"), for the report
+    source: str = ""  # the name of the file it was written in
+    marker: Marker | None = None
+    extras: frozenset[str] = frozenset()
+    editable: bool = False
+    wheel: DistFile | None = None
+    version: Version | None = None  # from the wheel's name or the folder's pyproject
+    dependencies: tuple[Requirement, ...] | None = None
+    requires_python: SpecifierSet | None = None
+    unknown: str = ""  # why the dependencies are not known
 
 
 # --- requirements and candidates -------------------------------------------------
@@ -116,6 +144,8 @@ class Candidate:
     version: Version
     fit: Fit | None  # None: the placeholder for a package nothing fits (lenient mode)
     extras: frozenset[str] = frozenset()
+    # Set for the one candidate of a direct reference (its fit: its wheel, if that fits).
+    direct: DirectReference | None = None
 
     @property
     def identifier(self) -> str:
@@ -127,6 +157,7 @@ class PythonCandidate:
     version: Version
 
     identifier = PYTHON
+    direct: ClassVar[None] = None
 
 
 Req: TypeAlias = PackageRequirement | PythonRequirement
@@ -166,6 +197,7 @@ class Pin:
     miss_version: Version | None = None
     misses: tuple[Rejection, ...] = ()
     listed: bool = True  # False: the index lists no file at all for the project
+    direct: DirectReference | None = None  # taken from a URL or path, not the index
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,8 +337,11 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         catalog: Catalog,
         *,
         lenient: bool = False,
+        direct: Mapping[NormalizedName, DirectReference] | None = None,
     ) -> None:
         self.target = target
+        self.direct = dict(direct or {})
+        self._direct_judged: dict[NormalizedName, Evaluation] = {}
         self.repository = repository
         self.options = options
         self.lenient = lenient
@@ -399,6 +434,8 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         package_reqs = [r for r in reqs if isinstance(r, PackageRequirement)]
         name = package_reqs[0].name
         extras = package_reqs[0].extras
+        if name in self.direct:
+            return self._direct_matches(self.direct[name], extras, package_reqs)
         specifier = SpecifierSet()
         for req in package_reqs:
             specifier &= req.specifier
@@ -426,6 +463,11 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         # Only a lenient resolution has placeholders: a strict one skips the isinstance.
         if self.lenient and isinstance(candidate, Candidate) and candidate.fit is None:
             return True
+        if candidate.direct is not None:
+            # pip takes it as given; a version it does not know until it builds, it does
+            # not hold against anyone.
+            version = candidate.direct.version
+            return version is None or requirement.specifier.contains(version, prereleases=True)
         # resolvelib asks every round whether each pin still satisfies each requirement
         # on it (some 57k times for 130 packages); a specifier check costs a dozen
         # Version comparisons, so remember the answers under keys that cost nothing.
@@ -438,7 +480,11 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return answer
 
     def get_dependencies(self, candidate: Cand) -> list[Req]:
-        if isinstance(candidate, PythonCandidate) or candidate.fit is None:
+        if isinstance(candidate, PythonCandidate):
+            return []
+        if candidate.direct is not None:
+            return self._direct_dependencies(candidate, candidate.direct)
+        if candidate.fit is None:
             return []
         metadata = self._metadata(candidate.name, candidate.fit)
         declared = self.catalog.dependencies(candidate.name, candidate.version, metadata)
@@ -457,6 +503,64 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             if declared.python is not None:
                 deps.append(declared.python)
         self.catalog.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
+        return deps
+
+    # Direct references ---------------------------------------------------------------
+
+    def judge_direct(self, reference: DirectReference) -> Evaluation | None:
+        """A direct wheel's tags against the target (None: not a wheel, pip builds it)."""
+        if reference.wheel is None:
+            return None
+        found = self._direct_judged.get(reference.name)
+        if found is None:
+            # Given by URL, it is neither on an index's timeline nor subject to its formats.
+            env = dataclasses.replace(self.file_env, exclude_newer=None, policy=BinaryPolicy())
+            found = self._direct_judged[reference.name] = evaluate(
+                reference.wheel, reference.name, env
+            )
+        return found
+
+    def _direct_matches(
+        self,
+        reference: DirectReference,
+        extras: frozenset[str],
+        requirements: Sequence[PackageRequirement],
+    ) -> list[Cand]:
+        judged = self.judge_direct(reference)
+        candidate = Candidate(
+            reference.name,
+            reference.version or Version("0"),
+            judged if isinstance(judged, Fit) else None,
+            extras,
+            direct=reference,
+        )
+        # The one candidate there is: pip installs it or fails (a lenient run takes it
+        # anyway, its conflict already recorded).
+        if self.lenient or all(self.is_satisfied_by(r, candidate) for r in requirements):
+            return [candidate]
+        return []
+
+    def _direct_dependencies(self, candidate: Candidate, reference: DirectReference) -> list[Req]:
+        deps: list[Req] = []
+        if candidate.extras:
+            deps.append(
+                PackageRequirement(candidate.name, frozenset(), SpecifierSet(), candidate.name)
+            )
+        wanted = candidate.extras or frozenset({""})
+        deps.extend(
+            package_requirement(req)
+            for req in reference.dependencies or ()
+            if req.marker is None or self.marker_matches(req.marker, str(req.marker), wanted)
+        )
+        if not candidate.extras and reference.requires_python is not None:
+            deps.append(PythonRequirement(reference.requires_python))
+        self.catalog.prefetch_pages(
+            {
+                d.name
+                for d in deps
+                if isinstance(d, PackageRequirement) and d.name not in self.direct
+            }
+        )
         return deps
 
     # Helpers ---------------------------------------------------------------------------
@@ -719,8 +823,11 @@ def resolve(
     repository: Repository,
     options: Options | None = None,
     catalog: Catalog | None = None,
+    *,
+    direct: Sequence[DirectReference] = (),
 ) -> Resolution:
-    """Pin what pip would install for ``requirements`` on ``target``.
+    """Pin what pip would install for ``requirements`` on ``target``, and for the
+    ``direct`` references whose markers hold there (taken as given, never from an index).
 
     A strict resolution first, as pip would run it. When it fails (nothing fits some
     package, or the requirements conflict), the failure is recorded and a lenient
@@ -735,10 +842,16 @@ def resolve(
         for r in requirements
         if r.marker is None or r.marker.evaluate({**env, "extra": ""})
     ]
-    repository.prefetch_pages({r.name for r in roots})
+    taken = {
+        d.name: d for d in direct if d.marker is None or d.marker.evaluate({**env, "extra": ""})
+    }
+    repository.prefetch_pages({r.name for r in roots if r.name not in taken})
+    roots += [
+        PackageRequirement(d.name, d.extras, SpecifierSet(), d.location) for d in taken.values()
+    ]
     requested = [r.identifier for r in roots]
     errors: list[str] = []
-    provider = Provider(target, repository, options, requested, catalog)
+    provider = Provider(target, repository, options, requested, catalog, direct=taken)
     try:
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
@@ -750,7 +863,9 @@ def resolve(
             f"pip would give up: no solution after {options.max_rounds} rounds of backtracking"
         )
     if errors:
-        provider = Provider(target, repository, options, requested, catalog, lenient=True)
+        provider = Provider(
+            target, repository, options, requested, catalog, lenient=True, direct=taken
+        )
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
         )
@@ -794,6 +909,21 @@ def _pins(
         if not isinstance(candidate, Candidate) or candidate.extras:
             continue
         name = candidate.name
+        if candidate.direct is not None:
+            judged = provider.judge_direct(candidate.direct)
+            pins.append(
+                Pin(
+                    name=name,
+                    version=candidate.direct.version,
+                    fit=candidate.fit,
+                    required_by=tuple(dict.fromkeys(parents.get(name, []))),
+                    specifier=specifiers.get(name, SpecifierSet()),
+                    metadata=None,
+                    misses=(judged,) if isinstance(judged, Rejection) else (),
+                    direct=candidate.direct,
+                )
+            )
+            continue
         fit = candidate.fit
         version = candidate.version if fit else None
         specifier = specifiers.get(name, SpecifierSet()) & provider.constraints.get(

@@ -12,7 +12,7 @@ from packaging.version import Version
 
 from wheelcast.build import BuildNeeds
 from wheelcast.index.models import DistFile
-from wheelcast.resolve import Pin, Resolution
+from wheelcast.resolve import REQUESTED, DirectReference, Pin, Resolution
 from wheelcast.select import FileKind, Fit, Rejection
 from wheelcast.targets import Target
 
@@ -24,8 +24,9 @@ class Verdict(enum.Enum):
     PURE = "pure"  # a platform-independent (``-any``) wheel installs
     BUILD = "build"  # no wheel fits: pip builds the sdist, which needs a toolchain
     MISSING = "missing"  # nothing fits: pip fails
-    # A direct URL or local path requirement: pip takes it as given, not from an index;
-    # it is built unless it is a wheel.
+    # A direct URL or local path to an sdist, a VCS checkout or a folder: pip takes it as
+    # given, not from an index, and builds it. (A direct wheel is binary, pure or missing
+    # by its own tags.)
     DIRECT = "direct"
 
 
@@ -118,6 +119,8 @@ def forecast(resolution: Resolution) -> TargetForecast:
 
 
 def _forecast_pin(pin: Pin) -> Forecast:
+    if pin.direct is not None:
+        return _forecast_direct(pin, pin.direct)
     verdict = classify(pin.fit)
     metadata = pin.metadata
     return Forecast(
@@ -133,6 +136,36 @@ def _forecast_pin(pin: Pin) -> Forecast:
         older_wheel=nearby_wheel(pin.older_wheel, pin.specifier),
         newer_wheel=nearby_wheel(pin.newer_wheel, pin.specifier),
         detail=_detail(pin, verdict),
+    )
+
+
+def _forecast_direct(pin: Pin, reference: DirectReference) -> Forecast:
+    """A direct reference: a wheel judged by its tags, anything else built from source."""
+    if reference.wheel is None:
+        verdict = Verdict.DIRECT
+        how = "editable " if reference.editable else ""
+        detail = f"builds from source: {how}{reference.location}"
+    else:
+        verdict = classify(pin.fit)
+        miss = pin.misses[0] if pin.misses else None
+        detail = (
+            f"{miss.file.filename}: {miss.detail}"
+            if verdict is Verdict.MISSING and miss is not None
+            else ""
+        )
+    # Asked for by the line that wrote it; required by its parents otherwise.
+    required_by = tuple(reference.origin if r == REQUESTED else r for r in pin.required_by)
+    return Forecast(
+        name=pin.name,
+        version=pin.version,
+        verdict=verdict,
+        file=reference.wheel,
+        required_by=required_by or (reference.origin,),
+        tag=pin.fit.tag if pin.fit else None,
+        dependencies_known=reference.dependencies is not None,
+        metadata_source="direct" if reference.dependencies is not None else None,
+        detail=detail,
+        source=reference.source,
     )
 
 

@@ -4,7 +4,8 @@ A :class:`ProjectInput` is what one file (or folder, or environment) asks for:
 
 - ``requirements`` / ``constraints``: PEP 508 requirements to resolve;
 - ``direct``: direct URL and local path requirements (``-e .``, ``pkg @ https://...``,
-  ``./dist/x.whl``), which are never resolved against an index but reported on their own;
+  ``./dist/x.whl``), which are never looked up on an index (:mod:`wheelcast.direct`
+  reads what they declare);
 - ``locked``: pinned packages from a lock file, checked as pinned without resolving.
   Which of them a target needs is :func:`wheelcast.inputs.needed`'s answer: a marker
   per package, or (uv.lock) the lock's dependency graph walked with the target's markers;
@@ -56,7 +57,7 @@ class RequirementItem:
 
 @dataclass(frozen=True, slots=True)
 class DirectItem:
-    """A direct URL or local path requirement: not resolved, reported as ``direct``.
+    """A direct URL or local path requirement: taken as given, never from an index.
 
     ``name`` is known for ``name @ url`` and ``...#egg=name``; otherwise None.
     """

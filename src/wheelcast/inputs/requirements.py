@@ -19,7 +19,7 @@ The rules follow pip 25:
 - ``-e``, URLs (``https://``, ``git+https://``, ``file:``), ``name @ URL``, archive
   names (``x.whl``, ``x.tar.gz``, ``x.zip``) and paths (holding ``/``, or an existing
   folder with ``pyproject.toml``/``setup.py``) are direct requirements
-  (:class:`DirectItem`): never resolved, never dropped.
+  (:class:`DirectItem`): never looked up on an index, never dropped.
 
 Include cycles and missing includes are errors naming the including line.
 """
@@ -413,6 +413,20 @@ def format_control(
     for kind, value in options:
         apply_binary_option(kind, value, only, no)
     return frozenset(only), frozenset(no)
+
+
+def names_a_distribution(text: str) -> bool:
+    """Whether ``text`` is a URL or a path of a distribution file (``x.whl``, ``x.tar.gz``),
+    as pip tells them from a requirement: a direct reference wherever it is written."""
+    location, _ = _split_marker(text)
+    base = re.sub(r"\[.*\]$", "", location)
+    return bool(_SCHEME.match(location)) or base.lower().endswith(_ARCHIVES)
+
+
+def parse_line(text: str, origin: Origin) -> RequirementItem | DirectItem:
+    """One requirement as a requirements file's line would give it (no options)."""
+    item = _classify(text, origin, editable=False)
+    return item if isinstance(item, DirectItem) else RequirementItem(item, origin)
 
 
 def _classify(text: str, origin: Origin, *, editable: bool) -> Requirement | DirectItem:

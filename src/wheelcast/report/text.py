@@ -56,7 +56,8 @@ def cell(package: Forecast | None) -> Text:
 
 
 def summary(forecast: TargetForecast) -> Text:
-    """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``."""
+    """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``;
+    direct references pip builds are counted apart (``1 direct (builds from source: x)``)."""
     target = forecast.target
     builds = forecast.with_verdict(Verdict.BUILD)
     missing = forecast.with_verdict(Verdict.MISSING)
@@ -71,7 +72,12 @@ def summary(forecast: TargetForecast) -> Text:
         f"{len(missing)} missing" + (f" ({_names(missing)})" if missing else ""),
         style="red" if missing else "",
     )
-    wheels = len(forecast.packages) - len(builds) - len(missing)
+    direct = forecast.with_verdict(Verdict.DIRECT)
+    if direct:
+        # Counted apart: pip builds them (exit 1) though no index was asked.
+        line.append(", ")
+        line.append(f"{len(direct)} direct (builds from source: {_names(direct)})", style="magenta")
+    wheels = len(forecast.packages) - len(builds) - len(missing) - len(direct)
     line.append(f", {wheels} from wheels", style="dim")
     for error in forecast.errors:
         line.append(f"\n  unresolvable: {error}", style="red")
