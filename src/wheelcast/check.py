@@ -224,6 +224,8 @@ def _compute(
                 on_sdist=reader.start if ahead and build_needs else None,
                 requests_elsewhere=requests_in_own_process(offline=index.offline, workers=workers),
                 direct=direct,
+                # A conflict names where each side was written.
+                origins={str(item.requirement): str(item.origin) for item in project.requirements},
             )
             session.release_pages()  # what follows reads sdists, not pages: free the memory
             forecasts = _noted(resolved, notes)
@@ -418,6 +420,7 @@ def _run(
     on_sdist: Callable[[DistFile], None] | None = None,
     requests_elsewhere: bool = False,
     direct: Sequence[DirectReference] = (),
+    origins: Mapping[str, str] | None = None,
 ) -> tuple[TargetForecast, ...]:
     """Resolve every target; ``read_ahead`` when pages and metadata come over a network
     (calling ``on_sdist`` with each sdist the read-ahead finds a target would likely take).
@@ -426,7 +429,11 @@ def _run(
     lookahead = (
         Lookahead(targets, repository, options, catalog, on_sdist=on_sdist) if read_ahead else None
     )
-    one = functools.partial(resolve, direct=direct) if direct else resolve
+    one = (
+        functools.partial(resolve, direct=direct, origins=origins)
+        if direct or origins
+        else resolve  # the plain call, for a run with nothing of either
+    )
     with fewer_collections():
         if lookahead is not None:
             # What the direct references need is read ahead like what was asked.

@@ -3,7 +3,7 @@
 Exit codes (documented in the README):
   0  every target installs from wheels
   1  some package needs a build from source
-  2  some package is missing, or a target cannot be resolved
+  2  some package is missing or in conflict, or a target cannot be resolved
   3  bad input (requirement, target, option, file)
   4  the index is unreachable or failing
 """
@@ -88,7 +88,7 @@ def exit_status_of(packages: Sequence[Forecast], *, resolvable: bool) -> int:
     """
     verdicts = {p.verdict for p in packages}
     fails_here = any(p.build is not None and p.build.fails_here for p in packages)
-    if not resolvable or Verdict.MISSING in verdicts or fails_here:
+    if not resolvable or verdicts & {Verdict.MISSING, Verdict.CONFLICT} or fails_here:
         return EXIT_MISSING
     return EXIT_BUILD if verdicts & {Verdict.BUILD, Verdict.DIRECT} else EXIT_WHEELS
 
@@ -629,7 +629,10 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
                     Build(p.name, p.build.languages if p.build else ())
                     for p in f.with_verdict(Verdict.BUILD)
                 ),
-                missing=tuple(p.name for p in f.with_verdict(Verdict.MISSING)),
+                missing=tuple(
+                    p.name
+                    for p in (*f.with_verdict(Verdict.MISSING), *f.with_verdict(Verdict.CONFLICT))
+                ),
                 errors=f.errors,
             )
             for f in result.forecasts

@@ -198,6 +198,9 @@ class Pin:
     misses: tuple[Rejection, ...] = ()
     listed: bool = True  # False: the index lists no file at all for the project
     direct: DirectReference | None = None  # taken from a URL or path, not the index
+    # For a package whose requirements each fit but not all together: each side, labelled
+    # with who asks ("a==1 (from requirements.txt:3)", "a>=2 (required by b 3.0)").
+    conflict: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,8 +341,12 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         *,
         lenient: bool = False,
         direct: Mapping[NormalizedName, DirectReference] | None = None,
+        conflicts: Mapping[NormalizedName, tuple[str, ...]] | None = None,
     ) -> None:
         self.target = target
+        # Lenient only: the names a strict run found in conflict, each given its
+        # placeholder at once, so that the rest of the tree resolves as if it were not.
+        self.conflicts = dict(conflicts or {})
         self.direct = dict(direct or {})
         self._direct_judged: dict[NormalizedName, Evaluation] = {}
         self.repository = repository
@@ -444,6 +451,9 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         pre = self.options.pre
 
         def matches() -> Iterator[Cand]:
+            if self.lenient and name in self.conflicts:
+                yield Candidate(name, Version("0"), None, extras)
+                return
             first = True
             for fit in view.candidates(specifier, allow_prereleases=pre):
                 if fit.version in bad or not all(
@@ -825,6 +835,7 @@ def resolve(
     catalog: Catalog | None = None,
     *,
     direct: Sequence[DirectReference] = (),
+    origins: Mapping[str, str] | None = None,
 ) -> Resolution:
     """Pin what pip would install for ``requirements`` on ``target``, and for the
     ``direct`` references whose markers hold there (taken as given, never from an index).
@@ -832,7 +843,9 @@ def resolve(
     A strict resolution first, as pip would run it. When it fails (nothing fits some
     package, or the requirements conflict), the failure is recorded and a lenient
     resolution stands a placeholder in for what cannot be installed, so the rest of
-    the matrix is still forecast.
+    the matrix is still forecast. A package whose requirements each fit the target but
+    not all at once is a conflict, its sides labelled with who asks (``origins``: where
+    each requested requirement, by its text, was written).
     """
     options = options or Options()
     catalog = catalog or Catalog(repository)
@@ -851,6 +864,7 @@ def resolve(
     ]
     requested = [r.identifier for r in roots]
     errors: list[str] = []
+    conflicts: dict[NormalizedName, tuple[str, ...]] = {}
     provider = Provider(target, repository, options, requested, catalog, direct=taken)
     try:
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
@@ -858,13 +872,21 @@ def resolve(
         )
     except resolvelib.ResolutionImpossible as exc:
         errors.append(_describe_impossible(list(exc.causes)))
+        conflicts = _conflicts(list(exc.causes), provider, origins or {})
     except resolvelib.ResolutionTooDeep:
         errors.append(
             f"pip would give up: no solution after {options.max_rounds} rounds of backtracking"
         )
     if errors:
         provider = Provider(
-            target, repository, options, requested, catalog, lenient=True, direct=taken
+            target,
+            repository,
+            options,
+            requested,
+            catalog,
+            lenient=True,
+            direct=taken,
+            conflicts=conflicts,
         )
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
@@ -885,6 +907,44 @@ def _describe_impossible(causes: Sequence[RequirementInformation[Req, Cand]]) ->
         else:
             parts.append(what)
     return "no version satisfies " + "; ".join(dict.fromkeys(parts))
+
+
+def _conflicts(
+    causes: Sequence[RequirementInformation[Req, Cand]],
+    provider: Provider,
+    origins: Mapping[str, str],
+) -> dict[NormalizedName, tuple[str, ...]]:
+    """The packages of a failed resolution whose requirements (and constraint) each fit
+    the target alone but not together, with those sides labelled; a package that nothing
+    fits even alone is missing, not in conflict."""
+    sides: dict[NormalizedName, dict[str, SpecifierSet]] = {}
+    for cause in causes:
+        req, parent = cause.requirement, cause.parent
+        if not isinstance(req, PackageRequirement) or req.name in provider.direct:
+            continue
+        if parent is None:
+            where = origins.get(req.text)
+            label = f"{req.text} (from {where})" if where else f"{req.text} (requested)"
+        elif isinstance(parent, Candidate):
+            label = f"{req.text} (required by {parent.name} {parent.version})"
+        else:
+            continue
+        sides.setdefault(req.name, {})[label] = req.specifier
+    found: dict[NormalizedName, tuple[str, ...]] = {}
+    for name, labelled in sides.items():
+        constraint = provider.constraints.get(name)
+        if constraint:
+            labelled[f"{name}{constraint} (constraint)"] = constraint
+        if len(labelled) < 2:
+            continue
+        view = provider.project(name)
+        pre = provider.options.pre
+        if all(
+            next(iter(view.candidates(spec, allow_prereleases=pre or bool(spec.prereleases))), None)
+            for spec in labelled.values()
+        ):
+            found[name] = tuple(labelled)
+    return found
 
 
 def _pins(
@@ -938,6 +998,8 @@ def _pins(
             )
             extra["miss_version"], extra["misses"] = view.misses(version, specifier)
             extra["listed"] = bool(view.releases.releases or view.releases.unusable)
+            if fit is None:
+                extra["conflict"] = provider.conflicts.get(name, ())
         pins.append(
             Pin(
                 name=name,

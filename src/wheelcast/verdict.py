@@ -24,6 +24,8 @@ class Verdict(enum.Enum):
     PURE = "pure"  # a platform-independent (``-any``) wheel installs
     BUILD = "build"  # no wheel fits: pip builds the sdist, which needs a toolchain
     MISSING = "missing"  # nothing fits: pip fails
+    # Each requirement on it fits, but not all at once: pip fails (ResolutionImpossible).
+    CONFLICT = "conflict"
     # A direct URL or local path to an sdist, a VCS checkout or a folder: pip takes it as
     # given, not from an index, and builds it. (A direct wheel is binary, pure or missing
     # by its own tags.)
@@ -77,6 +79,7 @@ class Forecast:
     build: BuildInfo | None = None  # for BUILD, once the sdist has been read
     facts: tuple[str, ...] = ()  # cited facts about this package on this target
     source: str = "index"  # where the answer came from: the index, or a lock file
+    conflict: tuple[str, ...] = ()  # for CONFLICT: each side, with who asks for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,7 @@ def forecast(resolution: Resolution) -> TargetForecast:
 def _forecast_pin(pin: Pin) -> Forecast:
     if pin.direct is not None:
         return _forecast_direct(pin, pin.direct)
-    verdict = classify(pin.fit)
+    verdict = Verdict.CONFLICT if pin.conflict else classify(pin.fit)
     metadata = pin.metadata
     return Forecast(
         name=pin.name,
@@ -136,6 +139,7 @@ def _forecast_pin(pin: Pin) -> Forecast:
         older_wheel=nearby_wheel(pin.older_wheel, pin.specifier),
         newer_wheel=nearby_wheel(pin.newer_wheel, pin.specifier),
         detail=_detail(pin, verdict),
+        conflict=pin.conflict,
     )
 
 
@@ -193,6 +197,8 @@ def _detail(pin: Pin, verdict: Verdict) -> str:  # noqa: PLR0911 - one answer pe
             return _closest(misses)
         case Verdict.DIRECT:
             return ""
+        case Verdict.CONFLICT:
+            return " conflicts with ".join(pin.conflict)
         case Verdict.MISSING:
             if not pin.listed:
                 return "the index lists no files for this project"

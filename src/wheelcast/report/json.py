@@ -71,6 +71,7 @@ class PackageJSON(TypedDict):
     build: BuildJSON | None
     facts: list[str]
     source: str
+    conflict: list[str]  # for "conflict": each side, with who asks for it
 
 
 class ResultJSON(TypedDict):
@@ -157,6 +158,7 @@ def package_json(package: Forecast) -> PackageJSON:
         "build": build_json(package.build),
         "facts": list(package.facts),
         "source": package.source,
+        "conflict": list(package.conflict),
     }
 
 

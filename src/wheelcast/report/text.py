@@ -17,9 +17,13 @@ STYLE: dict[Verdict, tuple[str, str]] = {
     Verdict.PURE: ("○", "cyan"),
     Verdict.BUILD: ("▲", "yellow"),
     Verdict.MISSING: ("✖", "bold red"),
+    Verdict.CONFLICT: ("≠", "bold red"),
     Verdict.DIRECT: ("◆", "magenta"),
 }
-LEGEND = "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  ◆ direct  · not needed"
+LEGEND = (
+    "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  ≠ conflict  ◆ direct"
+    "  · not needed"
+)
 
 
 def cell(package: Forecast | None) -> Text:
@@ -48,6 +52,8 @@ def cell(package: Forecast | None) -> Text:
                 text.append(f" ({package.older_wheel.version} has a wheel)", style="dim")
         case Verdict.MISSING:
             text = Text(f"{glyph} missing", style=style)
+        case Verdict.CONFLICT:
+            text = Text(f"{glyph} conflict", style=style)
         case Verdict.DIRECT:
             text = Text(f"{glyph} direct", style=style)
     if package.yanked:
@@ -72,13 +78,19 @@ def summary(forecast: TargetForecast) -> Text:
         f"{len(missing)} missing" + (f" ({_names(missing)})" if missing else ""),
         style="red" if missing else "",
     )
+    conflicts = forecast.with_verdict(Verdict.CONFLICT)
+    if conflicts:
+        line.append(", ")
+        line.append(f"{len(conflicts)} in conflict ({_names(conflicts)})", style="red")
     direct = forecast.with_verdict(Verdict.DIRECT)
     if direct:
         # Counted apart: pip builds them (exit 1) though no index was asked.
         line.append(", ")
         line.append(f"{len(direct)} direct (builds from source: {_names(direct)})", style="magenta")
-    wheels = len(forecast.packages) - len(builds) - len(missing) - len(direct)
+    wheels = len(forecast.packages) - len(builds) - len(missing) - len(conflicts) - len(direct)
     line.append(f", {wheels} from wheels", style="dim")
+    for package in conflicts:
+        line.append(f"\n  conflict: {package.detail}", style="red")
     for error in forecast.errors:
         line.append(f"\n  unresolvable: {error}", style="red")
     for note in forecast.notes:
