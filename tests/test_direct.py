@@ -16,6 +16,7 @@ from tests.indexserver import (
     file_entry,
     write_page,
 )
+from tests.test_builds import sdist
 
 from wheelcast import check as api_check
 from wheelcast.check import IndexOptions
@@ -185,6 +186,17 @@ class TestBuiltFromSource:
         assert arm["gamma"]["required_by"] == ["local-lib"]
         assert code == 1
         assert "1 direct (builds from source: local-lib), 2 from wheels" in text
+
+    def test_a_local_sdist_with_static_dependencies_has_them_checked(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        pyproject = '[project]\nname = "packed"\nversion = "2.1"\ndependencies = ["beta"]\n'
+        archive = sdist(tmp_path, "packed", "2.1", {"pyproject.toml": pyproject})
+        code, packages, _ = run(index, tmp_path, str(archive))
+        arm = packages["win-arm64@3.12"]
+        assert (arm["packed"]["version"], arm["packed"]["verdict"]) == ("2.1", "direct")
+        assert arm["beta"]["required_by"] == ["packed"]
+        assert code == 1
 
     def test_a_folder_with_dynamic_dependencies_is_direct_alone(
         self, index: IndexServer, tmp_path: Path

@@ -7,10 +7,11 @@ building it becomes a :class:`wheelcast.resolve.DirectReference`:
 - a wheel (a URL or path ending in ``.whl``): its name, version and tags from its
   filename, its dependencies from its ``METADATA`` (a local file read directly; a URL
   through the index session, which reads a wheel by HTTP ranges or a bounded download);
-- a local folder (or ``file:`` URL of one) with a ``pyproject.toml`` whose ``[project]``
-  declares its dependencies statically: its name, version and dependencies;
-- anything else (VCS, a remote or local sdist, a folder with dynamic dependencies):
-  pip builds it, and what it needs is not known.
+- a local folder or sdist (or a ``file:`` URL of one) with a ``pyproject.toml`` whose
+  ``[project]`` declares its dependencies statically: its name, version and
+  dependencies; pip builds it all the same (the verdict ``direct``);
+- anything else (VCS, a remote sdist, dynamic dependencies): pip builds it, and what it
+  needs is not known.
 
 A wheel whose METADATA cannot be read is still judged by its tags, its dependencies
 said to be unknown (a note says why).
@@ -36,7 +37,9 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from wheelcast.build.archive import read_sdist
 from wheelcast.errors import WheelcastError
+from wheelcast.index._dist import is_sdist
 from wheelcast.index.local import path_of, read_local_metadata
 from wheelcast.index.models import DistFile, DistMetadata
 from wheelcast.inputs import DirectItem, ProjectInput
@@ -96,9 +99,9 @@ def _reference(item: DirectItem, repository: Repository, notes: list[str]) -> Di
     filename = _filename(location)
     if filename.endswith(".whl") and not item.editable:
         return _wheel(item, base, (location, filename), repository, notes)
-    folder = _local_folder(location)
-    if folder is not None:
-        found = _folder(folder, item.name, base, notes)
+    text, where = _local_pyproject(location, filename)
+    if text is not None:
+        found = _static(text, where, item.name, base, notes)
         if found is not None:
             return found
     return base
@@ -166,13 +169,40 @@ def _declared(metadata: DistMetadata) -> tuple[tuple[Requirement, ...], Specifie
     return requires, python
 
 
-def _folder(  # noqa: PLR0911 - one answer per way a pyproject can fail to say
-    folder: Path, name: NormalizedName | None, base: DirectReference, notes: list[str]
+def _local_pyproject(location: str, filename: str) -> tuple[str | None, str]:
+    """The ``pyproject.toml`` text of a local folder or sdist (None: none to read), and
+    where it is, for notes."""
+    if location.startswith("file:"):
+        path = path_of(location.split("#", 1)[0])
+    elif _is_url(location):
+        return None, ""
+    else:
+        path = Path(location)
+    if path.is_dir():
+        try:
+            return (path / "pyproject.toml").read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError):
+            return None, ""
+    if path.is_file() and is_sdist(filename):
+        try:
+            # The same capped, static reading as the sdists a target would build.
+            return read_sdist(path).text("pyproject.toml"), str(path)
+        except WheelcastError:
+            return None, ""
+    return None, ""
+
+
+def _static(  # noqa: PLR0911 - one answer per way a pyproject can fail to say
+    text: str,
+    where: str,
+    name: NormalizedName | None,
+    base: DirectReference,
+    notes: list[str],
 ) -> DirectReference | None:
     """A local project's static ``[project]`` table, or None when it does not say."""
     try:
-        data = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return None
     project = data.get("project")
     if not isinstance(project, dict) or not isinstance(project.get("name"), str):
@@ -199,7 +229,7 @@ def _folder(  # noqa: PLR0911 - one answer per way a pyproject can fail to say
         return None
     requires = tuple(_parsed(texts))
     if len(requires) < len(texts):
-        notes.append(f"{base.origin}: skipped invalid dependencies in {folder}/pyproject.toml")
+        notes.append(f"{base.origin}: skipped invalid dependencies in the pyproject of {where}")
     return replace(
         base,
         name=declared,
@@ -253,13 +283,3 @@ def _filename(location: str) -> str:
         path = urllib.parse.urlsplit(location).path
         return urllib.parse.unquote(path.rsplit("/", 1)[-1])
     return Path(location).name
-
-
-def _local_folder(location: str) -> Path | None:
-    if location.startswith("file:"):
-        path = path_of(location.split("#", 1)[0])
-    elif _is_url(location):
-        return None
-    else:
-        path = Path(location)
-    return path if path.is_dir() else None
