@@ -232,3 +232,19 @@ class TestLocks:
         assert packages["win-arm64@3.12"]["natpkg"]["verdict"] == "missing"
         assert "built for win_amd64" in packages["win-arm64@3.12"]["natpkg"]["detail"]
         assert code == 2
+
+
+class TestExplain:
+    @pytest.mark.parametrize(
+        "text",
+        ["mypkg @ https://files.example.invalid/mypkg-1.0-py3-none-any.whl", "./dist/x-1.0.tar.gz"],
+    )
+    def test_a_direct_reference_is_one_error_line(
+        self, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code = main(["explain", text, "-t", "win-arm64", "-p", "3.12",
+                     "--cache-dir", str(tmp_path)], io.StringIO())  # fmt: skip
+        err = capsys.readouterr().err
+        assert code == 3
+        assert "is a direct reference" in err
+        assert len(err.strip().splitlines()) == 1

@@ -580,7 +580,13 @@ def _reporter(kind: str) -> Reporter:
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
-    requirement = parse_requirement(args.requirement)
+    direct = names_a_distribution(args.requirement)
+    requirement = None if direct else parse_requirement(args.requirement)
+    if requirement is None or requirement.url:
+        raise InvalidOption(
+            f"explain lists an index's files: '{args.requirement}' is a direct reference",
+            "run wheelcast check on it: a direct wheel is judged by its tags there",
+        )
     targets, local = command_targets(args)
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
