@@ -248,3 +248,25 @@ class TestExplain:
         assert code == 3
         assert "is a direct reference" in err
         assert len(err.strip().splitlines()) == 1
+
+
+class TestDirectConflict:
+    def test_a_version_the_direct_wheel_is_not_is_a_conflict(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        url = index.file_url("mypkg-1.0-py3-none-any.whl")
+        code, packages, _ = run(index, tmp_path, f"mypkg @ {url}", "mypkg>=2")
+        mypkg = packages["win-arm64@3.12"]["mypkg"]
+        assert mypkg["verdict"] == "conflict"
+        assert mypkg["conflict"] == [
+            f"mypkg 1.0 @ {url} (from <command line>)",
+            "mypkg>=2 (from <command line>)",
+        ]
+        assert packages["win-arm64@3.12"]["beta"]["verdict"] == "pure"
+        assert code == 2
+
+    def test_a_version_it_is_resolves(self, index: IndexServer, tmp_path: Path) -> None:
+        url = index.file_url("mypkg-1.0-py3-none-any.whl")
+        code, packages, _ = run(index, tmp_path, f"mypkg @ {url}", "mypkg<2")
+        assert packages["win-arm64@3.12"]["mypkg"]["verdict"] == "pure"
+        assert code == 0

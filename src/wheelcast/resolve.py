@@ -442,7 +442,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         name = package_reqs[0].name
         extras = package_reqs[0].extras
         if name in self.direct:
-            return self._direct_matches(self.direct[name], extras, package_reqs)
+            return self._direct_matches(self.direct[name], extras, package_reqs, bad)
         specifier = SpecifierSet()
         for req in package_reqs:
             specifier &= req.specifier
@@ -475,9 +475,14 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             return True
         if candidate.direct is not None:
             # pip takes it as given; a version it does not know until it builds, it does
-            # not hold against anyone.
+            # not hold against anyone. A lenient run keeps it whatever is asked (its only
+            # candidate: rejecting it would backtrack without end).
             version = candidate.direct.version
-            return version is None or requirement.specifier.contains(version, prereleases=True)
+            return (
+                self.lenient
+                or version is None
+                or requirement.specifier.contains(version, prereleases=True)
+            )
         # resolvelib asks every round whether each pin still satisfies each requirement
         # on it (some 57k times for 130 packages); a specifier check costs a dozen
         # Version comparisons, so remember the answers under keys that cost nothing.
@@ -535,6 +540,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         reference: DirectReference,
         extras: frozenset[str],
         requirements: Sequence[PackageRequirement],
+        bad: set[Version],
     ) -> list[Cand]:
         judged = self.judge_direct(reference)
         candidate = Candidate(
@@ -546,9 +552,11 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         )
         # The one candidate there is: pip installs it or fails (a lenient run takes it
         # anyway, its conflict already recorded).
-        if self.lenient or all(self.is_satisfied_by(r, candidate) for r in requirements):
+        if self.lenient:
             return [candidate]
-        return []
+        if candidate.version in bad:
+            return []
+        return [candidate] if all(self.is_satisfied_by(r, candidate) for r in requirements) else []
 
     def _direct_dependencies(self, candidate: Candidate, reference: DirectReference) -> list[Req]:
         deps: list[Req] = []
@@ -859,9 +867,11 @@ def resolve(
         d.name: d for d in direct if d.marker is None or d.marker.evaluate({**env, "extra": ""})
     }
     repository.prefetch_pages({r.name for r in roots if r.name not in taken})
-    roots += [
+    # First: a requirement on a direct reference's name then meets its one candidate, and
+    # a conflict names both.
+    roots = [
         PackageRequirement(d.name, d.extras, SpecifierSet(), d.location) for d in taken.values()
-    ]
+    ] + roots
     requested = [r.identifier for r in roots]
     errors: list[str] = []
     conflicts: dict[NormalizedName, tuple[str, ...]] = {}
@@ -920,9 +930,13 @@ def _conflicts(
     sides: dict[NormalizedName, dict[str, SpecifierSet]] = {}
     for cause in causes:
         req, parent = cause.requirement, cause.parent
-        if not isinstance(req, PackageRequirement) or req.name in provider.direct:
+        if not isinstance(req, PackageRequirement):
             continue
-        if parent is None:
+        reference = provider.direct.get(req.name)
+        if reference is not None and parent is None and req.text == reference.location:
+            version = f" {reference.version}" if reference.version else ""
+            label = f"{req.name}{version} @ {reference.location} (from {reference.origin})"
+        elif parent is None:
             where = origins.get(req.text)
             label = f"{req.text} (from {where})" if where else f"{req.text} (requested)"
         elif isinstance(parent, Candidate):
@@ -937,14 +951,17 @@ def _conflicts(
             labelled[f"{name}{constraint} (constraint)"] = constraint
         if len(labelled) < 2:
             continue
-        view = provider.project(name)
-        pre = provider.options.pre
-        if all(
-            next(iter(view.candidates(spec, allow_prereleases=pre or bool(spec.prereleases))), None)
-            for spec in labelled.values()
-        ):
+        if all(_fits_alone(provider, name, spec) for spec in labelled.values()):
             found[name] = tuple(labelled)
     return found
+
+
+def _fits_alone(provider: Provider, name: NormalizedName, specifier: SpecifierSet) -> bool:
+    if name in provider.direct:
+        return True  # the reference is one side, and pip takes it whatever the index has
+    pre = provider.options.pre or bool(specifier.prereleases)
+    view = provider.project(name)
+    return next(iter(view.candidates(specifier, allow_prereleases=pre)), None) is not None
 
 
 def _pins(
@@ -981,6 +998,7 @@ def _pins(
                     metadata=None,
                     misses=(judged,) if isinstance(judged, Rejection) else (),
                     direct=candidate.direct,
+                    conflict=provider.conflicts.get(name, ()),
                 )
             )
             continue

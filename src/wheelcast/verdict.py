@@ -145,7 +145,10 @@ def _forecast_pin(pin: Pin) -> Forecast:
 
 def _forecast_direct(pin: Pin, reference: DirectReference) -> Forecast:
     """A direct reference: a wheel judged by its tags, anything else built from source."""
-    if reference.wheel is None:
+    if pin.conflict:
+        verdict = Verdict.CONFLICT
+        detail = " conflicts with ".join(pin.conflict)
+    elif reference.wheel is None:
         verdict = Verdict.DIRECT
         how = "editable " if reference.editable else ""
         detail = f"builds from source: {how}{reference.location}"
@@ -170,6 +173,7 @@ def _forecast_direct(pin: Pin, reference: DirectReference) -> Forecast:
         metadata_source="direct" if reference.dependencies is not None else None,
         detail=detail,
         source=reference.source,
+        conflict=pin.conflict,
     )
 
 
