@@ -34,6 +34,7 @@ def index(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
     gamma = build_wheel(files, "gamma", "2.0")
     build_wheel(files, "mypkg", "1.0", requires_dist=["beta>=1", "gamma; sys_platform == 'win32'"])
     build_wheel(files, "natpkg", "1.0", tag="cp312-cp312-win_amd64", requires_dist=["beta"])
+    build_wheel(files, "extpkg", "1.0", requires_dist=["beta", "gamma; extra == 'fast'"])
     pages = tmp_path / "pages"
     write_page(pages, "beta", [file_entry(beta.name, beta.read_bytes())])
     write_page(pages, "gamma", [file_entry(gamma.name, gamma.read_bytes())])
@@ -112,6 +113,18 @@ class TestSameVerdictEveryWay:
         names = {p.name: p.verdict.value for p in forecast.packages}
         assert names["natpkg"] == "missing"
         assert names["beta"] == "pure"
+
+
+class TestDirectWheelExtras:
+    def test_the_extras_asked_of_a_direct_wheel_bring_their_dependencies(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        url = index.file_url("extpkg-1.0-py3-none-any.whl")
+        _, plain, _ = run(index, tmp_path, f"extpkg @ {url}")
+        _, fast, _ = run(index, tmp_path, f"extpkg[fast] @ {url}")
+        assert set(plain["linux-x86_64@3.12"]) == {"extpkg", "beta"}
+        assert set(fast["linux-x86_64@3.12"]) == {"extpkg", "beta", "gamma"}
+        assert fast["linux-x86_64@3.12"]["gamma"]["required_by"] == ["extpkg"]
 
 
 class TestDirectWheelTags:
