@@ -149,3 +149,57 @@ class TestMallocArenas:
         monkeypatch.setattr(cli.sys, "platform", "darwin")
         cli._fewer_malloc_arenas()
         assert calls == [(-8, 2)]
+
+
+class TestInternalError:
+    def test_a_crash_is_one_line_its_own_exit_code_and_a_traceback_file(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+    ) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise ZeroDivisionError("a bug")
+
+        monkeypatch.setattr(cli, "run_targets", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        code, out = run(["targets"])
+        err = capsys.readouterr().err
+        assert code == cli.EXIT_INTERNAL == 5
+        assert code not in {cli.EXIT_WHEELS, cli.EXIT_BUILD, cli.EXIT_MISSING}
+        assert out == ""
+        (line,) = err.splitlines()
+        assert line.startswith("wheelcast: internal error: ZeroDivisionError: a bug")
+        assert "Traceback" not in err
+        (saved,) = tmp_path.glob("wheelcast-internal-error-*.txt")
+        assert str(saved) in line
+        assert "Traceback (most recent call last)" in saved.read_text()
+        assert "ZeroDivisionError: a bug" in saved.read_text()
+
+    def test_a_long_message_is_cut(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise RuntimeError("x" * 100_000)
+
+        monkeypatch.setattr(cli, "run_targets", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        assert run(["targets"])[0] == cli.EXIT_INTERNAL
+        assert len(capsys.readouterr().err) < 1000
+
+    def test_a_replay_that_crashes_runs_the_full_command(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from wheelcast import __main__ as entry  # noqa: PLC0415
+
+        def broken(*args: object, **kwargs: object) -> int:
+            raise ValueError("corrupt stored answer")
+
+        ran: list[str] = []
+        monkeypatch.setattr(entry, "replay", broken)
+        monkeypatch.setattr(cli, "main", lambda: ran.append("full") or 0)
+        monkeypatch.setattr(entry.sys, "argv", ["wheelcast", "check", "numpy"])
+        assert entry.main() == 0
+        assert ran == ["full"]

@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 # check answered from the cache is mostly interpreter start-up and imports.
 
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
+# A bug in wheelcast, never a forecast: CI must tell a crash from "something builds".
+EXIT_INTERNAL = 5
 
 
 def exit_status(result: CheckResult) -> int:
@@ -669,3 +671,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the last resort: one line, not a traceback
+        report_internal_error(error)
+        return EXIT_INTERNAL
+
+
+def report_internal_error(error: BaseException) -> None:
+    """One line on stderr naming the error, with its traceback kept in a file."""
+    import tempfile  # noqa: PLC0415 - only after a crash
+    import traceback  # noqa: PLC0415
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        fd, path = tempfile.mkstemp(prefix="wheelcast-internal-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(f"wheelcast {__version__}, Python {sys.version.split()[0]}\n")
+            file.write(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}")
+        where = f"the traceback is in {path}"
+    except OSError:
+        where = "the traceback could not be written to a file"
+    summary = f"{type(error).__name__}: {error}"
+    if len(summary) > 300:
+        summary = summary[:300] + "..."
+    print(
+        f"wheelcast: internal error: {summary} (hint: this is a bug in wheelcast, not in"
+        f" your input; please report it with the file: {where})",
+        file=sys.stderr,
+    )
