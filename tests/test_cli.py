@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import io
 import json
 import tarfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +205,53 @@ class TestInternalError:
         monkeypatch.setattr(entry.sys, "argv", ["wheelcast", "check", "numpy"])
         assert entry.main() == 0
         assert ran == ["full"]
+
+
+class TestExcludeNewer:
+    def test_a_date_includes_the_whole_day_in_local_time_as_uv(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        try:
+            cutoff = cli.parse_exclude_newer("2025-10-01")
+        finally:
+            monkeypatch.delenv("TZ")
+            time.tzset()
+        # Midnight at the start of 2 October in New York: 04:00 UTC (daylight time).
+        assert cutoff == dt.datetime(2025, 10, 2, 4, 0, tzinfo=dt.UTC)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2025-10-01T19:38:25Z", dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)),
+            ("2025-10-01T21:38:25+02:00", dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)),
+        ],
+    )
+    def test_a_timestamp_is_that_instant(self, text: str, expected: dt.datetime) -> None:
+        assert cli.parse_exclude_newer(text) == expected
+
+    @pytest.mark.parametrize("text", ["", "yesterday", "2025-13-01", "9" * 10_000])
+    def test_a_bad_value_is_one_error_line(
+        self, text: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out = run(["check", "numpy", "--exclude-newer", text, "--offline"])
+        err = capsys.readouterr().err
+        assert code == cli.EXIT_INPUT
+        assert out == ""
+        (line,) = err.splitlines()
+        assert "invalid --exclude-newer" in line
+        assert len(line) < 300
+
+    def test_a_file_uploaded_on_the_day_is_admitted(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # The boundary as uv draws it: boto3 1.40.43, uploaded 2025-10-01T19:38:25Z, is
+        # in a check with --exclude-newer 2025-10-01 on a machine keeping UTC.
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+        try:
+            cutoff = cli.parse_exclude_newer("2025-10-01")
+        finally:
+            monkeypatch.delenv("TZ")
+            time.tzset()
+        assert cutoff == dt.datetime(2025, 10, 2, tzinfo=dt.UTC)
+        assert cutoff > dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)

@@ -106,15 +106,22 @@ def error_status(error: WheelcastError) -> int:
 
 
 def parse_exclude_newer(text: str) -> dt.datetime:
-    """An RFC 3339 timestamp, or a date meaning midnight UTC at its start."""
+    """The cutoff of ``--exclude-newer`` as uv reads it: files uploaded at or after it are out.
+
+    An RFC 3339 timestamp is that instant; a date includes the whole day, so its cutoff is
+    midnight at the start of the next day, in this machine's time zone as uv takes it (a
+    timestamp without an offset is local time too, as pip's ``--uploaded-prior-to``).
+    """
+    hint = "give a date (2023-11-20) or an RFC 3339 timestamp (2023-11-20T00:00:00Z)"
+    shown = text if len(text) <= 60 else text[:60] + "..."
     try:
+        if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidOption(
-            f"invalid --exclude-newer '{text}'",
-            "give a date (2023-11-20) or an RFC 3339 timestamp (2023-11-20T00:00:00Z)",
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    except (ValueError, OverflowError):
+        raise InvalidOption(f"invalid --exclude-newer '{shown}'", hint) from None
+    return when if when.tzinfo else when.astimezone()
 
 
 def _names(values: Sequence[str]) -> frozenset[str]:
@@ -235,7 +242,9 @@ class _Parser(argparse.ArgumentParser):
 def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("resolution (as pip defines them)")
     group.add_argument(
-        "--exclude-newer", metavar="DATE", help="ignore files uploaded after DATE (uv's option)"
+        "--exclude-newer",
+        metavar="DATE",
+        help="ignore files uploaded after DATE (uv's option: a date includes that whole day)",
     )
     group.add_argument("--pre", action="store_true", help="allow pre-releases")
     group.add_argument("--prefer-binary", action="store_true")
@@ -275,7 +284,9 @@ def _options(args: argparse.Namespace, settings: IndexSettings | None = None) ->
             prefer_binary=args.prefer_binary or settings.prefer_binary,
         ),
         pre=args.pre or settings.pre,
-        exclude_newer=parse_exclude_newer(args.exclude_newer) if args.exclude_newer else None,
+        exclude_newer=(
+            parse_exclude_newer(args.exclude_newer) if args.exclude_newer is not None else None
+        ),
         constraints=tuple(constraints),
     )
 
