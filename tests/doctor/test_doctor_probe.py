@@ -13,6 +13,7 @@ import packaging
 import pytest
 from packaging.markers import default_environment
 from packaging.tags import sys_tags
+from packaging.version import Version
 from tests.doctor.fakes import FakeRunner
 from tests.doctor.probes import probe_document, probe_of
 
@@ -28,6 +29,7 @@ from wheelcast.doctor import (
 )
 from wheelcast.doctor.probe import SCRIPT, parse_probe
 from wheelcast.errors import InputError
+from wheelcast.tags import compatible_tags
 from wheelcast.targets import Platform
 
 
@@ -225,3 +227,37 @@ class TestOnThisMachine:
             assert [str(t) for t in interpreter_tags(probe)] == theirs, probe.path
             compared += 1
         assert compared >= 1
+
+    def test_interpreters_too_old_for_our_packaging_agree_with_their_pip(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # wheelcast's packaging needs 3.10; older interpreters (3.7 and 3.6 with the m ABI)
+        # are held to what their own pip lists in `pip debug --verbose` (pip >= 19.2), with
+        # linux_<arch> placed where that pip's vendored packaging places it.
+        runner = SubprocessRunner()
+        found = find_interpreters(discover(runner).candidates, runner)
+        compared = []
+        for interpreter in found:
+            probe = interpreter.probe
+            if probe is None or probe.implementation != "cpython" or probe.version >= (3, 10):
+                continue
+            done = runner.run([probe.path, "-I", "-m", "pip", "debug", "--verbose"], timeout=60)
+            if done is None or not done.ok or "Compatible tags:" not in done.stdout:
+                continue  # no pip, or one older than `pip debug`
+            head, _, listed = done.stdout.partition("Compatible tags:")
+            vendored = next(
+                line.strip().split("==")[1]
+                for line in head.splitlines()
+                if line.strip().startswith("packaging==")
+            )
+            theirs = [line.strip() for line in listed.splitlines()[1:] if line.startswith(" ")]
+            native_first = Version(vendored) >= Version("26.3")
+            monkeypatch.setattr("wheelcast.tags.NATIVE_LINUX_FIRST", native_first)
+            compatible_tags.cache_clear()
+            try:
+                assert [str(t) for t in interpreter_tags(probe)] == theirs, probe.path
+            finally:
+                compatible_tags.cache_clear()
+            compared.append(probe.version)
+        if not compared:
+            pytest.skip("no CPython older than 3.10 with pip >= 19.2 on this machine")
