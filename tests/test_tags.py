@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import sys
 from pathlib import Path
 
 import pytest
 from packaging import tags as ptags
 from packaging.tags import Tag
+from tests.indexserver import build_wheel
 from tests.pretend import pretend_host
 
+from wheelcast.cli import main
 from wheelcast.tags import NATIVE_LINUX_FIRST, compatible_tags, platform_tags, tag_priorities
 from wheelcast.targets import PRESETS, Platform, Python, Target, host_target, parse_target
 
@@ -226,6 +230,27 @@ class TestOldPythons:
             "cp33-abi3-win_amd64",
         ]
         assert tags[6:8] == ["cp32-abi3-win_amd64", "py36-none-win_amd64"]
+
+    def test_check_takes_the_m_wheel(self, tmp_path: Path) -> None:
+        # numpy 1.21.6 as the index had it at the start of 2023, in small
+        links = tmp_path / "links"
+        links.mkdir()
+        for tag in ["cp37-cp37m-manylinux_2_17_x86_64", "cp37-cp37m-win_amd64"]:
+            build_wheel(links, "numpy", "1.21.6", tag=tag, requires_python=">=3.7")
+        build_wheel(links, "numpy", "1.21.6", tag="cp38-cp38-manylinux_2_17_x86_64")
+        out = io.StringIO()
+        code = main(
+            ["check", "numpy", "--python", "3.7", "-t", "linux-x86_64", "-t", "win-amd64",
+             "--no-index", "-f", str(links), "--cache-dir", str(tmp_path / "cache"),
+             "--format", "json"],
+            out,
+        )  # fmt: skip
+        assert code == 0
+        results = {r["target"]: r["packages"][0] for r in json.loads(out.getvalue())["results"]}
+        assert {target: p["verdict"] for target, p in results.items()} == {
+            "linux-x86_64@3.7": "binary",
+            "win-amd64@3.7": "binary",
+        }
 
     def test_equal_to_recorded_pip_on_python_37(self, monkeypatch: pytest.MonkeyPatch) -> None:
         lines = _RECORDED_PIP_37.read_text(encoding="utf-8").splitlines()
