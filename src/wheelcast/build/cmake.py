@@ -27,6 +27,8 @@ __all__ = ["MAX_DEPTH", "MAX_FILES", "CMakeHit", "CMakeScan", "Command", "comman
 MAX_DEPTH: Final = 16
 MAX_FILES: Final = 256
 _MAX_NESTING: Final = 32  # parentheses in one if(); deeper is read as "cannot tell"
+_MAX_FRAMES: Final = 64  # nested if blocks followed; deeper ones are read as unconditional
+_MAX_WHY: Final = 8  # options named as what keeps one block off
 
 LANGUAGES: Final[Mapping[str, str]] = {
     "C": "C",
@@ -249,11 +251,14 @@ class _Interpreter:
         self.vars: dict[str, str] = dict(defines)
         self.options: set[str] = set()
         self.frames: list[_Frame] = []
+        self.overflow = 0  # if blocks open past _MAX_FRAMES
         self.hits: list[CMakeHit] = []
         self.files: list[str] = []
         self.module_path: list[str] = []
         self.truncated = False
-        self.root = "/"
+        self._seen: set[tuple[str, str, Reach, bool]] = set()
+        self._reach_key: object = ()
+        self._reach = Reach((True, True, True))
 
     # -- values -----------------------------------------------------------------------------
 
@@ -408,6 +413,12 @@ class _Interpreter:
     # -- reach ----------------------------------------------------------------------------------
 
     def reach(self) -> Reach:
+        key = tuple((f.current, tuple(f.why)) for f in self.frames)
+        if key != self._reach_key:
+            self._reach_key, self._reach = key, self._compute_reach()
+        return self._reach
+
+    def _compute_reach(self) -> Reach:
         values: list[Tri] = [True, True, True]
         why: list[str] = []
         for frame in self.frames:
@@ -420,7 +431,11 @@ class _Interpreter:
         return any(v is not True for frame in self.frames for v in frame.current)
 
     def _hit(self, kind: str, name: str, evidence: str, *, required: bool = True) -> None:
-        self.hits.append(CMakeHit(kind, name, evidence, self.reach(), required))
+        reach = self.reach()
+        key = (kind, name, reach, required)
+        if key not in self._seen:  # the first evidence of each is the one reported
+            self._seen.add(key)
+            self.hits.append(CMakeHit(kind, name, evidence, reach, required))
 
     # -- paths ----------------------------------------------------------------------------------
 
@@ -449,7 +464,7 @@ class _Interpreter:
             return False
         self.files.append(relative)
         directory = posixpath.dirname(path) or "/"
-        base = len(self.frames)
+        base, overflow = len(self.frames), self.overflow
         skipping = 0  # inside a function() or macro() body
         for command in commands(text):
             name = command.name
@@ -460,11 +475,18 @@ class _Interpreter:
             elif not skipping:
                 self._command(command, relative, directory, depth)
         del self.frames[base:]  # an unbalanced script does not leak its if blocks
+        self.overflow = overflow
         return True
 
     def _command(self, command: Command, path: str, directory: str, depth: int) -> None:  # noqa: PLR0912 - one branch per command
         name, args = command.name, command.args
         match name:
+            case "if" | "elseif" | "else" | "endif" if self.overflow:
+                # Past _MAX_FRAMES nested ifs, inner blocks are read as unconditional: each
+                # statement's reach stays a bounded amount of work.
+                self.overflow += {"if": 1, "endif": -1}.get(name, 0)
+            case "if" if len(self.frames) >= _MAX_FRAMES:
+                self.overflow = 1
             case "if":
                 values, why = self._evaluate(command)
                 self.frames.append(_Frame(values, values, why))
@@ -478,7 +500,7 @@ class _Interpreter:
                     values = tuple(tri_and(p) for p in zip(otherwise, own, strict=True))  # type: ignore[assignment]
                 frame.prior = tuple(tri_or(p) for p in zip(frame.prior, values, strict=True))  # type: ignore[assignment]
                 frame.current = values
-                frame.why = list(dict.fromkeys([*frame.why, *why]))
+                frame.why = list(dict.fromkeys([*frame.why, *why]))[:_MAX_WHY]
             case "endif" if len(self.frames) > 0:
                 self.frames.pop()
             case "project":

@@ -27,7 +27,10 @@ __all__ = ["MAX_DEPTH", "MAX_FILES", "MesonCall", "calls", "parse_options", "sca
 
 MAX_DEPTH: Final = 16
 MAX_FILES: Final = 256
-_MAX_NESTING: Final = 32
+_MAX_NESTING: Final = 32  # parentheses in one condition
+_MAX_FRAMES: Final = 64  # nested if/foreach blocks followed
+_MAX_EARLIER: Final = 16  # earlier conditions of an elif/else chain that are negated
+_MAX_CONDITION: Final = 2000  # characters of one condition read
 
 _TOKEN: Final = re.compile(
     r"""(?P<triple>''')
@@ -72,6 +75,7 @@ def calls(text: str) -> Iterator[MesonCall]:  # noqa: PLR0912 - one branch per t
     """Every call in ``text`` with its ``if`` frames, in the order the calls close."""
     stack: list[tuple[str, int, int, tuple[tuple[str, tuple[str, ...]], ...]]] = []
     frames: list[tuple[str, tuple[str, ...]]] = []
+    overflow = [0]
     depth, pos, size = 0, 0, len(text)
     while pos < size:
         match = _TOKEN.match(text, pos)
@@ -88,14 +92,15 @@ def calls(text: str) -> Iterator[MesonCall]:  # noqa: PLR0912 - one branch per t
             name = match.group("name")
             if name in _KEYWORDS:  # ``if (x)`` is a statement, not a call
                 if depth == 0:
-                    _statement(name, text, pos if match.group("call") is None else pos - 1, frames)
+                    start = pos if match.group("call") is None else pos - 1
+                    _statement(name, text, start, frames, overflow)
                 if match.group("call") is not None:
                     depth += 1
             elif match.group("call") is not None:
                 stack.append((name, pos, depth, tuple(frames)))
                 depth += 1
             elif depth == 0:
-                _statement(name, text, pos, frames)
+                _statement(name, text, pos, frames, overflow)
         elif kind == "open":
             depth += 1
         elif kind == "close" and depth > 0:
@@ -112,18 +117,26 @@ def _uncommented(args: str) -> str:
     return _COMMENT_OR_STRING.sub(lambda m: m.group(1) or "", args)
 
 
-def _statement(word: str, text: str, pos: int, frames: list[tuple[str, tuple[str, ...]]]) -> None:
-    end = text.find("\n", pos)
-    rest = text[pos : end if end >= 0 else len(text)].split("#", 1)[0].strip()
+def _statement(
+    word: str, text: str, pos: int, frames: list[tuple[str, tuple[str, ...]]], overflow: list[int]
+) -> None:
+    end = text.find("\n", pos, pos + _MAX_CONDITION)  # bounded: a 2 MB line holds many ifs
+    rest = text[pos : end if end >= 0 else pos + _MAX_CONDITION].split("#", 1)[0].strip()
+    opens, closes = word in ("if", "foreach"), word in ("endif", "endforeach")
+    if overflow[0] or (opens and len(frames) >= _MAX_FRAMES):
+        # Past _MAX_FRAMES nested blocks, inner ones are read as unconditional: each
+        # call's frames stay a bounded amount of work.
+        overflow[0] += 1 if opens else -1 if closes else 0
+        return
     match word:
         case "if":
             frames.append((rest, ()))
         case "elif" if frames:
             condition, earlier = frames[-1]
-            frames[-1] = (rest, (*earlier, condition))
+            frames[-1] = (rest, (*earlier, condition)[:_MAX_EARLIER])
         case "else" if frames:
             condition, earlier = frames[-1]
-            frames[-1] = ("true", (*earlier, condition))
+            frames[-1] = ("true", (*earlier, condition)[:_MAX_EARLIER])
         case "endif" if frames:
             frames.pop()
         case "foreach":
