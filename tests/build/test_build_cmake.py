@@ -7,8 +7,7 @@ from wheelcast.build.cmake import MAX_FILES, commands, scan_cmake
 from wheelcast.build.needs import BuildNeeds, analyze
 
 SKBUILD = (
-    '[build-system]\nrequires = ["scikit-build-core"]\n'
-    'build-backend = "scikit_build_core.build"\n'
+    '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n'
 )
 
 
@@ -94,7 +93,8 @@ class TestFollowing:
         needs = needs_of(
             {
                 "CMakeLists.txt": (
-                    'project(x C)\noption(WITH_F "" OFF)\nif(WITH_F)\n  add_subdirectory(f)\nendif()\n'
+                    'project(x C)\noption(WITH_F "" OFF)\n'
+                    "if(WITH_F)\n  add_subdirectory(f)\nendif()\n"
                 ),
                 "f/CMakeLists.txt": "project(f LANGUAGES Fortran)\n",
             }
@@ -166,9 +166,7 @@ class TestConditions:
             "project(x C)\ninclude(CheckLanguage)\ncheck_language(CUDA)\n"
             "if(CMAKE_CUDA_COMPILER)\n  enable_language(CUDA)\nendif()\n"
         )
-        assert optional(needs_of({"CMakeLists.txt": text})) == {
-            "CUDA": "a CUDA compiler is found"
-        }
+        assert optional(needs_of({"CMakeLists.txt": text})) == {"CUDA": "a CUDA compiler is found"}
 
     def test_a_condition_that_cannot_be_told_still_counts(self) -> None:
         text = "project(x C)\nif(SOMETHING_SET_ELSEWHERE)\n  enable_language(Fortran)\nendif()\n"

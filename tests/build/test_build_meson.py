@@ -69,7 +69,9 @@ class TestLanguages:
         needs = needs_of(
             {
                 "meson.options": "option('cuda', type: 'boolean', value: false)\n",
-                "meson.build": "project('x', 'c')\nif get_option('cuda')\n  add_languages('cuda')\nendif\n",
+                "meson.build": (
+                    "project('x', 'c')\nif get_option('cuda')\n  add_languages('cuda')\nendif\n"
+                ),
             }
         )
         assert needs.languages == ("C",)
@@ -122,7 +124,9 @@ class TestLanguages:
         needs = needs_of(
             {
                 "meson.options": "option('f', type: 'feature', value: 'disabled')\n",
-                "meson.build": "project('x', 'c')\nadd_languages('fortran', required: get_option('f'))\n",
+                "meson.build": (
+                    "project('x', 'c')\nadd_languages('fortran', required: get_option('f'))\n"
+                ),
             }
         )
         assert needs.languages == ("C",)

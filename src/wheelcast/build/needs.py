@@ -947,6 +947,8 @@ def analyze(listing: SdistListing) -> BuildNeeds:
             )
     if (found.languages or found.only_on) and not found.scripted:
         _included_libraries(listing, found)
+    elif not found.languages and not found.only_on:
+        found.libraries.clear()  # nothing is compiled: nothing links against them
     languages = tuple(sorted(found.languages, key=_ORDER.__getitem__))
     only_on = tuple(
         (lang, ",".join(os for os in OSES if os in oses), why)
