@@ -168,6 +168,18 @@ class TestConditions:
         )
         assert optional(needs_of({"CMakeLists.txt": text})) == {"CUDA": "a CUDA compiler is found"}
 
+    def test_matches_runs_the_sdists_pattern_on_short_subjects_only(self) -> None:
+        text = (
+            'project(x C)\nif(CMAKE_SYSTEM_NAME MATCHES "^(Darwin|Linux)$")\n'
+            "  enable_language(Fortran)\nendif()\n"
+            f'set(LONG "{"a" * 40}")\nif(LONG MATCHES "^(a+)+$")\n'
+            "  enable_language(CUDA)\nendif()\n"
+        )
+        needs = needs_of({"CMakeLists.txt": text})
+        assert [(lang, oses) for lang, oses, _ in needs.only_on] == [("Fortran", "linux,macos")]
+        # a catastrophic pattern over 40 characters is not run: cannot tell, so it counts
+        assert needs.languages == ("C", "CUDA")
+
     def test_a_condition_that_cannot_be_told_still_counts(self) -> None:
         text = "project(x C)\nif(SOMETHING_SET_ELSEWHERE)\n  enable_language(Fortran)\nendif()\n"
         assert needs_of({"CMakeLists.txt": text}).languages == ("C", "Fortran")

@@ -105,6 +105,20 @@ class TestSetupPy:
         assert needs.languages == ("C",)
         assert keys(needs) == {"libffi": True, "libpq": True}
 
+    @pytest.mark.parametrize(
+        "asks",
+        [
+            "subprocess.check_output(['pkg-config', '--cflags', 'libffi'])",
+            "__import__('os').environ.get('PKG_CONFIG', 'pkg-config'), 'libffi'",
+        ],
+    )
+    def test_modules_passed_to_pkg_config(self, asks: str) -> None:
+        setup = f"import subprocess\nflags = [{asks}]\nsetup(ext_modules=find())\n"
+        needs = analyze(
+            listing({"pyproject.toml": SETUPTOOLS, "setup.py": setup}, members=["c/x.c"])
+        )
+        assert keys(needs) == {"libffi": True}
+
     def test_pure_packages_name_no_library(self) -> None:
         setup = "from setuptools import setup\nlibraries = ['ffi']\nsetup(name='x')\n"
         needs = analyze(listing({"pyproject.toml": SETUPTOOLS, "setup.py": setup}))

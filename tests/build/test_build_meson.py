@@ -132,6 +132,17 @@ class TestLanguages:
         assert needs.languages == ("C",)
         assert not needs.optional
 
+    def test_subdir_depth_and_cycles_are_bounded(self) -> None:
+        files = {"meson.build": "project('x', 'c')\nsubdir('d')\nsubdir('..')\nsubdir('.')\n"}
+        path = "d"
+        for _ in range(300):
+            files[f"{path}/meson.build"] = "subdir('d')\n"
+            path += "/d"
+        files[f"{path}/meson.build"] = "add_languages('fortran')\n"
+        needs = needs_of(files)
+        assert needs.languages[0] == "C"
+        assert any("were not read" in note for note in needs.notes)
+
 
 class TestDependencies:
     def test_dependency_required_optional_and_off(self) -> None:

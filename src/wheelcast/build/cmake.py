@@ -28,6 +28,8 @@ MAX_DEPTH: Final = 16
 MAX_FILES: Final = 256
 _MAX_NESTING: Final = 32  # parentheses in one if(); deeper is read as "cannot tell"
 _MAX_FRAMES: Final = 64  # nested if blocks followed; deeper ones are read as unconditional
+_MAX_MATCHED: Final = 16  # a MATCHES subject (CMAKE_SYSTEM_NAME is short)
+_MAX_PATTERN: Final = 200
 _MAX_WHY: Final = 8  # options named as what keeps one block off
 
 LANGUAGES: Final[Mapping[str, str]] = {
@@ -323,6 +325,8 @@ class _Interpreter:
         if op == "STREQUAL":
             return left == right
         if op == "MATCHES":
+            if len(left) > _MAX_MATCHED or len(right) > _MAX_PATTERN:
+                return None  # the sdist's pattern: a short subject bounds its backtracking
             try:
                 return re.search(right, left) is not None
             except re.error:

@@ -705,6 +705,20 @@ def _literal(tree: ast.AST, value: ast.expr) -> str | None:
 def _setup_facts(tree: ast.AST, found: _Findings) -> None:
     """Libraries, programs and scikit-build settings setup.py names as literals."""
     programs = {p: e for e in LIBRARIES for p in e.programs}
+    constants = [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    imports_pkgconfig = any(
+        (isinstance(n, ast.Import) and any(a.name == "pkgconfig" for a in n.names))
+        or (isinstance(n, ast.ImportFrom) and n.module == "pkgconfig")
+        for n in ast.walk(tree)
+    )
+    if imports_pkgconfig or any(c in ("pkg-config", "PKG_CONFIG") for c in constants):
+        # setup.py asks pkg-config: the module names it passes are libraries it needs
+        for constant in constants:
+            entry = lookup("pkgconfig", constant)
+            if entry is not None:
+                found.library(entry, f"setup.py: pkg-config {constant}", required=True)
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
