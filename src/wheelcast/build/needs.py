@@ -7,12 +7,17 @@ It reads configuration, never runs it:
    one, pip's default applies (``setuptools.build_meta:__legacy__``, ``setuptools>=40.8.0``).
 2. The backend's own configuration says what is compiled:
 
-   * meson-python: ``project()`` and ``add_languages()`` in every ``meson.build`` outside
-     tests/docs/vendored code; a language added with ``required: false`` or inside an
-     ``if`` block is optional (a note, not a need);
-   * scikit-build-core, or CMake named in the requirements: ``project(... LANGUAGES ...)``
-     and ``enable_language()`` in ``CMakeLists.txt`` (C and C++ when none are named, as
-     CMake defaults);
+   * meson-python: ``project()``, ``add_languages()`` and ``dependency()`` in the top
+     ``meson.build`` and what its ``subdir()`` calls reach (:mod:`wheelcast.build.meson`);
+   * scikit-build-core, or CMake named in the requirements (scikit-build's
+     ``cmake_source_dir``): ``project()``, ``enable_language()``, ``find_package()`` and
+     ``pkg_check_modules()`` through ``add_subdirectory`` and ``include``
+     (:mod:`wheelcast.build.cmake`), with the backend's ``-D`` defines;
+
+     in both, ``if`` blocks are evaluated per operating system with options at their
+     defaults (:mod:`wheelcast.build.reach`): a language only an option that is off (or a
+     compiler that happens to be found) enables is *optional*, one a block for some systems
+     enables is needed there alone (:meth:`BuildNeeds.for_os`);
    * maturin: Rust, plus C when a crate's build-dependencies use ``cc`` (or C++ with
      ``cxx-build``), when the bindings are cffi, or when the package ships C sources;
    * setuptools: ``Extension``/``cythonize``/``cffi_modules``/``rust_extensions`` in the
@@ -25,8 +30,12 @@ It reads configuration, never runs it:
    setuptools-rust: Rust).
 4. A census of source files by language outside tests/docs/examples/benchmarks/vendored
    code supports the answer, and decides it only when the configuration cannot (a custom
-   build hook, an unknown backend). Configuration wins when it is explicit: C files in a
-   pure package's tests do not make it need a compiler.
+   build hook, an unknown backend) and no CMake project at the top or one folder down can
+   (xgboost's in-tree backend runs ``cpp_src``). Configuration wins when it is explicit:
+   C files in a pure package's tests do not make it need a compiler.
+5. System libraries (:mod:`wheelcast.build.libraries`) come from the scripts above, from
+   ``libraries=[...]``, pkg-config modules and ``pg_config``-like programs in ``setup.py``,
+   and, when no CMake or meson script was read, from known headers the sources include.
 """
 
 from __future__ import annotations
