@@ -332,6 +332,18 @@ LIBRARIES: Final = (
         vcpkg="boost",
     ),
     Library(
+        "libzmq",
+        "ZeroMQ (libzmq)",
+        ("ZeroMQ", "ZMQ"),
+        ("libzmq",),
+        ("zmq",),
+        ("zmq.h",),
+        apt="libzmq3-dev",
+        apk="zeromq-dev",
+        brew="zeromq",
+        vcpkg="zeromq",
+    ),
+    Library(
         "openmp",
         "OpenMP",
         ("OpenMP",),

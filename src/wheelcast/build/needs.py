@@ -675,6 +675,14 @@ _SYSTEM_LINKS: Final = frozenset(
         "dbghelp",
         "setupapi",
         "msvcrt",
+        "wsock32",
+        "winhttp",
+        "wldap32",
+        "normaliz",
+        "rpcrt4",
+        "dnsapi",
+        "netapi32",
+        "mpr",
     }
 )
 
