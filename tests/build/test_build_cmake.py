@@ -130,6 +130,10 @@ class TestConditions:
         assert optional(needs_of(files)) == {"CUDA": "USE_CUDA"}
         defined = SKBUILD + '[tool.scikit-build.cmake.define]\nUSE_CUDA = "ON"\n'
         assert needs_of(files, defined).languages == ("C", "C++", "CUDA")
+        from_env = (
+            SKBUILD + '[tool.scikit-build.cmake.define]\nUSE_CUDA = {env = "X", default = true}\n'
+        )
+        assert needs_of(files, from_env).languages == ("C", "C++", "CUDA")
         as_args = SKBUILD + '[tool.scikit-build.cmake]\nargs = ["-DUSE_CUDA:BOOL=ON"]\n'
         assert needs_of(files, as_args).languages == ("C", "C++", "CUDA")
 

@@ -546,7 +546,9 @@ def _cmake(
 def _cmake_defines(table: Mapping[str, Any], args: Iterable[Any]) -> dict[str, str]:
     """``-D`` values a backend passes: a ``define`` table and ``-DNAME[:TYPE]=VALUE`` args."""
     defines: dict[str, str] = {}
-    for name, value in table.items():
+    for name, given in table.items():
+        # scikit-build-core also takes {env = "X", default = ...}: pip sets no such variable
+        value = given.get("default") if isinstance(given, Mapping) else given
         if isinstance(value, bool):
             defines[str(name)] = "ON" if value else "OFF"
         elif isinstance(value, str | int):
