@@ -349,8 +349,10 @@ class TestLookahead:
         real_visit = Lookahead._visit
         real_resolve = check_module.resolve
 
+        # Generous: under load a resolver thread can take seconds to be scheduled; a
+        # design that resolves only after the walk still fails, after this wait.
         def held_visit(self: Lookahead, *args: Any) -> None:
-            started_first.append(resolving.wait(timeout=2))
+            started_first.append(resolving.wait(timeout=30))
             real_visit(self, *args)
 
         def recording(*args: Any, **kwargs: Any) -> Any:
@@ -396,3 +398,40 @@ class TestLookahead:
             assert not finished.is_set()
         finally:
             release.set()
+
+
+class TestWherePipAndUvDiffer:
+    """Each case was run with pip 26.3 (--dry-run --report) and uv 0.13.9 against the real
+    index; wheelcast forecasts pip install, so pip's answer is pinned."""
+
+    @pytest.mark.parametrize(
+        "order", [["numpy", "opencv-python-headless"], ["opencv-python-headless", "numpy"]]
+    )
+    def test_pip_keeps_the_newest_dependent_and_lowers_the_shared_dependency(
+        self, order: list[str]
+    ) -> None:
+        # 30 requirements, --exclude-newer 2025-10-01, Python 3.12, five platforms: pip
+        # takes opencv-python-headless 4.12.0.88 with numpy 2.2.6 (its cap is numpy<2.3);
+        # uv keeps numpy 2.3.3 and takes opencv-python-headless 4.11.0.86.
+        opencv = "opencv_python_headless-{}-cp37-abi3-manylinux2014_x86_64.whl"
+        repo = FakeRepository(
+            {
+                "numpy": [
+                    dist("numpy-2.3.3-cp312-cp312-manylinux_2_27_x86_64.whl"),
+                    dist("numpy-2.2.6-cp312-cp312-manylinux_2_17_x86_64.whl"),
+                ],
+                "opencv-python-headless": [
+                    dist(opencv.format("4.12.0.88")),
+                    dist(opencv.format("4.11.0.86")),
+                ],
+            },
+            requires={
+                opencv.format("4.12.0.88"): ['numpy<2.3.0,>=2; python_version >= "3.9"'],
+                opencv.format("4.11.0.86"): ['numpy>=1.21.2; python_version >= "3.10"'],
+            },
+        )
+        result = resolve(target("linux-x86_64"), [Requirement(r) for r in order], repo)
+        assert {p.name: str(p.version) for p in result.pins} == {
+            "numpy": "2.2.6",
+            "opencv-python-headless": "4.12.0.88",
+        }

@@ -34,6 +34,8 @@ from resolvelib.structs import RequirementInformation
 
 from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
+from wheelcast.markers import evaluate as evaluate_marker
+from wheelcast.markers import undefined_comparisons
 from wheelcast.select import (
     BinaryPolicy,
     Environment,
@@ -622,8 +624,17 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 )
                 if note not in self.notes:
                     self.notes.append(note)
+            if "~=" in text or "===" in text:
+                for clause in undefined_comparisons(marker):
+                    how = "string equality" if "===" in clause else "false"
+                    note = (
+                        f"marker '{text}': {clause} compares a string with a version"
+                        f" operator; taken as {how}"
+                    )
+                    if note not in self.notes:
+                        self.notes.append(note)
             found = self._markers[key] = any(
-                marker.evaluate({**self.environment, "extra": e}) for e in extras
+                evaluate_marker(marker, {**self.environment, "extra": e}) for e in extras
             )
         return found
 
@@ -784,7 +795,7 @@ class Lookahead:
         return frozenset(
             i
             for i in among
-            if any(marker.evaluate({**self._environments[i], "extra": e}) for e in extras)
+            if any(evaluate_marker(marker, {**self._environments[i], "extra": e}) for e in extras)
         )
 
     def _visit(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
@@ -861,10 +872,12 @@ def resolve(
     roots = [
         package_requirement(r)
         for r in requirements
-        if r.marker is None or r.marker.evaluate({**env, "extra": ""})
+        if r.marker is None or evaluate_marker(r.marker, {**env, "extra": ""})
     ]
     taken = {
-        d.name: d for d in direct if d.marker is None or d.marker.evaluate({**env, "extra": ""})
+        d.name: d
+        for d in direct
+        if d.marker is None or evaluate_marker(d.marker, {**env, "extra": ""})
     }
     repository.prefetch_pages({r.name for r in roots if r.name not in taken})
     # First: a requirement on a direct reference's name then meets its one candidate, and

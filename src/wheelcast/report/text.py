@@ -40,6 +40,9 @@ def cell(package: Forecast | None) -> Text:
             if build is not None and build.needs is not None:
                 what = ", ".join(build.languages) or "no compiler"
                 text.append(f": {what}", style=style)
+                libraries = [n.key for n in build.needs.libraries if n.required]
+                if libraries and build.languages:
+                    text.append(f" + {', '.join(libraries)}", style=style)
             if build is not None and build.here is not None:
                 ok = build.here[0]
                 text.append(
