@@ -145,6 +145,26 @@ class TestDirectWheelTags:
         assert packages["win-arm64@3.12"]["beta"]["verdict"] == "pure"
         assert "win-arm64 (cp312): 0 need a build, 1 missing (natpkg)" in text
 
+    def test_its_requires_python_is_judged_like_its_tags(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        wheel = build_wheel(tmp_path / "dist", "newpy", "1.0", requires_python=">=3.13",
+                            requires_dist=["beta"])  # fmt: skip
+        out = io.StringIO()
+        code = main(["check", str(wheel), "-t", "linux-x86_64", "-p", "3.12", "-p", "3.13",
+                     "-i", index.url, "--cache-dir", str(tmp_path / "c"), "--format", "json"],
+                    out)  # fmt: skip
+        results = {
+            r["target"]: {p["name"]: p for p in r["packages"]}
+            for r in json.loads(out.getvalue())["results"]
+        }
+        old = results["linux-x86_64@3.12"]["newpy"]
+        assert old["verdict"] == "missing"
+        assert old["detail"] == "newpy-1.0-py3-none-any.whl: requires Python >=3.13, not 3.12.0"
+        assert results["linux-x86_64@3.13"]["newpy"]["verdict"] == "pure"
+        assert results["linux-x86_64@3.13"]["beta"]["verdict"] == "pure"
+        assert code == 2
+
     def test_a_name_that_is_not_the_wheels_is_bad_input(
         self, index: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

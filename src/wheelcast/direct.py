@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 from packaging.utils import (
     InvalidWheelFilename,
     NormalizedName,
@@ -137,14 +137,10 @@ def _wheel(
         )
         return replace(base, name=name, wheel=file, version=version, unknown=error.message)
     requires, python = _declared(metadata)
-    return replace(
-        base,
-        name=name,
-        wheel=file,
-        version=version,
-        dependencies=requires,
-        requires_python=python,
-    )
+    # Judged with the tags, as pip refuses a wheel whose Requires-Python excludes the
+    # target before it resolves anything.
+    file = replace(file, requires_python=str(python) if python else None)
+    return replace(base, name=name, wheel=file, version=version, dependencies=requires)
 
 
 def _read_metadata(file: DistFile, repository: Repository) -> DistMetadata:
@@ -230,13 +226,8 @@ def _static(  # noqa: PLR0911 - one answer per way a pyproject can fail to say
     requires = tuple(_parsed(texts))
     if len(requires) < len(texts):
         notes.append(f"{base.origin}: skipped invalid dependencies in the pyproject of {where}")
-    return replace(
-        base,
-        name=declared,
-        version=version,
-        dependencies=requires,
-        requires_python=_specifier(project.get("requires-python")),
-    )
+    # Its requires-python is left to the build pip runs: the verdict is direct anyway.
+    return replace(base, name=declared, version=version, dependencies=requires)
 
 
 def _parsed(texts: Sequence[str]) -> list[Requirement]:
@@ -254,13 +245,6 @@ def _version(value: object) -> Version | None:
         return Version(value) if isinstance(value, str) else None
     except InvalidVersion:
         return None
-
-
-def _specifier(value: object) -> SpecifierSet | None:
-    try:
-        return SpecifierSet(value) if isinstance(value, str) else None
-    except InvalidSpecifier:
-        return None  # pip ignores an unparsable requires-python
 
 
 def _without_extras(location: str) -> tuple[str, frozenset[str]]:

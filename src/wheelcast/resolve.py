@@ -83,10 +83,11 @@ class DirectReference:
     """A requirement pip takes as given from a URL or path (``name @ url``, ``./x.whl``,
     ``-e .``), never from an index.
 
-    A ``wheel`` is installed as it is where its tags fit the target (and is missing
-    where they do not); anything else is built. ``dependencies`` are what its metadata
-    (a wheel's METADATA, a folder's static ``[project] dependencies``) declares, so the
-    tree below it is forecast like any other; None when only a build could tell.
+    A ``wheel`` is installed as it is where its tags and Requires-Python fit the target
+    (and is missing where they do not: pip refuses it); anything else is built.
+    ``dependencies`` are what its metadata (a wheel's METADATA, a folder's static
+    ``[project] dependencies``) declares, so the tree below it is forecast like any
+    other; None when only a build could tell.
     """
 
     name: NormalizedName
@@ -99,7 +100,6 @@ class DirectReference:
     wheel: DistFile | None = None
     version: Version | None = None  # from the wheel's name or the folder's pyproject
     dependencies: tuple[Requirement, ...] | None = None
-    requires_python: SpecifierSet | None = None
     unknown: str = ""  # why the dependencies are not known
 
 
@@ -572,8 +572,6 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             for req in reference.dependencies or ()
             if req.marker is None or self.marker_matches(req.marker, str(req.marker), wanted)
         )
-        if not candidate.extras and reference.requires_python is not None:
-            deps.append(PythonRequirement(reference.requires_python))
         self.catalog.prefetch_pages(
             {
                 d.name
