@@ -3,6 +3,7 @@ tags, with the tree below it forecast; what pip builds counted apart in the summ
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -91,6 +92,17 @@ class TestSameVerdictEveryWay:
         arm = answers[0][1]["win-arm64@3.12"]
         assert arm["beta"]["required_by"] == ["mypkg"]
         assert arm["mypkg"]["file"] == "mypkg-1.0-py3-none-any.whl"
+
+    def test_a_hash_fragment_is_not_part_of_the_file(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        wheel = tmp_path / "files" / "mypkg-1.0-py3-none-any.whl"
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        url = index.file_url(wheel.name)
+        _, packages, _ = run(index, tmp_path, f"mypkg @ {url}#sha256={digest}")
+        arm = packages["win-arm64@3.12"]
+        assert (arm["mypkg"]["url"], arm["mypkg"]["dependencies_known"]) == (url, True)
+        assert arm["beta"]["verdict"] == "pure"
 
     def test_a_local_wheel_by_path_and_file_url(self, index: IndexServer, tmp_path: Path) -> None:
         wheel = tmp_path / "files" / "mypkg-1.0-py3-none-any.whl"

@@ -78,6 +78,9 @@ def direct_references(
     """What can be known of each direct reference, and notes on what could not."""
     references: dict[NormalizedName, DirectReference] = {}
     notes: list[str] = []
+    # Every remote wheel's METADATA is asked for at once, then read one by one.
+    remote = [_wheel_file(item) for item in items if not item.editable]
+    repository.prefetch_metadata(f for f in remote if f and not f.url.startswith("file:"))
     for item in items:
         reference = _reference(item, repository, notes)
         references.setdefault(reference.name, reference)
@@ -96,10 +99,10 @@ def _reference(item: DirectItem, repository: Repository, notes: list[str]) -> Di
         extras=extras,
         editable=item.editable,
     )
-    filename = _filename(location)
-    if filename.endswith(".whl") and not item.editable:
-        return _wheel(item, base, (location, filename), repository, notes)
-    text, where = _local_pyproject(location, filename)
+    file = None if item.editable else _wheel_file(item)
+    if file is not None:
+        return _wheel(item, base, file, repository, notes)
+    text, where = _local_pyproject(location, _filename(location))
     if text is not None:
         found = _static(text, where, item.name, base, notes)
         if found is not None:
@@ -107,14 +110,28 @@ def _reference(item: DirectItem, repository: Repository, notes: list[str]) -> Di
     return base
 
 
+def _wheel_file(item: DirectItem) -> DistFile | None:
+    """The wheel a reference names, as a file to read (None: it names no wheel)."""
+    location, _ = _without_extras(item.url_or_path)
+    filename = _filename(location)
+    if not filename.endswith(".whl"):
+        return None
+    url, _, fragment = (
+        location if _is_url(location) else Path(location).absolute().as_uri()
+    ).partition("#")
+    # pip checks a #sha256= fragment; here it also keys the cached METADATA by content.
+    digest = urllib.parse.parse_qs(fragment).get("sha256", [None])[0]
+    return DistFile(filename=filename, url=url, hashes=(("sha256", digest),) if digest else ())
+
+
 def _wheel(
     item: DirectItem,
     base: DirectReference,
-    where: tuple[str, str],
+    file: DistFile,
     repository: Repository,
     notes: list[str],
 ) -> DirectReference:
-    location, filename = where
+    filename = file.filename
     try:
         name, version, _, _ = parse_wheel_filename(filename)
     except (InvalidWheelFilename, InvalidVersion) as exc:
@@ -127,8 +144,6 @@ def _wheel(
             f"'{item.url_or_path}' is a wheel of {name}, not of {item.name}",
             f"write it as '{name} @ {item.url_or_path}'",
         )
-    url = location if _is_url(location) else Path(location).absolute().as_uri()
-    file = DistFile(filename=filename, url=url.split("#", 1)[0])
     try:
         metadata = _read_metadata(file, repository)
     except WheelcastError as error:
