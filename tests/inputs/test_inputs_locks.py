@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from packaging.markers import Marker
 from packaging.utils import canonicalize_name
-from tests.inputs.helpers import SAMPLE, environment
+from tests.inputs.helpers import DATA, SAMPLE, environment
 
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs import load, lock_covers, needed, read_lock, read_pyproject
@@ -157,7 +160,7 @@ MALFORMED = [
     ),
     pytest.param(
         "uv.lock",
-        'version = 1\n[[package]]\nname = "a"\nsource = {registry = "x"}\n'
+        'version = 1\n[[package]]\nname = "a"\nversion = "1"\nsource = {registry = "x"}\n'
         'dependencies = [{name = "b", marker = "os ="}]\n',
         r"uv\.lock:2: invalid marker",
         id="uv-marker",
@@ -270,3 +273,62 @@ class TestLockVersions:
         path = tmp_path / name
         path.write_text(text)
         assert read_lock(path).locked == ()
+
+
+WORKSPACE_EXPORTS = json.loads((DATA / "workspace-exports.json").read_text())["cases"]
+WORKSPACE_TARGETS = [
+    ("linux-x86_64", "3.12"),
+    ("win-arm64", "3.12"),
+    ("macos-arm64", "3.10"),
+    ("linux-aarch64", "3.14"),
+]
+
+
+class TestUvWorkspace:
+    """uv.lock of a workspace: the packages are those ``uv export`` selects (recorded)."""
+
+    @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in WORKSPACE_EXPORTS])
+    @pytest.mark.parametrize(("target", "python"), WORKSPACE_TARGETS)
+    def test_packages_are_uvs(self, case: dict[str, Any], target: str, python: str) -> None:
+        env = environment(target, python)
+        expected = {}
+        for line in case["export"]:
+            pin, _, marker = line.partition(" ; ")
+            if not marker or Marker(marker).evaluate(env):
+                name, _, version = pin.partition("==")
+                expected[canonicalize_name(name)] = version
+        found = pins(
+            DATA / case["folder"] / "uv.lock", target, python,
+            extras=case["extras"], groups=case["groups"],
+        )  # fmt: skip
+        assert found == expected
+
+    def test_extras_the_root_asks_of_a_member_are_followed(self) -> None:
+        # app asks app-slim[openai,anthropic]; app-examples (an extra of app) is not asked.
+        found = pins(DATA / "workspace" / "uv.lock", "win-arm64", "3.12")
+        assert {"openai", "tiktoken", "anthropic", "colorama"} <= found.keys()
+        assert not {"pandas", "numpy", "rich"} & found.keys()
+
+    def test_the_note_names_the_root_and_the_members_used(self) -> None:
+        (note,) = read_lock(DATA / "workspace" / "uv.lock").notes
+        assert "workspace root app;" in note
+        assert "members it installs: app-slim;" in note
+        assert "not installed: app-examples, app-tool" in note
+        (note,) = read_lock(DATA / "workspace" / "uv.lock", extras=["examples"]).notes
+        assert "members it installs: app-examples, app-slim;" in note
+
+    def test_a_virtual_root_installs_every_member(self) -> None:
+        project = read_lock(DATA / "workspace-virtual" / "uv.lock")
+        (note,) = project.notes
+        assert "every member is installed (app-examples, app-slim, app-tool)" in note
+
+    def test_conflicting_extra_and_group_are_refused(self) -> None:
+        with pytest.raises(InvalidInputFile, match="declared as conflicting") as info:
+            read_lock(DATA / "workspace" / "uv.lock", extras=["legacy"], groups=["dev"])
+        assert info.value.hint
+        assert "extra 'legacy' of app and group 'dev' of app" in info.value.message
+
+    def test_a_members_extra_is_not_the_roots(self) -> None:
+        # "rich" is an extra of the member app-slim, not of the root: uv refuses it too.
+        with pytest.raises(InvalidInputFile, match="unknown extra 'rich'"):
+            read_lock(DATA / "workspace" / "uv.lock", extras=["rich"])

@@ -6,9 +6,10 @@ file            which packages a target needs                    files
 pylock.toml     each package's ``marker`` (PEP 751; extras and   ``wheels``/``sdist`` with
 (PEP 751)       groups as ``'x' in extras``), lock                URLs, hashes, upload times
                 ``environments``
-uv.lock         the graph from the project, edges taken when     ``wheels``/``sdist`` with
-                their marker holds (extras followed), see        URLs, hashes, upload times
-                :func:`needed`
+uv.lock         the graph from the workspace root's project      ``wheels``/``sdist`` with
+                (members only as reached), edges taken when      URLs, hashes, upload times
+                their marker holds (extras followed), as
+                ``uv export --frozen``; see :func:`needed`
 poetry.lock     ``groups`` and ``markers`` (per group)           filenames and hashes only
 pdm.lock        ``groups`` (extras are groups) and ``marker``    filenames (or URLs), hashes
 Pipfile.lock    ``default`` (+ ``develop`` for group ``dev``)    none: hashes only, the
@@ -25,8 +26,10 @@ itself (uv's editable/virtual root) is not a locked package.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -156,18 +159,44 @@ def _holds(
 
 
 def _walk(project: ProjectInput, environment: Mapping[str, str]) -> tuple[LockedPackage, ...]:
+    """The graph from the roots, as uv walks it to install (``uv sync``, ``uv export``).
+
+    Markers are evaluated with uv's meaning of ``extra``: a set of what is on, the chosen
+    extras and groups of the root plus (uv's conflict markers, ``extra-<n>-<package>-<x>``)
+    every extra an edge taken asks of its target. An extra switched on deeper in the graph
+    may open an edge seen earlier, so the walk repeats until that set stops growing.
+    """
     graph = project.graph
     assert graph is not None  # noqa: S101 - the caller checked
-    by_name: dict[str, list[LockedPackage]] = {}
-    for package in project.locked:
-        by_name.setdefault(package.name, []).append(package)
+    packages: dict[tuple[str, str | None], LockedPackage] = {
+        (p.name, p.version): p for p in project.locked
+    }
+    keys: dict[str, list[tuple[str, str | None]]] = {}
+    for key in graph.dependencies:
+        keys.setdefault(key[0], []).append(key)
+    active = frozenset(project.extras)
+    while True:
+        reached, asked = _reach(graph, keys, packages, environment, active)
+        grown = active | asked
+        if grown == active:
+            return tuple(p for p in project.locked if (p.name, p.version) in reached)
+        active = grown
+
+
+def _reach(
+    graph: LockGraph,
+    keys: Mapping[str, list[tuple[str, str | None]]],
+    packages: Mapping[tuple[str, str | None], LockedPackage],
+    environment: Mapping[str, str],
+    active: frozenset[str],
+) -> tuple[set[tuple[str, str | None]], set[str]]:
     reached: set[tuple[str, str | None]] = set()
+    asked: set[str] = set()
     seen: set[tuple[str, str | None, frozenset[str]]] = set()
-    todo = [edge for edge in graph.roots if _holds(edge.marker, environment, project.extras)]
+    todo = [edge for edge in graph.roots if _takes(edge, environment, active)]
     while todo:
         edge = todo.pop()
-        for package in _targets(edge, by_name.get(edge.name, []), environment):
-            key = (package.name, package.version)
+        for key in _targets(edge, keys.get(edge.name, []), packages, environment, active):
             state = (*key, edge.extras)
             if state in seen:
                 continue
@@ -176,19 +205,64 @@ def _walk(project: ProjectInput, environment: Mapping[str, str]) -> tuple[Locked
             edges = list(graph.dependencies.get(key, ()))
             for extra in edge.extras:
                 edges += graph.optional.get(key, {}).get(extra, ())
-            todo += [e for e in edges if _holds(e.marker, environment, project.extras)]
-    return tuple(p for p in project.locked if (p.name, p.version) in reached)
+                asked.add(_conflict_item(key[0], "extra", extra))
+            todo += [e for e in edges if _takes(e, environment, active)]
+    return reached, asked
+
+
+def _takes(edge: LockEdge, environment: Mapping[str, str], active: frozenset[str]) -> bool:
+    # As uv does, an edge's marker sees the extras the edge itself asks as on: uv writes
+    # "slim[x] when slim's x is on" for the very edge that turns it on.
+    if edge.extras:
+        active = active | {_conflict_item(edge.name, "extra", x) for x in edge.extras}
+    return _holds_uv(edge.marker, environment, active)
 
 
 def _targets(
-    edge: LockEdge, candidates: list[LockedPackage], environment: Mapping[str, str]
-) -> list[LockedPackage]:
+    edge: LockEdge,
+    candidates: list[tuple[str, str | None]],
+    packages: Mapping[tuple[str, str | None], LockedPackage],
+    environment: Mapping[str, str],
+    active: frozenset[str],
+) -> list[tuple[str, str | None]]:
     if edge.version is not None:
-        return [p for p in candidates if p.version == edge.version]
+        return [key for key in candidates if key[1] == edge.version]
     if len(candidates) <= 1:
         return candidates
     # Several versions and no version on the edge: the fork whose markers hold.
-    return [p for p in candidates if _holds(p.marker, environment, ())]
+    return [
+        key
+        for key in candidates
+        if key not in packages or _holds_uv(packages[key].marker, environment, active)
+    ]
+
+
+_UV_EXTRA = re.compile(r'\bextra (==|!=) "([^"]*)"|"([^"]*)" (==|!=) extra\b')
+
+
+def _holds_uv(
+    marker: Marker | None, environment: Mapping[str, str], active: frozenset[str]
+) -> bool:
+    if marker is None:
+        return True
+    env: dict[str, str | frozenset[str]] = {
+        **environment,
+        "extras": active,
+        "dependency_groups": frozenset(),
+    }
+    return _as_sets(str(marker)).evaluate(env, context="lock_file")
+
+
+@functools.cache
+def _as_sets(text: str) -> Marker:
+    """``extra == "x"`` as ``"x" in extras``: uv means "x is on", not "the one extra is x"."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        op = found.group(1) or found.group(4)
+        value = canonicalize_name(found.group(2) if found.group(1) else found.group(3))
+        return f'"{value}" {"in" if op == "==" else "not in"} extras'
+
+    return Marker(_UV_EXTRA.sub(rewrite, text))
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -270,86 +344,220 @@ def read_uv_lock(
     all_extras: bool = False,
     groups: Sequence[str] = (),
 ) -> ProjectInput:
-    """uv.lock version 1: packages, their files, and the graph from the project."""
+    """uv.lock version 1: packages, their files, and the graph from the project.
+
+    The packages are those ``uv export --frozen --no-default-groups`` selects: the
+    project at the workspace root (``source = { editable = "." }`` or ``virtual``) with
+    the chosen extras and groups, then every edge whose marker holds, each carrying the
+    extras it asks of its target. Workspace members count only as reached from the root,
+    as uv installs them; with no project at the root (a virtual workspace), every member
+    is a root, as ``uv sync`` at such a root installs them all.
+    """
     data, text = _files.load_toml(path)
     if data.get("version") != 1:
         raise _version_error(path, text, "version", data.get("version"), "version 1")
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
     members = {canonicalize_name(m) for m in data.get("manifest", {}).get("members", [])}
+    nodes = [_uv_node(package, Origin(path, lines[i] if i < len(lines) else None))
+             for i, package in enumerate(packages)]  # fmt: skip
+    projects = [n for n in nodes if n.local is not None and (n.name in members or n.local == ".")]
+    at_dot = [n for n in projects if n.local == "."]
+    chosen_roots = at_dot[:1] or [n for n in projects if n.name in members]
     locked: list[LockedPackage] = []
     dependencies: dict[tuple[str, str | None], tuple[LockEdge, ...]] = {}
     optional: dict[tuple[str, str | None], Mapping[str, tuple[LockEdge, ...]]] = {}
     roots: list[LockEdge] = []
     chosen_extras: set[str] = set()
     notes: list[str] = []
-    for index, package in enumerate(packages):
-        origin = Origin(path, lines[index] if index < len(lines) else None)
-        name = canonicalize_name(package["name"])
-        version = _str(package.get("version"))
-        source = package.get("source", {})
-        edges = _uv_edges(package.get("dependencies", []), origin)
-        extra_edges: dict[str, tuple[LockEdge, ...]] = {
-            canonicalize_name(e): _uv_edges(v, origin)
-            for e, v in package.get("optional-dependencies", {}).items()
-        }
-        is_root = name in members or (
-            not members and (source.get("editable") == "." or source.get("virtual") == ".")
+    for node in nodes:
+        dependencies[(node.name, node.version)] = node.edges
+        optional[(node.name, node.version)] = node.extra_edges
+        if node in projects:
+            continue  # the user's own code, installed from its folder: no pin to judge
+        locked.append(node.package)
+        if node.direct is not None and not node.package.files:
+            notes.append(f"{node.origin}: {node.name} comes from '{node.direct}', not an index")
+    for node in chosen_roots:
+        # With several roots (a virtual workspace), each is asked only for what it declares.
+        one = len(chosen_roots) == 1
+        asked = extras if one else [e for e in extras if canonicalize_name(e) in node.extra_edges]
+        wanted = _choose(
+            node.extra_edges, asked, all_extras=all_extras, what="extra", at=node.origin
         )
-        if is_root:
-            wanted = _choose(extra_edges, extras, all_extras=all_extras, what="extra", at=origin)
-            group_edges: dict[str, tuple[LockEdge, ...]] = {
-                canonicalize_name(g): _uv_edges(v, origin)
-                for g, v in package.get("dev-dependencies", {}).items()
-            }
-            picked = _choose(group_edges, groups, all_extras=False, what="group", at=origin)
-            roots += edges
-            for extra in wanted:
-                roots += extra_edges[extra]
-                chosen_extras.add(f"extra-{len(name)}-{name}-{extra}")  # uv conflict markers
-            for group in picked:
-                roots += group_edges[group]
-                chosen_extras.add(f"group-{len(name)}-{name}-{group}")
-            chosen_extras.update(wanted)
-            continue
-        entries = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
-        files = [_uv_file(entry, origin) for entry in entries]
-        direct = next(
-            (str(source[k]) for k in ("path", "directory", "editable", "virtual", "git", "url")
-             if k in source),
-            None,
-        )  # fmt: skip
-        if direct is not None and not files:
-            notes.append(f"{origin}: {name} comes from '{direct}', not from an index")
-        markers = package.get("resolution-markers", [])
-        locked.append(
-            LockedPackage(
-                name=name,
-                version=version,
-                marker=_any_of(markers, origin),
-                files=tuple(files),
-                source="uv.lock",
-                origin=origin,
-                direct=direct if not files or "url" in source else None,
-                index=_str(source.get("registry")),
-            )
-        )
-        dependencies[(name, version)] = edges
-        optional[(name, version)] = extra_edges
-    if not roots and not members:
+        asked = groups if one else [g for g in groups if canonicalize_name(g) in node.groups]
+        picked = _choose(node.groups, asked, all_extras=False, what="group", at=node.origin)
+        roots.append(LockEdge(node.name, node.version))
+        for extra in wanted:
+            roots += node.extra_edges[extra]
+            chosen_extras.add(_conflict_item(node.name, "extra", extra))
+        for group in picked:
+            roots += node.groups[group]
+            chosen_extras.add(_conflict_item(node.name, "group", group))
+        chosen_extras.update(wanted)
+    if len(chosen_roots) > 1:
+        _all_chosen(chosen_roots, extras, groups, path)
+    _check_conflicts(data.get("conflicts", []), chosen_extras, path, text)
+    if not chosen_roots:
         notes.append(f"{path}: no project package in the lock: every package is taken as needed")
         roots = [LockEdge(p.name, p.version) for p in locked]
+    graph = LockGraph(tuple(roots), dependencies, optional)
+    if chosen_roots and members:
+        notes.append(_workspace_note(path, chosen_roots, projects, graph))
     return _lock_input(
         path,
         locked,
         _str(data.get("requires-python")),
         notes=tuple(notes),
-        graph=LockGraph(tuple(roots), dependencies, optional),
+        graph=graph,
         extras=frozenset(chosen_extras),
         environments=tuple(
             m for e in data.get("supported-markers", []) if (m := _files.marker(e, Origin(path)))
         ),
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _UvNode:
+    """One ``[[package]]`` of a uv.lock, its edges parsed."""
+
+    name: NormalizedName
+    version: str | None
+    origin: Origin
+    edges: tuple[LockEdge, ...]
+    extra_edges: Mapping[str, tuple[LockEdge, ...]]
+    groups: Mapping[str, tuple[LockEdge, ...]]
+    local: str | None  # the folder of an editable or virtual source (a workspace member)
+    direct: str | None
+    package: LockedPackage
+
+
+def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
+    name = canonicalize_name(package["name"])
+    version = _str(package.get("version"))
+    source = package.get("source", {})
+    if not isinstance(source, Mapping):
+        raise origin.error(f"{name}: 'source' must be a table", _REGENERATE)
+    entries = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
+    files = tuple(_uv_file(entry, origin) for entry in entries)
+    direct = next(
+        (str(source[k]) for k in ("path", "directory", "editable", "virtual", "git", "url")
+         if k in source),
+        None,
+    )  # fmt: skip
+    if version is None and not direct:
+        raise origin.error(f"{name} has no version and no local source", _REGENERATE)
+    local = _str(source.get("editable")) or _str(source.get("virtual"))
+    return _UvNode(
+        name=name,
+        version=version,
+        origin=origin,
+        edges=_uv_edges(package.get("dependencies", []), origin),
+        extra_edges=_uv_edge_tables(package.get("optional-dependencies", {}), origin),
+        groups=_uv_edge_tables(package.get("dev-dependencies", {}), origin),
+        local=local,
+        direct=direct,
+        package=LockedPackage(
+            name=name,
+            version=version,
+            marker=_any_of(package.get("resolution-markers", []), origin),
+            files=files,
+            source="uv.lock",
+            origin=origin,
+            direct=direct if not files or "url" in source else None,
+            index=_str(source.get("registry")),
+        ),
+    )
+
+
+def _uv_edge_tables(tables: object, origin: Origin) -> dict[str, tuple[LockEdge, ...]]:
+    if not isinstance(tables, Mapping):
+        raise origin.error("optional and dev dependencies must be tables", _REGENERATE)
+    return {canonicalize_name(k): _uv_edges(v, origin) for k, v in tables.items()}
+
+
+def _conflict_item(package: str, kind: str, name: str) -> str:
+    """How uv writes "``package``'s extra (group) ``name`` is on" into a marker."""
+    return f"{kind}-{len(package)}-{package}-{name}"
+
+
+def _all_chosen(
+    roots: Sequence[_UvNode], extras: Sequence[str], groups: Sequence[str], path: Path
+) -> None:
+    """In a virtual workspace, an extra or group no member declares is a typo."""
+    for what, asked, table in (("extra", extras, "extra_edges"), ("group", groups, "groups")):
+        declared = {n for root in roots for n in getattr(root, table)}
+        for name in asked:
+            if canonicalize_name(name) not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                raise InvalidInputFile(
+                    f"{path}: no workspace member has the {what} '{name}' (locked: {known})",
+                    f"pick a locked {what}",
+                )
+
+
+def _check_conflicts(conflicts: object, chosen: Collection[str], path: Path, text: str) -> None:
+    """uv refuses extras and groups its lock declares as conflicting: so does wheelcast."""
+    if not isinstance(conflicts, list):
+        return
+    for conflict in conflicts:
+        if not isinstance(conflict, list):
+            continue
+        items = [
+            (canonicalize_name(str(c.get("package", ""))), kind, canonicalize_name(str(c[kind])))
+            for c in conflict
+            if isinstance(c, Mapping)
+            for kind in ("extra", "group")
+            if kind in c
+        ]
+        on = [i for i in items if _conflict_item(*i) in chosen]
+        if len(on) > 1:
+            named = " and ".join(f"{kind} '{n}' of {package}" for package, kind, n in on)
+            raise Origin(path, _files.line_of(text, "conflicts")).error(
+                f"{named} are declared as conflicting: uv installs them only apart",
+                "choose one of them (uv refuses the pair too)",
+            )
+
+
+def _workspace_note(
+    path: Path,
+    roots: Sequence[_UvNode],
+    projects: Sequence[_UvNode],
+    graph: LockGraph,
+) -> str:
+    """Which project the packages are counted from, and which members it reaches."""
+    names = {n.name for n in projects}
+    reached: set[str] = set()
+    seen: set[tuple[str, frozenset[str]]] = set()
+    todo = list(graph.roots)
+    keys: dict[str, list[tuple[str, str | None]]] = {}
+    for key in graph.dependencies:
+        keys.setdefault(key[0], []).append(key)
+    while todo:  # every marker taken as true: a member any target may install is named
+        edge = todo.pop()
+        if (edge.name, edge.extras) in seen:
+            continue
+        seen.add((edge.name, edge.extras))
+        if edge.name in names:
+            reached.add(edge.name)
+        for key in keys.get(edge.name, ()):
+            if edge.version is not None and key[1] != edge.version:
+                continue
+            todo += graph.dependencies.get(key, ())
+            for extra in edge.extras:
+                todo += graph.optional.get(key, {}).get(extra, ())
+    root_names = [n.name for n in roots]
+    used = sorted(reached - set(root_names))
+    unused = sorted(names - reached - set(root_names))
+    if len(roots) > 1:
+        return f"{path}: no project at the workspace root: every member is installed" + (
+            f" ({', '.join(root_names)})"
+        )
+    text = f"{path}: workspace root {root_names[0]}; members it installs: "
+    text += ", ".join(used) or "none"
+    if unused:
+        text += f"; not installed: {', '.join(unused)} (uv export --all-packages would)"
+    return text
 
 
 def _choose(
