@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 import pytest
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
-from tests.inputs.helpers import DATA, SAMPLE, environment
+from tests.inputs.helpers import DATA, PUBLIC, SAMPLE, environment
 
+from wheelcast.cli import main
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs import load, lock_covers, needed, read_lock, read_pyproject
 
@@ -161,7 +163,8 @@ MALFORMED = [
     pytest.param(
         "uv.lock",
         'version = 1\n[[package]]\nname = "a"\nversion = "1"\nsource = {registry = "x"}\n'
-        'dependencies = [{name = "b", marker = "os ="}]\n',
+        'dependencies = [{name = "b", marker = "os ="}]\n'
+        'wheels = [{url = "https://files.example.invalid/a-1-py3-none-any.whl"}]\n',
         r"uv\.lock:2: invalid marker",
         id="uv-marker",
     ),
@@ -176,6 +179,52 @@ MALFORMED = [
         'version = 1\n[[package]]\nversion = "1"\n',
         r"uv\.lock:2: package entry 1 has no name",
         id="uv-no-name",
+    ),
+    pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]]\nname = "a"\nsource = {registry = "x"}\n'
+        'wheels = [{url = "https://files.example.invalid/a-1-py3-none-any.whl"}]\n',
+        r"uv\.lock:2: a has no 'version'",
+        id="uv-no-version",
+    ),
+    pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]]\nname = "a"\nversion = "1"\nsource = {registry = "x"}\n',
+        r"uv\.lock:2: a 1 comes from an index but lists neither wheels nor an sdist",
+        id="uv-no-files",
+    ),
+    pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]]\nname = "a"\nversion = "1"\nsource = {editable = "."}\n'
+        'dependencies = [{version = "2"}]\n',
+        r"uv\.lock:2: a dependency entry has no name",
+        id="uv-edge-no-name",
+    ),
+    pytest.param(
+        "poetry.lock",
+        '[[package]]\nname = "a"\ngroups = ["main"]\nfiles = []\n'
+        '[metadata]\nlock-version = "2.1"\n',
+        r"poetry\.lock:1: a has no 'version'",
+        id="poetry-no-version",
+    ),
+    pytest.param(
+        "poetry.lock",
+        '[[package]]\nname = "a"\nversion = "1"\ngroups = ["main"]\n'
+        'files = [{hash = "sha256:00"}]\n[metadata]\nlock-version = "2.1"\n',
+        r"poetry\.lock:1: a file entry has no 'file'",
+        id="poetry-file-no-name",
+    ),
+    pytest.param(
+        "pdm.lock",
+        '[metadata]\nlock_version = "4.5.0"\n[[package]]\nname = "a"\n',
+        r"pdm\.lock:3: a has no 'version'",
+        id="pdm-no-version",
+    ),
+    pytest.param(
+        "Pipfile.lock",
+        '{"_meta": {"pipfile-spec": 6},\n "default": {\n  "a": "==1.0"}}',
+        r"Pipfile\.lock:3: 'a' must be an object",
+        id="pipfile-entry-not-object",
     ),
     pytest.param(
         "pylock.toml",
@@ -332,3 +381,102 @@ class TestUvWorkspace:
         # "rich" is an extra of the member app-slim, not of the root: uv refuses it too.
         with pytest.raises(InvalidInputFile, match="unknown extra 'rich'"):
             read_lock(DATA / "workspace" / "uv.lock", extras=["rich"])
+
+
+class TestPdmExtras:
+    """pdm writes one entry per extras combination of a package: one package each."""
+
+    def test_entries_with_extras_are_one_package(self) -> None:
+        project = read_lock(PUBLIC / "pdm" / "pdm.lock")
+        names = [p.name for p in needed(project, environment("linux-x86_64", "3.12"))]
+        assert sorted(names) == ["hishel", "httpx", "socksio"]
+
+    def test_the_sample_uvicorn_standard_is_one_package(self) -> None:
+        project = read_lock(SAMPLE / "pdm.lock", extras=["fast"], groups=["test"])
+        names = [p.name for p in needed(project, environment("win-amd64", "3.12"))]
+        assert names.count("uvicorn") == 1
+        assert len(names) == len(set(names))
+
+    def test_merged_package_is_needed_where_any_entry_is(self, tmp_path: Path) -> None:
+        path = tmp_path / "pdm.lock"
+        path.write_text(
+            '[metadata]\ngroups = ["default"]\nstrategy = ["inherit_metadata"]\n'
+            'lock_version = "4.5.0"\n'
+            '[[package]]\nname = "a"\nversion = "1"\ngroups = ["default"]\n'
+            'marker = "sys_platform == \'linux\'"\nfiles = [{file = "a-1-py3-none-any.whl"}]\n'
+            '[[package]]\nname = "a"\nversion = "1"\nextras = ["x"]\ngroups = ["default"]\n'
+            'marker = "sys_platform == \'win32\'"\nfiles = [{file = "a-1-py3-none-any.whl"}]\n'
+        )
+        project = read_lock(path)
+        (package,) = project.locked
+        assert len(package.files) == 1
+        for target in ("linux-x86_64", "win-amd64"):
+            assert [p.name for p in needed(project, environment(target, "3.12"))] == ["a"]
+        assert needed(project, environment("macos-arm64", "3.12")) == ()
+
+
+class TestUnknownGroup:
+    def test_poetry_names_the_groups_it_has(self) -> None:
+        with pytest.raises(InvalidInputFile, match="group 'nope'") as info:
+            read_lock(SAMPLE / "poetry.lock", groups=["nope"])
+        assert "(groups: main, test)" in info.value.message
+        assert info.value.hint
+
+    def test_poetry_known_group_is_read(self) -> None:
+        assert read_lock(SAMPLE / "poetry.lock", groups=["test"]).locked
+
+
+class TestPoetryOneX:
+    def test_files_listed_in_metadata_files(self, tmp_path: Path) -> None:
+        """poetry.lock 1.1 keeps every package's files in [metadata.files]."""
+        path = tmp_path / "poetry.lock"
+        path.write_text(
+            '[[package]]\nname = "Six"\nversion = "1.16.0"\ncategory = "main"\n'
+            'optional = false\npython-versions = ">=2.7"\n'
+            '[metadata]\nlock-version = "1.1"\npython-versions = "^3.8"\n'
+            'content-hash = "0"\n[metadata.files]\nSix = [\n'
+            '    {file = "six-1.16.0-py2.py3-none-any.whl", hash = "sha256:00"},\n]\n'
+        )
+        (six,) = read_lock(path).locked
+        assert [f.filename for f in six.files] == ["six-1.16.0-py2.py3-none-any.whl"]
+
+
+class TestOnTheCommandLine:
+    @pytest.mark.parametrize(
+        ("name", "text", "args", "expected"),
+        [
+            pytest.param(
+                "poetry.lock",
+                '[[package]]\nname = "a"\ngroups = ["main"]\nfiles = []\n'
+                '[metadata]\nlock-version = "2.1"\n',
+                [],
+                "poetry.lock:1: a has no 'version'",
+                id="no-version",
+            ),
+            pytest.param(
+                "poetry.lock",
+                (SAMPLE / "poetry.lock").read_text(),
+                ["--group", "nope"],
+                "no package of the lock is in group 'nope' (groups: main, test)",
+                id="unknown-group",
+            ),
+        ],
+    )
+    def test_exit_3_with_one_line(
+        self,
+        name: str,
+        text: str,
+        args: list[str],
+        expected: str,
+        *,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        path = tmp_path / name
+        path.write_text(text)
+        argv = ["check", str(path), *args, "-p", "3.12", "-t", "linux-x86_64"]
+        code = main([*argv, "--cache-dir", str(tmp_path / "c")], io.StringIO())
+        err = capsys.readouterr().err
+        assert code == 3
+        assert expected in err
+        assert len(err.strip().splitlines()) == 1

@@ -26,6 +26,7 @@ itself (uv's editable/virtual root) is not a locked package.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -314,6 +315,19 @@ def _packages(data: Mapping[str, Any], key: str, path: Path, text: str) -> list[
     return packages
 
 
+def _require(
+    entry: Mapping[str, Any], fields: Sequence[str], origin: Origin, *, unless: Sequence[str] = ()
+) -> None:
+    """A lock entry lacking a field its tool always writes is a damaged file, not a
+    package to report missing; ``unless``: keys (a local or VCS source) that excuse it."""
+    if any(key in entry for key in unless):
+        return
+    for field in fields:
+        if not isinstance(entry.get(field), str) or not entry[field]:
+            name = entry.get("name", "an entry")
+            raise origin.error(f"{name} has no '{field}'", _REGENERATE)
+
+
 def _version_error(
     path: Path, text: str, field: str, found: object, known: str
 ) -> InvalidInputFile:
@@ -438,15 +452,21 @@ def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
     source = package.get("source", {})
     if not isinstance(source, Mapping):
         raise origin.error(f"{name}: 'source' must be a table", _REGENERATE)
-    entries = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
+    wheels = package.get("wheels", [])
+    if not isinstance(wheels, list):
+        raise origin.error(f"{name}: 'wheels' must be an array of tables", _REGENERATE)
+    entries = [*wheels, *([package["sdist"]] if "sdist" in package else [])]
     files = tuple(_uv_file(entry, origin) for entry in entries)
-    direct = next(
-        (str(source[k]) for k in ("path", "directory", "editable", "virtual", "git", "url")
-         if k in source),
-        None,
-    )  # fmt: skip
-    if version is None and not direct:
-        raise origin.error(f"{name} has no version and no local source", _REGENERATE)
+    local_kinds = ("path", "directory", "editable", "virtual", "git", "url")
+    direct = next((str(source[k]) for k in local_kinds if k in source), None)
+    # uv writes no version only for a project whose version is dynamic (a local source).
+    if direct is None:
+        _require(package, ("version",), origin)
+    if "registry" in source and not files:
+        raise origin.error(
+            f"{name} {version} comes from an index but lists neither wheels nor an sdist",
+            _REGENERATE,
+        )
     local = _str(source.get("editable")) or _str(source.get("virtual"))
     return _UvNode(
         name=name,
@@ -581,6 +601,9 @@ def _choose(
 def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
     if not isinstance(entries, list):
         raise origin.error("dependencies must be an array of tables", _REGENERATE)
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise origin.error(f"a dependency entry has no name: {entry!r}", _REGENERATE)
     return tuple(
         LockEdge(
             name=canonicalize_name(entry["name"]),
@@ -592,7 +615,9 @@ def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
     )
 
 
-def _uv_file(entry: Mapping[str, Any], origin: Origin) -> LockedFile:
+def _uv_file(entry: object, origin: Origin) -> LockedFile:
+    if not isinstance(entry, Mapping):
+        raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
     url = _str(entry.get("url")) or _str(entry.get("path"))
     filename = _str(entry.get("filename")) or (_filename(url) if url else None)
     if filename is None:
@@ -766,14 +791,23 @@ def read_poetry_lock(
     chosen = _choose(declared, extras, all_extras=all_extras, what="extra", at=Origin(path))
     extra_members = {canonicalize_name(n.split()[0]) for e in chosen for n in declared[e]}
     selected_groups = {"main", *(canonicalize_name(g) for g in groups)}
+    in_groups = [_poetry_groups(package) for package in packages]
+    locked_groups = {"main"}.union(*in_groups)
+    for group in groups:
+        if canonicalize_name(group) not in locked_groups:
+            known = ", ".join(sorted(locked_groups))
+            raise InvalidInputFile(
+                f"{path}: no package of the lock is in group '{group}' (groups: {known})",
+                "pick a group the lock has (poetry locks every group of pyproject.toml)",
+            )
+    # poetry.lock 1.x lists the files apart, in [metadata.files], by package name.
+    old_files: Mapping[str, Any] = metadata.get("files", {})
     locked = []
     for index, package in enumerate(packages):
         origin = Origin(path, lines[index] if index < len(lines) else None)
+        _require(package, ("version",), origin)
         name = canonicalize_name(package["name"])
-        package_groups = {
-            canonicalize_name(g) if g != "main" else g
-            for g in package.get("groups", [package.get("category", "main")])
-        }
+        package_groups = in_groups[index]
         if not package_groups & selected_groups:
             continue
         markers = package.get("markers")
@@ -796,9 +830,8 @@ def read_poetry_lock(
                 name=name,
                 version=_str(package.get("version")),
                 marker=marker,
-                files=tuple(
-                    LockedFile(str(f["file"]), None, _hashes(f.get("hash")))
-                    for f in package.get("files", [])
+                files=_poetry_files(
+                    package.get("files", old_files.get(package["name"], [])), origin
                 ),
                 source="poetry.lock",
                 origin=origin,
@@ -815,6 +848,24 @@ def read_poetry_lock(
         notes=(f"{path}: poetry.lock lists filenames only: URLs come from the index",),
         extras=frozenset(chosen),
     )
+
+
+def _poetry_groups(package: Mapping[str, Any]) -> set[str]:
+    return {
+        canonicalize_name(g) if g != "main" else g
+        for g in package.get("groups", [package.get("category", "main")])
+    }
+
+
+def _poetry_files(entries: object, origin: Origin) -> tuple[LockedFile, ...]:
+    if not isinstance(entries, list):
+        raise origin.error("'files' must be an array of tables", _REGENERATE)
+    files = []
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("file"), str):
+            raise origin.error(f"a file entry has no 'file': {entry!r}", _REGENERATE)
+        files.append(LockedFile(entry["file"], None, _hashes(entry.get("hash"))))
+    return tuple(files)
 
 
 # --- pdm.lock --------------------------------------------------------------------------
@@ -848,13 +899,16 @@ def read_pdm_lock(
     notes = []
     if not inherit:
         notes.append(f"{path}: locked without 'inherit_metadata': every package is taken as needed")
-    locked = []
+    locked: list[LockedPackage] = []
     for index, package in enumerate(packages):
         origin = Origin(path, lines[index] if index < len(lines) else None)
         if inherit and not {canonicalize_name(g) for g in package.get("groups", [])} & selected:
             continue
+        _require(package, ("version",), origin, unless=("path", "url", "git"))
         files = []
         for entry in package.get("files", []):
+            if not isinstance(entry, Mapping):
+                raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
             url = _str(entry.get("url"))
             filename = _str(entry.get("file")) or (_filename(url) if url else None)
             if filename is None:
@@ -875,7 +929,30 @@ def read_pdm_lock(
         )
     targets = metadata.get("targets", [])
     requires_python = _str(targets[0].get("requires_python")) if len(targets) == 1 else None
-    return _lock_input(path, locked, requires_python, notes=tuple(notes))
+    return _lock_input(path, _merged(locked), requires_python, notes=tuple(notes))
+
+
+def _merged(locked: Sequence[LockedPackage]) -> list[LockedPackage]:
+    """One package per name and version: pdm writes one entry per extras combination
+    (``httpx`` and ``httpx`` with ``extras = ["socks"]``), all installing the same files.
+    The package is needed wherever one of its entries is."""
+    by_pin: dict[tuple[str, str | None, str | None], list[LockedPackage]] = {}
+    for package in locked:
+        by_pin.setdefault((package.name, package.version, package.direct), []).append(package)
+    merged = []
+    for first, *others in by_pin.values():
+        if not others:
+            merged.append(first)
+            continue
+        entries = [first, *others]
+        marker = (
+            None
+            if any(e.marker is None for e in entries)
+            else _any_of(dict.fromkeys(str(e.marker) for e in entries), first.origin)
+        )
+        files = {f.filename: f for e in entries for f in e.files}
+        merged.append(dataclasses.replace(first, marker=marker, files=tuple(files.values())))
+    return merged
 
 
 # --- Pipfile.lock ----------------------------------------------------------------------
@@ -918,9 +995,12 @@ def read_pipfile_lock(
         if not isinstance(entries, dict):
             raise Origin(path, start).error(f"'{section}' must be an object", _REGENERATE)
         for raw_name, entry in entries.items():
-            origin = Origin(path, _files.line_of(text, f'"{raw_name}": {{', start=start))
+            line = _files.line_of(text, f'"{raw_name}": {{', start=start)
+            origin = Origin(path, line or _files.line_of(text, f'"{raw_name}":', start=start))
             name = canonicalize_name(raw_name)
-            if name in locked or not isinstance(entry, dict):
+            if not isinstance(entry, dict):
+                raise origin.error(f"'{raw_name}' must be an object", _REGENERATE)
+            if name in locked:
                 continue
             version = _str(entry.get("version"))
             direct = next((str(entry[k]) for k in ("path", "file", "git") if k in entry), None)
