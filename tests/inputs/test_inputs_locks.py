@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
+from tests.indexserver import IndexServer
 from tests.inputs.helpers import DATA, PUBLIC, SAMPLE, environment
 
 from wheelcast.cli import main
@@ -480,3 +481,55 @@ class TestOnTheCommandLine:
         assert code == 3
         assert expected in err
         assert len(err.strip().splitlines()) == 1
+
+
+class TestExcludeNewer:
+    """A lock pins its files: --exclude-newer cuts nothing the lock names, and says so."""
+
+    @staticmethod
+    def run(
+        server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+    ) -> tuple[int, dict[str, Any]]:
+        argv = ["check", str(SAMPLE / name), "-p", "3.12", "-t", "linux-x86_64",
+                "-t", "win-amd64", "-i", server.url, "--cache-dir", str(tmp_path / "c"),
+                "--exclude-newer", "2020-01-01", "--format", "json"]  # fmt: skip
+        argv.append("--no-build-needs")
+        out = io.StringIO()
+        code = main(argv, out)
+        capsys.readouterr()
+        return code, json.loads(out.getvalue())
+
+    # Every file of the sample was uploaded after 2020 (recorded 2026-11-25); poetry, pdm
+    # and pip's lock give no upload times at all, uv's give them for every file.
+    @pytest.mark.parametrize("name", ["poetry.lock", "pdm.lock", "uv.lock", "pylock.uv.toml"])
+    def test_pinned_files_are_not_cut(
+        self,
+        name: str,
+        *,
+        index_server: IndexServer,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        code, doc = self.run(index_server, tmp_path, capsys, name)
+        for result in doc["results"]:
+            verdicts = {p["name"]: p["verdict"] for p in result["packages"]}
+            assert verdicts["pyyaml"] == "binary"
+            assert "missing" not in verdicts.values()
+            cutoff = [n for n in result["notes"] if "--exclude-newer" in n]
+            assert cutoff == [
+                "--exclude-newer 2020-01-01 00:00 UTC is not applied: the lock pins its"
+                " files, which are installed whatever their upload date"
+            ]
+        assert code in {0, 1}  # pylock.uv.toml's project itself is direct
+
+    def test_pipfile_lock_files_from_the_index_are_cut(
+        self, index_server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, doc = self.run(index_server, tmp_path, capsys, "Pipfile.lock")
+        linux = doc["results"][0]
+        requests = next(p for p in linux["packages"] if p["name"] == "requests")
+        assert requests["verdict"] == "missing"
+        assert "after the --exclude-newer cutoff" in requests["detail"]
+        (note,) = [n for n in linux["notes"] if "--exclude-newer" in n]
+        assert "files the index lists for each pinned version" in note
+        assert code == 2
