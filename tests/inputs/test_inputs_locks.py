@@ -533,3 +533,16 @@ class TestExcludeNewer:
         (note,) = [n for n in linux["notes"] if "--exclude-newer" in n]
         assert "files the index lists for each pinned version" in note
         assert code == 2
+
+
+def test_uv_direct_note_only_for_a_package_that_may_be_installed(tmp_path: Path) -> None:
+    path = tmp_path / "uv.lock"
+    path.write_text(
+        'version = 1\n[[package]]\nname = "app"\nversion = "1"\nsource = {editable = "."}\n'
+        '[package.dev-dependencies]\ndev = [{name = "tool"}]\n'
+        '[[package]]\nname = "tool"\nversion = "2"\n'
+        'source = {git = "https://git.example.invalid/tool.git?rev=1#1"}\n'
+    )
+    assert read_lock(path).notes == ()
+    (note,) = read_lock(path, groups=["dev"]).notes
+    assert "tool comes from 'https://git.example.invalid/tool.git?rev=1#1'" in note

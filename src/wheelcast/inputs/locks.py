@@ -390,8 +390,6 @@ def read_uv_lock(
         if node in projects:
             continue  # the user's own code, installed from its folder: no pin to judge
         locked.append(node.package)
-        if node.direct is not None and not node.package.files:
-            notes.append(f"{node.origin}: {node.name} comes from '{node.direct}', not an index")
     for node in chosen_roots:
         # With several roots (a virtual workspace), each is asked only for what it declares.
         one = len(chosen_roots) == 1
@@ -416,8 +414,17 @@ def read_uv_lock(
         notes.append(f"{path}: no project package in the lock: every package is taken as needed")
         roots = [LockEdge(p.name, p.version) for p in locked]
     graph = LockGraph(tuple(roots), dependencies, optional)
+    reachable = _reachable(graph)
+    notes += [
+        f"{node.origin}: {node.name} comes from '{node.direct}', not an index"
+        for node in nodes
+        if node.direct is not None
+        and not node.package.files
+        and node not in projects
+        and node.name in reachable  # not for a package only a group left out installs
+    ]
     if chosen_roots and members:
-        notes.append(_workspace_note(path, chosen_roots, projects, graph))
+        notes.append(_workspace_note(path, chosen_roots, projects, reachable))
     return _lock_input(
         path,
         locked,
@@ -539,33 +546,36 @@ def _check_conflicts(conflicts: object, chosen: Collection[str], path: Path, tex
             )
 
 
-def _workspace_note(
-    path: Path,
-    roots: Sequence[_UvNode],
-    projects: Sequence[_UvNode],
-    graph: LockGraph,
-) -> str:
-    """Which project the packages are counted from, and which members it reaches."""
-    names = {n.name for n in projects}
+def _reachable(graph: LockGraph) -> set[str]:
+    """The names the graph reaches under some marker: every marker taken as true."""
     reached: set[str] = set()
     seen: set[tuple[str, frozenset[str]]] = set()
     todo = list(graph.roots)
     keys: dict[str, list[tuple[str, str | None]]] = {}
     for key in graph.dependencies:
         keys.setdefault(key[0], []).append(key)
-    while todo:  # every marker taken as true: a member any target may install is named
+    while todo:
         edge = todo.pop()
         if (edge.name, edge.extras) in seen:
             continue
         seen.add((edge.name, edge.extras))
-        if edge.name in names:
-            reached.add(edge.name)
+        reached.add(edge.name)
         for key in keys.get(edge.name, ()):
             if edge.version is not None and key[1] != edge.version:
                 continue
             todo += graph.dependencies.get(key, ())
             for extra in edge.extras:
                 todo += graph.optional.get(key, {}).get(extra, ())
+    return reached
+
+
+def _workspace_note(
+    path: Path, roots: Sequence[_UvNode], projects: Sequence[_UvNode], reachable: set[str]
+) -> str:
+    """Which project the packages are counted from, and which members it reaches (under
+    some target's markers)."""
+    reached = {n.name for n in projects} & reachable
+    names = {n.name for n in projects}
     root_names = [n.name for n in roots]
     used = sorted(reached - set(root_names))
     unused = sorted(names - reached - set(root_names))
