@@ -372,12 +372,16 @@ def read_uv_lock(
         raise _version_error(path, text, "version", data.get("version"), "version 1")
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
-    members = {canonicalize_name(m) for m in data.get("manifest", {}).get("members", [])}
+    manifest = data.get("manifest", {})
+    members = {canonicalize_name(m) for m in manifest.get("members", [])}
     nodes = [_uv_node(package, Origin(path, lines[i] if i < len(lines) else None))
              for i, package in enumerate(packages)]  # fmt: skip
     projects = [n for n in nodes if n.local is not None and (n.name in members or n.local == ".")]
     at_dot = [n for n in projects if n.local == "."]
     chosen_roots = at_dot[:1] or [n for n in projects if n.name in members]
+    virtual = not at_dot and bool(chosen_roots)
+    # A root without [project] may still declare groups: uv keeps them in the manifest.
+    root_groups = _uv_manifest_groups(manifest.get("dependency-groups", {}), Origin(path))
     locked: list[LockedPackage] = []
     dependencies: dict[tuple[str, str | None], tuple[LockEdge, ...]] = {}
     optional: dict[tuple[str, str | None], Mapping[str, tuple[LockEdge, ...]]] = {}
@@ -391,14 +395,17 @@ def read_uv_lock(
             continue  # the user's own code, installed from its folder: no pin to judge
         locked.append(node.package)
     for node in chosen_roots:
-        # With several roots (a virtual workspace), each is asked only for what it declares.
-        one = len(chosen_roots) == 1
-        asked = extras if one else [e for e in extras if canonicalize_name(e) in node.extra_edges]
+        # In a virtual workspace each member is asked only for what it declares.
+        asked = [e for e in extras if canonicalize_name(e) in node.extra_edges]
         wanted = _choose(
-            node.extra_edges, asked, all_extras=all_extras, what="extra", at=node.origin
-        )
-        asked = groups if one else [g for g in groups if canonicalize_name(g) in node.groups]
-        picked = _choose(node.groups, asked, all_extras=False, what="group", at=node.origin)
+            node.extra_edges, asked if virtual else extras, all_extras=all_extras,
+            what="extra", at=node.origin,
+        )  # fmt: skip
+        asked = [g for g in groups if canonicalize_name(g) in node.groups]
+        picked = _choose(
+            node.groups, asked if virtual else groups, all_extras=False, what="group",
+            at=node.origin,
+        )  # fmt: skip
         roots.append(LockEdge(node.name, node.version))
         for extra in wanted:
             roots += node.extra_edges[extra]
@@ -407,8 +414,10 @@ def read_uv_lock(
             roots += node.groups[group]
             chosen_extras.add(_conflict_item(node.name, "group", group))
         chosen_extras.update(wanted)
-    if len(chosen_roots) > 1:
-        _all_chosen(chosen_roots, extras, groups, path)
+    if virtual:
+        for group in groups:
+            roots += root_groups.get(canonicalize_name(group), ())
+        _all_chosen(chosen_roots, root_groups, extras, groups, path)
     _check_conflicts(data.get("conflicts", []), chosen_extras, path, text)
     if not chosen_roots:
         notes.append(f"{path}: no project package in the lock: every package is taken as needed")
@@ -508,12 +517,37 @@ def _conflict_item(package: str, kind: str, name: str) -> str:
     return f"{kind}-{len(package)}-{package}-{name}"
 
 
+def _uv_manifest_groups(tables: object, origin: Origin) -> dict[str, tuple[LockEdge, ...]]:
+    """``[manifest.dependency-groups]``: requirements (``extras``, no version), not edges."""
+    if not isinstance(tables, Mapping):
+        raise origin.error("manifest.dependency-groups must be a table", _REGENERATE)
+    groups: dict[str, tuple[LockEdge, ...]] = {}
+    for group, entries in tables.items():
+        edges = _uv_edges(entries, origin)
+        groups[canonicalize_name(group)] = tuple(
+            LockEdge(
+                edge.name,
+                None,
+                edge.marker,
+                frozenset(canonicalize_name(x) for x in entry.get("extras", [])),
+            )
+            for edge, entry in zip(edges, entries, strict=True)
+        )
+    return groups
+
+
 def _all_chosen(
-    roots: Sequence[_UvNode], extras: Sequence[str], groups: Sequence[str], path: Path
+    roots: Sequence[_UvNode],
+    root_groups: Mapping[str, object],
+    extras: Sequence[str],
+    groups: Sequence[str],
+    path: Path,
 ) -> None:
     """In a virtual workspace, an extra or group no member declares is a typo."""
     for what, asked, table in (("extra", extras, "extra_edges"), ("group", groups, "groups")):
         declared = {n for root in roots for n in getattr(root, table)}
+        if what == "group":
+            declared |= set(root_groups)
         for name in asked:
             if canonicalize_name(name) not in declared:
                 known = ", ".join(sorted(declared)) or "none"
