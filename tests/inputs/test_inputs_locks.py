@@ -546,3 +546,20 @@ def test_uv_direct_note_only_for_a_package_that_may_be_installed(tmp_path: Path)
     assert read_lock(path).notes == ()
     (note,) = read_lock(path, groups=["dev"]).notes
     assert "tool comes from 'https://git.example.invalid/tool.git?rev=1#1'" in note
+
+
+def test_uv_workspace_note_reaches_the_json_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", str(DATA / "workspace" / "uv.lock"), "-p", "3.12", "-t", "win-arm64",
+            "--cache-dir", str(tmp_path), "--format", "json", "--no-build-needs"]  # fmt: skip
+    out = io.StringIO()
+    code = main(argv, out)
+    err = capsys.readouterr().err
+    (result,) = json.loads(out.getvalue())["results"]
+    assert any("workspace root app; members it installs: app-slim" in n for n in result["notes"])
+    assert "workspace root app" in err
+    names = {p["name"] for p in result["packages"]}
+    assert {"tiktoken", "openai", "anthropic"} <= names
+    assert not {"pandas", "numpy"} & names
+    assert code == 2  # the fixture's tiktoken and regex have no win-arm64 wheel
