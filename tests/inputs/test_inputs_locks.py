@@ -202,6 +202,12 @@ MALFORMED = [
         id="uv-edge-no-name",
     ),
     pytest.param(
+        "uv.lock",
+        'version = 1\n[[package]]\nname = "a"\nversion = "1"\n',
+        r"uv\.lock:2: a has no 'source' table",
+        id="uv-no-source",
+    ),
+    pytest.param(
         "poetry.lock",
         '[[package]]\nname = "a"\ngroups = ["main"]\nfiles = []\n'
         '[metadata]\nlock-version = "2.1"\n',
@@ -563,3 +569,14 @@ def test_uv_workspace_note_reaches_the_json_report(
     assert {"tiktoken", "openai", "anthropic"} <= names
     assert not {"pandas", "numpy"} & names
     assert code == 2  # the fixture's tiktoken and regex have no win-arm64 wheel
+
+
+def test_uv_lock_without_a_project_has_no_extras_to_choose(tmp_path: Path) -> None:
+    path = tmp_path / "uv.lock"
+    path.write_text(
+        'version = 1\n[[package]]\nname = "a"\nversion = "1"\nsource = {registry = "x"}\n'
+        'wheels = [{url = "https://files.example.invalid/a-1-py3-none-any.whl"}]\n'
+    )
+    assert [p.name for p in read_lock(path).locked] == ["a"]
+    with pytest.raises(InvalidInputFile, match="no extras or groups to choose"):
+        read_lock(path, groups=["dev"])

@@ -420,6 +420,11 @@ def read_uv_lock(
         _all_chosen(chosen_roots, root_groups, extras, groups, path)
     _check_conflicts(data.get("conflicts", []), chosen_extras, path, text)
     if not chosen_roots:
+        if extras or all_extras or groups:
+            raise InvalidInputFile(
+                f"{path}: no project in the lock, so no extras or groups to choose",
+                "drop --extra, --all-extras and --group for this lock",
+            )
         notes.append(f"{path}: no project package in the lock: every package is taken as needed")
         roots = [LockEdge(p.name, p.version) for p in locked]
     graph = LockGraph(tuple(roots), dependencies, optional)
@@ -465,9 +470,9 @@ class _UvNode:
 def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
     name = canonicalize_name(package["name"])
     version = _str(package.get("version"))
-    source = package.get("source", {})
+    source = package.get("source")
     if not isinstance(source, Mapping):
-        raise origin.error(f"{name}: 'source' must be a table", _REGENERATE)
+        raise origin.error(f"{name} has no 'source' table", _REGENERATE)
     wheels = package.get("wheels", [])
     if not isinstance(wheels, list):
         raise origin.error(f"{name}: 'wheels' must be an array of tables", _REGENERATE)
