@@ -11,17 +11,23 @@ uv.lock         the graph from the workspace root's project      ``wheels``/``sd
                 their marker holds (extras followed), as
                 ``uv export --frozen``; see :func:`needed`
 poetry.lock     ``groups`` and ``markers`` (per group)           filenames and hashes only
-pdm.lock        ``groups`` (extras are groups) and ``marker``    filenames (or URLs), hashes
+pdm.lock        ``groups`` (extras are groups) and ``marker``;   filenames (or URLs), hashes
+                an entry per extras set, merged into one
 Pipfile.lock    ``default`` (+ ``develop`` for group ``dev``)    none: hashes only, the
                 and ``markers``                                  index names the files
 =============== ================================================ ==========================
+
+No upload time is cut by ``--exclude-newer``: a lock is installed as pinned (see
+:mod:`wheelcast.locked`). An entry without a field its tool always writes is an error,
+never a package reported missing.
 
 :func:`read_lock` gives a :class:`ProjectInput` of kind ``"lock"`` whose ``locked``
 holds every package of the chosen extras and groups; :func:`needed` narrows them to
 one target's marker environment; :func:`lock_covers` says when the lock was not made
 for a target at all (``requires-python``, pylock ``environments``).
 Packages from a path, directory, VCS or URL source carry ``direct``; the project
-itself (uv's editable/virtual root) is not a locked package.
+itself and the workspace members it installs (uv's editable/virtual sources) are not
+locked packages: a note names them.
 """
 
 from __future__ import annotations
