@@ -2,9 +2,10 @@
 
 A lock already chose the versions; what is left to forecast is which file pip (or uv,
 or poetry) installs on each target. Where the lock lists its files, they are judged
-exactly as index files are (tags, requires-python, pip's sort key) and no index is
-asked; where it gives only a pinned version (Pipfile.lock), the index is. Direct
-sources (paths, VCS, archives) are reported as ``direct``.
+exactly as index files are (tags, requires-python, pip's sort key), except that
+``--exclude-newer`` cuts none of them (a lock is installed as pinned), and no index is
+asked; where it gives only a pinned version (Pipfile.lock), the index is, cutoff
+included. Direct sources (paths, VCS, archives) are reported as ``direct``.
 """
 
 from __future__ import annotations
