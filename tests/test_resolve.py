@@ -349,8 +349,10 @@ class TestLookahead:
         real_visit = Lookahead._visit
         real_resolve = check_module.resolve
 
+        # Generous: under load a resolver thread can take seconds to be scheduled; a
+        # design that resolves only after the walk still fails, after this wait.
         def held_visit(self: Lookahead, *args: Any) -> None:
-            started_first.append(resolving.wait(timeout=2))
+            started_first.append(resolving.wait(timeout=30))
             real_visit(self, *args)
 
         def recording(*args: Any, **kwargs: Any) -> Any:

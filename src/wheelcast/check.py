@@ -25,6 +25,7 @@ from wheelcast.index.config import default_index_url
 from wheelcast.index.models import DistFile
 from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requirement
 from wheelcast.locked import forecast_locked
+from wheelcast.markers import evaluate as evaluate_marker
 from wheelcast.memo import Remembered, recall, remember, run_key
 from wheelcast.needs import Analyzer, LocalBuild, annotate
 from wheelcast.resolve import Catalog, Lookahead, Options, Repository, fewer_collections, resolve
@@ -308,7 +309,7 @@ def _with_direct(
                 source=str(item.origin.path.name),
             )
             for item in project.direct
-            if item.marker is None or item.marker.evaluate({**environment, "extra": ""})
+            if item.marker is None or evaluate_marker(item.marker, {**environment, "extra": ""})
         )
         result.append(dataclasses.replace(each, packages=each.packages + direct))
     return tuple(result)

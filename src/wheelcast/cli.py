@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 # check answered from the cache is mostly interpreter start-up and imports.
 
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
+# A bug in wheelcast, never a forecast: CI must tell a crash from "something builds".
+EXIT_INTERNAL = 5
 
 
 def exit_status(result: CheckResult) -> int:
@@ -104,15 +106,22 @@ def error_status(error: WheelcastError) -> int:
 
 
 def parse_exclude_newer(text: str) -> dt.datetime:
-    """An RFC 3339 timestamp, or a date meaning midnight UTC at its start."""
+    """The cutoff of ``--exclude-newer`` as uv reads it: files uploaded at or after it are out.
+
+    An RFC 3339 timestamp is that instant; a date includes the whole day, so its cutoff is
+    midnight at the start of the next day, in this machine's time zone as uv takes it (a
+    timestamp without an offset is local time too, as pip's ``--uploaded-prior-to``).
+    """
+    hint = "give a date (2023-11-20) or an RFC 3339 timestamp (2023-11-20T00:00:00Z)"
+    shown = text if len(text) <= 60 else text[:60] + "..."
     try:
+        if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidOption(
-            f"invalid --exclude-newer '{text}'",
-            "give a date (2023-11-20) or an RFC 3339 timestamp (2023-11-20T00:00:00Z)",
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    except (ValueError, OverflowError):
+        raise InvalidOption(f"invalid --exclude-newer '{shown}'", hint) from None
+    return when if when.tzinfo else when.astimezone()
 
 
 def _names(values: Sequence[str]) -> frozenset[str]:
@@ -233,7 +242,9 @@ class _Parser(argparse.ArgumentParser):
 def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("resolution (as pip defines them)")
     group.add_argument(
-        "--exclude-newer", metavar="DATE", help="ignore files uploaded after DATE (uv's option)"
+        "--exclude-newer",
+        metavar="DATE",
+        help="ignore files uploaded after DATE (uv's option: a date includes that whole day)",
     )
     group.add_argument("--pre", action="store_true", help="allow pre-releases")
     group.add_argument("--prefer-binary", action="store_true")
@@ -273,7 +284,9 @@ def _options(args: argparse.Namespace, settings: IndexSettings | None = None) ->
             prefer_binary=args.prefer_binary or settings.prefer_binary,
         ),
         pre=args.pre or settings.pre,
-        exclude_newer=parse_exclude_newer(args.exclude_newer) if args.exclude_newer else None,
+        exclude_newer=(
+            parse_exclude_newer(args.exclude_newer) if args.exclude_newer is not None else None
+        ),
         constraints=tuple(constraints),
     )
 
@@ -669,3 +682,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the last resort: one line, not a traceback
+        report_internal_error(error)
+        return EXIT_INTERNAL
+
+
+def report_internal_error(error: BaseException) -> None:
+    """One line on stderr naming the error, with its traceback kept in a file."""
+    import tempfile  # noqa: PLC0415 - only after a crash
+    import traceback  # noqa: PLC0415
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        fd, path = tempfile.mkstemp(prefix="wheelcast-internal-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(f"wheelcast {__version__}, Python {sys.version.split()[0]}\n")
+            file.write(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}")
+        where = f"the traceback is in {path}"
+    except OSError:
+        where = "the traceback could not be written to a file"
+    summary = f"{type(error).__name__}: {error}"
+    if len(summary) > 300:
+        summary = summary[:300] + "..."
+    print(
+        f"wheelcast: internal error: {summary} (hint: this is a bug in wheelcast, not in"
+        f" your input; please report it with the file: {where})",
+        file=sys.stderr,
+    )

@@ -33,6 +33,8 @@ from resolvelib.structs import RequirementInformation
 
 from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
+from wheelcast.markers import evaluate as evaluate_marker
+from wheelcast.markers import undefined_comparisons
 from wheelcast.select import (
     BinaryPolicy,
     Environment,
@@ -500,8 +502,17 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 )
                 if note not in self.notes:
                     self.notes.append(note)
+            if "~=" in text or "===" in text:
+                for clause in undefined_comparisons(marker):
+                    how = "string equality" if "===" in clause else "false"
+                    note = (
+                        f"marker '{text}': {clause} compares a string with a version"
+                        f" operator; taken as {how}"
+                    )
+                    if note not in self.notes:
+                        self.notes.append(note)
             found = self._markers[key] = any(
-                marker.evaluate({**self.environment, "extra": e}) for e in extras
+                evaluate_marker(marker, {**self.environment, "extra": e}) for e in extras
             )
         return found
 
@@ -662,7 +673,7 @@ class Lookahead:
         return frozenset(
             i
             for i in among
-            if any(marker.evaluate({**self._environments[i], "extra": e}) for e in extras)
+            if any(evaluate_marker(marker, {**self._environments[i], "extra": e}) for e in extras)
         )
 
     def _visit(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
@@ -733,7 +744,7 @@ def resolve(
     roots = [
         package_requirement(r)
         for r in requirements
-        if r.marker is None or r.marker.evaluate({**env, "extra": ""})
+        if r.marker is None or evaluate_marker(r.marker, {**env, "extra": ""})
     ]
     repository.prefetch_pages({r.name for r in roots})
     requested = [r.identifier for r in roots]

@@ -238,7 +238,7 @@ def _after_cutoff(
         # shown to predate the cutoff, so it is left out rather than silently admitted.
         note = "the index gives no upload time, so --exclude-newer cannot admit it"
         return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, note, version)
-    if file.upload_time <= exclude_newer:
+    if file.upload_time < exclude_newer:  # uv and pip: only what came before the cutoff
         return None
     return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, "", version)
 

@@ -55,6 +55,7 @@ from wheelcast.inputs.model import (
     Origin,
     ProjectInput,
 )
+from wheelcast.markers import evaluate as evaluate_marker
 
 if TYPE_CHECKING:
     from packaging.pylock import PackageSdist, PackageWheel, Pylock
@@ -161,8 +162,8 @@ def _holds(
             "extras": frozenset(extras),
             "dependency_groups": frozenset(groups),
         }
-        return marker.evaluate(env, context="lock_file")
-    return any(marker.evaluate({**environment, "extra": extra}) for extra in ("", *extras))
+        return evaluate_marker(marker, env, context="lock_file")
+    return any(evaluate_marker(marker, {**environment, "extra": extra}) for extra in ("", *extras))
 
 
 def _walk(project: ProjectInput, environment: Mapping[str, str]) -> tuple[LockedPackage, ...]:
