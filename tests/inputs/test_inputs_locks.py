@@ -498,7 +498,7 @@ class TestExcludeNewer:
     ) -> tuple[int, dict[str, Any]]:
         argv = ["check", str(SAMPLE / name), "-p", "3.12", "-t", "linux-x86_64",
                 "-t", "win-amd64", "-i", server.url, "--cache-dir", str(tmp_path / "c"),
-                "--exclude-newer", "2020-01-01", "--format", "json"]  # fmt: skip
+                "--exclude-newer", "2020-01-01T00:00:00Z", "--format", "json"]  # fmt: skip
         argv.append("--no-build-needs")
         out = io.StringIO()
         code = main(argv, out)
@@ -580,3 +580,15 @@ def test_uv_lock_without_a_project_has_no_extras_to_choose(tmp_path: Path) -> No
     assert [p.name for p in read_lock(path).locked] == ["a"]
     with pytest.raises(InvalidInputFile, match="no extras or groups to choose"):
         read_lock(path, groups=["dev"])
+
+
+def test_uv_edge_marker_with_arbitrary_equality_does_not_crash(tmp_path: Path) -> None:
+    path = tmp_path / "uv.lock"
+    path.write_text(
+        'version = 1\n[[package]]\nname = "app"\nversion = "1"\nsource = {editable = "."}\n'
+        'dependencies = [{name = "a", marker = "'
+        "platform_python_implementation === 'CPython'\"}]\n"
+        '[[package]]\nname = "a"\nversion = "1"\nsource = {registry = "x"}\n'
+        'wheels = [{url = "https://files.example.invalid/a-1-py3-none-any.whl"}]\n'
+    )
+    assert pins(path, "linux-x86_64", "3.12") == {"a": "1"}

@@ -258,7 +258,7 @@ def _holds_uv(
         "extras": active,
         "dependency_groups": frozenset(),
     }
-    return _as_sets(str(marker)).evaluate(env, context="lock_file")
+    return evaluate_marker(_as_sets(str(marker)), env, context="lock_file")
 
 
 @functools.cache
