@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -353,10 +354,10 @@ class TestUvWorkspace:
             if not marker or Marker(marker).evaluate(env):
                 name, _, version = pin.partition("==")
                 expected[canonicalize_name(name)] = version
-        found = pins(
-            DATA / case["folder"] / "uv.lock", target, python,
-            extras=case["extras"], groups=case["groups"],
-        )  # fmt: skip
+        # The folder as uv was run in it: the workspace root, or a member's folder.
+        project = load(DATA / case["folder"], extras=case["extras"], groups=case["groups"])
+        assert project.kind == "lock"
+        found = {p.name: str(p.version) for p in needed(project, env)}
         assert found == expected
 
     def test_extras_the_root_asks_of_a_member_are_followed(self) -> None:
@@ -377,6 +378,29 @@ class TestUvWorkspace:
         project = read_lock(DATA / "workspace-virtual" / "uv.lock")
         (note,) = project.notes
         assert "every member is installed (app-examples, app-slim, app-tool)" in note
+
+    def test_a_member_folder_reads_the_workspace_lock_from_that_member(self) -> None:
+        project = load(DATA / "workspace" / "examples")
+        assert project.path == DATA / "workspace" / "uv.lock"
+        (note,) = project.notes
+        assert "workspace member app-examples; members it installs: app-slim;" in note
+
+    def test_a_member_pyproject_named_as_a_file_is_read_as_one(self) -> None:
+        assert load(DATA / "workspace" / "examples" / "pyproject.toml").kind == "pyproject"
+
+    def test_a_project_the_lock_above_does_not_list_reads_its_pyproject(
+        self, tmp_path: Path
+    ) -> None:
+        shutil.copy(DATA / "workspace" / "uv.lock", tmp_path / "uv.lock")
+        (tmp_path / "other").mkdir()
+        (tmp_path / "other" / "pyproject.toml").write_text(
+            '[project]\nname = "other"\nversion = "1"\ndependencies = ["six"]\n'
+        )
+        assert load(tmp_path / "other").kind == "pyproject"
+
+    def test_a_group_neither_member_nor_root_has_is_refused(self) -> None:
+        with pytest.raises(InvalidInputFile, match="unknown group 'lint'"):
+            load(DATA / "workspace" / "examples", groups=["lint"])
 
     def test_conflicting_extra_and_group_are_refused(self) -> None:
         with pytest.raises(InvalidInputFile, match="declared as conflicting") as info:

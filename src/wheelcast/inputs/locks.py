@@ -364,6 +364,7 @@ def read_uv_lock(
     extras: Sequence[str] = (),
     all_extras: bool = False,
     groups: Sequence[str] = (),
+    package: str | None = None,
 ) -> ProjectInput:
     """uv.lock version 1: packages, their files, and the graph from the project.
 
@@ -372,7 +373,8 @@ def read_uv_lock(
     the chosen extras and groups, then every edge whose marker holds, each carrying the
     extras it asks of its target. Workspace members count only as reached from the root,
     as uv installs them; with no project at the root (a virtual workspace), every member
-    is a root, as ``uv sync`` at such a root installs them all.
+    is a root, as ``uv sync`` at such a root installs them all. ``package`` names the
+    member to start from instead, as uv does in that member's folder (``--package``).
     """
     data, text = _files.load_toml(path)
     if data.get("version") != 1:
@@ -383,17 +385,12 @@ def read_uv_lock(
     members = {canonicalize_name(m) for m in manifest.get("members", [])}
     nodes = [_uv_node(package, Origin(path, lines[i] if i < len(lines) else None))
              for i, package in enumerate(packages)]  # fmt: skip
-    projects = [n for n in nodes if n.local is not None and (n.name in members or n.local == ".")]
-    at_dot = [n for n in projects if n.local == "."]
-    chosen_roots = at_dot[:1] or [n for n in projects if n.name in members]
-    virtual = not at_dot and bool(chosen_roots)
+    projects, chosen_roots, virtual = _uv_projects(nodes, members, package, path)
     # A root without [project] may still declare groups: uv keeps them in the manifest.
     root_groups = _uv_manifest_groups(manifest.get("dependency-groups", {}), Origin(path))
     locked: list[LockedPackage] = []
     dependencies: dict[tuple[str, str | None], tuple[LockEdge, ...]] = {}
     optional: dict[tuple[str, str | None], Mapping[str, tuple[LockEdge, ...]]] = {}
-    roots: list[LockEdge] = []
-    chosen_extras: set[str] = set()
     notes: list[str] = []
     for node in nodes:
         dependencies[(node.name, node.version)] = node.edges
@@ -401,26 +398,25 @@ def read_uv_lock(
         if node in projects:
             continue  # the user's own code, installed from its folder: no pin to judge
         locked.append(node.package)
-    for node in chosen_roots:
-        # In a virtual workspace each member is asked only for what it declares.
-        asked = [e for e in extras if canonicalize_name(e) in node.extra_edges]
-        wanted = _choose(
-            node.extra_edges, asked if virtual else extras, all_extras=all_extras,
-            what="extra", at=node.origin,
-        )  # fmt: skip
-        asked = [g for g in groups if canonicalize_name(g) in node.groups]
-        picked = _choose(
-            node.groups, asked if virtual else groups, all_extras=False, what="group",
-            at=node.origin,
-        )  # fmt: skip
-        roots.append(LockEdge(node.name, node.version))
-        for extra in wanted:
-            roots += node.extra_edges[extra]
-            chosen_extras.add(_conflict_item(node.name, "extra", extra))
-        for group in picked:
-            roots += node.groups[group]
-            chosen_extras.add(_conflict_item(node.name, "group", group))
-        chosen_extras.update(wanted)
+    # From a member, uv takes a group the member lacks from the workspace root (seen with
+    # uv 0.13.9: `--group dev` in a member without one installs the root's dev group).
+    top = next((n for n in projects if n.local == "."), None)
+    inherited = [
+        g
+        for g in groups
+        if package is not None
+        and top is not None
+        and canonicalize_name(g) not in chosen_roots[0].groups
+        and canonicalize_name(g) in top.groups
+    ]
+    roots, chosen_extras = _uv_root_edges(
+        chosen_roots, extras, all_extras=all_extras,
+        groups=[g for g in groups if g not in inherited], virtual=virtual,
+    )  # fmt: skip
+    for group in inherited:
+        assert top is not None  # noqa: S101 - inherited only when there is one
+        roots += top.groups[canonicalize_name(group)]
+        chosen_extras.add(_conflict_item(top.name, "group", canonicalize_name(group)))
     if virtual:
         for group in groups:
             roots += root_groups.get(canonicalize_name(group), ())
@@ -444,8 +440,8 @@ def read_uv_lock(
         and node not in projects
         and node.name in reachable  # not for a package only a group left out installs
     ]
-    if chosen_roots and members:
-        notes.append(_workspace_note(path, chosen_roots, projects, reachable))
+    if chosen_roots and (members or package is not None):
+        notes.append(_workspace_note(path, chosen_roots, projects, reachable, member=package))
     return _lock_input(
         path,
         locked,
@@ -457,6 +453,61 @@ def read_uv_lock(
             m for e in data.get("supported-markers", []) if (m := _files.marker(e, Origin(path)))
         ),
     )
+
+
+def _uv_projects(
+    nodes: Sequence[_UvNode], members: Collection[str], package: str | None, path: Path
+) -> tuple[list[_UvNode], list[_UvNode], bool]:
+    """The workspace's projects, those the walk starts from, and whether the root is
+    virtual (no project at ``.``: every member starts it)."""
+    projects = [n for n in nodes if n.local is not None and (n.name in members or n.local == ".")]
+    at_dot = [n for n in projects if n.local == "."]
+    if package is None:
+        chosen = at_dot[:1] or [n for n in projects if n.name in members]
+        return projects, chosen, not at_dot and bool(chosen)
+    chosen = [n for n in projects if n.name == canonicalize_name(package)]
+    if not chosen:
+        raise InvalidInputFile(
+            f"{path}: {package} is not a project of this workspace"
+            f" (members: {', '.join(sorted(n.name for n in projects)) or 'none'})",
+            "run uv lock in the workspace, or check the project from its own folder",
+        )
+    return projects, chosen, False
+
+
+def _uv_root_edges(
+    roots: Sequence[_UvNode],
+    extras: Sequence[str],
+    *,
+    all_extras: bool,
+    groups: Sequence[str],
+    virtual: bool,
+) -> tuple[list[LockEdge], set[str]]:
+    """The edges the walk starts from, and the extras and groups that are on (as uv's
+    conflict markers name them)."""
+    edges: list[LockEdge] = []
+    chosen: set[str] = set()
+    for node in roots:
+        # In a virtual workspace each member is asked only for what it declares.
+        asked = [e for e in extras if canonicalize_name(e) in node.extra_edges]
+        wanted = _choose(
+            node.extra_edges, asked if virtual else extras, all_extras=all_extras,
+            what="extra", at=node.origin,
+        )  # fmt: skip
+        asked = [g for g in groups if canonicalize_name(g) in node.groups]
+        picked = _choose(
+            node.groups, asked if virtual else groups, all_extras=False, what="group",
+            at=node.origin,
+        )  # fmt: skip
+        edges.append(LockEdge(node.name, node.version))
+        for extra in wanted:
+            edges += node.extra_edges[extra]
+            chosen.add(_conflict_item(node.name, "extra", extra))
+        for group in picked:
+            edges += node.groups[group]
+            chosen.add(_conflict_item(node.name, "group", group))
+        chosen.update(wanted)
+    return edges, chosen
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -616,7 +667,12 @@ def _reachable(graph: LockGraph) -> set[str]:
 
 
 def _workspace_note(
-    path: Path, roots: Sequence[_UvNode], projects: Sequence[_UvNode], reachable: set[str]
+    path: Path,
+    roots: Sequence[_UvNode],
+    projects: Sequence[_UvNode],
+    reachable: set[str],
+    *,
+    member: str | None,
 ) -> str:
     """Which project the packages are counted from, and which members it reaches (under
     some target's markers)."""
@@ -629,7 +685,8 @@ def _workspace_note(
         return f"{path}: no project at the workspace root: every member is installed" + (
             f" ({', '.join(root_names)})"
         )
-    text = f"{path}: workspace root {root_names[0]}; members it installs: "
+    start = "workspace member" if member is not None else "workspace root"
+    text = f"{path}: {start} {root_names[0]}; members it installs: "
     text += ", ".join(used) or "none"
     if unused:
         text += f"; not installed: {', '.join(unused)} (uv export --all-packages would)"
