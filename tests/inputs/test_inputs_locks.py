@@ -14,6 +14,7 @@ from packaging.utils import canonicalize_name
 from tests.indexserver import IndexServer
 from tests.inputs.helpers import DATA, PUBLIC, SAMPLE, environment
 
+from wheelcast._witness import current, logging_reads
 from wheelcast.cli import main
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs import load, lock_covers, needed, read_lock, read_pyproject
@@ -616,3 +617,22 @@ def test_uv_edge_marker_with_arbitrary_equality_does_not_crash(tmp_path: Path) -
         'wheels = [{url = "https://files.example.invalid/a-1-py3-none-any.whl"}]\n'
     )
     assert pins(path, "linux-x86_64", "3.12") == {"a": "1"}
+
+
+class TestWorkspaceWitness:
+    """What a folder's answer depends on is witnessed, so a stored answer is not replayed
+    after the workspace lock changes or a lock appears above the project."""
+
+    def test_the_workspace_lock_is_witnessed(self) -> None:
+        with logging_reads() as log:
+            load(DATA / "workspace" / "examples")
+        seen = {path: digest for kind, path, digest in log.observations if kind == "file"}
+        lock = str((DATA / "workspace" / "uv.lock").resolve())
+        assert seen[lock] == current("file", lock)
+
+    def test_a_missing_lock_above_is_witnessed_as_missing(self, tmp_path: Path) -> None:
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "1"\n')
+        with logging_reads() as log:
+            load(tmp_path)
+        above = str(tmp_path.resolve().parent / "uv.lock")
+        assert ("file", above, "-") in log.observations

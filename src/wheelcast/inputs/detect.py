@@ -17,14 +17,14 @@ name, e.g. ``requirements/dev.txt`` or ``constraints.in``) as a requirements fil
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from wheelcast._witness import saw_folder
+from wheelcast._witness import saw_absent, saw_folder
 from wheelcast.errors import InvalidInputFile
+from wheelcast.inputs import _files
 from wheelcast.inputs.locks import is_lock_file, read_lock, read_uv_lock
 from wheelcast.inputs.model import ProjectInput
 from wheelcast.inputs.pyproject import read_pyproject
@@ -70,22 +70,22 @@ def _workspace_lock(pyproject: Path) -> tuple[Path, str] | None:
     """The uv.lock of the workspace this project is a member of, and its name; None when
     it is in none (uv looks upward for the workspace root the same way)."""
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        name = data["project"]["name"]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        data, _ = _files.load_toml(pyproject)
+    except InvalidInputFile:
         return None  # read_pyproject says what is wrong with it
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str):
         return None
     for folder in pyproject.resolve().parent.parents:
         lock = folder / "uv.lock"
         if not lock.is_file():
+            saw_absent(lock)  # a lock made there later changes the answer
             continue
-        try:
-            manifest = tomllib.loads(lock.read_text(encoding="utf-8")).get("manifest", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            return None
-        members = {canonicalize_name(str(m)) for m in manifest.get("members", [])}
-        return (lock, name) if canonicalize_name(name) in members else None
+        manifest = _files.load_toml(lock)[0].get("manifest", {})
+        members = manifest.get("members", []) if isinstance(manifest, dict) else []
+        listed = {canonicalize_name(str(m)) for m in members}
+        return (lock, name) if canonicalize_name(name) in listed else None
     return None
 
 
