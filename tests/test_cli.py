@@ -207,17 +207,22 @@ class TestInternalError:
         assert ran == ["full"]
 
 
+def cutoff_in(zone: str, text: str, monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """``--exclude-newer text`` read on a machine keeping time in ``zone``."""
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        return cli.parse_exclude_newer(text)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 class TestExcludeNewer:
     def test_a_date_includes_the_whole_day_in_local_time_as_uv(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setenv("TZ", "America/New_York")
-        time.tzset()
-        try:
-            cutoff = cli.parse_exclude_newer("2025-10-01")
-        finally:
-            monkeypatch.delenv("TZ")
-            time.tzset()
+        cutoff = cutoff_in("America/New_York", "2025-10-01", monkeypatch)
         # Midnight at the start of 2 October in New York: 04:00 UTC (daylight time).
         assert cutoff == dt.datetime(2025, 10, 2, 4, 0, tzinfo=dt.UTC)
 
@@ -246,12 +251,6 @@ class TestExcludeNewer:
     def test_a_file_uploaded_on_the_day_is_admitted(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # The boundary as uv draws it: boto3 1.40.43, uploaded 2025-10-01T19:38:25Z, is
         # in a check with --exclude-newer 2025-10-01 on a machine keeping UTC.
-        monkeypatch.setenv("TZ", "UTC")
-        time.tzset()
-        try:
-            cutoff = cli.parse_exclude_newer("2025-10-01")
-        finally:
-            monkeypatch.delenv("TZ")
-            time.tzset()
+        cutoff = cutoff_in("UTC", "2025-10-01", monkeypatch)
         assert cutoff == dt.datetime(2025, 10, 2, tzinfo=dt.UTC)
         assert cutoff > dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)

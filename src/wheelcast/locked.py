@@ -2,18 +2,19 @@
 
 A lock already chose the versions; what is left to forecast is which file pip (or uv,
 or poetry) installs on each target. Where the lock lists its files, they are judged
-exactly as index files are (tags, requires-python, pip's sort key) and no index is
-asked; where it gives only a pinned version (Pipfile.lock), the index is. A direct
-wheel (by URL or path) is judged by its tags as from any other input; other direct
-sources (paths, VCS, sdists) are reported as ``direct``.
+exactly as index files are (tags, requires-python, pip's sort key), except that
+``--exclude-newer`` cuts none of them (a lock is installed as pinned), and no index is
+asked; where it gives only a pinned version (Pipfile.lock), the index is, cutoff
+included. A direct wheel (by URL or path) is judged by its tags as from any other
+input; other direct sources (paths, VCS, sdists) are reported as ``direct``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import urllib.parse
 from collections.abc import Sequence
-from dataclasses import replace
 
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
@@ -43,10 +44,33 @@ def forecast_locked(
         errors.append(f"the lock was not made for this target: {uncovered}")
     env = file_environment(target, options)
     catalog = Catalog(repository) if repository is not None else None
-    packages = tuple(
-        _forecast(package, env, catalog, options) for package in needed(project, environment)
+    needs = needed(project, environment)
+    packages = tuple(_forecast(package, env, catalog, options) for package in needs)
+    notes = project.notes
+    if options.exclude_newer is not None:
+        notes += (_cutoff_note(project, options.exclude_newer),)
+    return TargetForecast(target, packages, tuple(errors), notes)
+
+
+def _cutoff_note(project: ProjectInput, cutoff: dt.datetime) -> str:
+    """--exclude-newer and a lock: what the cutoff does, said once per target.
+
+    A lock is pinned: ``uv sync --frozen``, ``poetry install``, ``pdm sync`` and
+    ``pip install -r pylock.toml`` install the files it names whatever their upload
+    date, and poetry, pdm and pip's lock record no upload time to cut by. So the cutoff
+    judges only what comes from the index: the files of a version pinned without them
+    (Pipfile.lock).
+    """
+    when = f"{cutoff:%Y-%m-%d %H:%M} UTC"
+    if any(p.needs_index for p in project.locked):
+        return (
+            f"--exclude-newer {when} applies to the files the index lists for each pinned"
+            " version; the pins themselves are the lock's"
+        )
+    return (
+        f"--exclude-newer {when} is not applied: the lock pins its files, which are"
+        " installed whatever their upload date"
     )
-    return TargetForecast(target, packages, tuple(errors), project.notes)
 
 
 def _forecast(
@@ -59,12 +83,16 @@ def _forecast(
     if package.needs_index:
         if catalog is None or version is None:
             return _missing(package, name, version, "the lock names no files and no index")
-        view = ProjectView(catalog.releases(name), env)
-        fit = next(
-            iter(view.candidates(SpecifierSet(f"=={version}"), allow_prereleases=True)), None
-        )
+        fit = _index_fit(catalog, name, version, env)
+        if fit is None and env.exclude_newer is not None:
+            uncut = dataclasses.replace(env, exclude_newer=None)
+            if _index_fit(catalog, name, version, uncut) is not None:
+                when = f"{env.exclude_newer:%Y-%m-%d %H:%M} UTC"
+                why = f"the files that fit were uploaded after the --exclude-newer cutoff ({when})"
+                return _missing(package, name, version, why)
         return _from_fit(package, name, version, fit, f"{package.source} pin, files from the index")
-    fits, misses = _judge(package.files, name, env)
+    # The lock pins these very files: no cutoff applies (see _cutoff_note).
+    fits, misses = _judge(package.files, name, dataclasses.replace(env, exclude_newer=None))
     if not fits:
         closest = max(misses, key=lambda m: m[0], default=None)
         why = f"closest: {closest[1]}" if closest else "the lock lists no files"
@@ -84,7 +112,9 @@ def _forecast_direct(
         )  # fmt: skip
     # A wheel by URL or path is installed as it is where its tags fit, as from an
     # argument or a requirements file; no index cutoff or binary option applies.
-    fits, misses = _judge(wheels, name, replace(env, exclude_newer=None, policy=BinaryPolicy()))
+    fits, misses = _judge(
+        wheels, name, dataclasses.replace(env, exclude_newer=None, policy=BinaryPolicy())
+    )
     if fits:
         best = max(fits, key=lambda f: sort_key(f, BinaryPolicy()))
         return _from_fit(package, name, version, best, package.source)
@@ -99,6 +129,12 @@ def _direct_wheels(package: LockedPackage) -> list[LockedFile]:
         filename = urllib.parse.unquote(direct.replace("\\", "/").rsplit("/", 1)[-1])
         wheels.append(LockedFile(filename, direct))
     return wheels
+
+
+def _index_fit(catalog: Catalog, name: str, version: Version, env: Environment) -> Fit | None:
+    view = ProjectView(catalog.releases(canonicalize_name(name)), env)
+    candidates = view.candidates(SpecifierSet(f"=={version}"), allow_prereleases=True)
+    return next(iter(candidates), None)
 
 
 def _judge(
