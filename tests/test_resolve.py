@@ -61,7 +61,7 @@ class TestResolve:
         resolve(
             target("win-arm64"), [Requirement("numpy")], repo, Options(exclude_newer=SEED_CUTOFF)
         )
-        # One file per version for every target: a pure wheel, else the first by name.
+        # A target that builds reads a wheel of the version: a pure one, else the first by name.
         assert repo.metadata_calls == [
             "numpy-1.26.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
         ]
@@ -153,6 +153,86 @@ class TestResolve:
         repo = FakeRepository({"numpy": NUMPY_FILES})
         req = [Requirement("numpy; sys_platform == 'darwin'")]
         assert resolve(target("win-amd64"), req, repo).pins == ()
+
+
+# app 1.0's wheels declare different dependencies by tag (as tensorflow 2.22.0rc0's do
+# for h5py); dep 1.0 has only an sdist, dep 2.0 a wheel as well.
+BY_TAG = {
+    "app": [
+        dist("app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"),
+        dist("app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl"),
+    ],
+    "dep": [
+        dist("dep-1.0.tar.gz"),
+        dist("dep-2.0-py3-none-any.whl"),
+        dist("dep-2.0.tar.gz"),
+    ],
+}
+BY_TAG_REQUIRES = {
+    "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl": ["dep<2"],
+    "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl": ["dep>=2"],
+}
+
+
+class TestMetadataOfTheInstalledFile:
+    """Each target reads the dependencies of the file it would install, as pip does."""
+
+    def test_each_target_follows_the_wheel_it_installs(self) -> None:
+        repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
+        catalog = Catalog(repo)
+        old = forecast(
+            resolve(target("linux-x86_64", "3.12"), [Requirement("app")], repo, None, catalog)
+        )
+        new = forecast(
+            resolve(target("linux-x86_64", "3.13"), [Requirement("app")], repo, None, catalog)
+        )
+        old_dep = {p.name: p for p in old.packages}["dep"]
+        new_dep = {p.name: p for p in new.packages}["dep"]
+        assert (str(old_dep.version), old_dep.verdict) == ("1.0", Verdict.BUILD)
+        assert (str(new_dep.version), new_dep.verdict) == ("2.0", Verdict.PURE)
+        assert sorted(repo.metadata_calls) == [
+            "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+            "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+            "dep-1.0.tar.gz",
+            "dep-2.0-py3-none-any.whl",
+        ]
+
+    def test_targets_installing_the_same_wheel_read_that_one_file(self) -> None:
+        repo = FakeRepository(
+            {
+                "native": [
+                    dist("native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl"),
+                    dist("native-1.0-cp312-abi3-win_amd64.whl"),
+                ]
+            }
+        )
+        catalog = Catalog(repo)
+        for name in ("linux-x86_64@3.12", "linux-x86_64@3.13", "win-amd64@3.13"):
+            resolve(parse_target(name, [])[0], [Requirement("native")], repo, None, catalog)
+        # The session behind a real run fetches each file once (tests/test_check_metadata.py).
+        assert set(repo.metadata_calls) == {
+            "native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl",
+            "native-1.0-cp312-abi3-win_amd64.whl",
+        }
+
+    def test_a_target_that_builds_reads_a_wheel_of_the_same_version(self) -> None:
+        repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
+        repo.projects[canonicalize_name("app")] += (dist("app-1.0.tar.gz"),)
+        result = resolve(target("win-arm64", "3.13"), [Requirement("app")], repo)
+        # Nothing is built to learn what the sdist needs: one wheel stands for it.
+        assert repo.metadata_calls[0] == "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"
+        assert pins(result)["dep"] == ("1.0", "dep-1.0.tar.gz")
+
+    def test_the_read_ahead_reads_what_each_target_will(self) -> None:
+        repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
+        targets = [target("linux-x86_64", "3.12"), target("linux-x86_64", "3.13")]
+        walked(Lookahead(targets, repo, Options(), Catalog(repo), workers=4), "app")
+        assert sorted(repo.metadata_calls) == [
+            "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+            "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+            "dep-1.0.tar.gz",  # only the 3.12 target reaches dep<2
+            "dep-2.0-py3-none-any.whl",
+        ]
 
 
 class TestUnreadableMetadata:
