@@ -27,6 +27,7 @@ from tests.indexserver import (
 from wheelcast.cli import main
 
 LINUX = "manylinux_2_17_x86_64"
+ARCHES = ("aarch64", "x86_64")
 
 
 def sdist(folder: Path, name: str, version: str) -> Path:
@@ -40,9 +41,9 @@ def sdist(folder: Path, name: str, version: str) -> Path:
 
 
 def wheel(files: Path, metadata: Path, name: str, tag: str, *requires: str) -> FileEntry:
-    path = build_wheel(
-        files, name, "1.0" if name != "dep" else "2.0", tag=tag, requires_dist=requires
-    )
+    """A wheel of ``name`` 1.0 (or ``name==version``) and its PEP 658 metadata."""
+    name, _, version = name.partition("==")
+    path = build_wheel(files, name, version or "1.0", tag=tag, requires_dist=requires)
     raw = wheel_metadata(path)
     (metadata / f"{path.name}.metadata").write_bytes(raw)
     return file_entry(path.name, path.read_bytes(), metadata=raw)
@@ -58,18 +59,23 @@ def index(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
     ]
     write_page(pages, "app", apps)
     old = sdist(files, "dep", "1.0")
-    new = wheel(files, metadata, "dep", f"cp313-cp313-{LINUX}")
+    new = wheel(files, metadata, "dep==2.0", f"cp313-cp313-{LINUX}")
     write_page(pages, "dep", [file_entry(old.name, old.read_bytes()), new])
     # One abi3 wheel that both Pythons install.
     write_page(pages, "native", [wheel(files, metadata, "native", f"cp312-abi3-{LINUX}")])
+    # Two wheels whose METADATA is byte for byte the same, so the page lists one sha256.
+    twins = [wheel(files, metadata, "twin", f"cp312-abi3-manylinux_2_17_{a}") for a in ARCHES]
+    write_page(pages, "twin", twins)
     return make_index_server(pages, metadata, files)
 
 
-def check(index: IndexServer, cache: Path) -> dict[str, dict[str, dict[str, Any]]]:
+def check(
+    index: IndexServer, cache: Path, *args: str, code: int = 1
+) -> dict[str, dict[str, dict[str, Any]]]:
     out = io.StringIO()
-    argv = ["check", "app", "-t", "linux-x86_64", "-p", "3.12", "-p", "3.13", "-i", index.url]
-    code = main([*argv, "--cache-dir", str(cache), "--format", "json"], out)
-    assert code == 1  # dep 1.0 is built on 3.12
+    args = args or ("app", "-t", "linux-x86_64", "-p", "3.12", "-p", "3.13")
+    argv = ["check", *args, "-i", index.url, "--cache-dir", str(cache), "--format", "json"]
+    assert main(argv, out) == code  # app: dep 1.0 is built on 3.12
     doc = json.loads(out.getvalue())
     return {r["target"]: {p["name"]: p for p in r["packages"]} for r in doc["results"]}
 
@@ -96,3 +102,14 @@ class TestEachTargetReadsItsOwnFile:
             f"/files/dep-2.0-cp313-cp313-{LINUX}.whl.metadata": 1,
             f"/files/{shared}.metadata": 1,
         }
+
+    def test_wheels_the_page_gives_one_metadata_digest_are_read_once(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        args = ("twin", "-t", "linux-x86_64", "-t", "linux-aarch64", "-p", "3.12")
+        results = check(index, tmp_path / "cache", *args, code=0)
+        assert [r["twin"]["file"] for r in results.values()] == [
+            f"twin-1.0-cp312-abi3-manylinux_2_17_{arch}.whl" for arch in reversed(ARCHES)
+        ]
+        metadata = [p for p in index.requests if p.endswith(".metadata")]
+        assert metadata == ["/files/twin-1.0-cp312-abi3-manylinux_2_17_aarch64.whl.metadata"]

@@ -5,6 +5,7 @@ import gc
 import importlib
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from packaging.utils import canonicalize_name
 from tests.fakes import FakeRepository, dist
 
 from wheelcast.errors import IndexPageError
+from wheelcast.index.models import DistFile
 from wheelcast.resolve import Catalog, Lookahead, Options, Provider, fewer_collections, resolve
 from wheelcast.select import BinaryPolicy
 from wheelcast.targets import parse_python, parse_target
@@ -212,6 +214,34 @@ class TestMetadataOfTheInstalledFile:
         # The session behind a real run fetches each file once (tests/test_check_metadata.py).
         assert set(repo.metadata_calls) == {
             "native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl",
+            "native-1.0-cp312-abi3-win_amd64.whl",
+        }
+
+    def test_wheels_listed_with_the_same_metadata_digest_are_read_once(self) -> None:
+        def listed(filename: str, digest: str) -> DistFile:
+            return replace(dist(filename), core_metadata=True, core_metadata_sha256=digest)
+
+        same, other = "a" * 64, "b" * 64
+        repo = FakeRepository(
+            {
+                "native": [
+                    listed("native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl", same),
+                    listed("native-1.0-cp312-abi3-macosx_11_0_arm64.whl", same),
+                    listed("native-1.0-cp312-abi3-win_amd64.whl", other),
+                ]
+            }
+        )
+        catalog = Catalog(repo)
+        for name, platform in [
+            ("linux-x86_64", "manylinux_2_17_x86_64"),
+            ("macos-arm64", "macosx_11_0_arm64"),
+            ("win-amd64", "win_amd64"),
+        ]:
+            result = resolve(target(name), [Requirement("native")], repo, None, catalog)
+            assert pins(result)["native"] == ("1.0", f"native-1.0-cp312-abi3-{platform}.whl")
+        # The first by name of the two whose metadata is the same stands for both.
+        assert set(repo.metadata_calls) == {
+            "native-1.0-cp312-abi3-macosx_11_0_arm64.whl",
             "native-1.0-cp312-abi3-win_amd64.whl",
         }
 

@@ -218,6 +218,7 @@ class Catalog:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
         self._stand_ins: dict[tuple[NormalizedName, Version], DistFile] = {}
+        self._by_digest: dict[tuple[NormalizedName, Version], dict[str, DistFile]] = {}
         self._dependencies: dict[str, Dependencies] = {}  # by the url of the file read
         self._prefetched: set[str] = set()  # urls
         self._pages_asked: set[NormalizedName] = set()
@@ -271,17 +272,42 @@ class Catalog:
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
         """See ``Provider.metadata_file``."""
+        file = fit.file
         if fit.kind is FileKind.WHEEL:
-            return fit.file
+            digest = file.core_metadata_sha256
+            if digest is None:
+                return file
+            # Wheels whose PEP 658 metadata the page gives one sha256 hold the same bytes
+            # (numpy 2.3.3's Linux wheels do; its macOS and Windows ones differ from them
+            # only in the license text of the libraries each bundles): the first of them
+            # by name is read for all.
+            return self._same_metadata(name, fit.version).get(digest, file)
         # Asked on every find_matches call of every target: choose once per version.
         key = (name, fit.version)
         found = self._stand_ins.get(key)
         if found is None:
-            releases = self.releases(name)
-            release = releases.releases[releases.index[fit.version]]
-            wheels = sorted((f for f in release.files if f.is_wheel), key=_metadata_preference)
-            found = self._stand_ins.setdefault(key, wheels[0] if wheels else fit.file)
+            wheels = sorted(
+                (f for f in self._release_files(name, fit.version) if f.is_wheel),
+                key=_metadata_preference,
+            )
+            found = self._stand_ins.setdefault(key, wheels[0] if wheels else file)
         return found
+
+    def _same_metadata(self, name: NormalizedName, version: Version) -> dict[str, DistFile]:
+        """Metadata sha256 -> the first wheel by name of ``version`` that lists it."""
+        key = (name, version)
+        found = self._by_digest.get(key)
+        if found is None:
+            firsts: dict[str, DistFile] = {}
+            for file in sorted(self._release_files(name, version), key=lambda f: f.filename):
+                if file.is_wheel and file.core_metadata_sha256 is not None:
+                    firsts.setdefault(file.core_metadata_sha256, file)
+            found = self._by_digest.setdefault(key, firsts)
+        return found
+
+    def _release_files(self, name: NormalizedName, version: Version) -> tuple[DistFile, ...]:
+        releases = self.releases(name)
+        return releases.releases[releases.index[version]].files
 
     def releases(self, name: NormalizedName) -> Releases:
         found = self._releases.get(name)
@@ -341,7 +367,8 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         As pip does, the wheel the target installs: a version's wheels may declare
         different dependencies (tensorflow 2.22.0rc0 asks for h5py<3.15 in its cp312
         wheels and h5py~=3.15.1 in its cp314 ones). Targets that install the same wheel
-        share its one read. A target that would build the sdist reads, so that nothing is
+        share its one read, and so do wheels the page gives the same metadata sha256.
+        A target that would build the sdist reads, so that nothing is
         built, a wheel of the same version for every such target (a pure one if there
         is one, else the first by name), and the sdist's PKG-INFO only when the version
         has no wheel.
