@@ -245,13 +245,25 @@ class TestMetadataOfTheInstalledFile:
             "native-1.0-cp312-abi3-win_amd64.whl",
         }
 
-    def test_a_target_that_builds_reads_a_wheel_of_the_same_version(self) -> None:
+    @pytest.mark.parametrize(
+        ("python", "read", "dep"),
+        [
+            ("3.12", "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "1.0"),
+            ("3.13", "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl", "2.0"),
+            # No wheel for this Python: the first by name.
+            ("3.11", "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "1.0"),
+        ],
+    )
+    def test_a_target_that_builds_reads_a_wheel_built_for_its_python(
+        self, python: str, read: str, dep: str
+    ) -> None:
         repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
         repo.projects[canonicalize_name("app")] += (dist("app-1.0.tar.gz"),)
-        result = resolve(target("win-arm64", "3.13"), [Requirement("app")], repo)
-        # Nothing is built to learn what the sdist needs: one wheel stands for it.
-        assert repo.metadata_calls[0] == "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"
-        assert pins(result)["dep"] == ("1.0", "dep-1.0.tar.gz")
+        result = resolve(target("win-arm64", python), [Requirement("app")], repo)
+        # Nothing is built to learn what the sdist needs: a wheel stands for it.
+        assert pins(result)["app"] == ("1.0", "app-1.0.tar.gz")
+        assert repo.metadata_calls[0] == read
+        assert pins(result)["dep"][0] == dep
 
     def test_the_read_ahead_reads_what_each_target_will(self) -> None:
         repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)

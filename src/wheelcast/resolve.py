@@ -41,6 +41,7 @@ from wheelcast.select import (
     ProjectView,
     Rejection,
     Releases,
+    file_kind_and_version,
     group_releases,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
@@ -207,8 +208,15 @@ class Dependencies:
     python: PythonRequirement | None
 
 
-def _metadata_preference(file: DistFile) -> tuple[bool, str]:
-    return (not file.filename.endswith("-none-any.whl"), file.filename)
+def _stand_in_preference(
+    file: DistFile, name: NormalizedName, interpreter: str
+) -> tuple[bool, bool, str]:
+    """The smallest is the wheel whose metadata stands for a build on ``interpreter``:
+    a pure one, else one built for the same Python, else the first by name."""
+    parsed = file_kind_and_version(file.filename, name)
+    tags = () if isinstance(parsed, str) else parsed[2]
+    same_python = any(t.interpreter == interpreter for t in tags)
+    return (not file.filename.endswith("-none-any.whl"), not same_python, file.filename)
 
 
 class Catalog:
@@ -217,7 +225,7 @@ class Catalog:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
-        self._stand_ins: dict[tuple[NormalizedName, Version], DistFile] = {}
+        self._stand_ins: dict[tuple[NormalizedName, Version, str], DistFile] = {}
         self._by_digest: dict[tuple[NormalizedName, Version], dict[str, DistFile]] = {}
         self._dependencies: dict[str, Dependencies] = {}  # by the url of the file read
         self._prefetched: set[str] = set()  # urls
@@ -240,11 +248,10 @@ class Catalog:
             self._pages_asked.update(new)
             self.repository.prefetch_pages(new)
 
-    def prefetch_metadata(self, name: NormalizedName, fit: Fit) -> None:
-        """Start reading the metadata that stands for ``fit``, unless a target already has."""
+    def prefetch_metadata(self, file: DistFile) -> None:
+        """Start reading the metadata of ``file``, unless a target already has."""
         # Every target lists the same candidates; the session would find the read under
         # way, but only after taking its lock, once per find_matches of every target.
-        file = self.metadata_file(name, fit)
         if file.url not in self._prefetched:
             self._prefetched.add(file.url)
             self.repository.prefetch_metadata([file])
@@ -270,8 +277,8 @@ class Catalog:
             )
         return found
 
-    def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
-        """See ``Provider.metadata_file``."""
+    def metadata_file(self, name: NormalizedName, fit: Fit, interpreter: str = "") -> DistFile:
+        """See ``Provider.metadata_file``; ``interpreter`` is the target's (``cp312``)."""
         file = fit.file
         if fit.kind is FileKind.WHEEL:
             digest = file.core_metadata_sha256
@@ -283,14 +290,17 @@ class Catalog:
             # by name is read for all.
             return self._same_metadata(name, fit.version).get(digest, file)
         # Asked on every find_matches call of every target: choose once per version.
-        key = (name, fit.version)
+        key = (name, fit.version, interpreter)
         found = self._stand_ins.get(key)
         if found is None:
-            wheels = sorted(
-                (f for f in self._release_files(name, fit.version) if f.is_wheel),
-                key=_metadata_preference,
+            wheels = [f for f in self._release_files(name, fit.version) if f.is_wheel]
+            found = min(
+                wheels, key=lambda f: _stand_in_preference(f, name, interpreter), default=file
             )
-            found = self._stand_ins.setdefault(key, wheels[0] if wheels else file)
+            digest = found.core_metadata_sha256
+            if digest is not None:
+                found = self._same_metadata(name, fit.version).get(digest, found)
+            found = self._stand_ins.setdefault(key, found)
         return found
 
     def _same_metadata(self, name: NormalizedName, version: Version) -> dict[str, DistFile]:
@@ -368,12 +378,12 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         different dependencies (tensorflow 2.22.0rc0 asks for h5py<3.15 in its cp312
         wheels and h5py~=3.15.1 in its cp314 ones). Targets that install the same wheel
         share its one read, and so do wheels the page gives the same metadata sha256.
-        A target that would build the sdist reads, so that nothing is
-        built, a wheel of the same version for every such target (a pure one if there
-        is one, else the first by name), and the sdist's PKG-INFO only when the version
-        has no wheel.
+        A target that would build the sdist reads, so that nothing is built, a wheel of
+        the same version: a pure one if there is one, else the first by name of those
+        built for the target's Python (what a build there would most likely declare),
+        else the first by name; the sdist's PKG-INFO only when the version has no wheel.
         """
-        return self.catalog.metadata_file(name, fit)
+        return self.catalog.metadata_file(name, fit, self.file_env.interpreter)
 
     # resolvelib protocol -------------------------------------------------------------
 
@@ -443,7 +453,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 ):
                     continue
                 if first:
-                    self.catalog.prefetch_metadata(name, fit)
+                    self.catalog.prefetch_metadata(self.metadata_file(name, fit))
                     first = False
                 yield Candidate(name, fit.version, fit, extras)
             if self.lenient:
@@ -715,29 +725,32 @@ class Lookahead:
                 pick = self._pick(i, requirement)
                 if pick is None:
                     continue
-                self._catalog.prefetch_metadata(name, pick)
+                file = self._providers[i].metadata_file(name, pick)
+                self._catalog.prefetch_metadata(file)
                 if self._on_sdist is not None and pick.kind is FileKind.SDIST:
                     self._on_sdist(pick.file)
-                file = self._catalog.metadata_file(name, pick)
                 readers.setdefault(file.url, (file, set()))[1].add(i)
         except Exception:  # a guess that failed: the resolver that meets it reports it
             return
         extras = requirement.extras | {""}
-        wanted: dict[PackageRequirement, set[int]] = {}
         for file, targets in readers.values():
             try:
                 metadata = self._catalog.repository.metadata(file)
                 declared = self._catalog.dependencies(file, metadata)
             except Exception:  # noqa: S112 - as above; the other files may still be read
                 continue
+            # Walked on as each file arrives, not once all have: the next level's requests
+            # start a round trip sooner. A dependency another file declares too is only
+            # visited again for targets not yet walked for it.
             among = frozenset(targets)
+            wanted: list[tuple[PackageRequirement, frozenset[int]]] = []
             for dep in declared.requires:
                 reach = among if dep.marker is None else self._where(dep.marker, extras, among)
                 if reach:
-                    wanted.setdefault(dep.requirement, set()).update(reach)
-        self._catalog.repository.prefetch_pages({needed.name for needed in wanted})
-        for needed, targets_reached in wanted.items():
-            self._submit(needed, frozenset(targets_reached))
+                    wanted.append((dep.requirement, reach))
+            self._catalog.repository.prefetch_pages({needed.name for needed, _ in wanted})
+            for needed, reach in wanted:
+                self._submit(needed, reach)
 
     def _pick(self, i: int, requirement: PackageRequirement) -> Fit | None:
         """The file target ``i`` would likely install for ``requirement``: its newest allowed."""
