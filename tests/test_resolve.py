@@ -479,9 +479,18 @@ class TestLookahead:
             resolving.set()
             return real_resolve(*args, **kwargs)
 
+        real_stop = Lookahead.stop
+
+        def stop_when_walked(self: Lookahead) -> None:
+            # The resolvers of this tiny index may finish before the pool has started a
+            # single visit, which stop would then cancel: let the walk end first.
+            assert self.wait(timeout=30)
+            real_stop(self)
+
         targets = [target("win-arm64"), target("linux-x86_64")]
         plain = check_module._run((Requirement("app"),), targets, repo, Options())
         monkeypatch.setattr(Lookahead, "_visit", held_visit)
+        monkeypatch.setattr(Lookahead, "stop", stop_when_walked)
         monkeypatch.setattr(check_module, "resolve", recording)
         overlapped = check_module._run(
             (Requirement("app"),),
