@@ -63,10 +63,8 @@ class TestResolve:
         resolve(
             target("win-arm64"), [Requirement("numpy")], repo, Options(exclude_newer=SEED_CUTOFF)
         )
-        # A target that builds reads a wheel of the version: a pure one, else the first by name.
-        assert repo.metadata_calls == [
-            "numpy-1.26.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
-        ]
+        # A target that builds reads a wheel of the version built for its Python and OS.
+        assert repo.metadata_calls == ["numpy-1.26.2-cp312-cp312-win_amd64.whl"]
 
     def test_without_cutoff_the_newer_wheel_is_picked(self) -> None:
         repo = FakeRepository({"numpy": NUMPY_FILES})
@@ -264,6 +262,24 @@ class TestMetadataOfTheInstalledFile:
         assert pins(result)["app"] == ("1.0", "app-1.0.tar.gz")
         assert repo.metadata_calls[0] == read
         assert pins(result)["dep"][0] == dep
+
+    def test_a_target_that_builds_reads_a_wheel_for_its_os_first(self) -> None:
+        repo = FakeRepository(
+            {
+                "native": [
+                    dist("native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"),
+                    dist("native-1.0-cp312-cp312-win_amd64.whl"),
+                    dist("native-1.0.tar.gz"),
+                ]
+            }
+        )
+        catalog = Catalog(repo)
+        arm = resolve(target("win-arm64"), [Requirement("native")], repo, None, catalog)
+        x64 = resolve(target("win-amd64"), [Requirement("native")], repo, None, catalog)
+        assert pins(arm)["native"] == ("1.0", "native-1.0.tar.gz")
+        assert pins(x64)["native"] == ("1.0", "native-1.0-cp312-cp312-win_amd64.whl")
+        # The build on Windows on Arm and the wheel on x64 Windows: one file read for both.
+        assert set(repo.metadata_calls) == {"native-1.0-cp312-cp312-win_amd64.whl"}
 
     def test_the_read_ahead_reads_what_each_target_will(self) -> None:
         repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)

@@ -85,7 +85,7 @@ def files_read(
             ]
             if fits:
                 best = max(fits, key=lambda f: sort_key(f, env.policy))
-                wanted.add(catalog.metadata_file(name, best, env.interpreter).filename)
+                wanted.add(catalog.metadata_file(name, best, env).filename)
     return wanted - recorded
 
 

@@ -43,6 +43,7 @@ from wheelcast.select import (
     Releases,
     file_kind_and_version,
     group_releases,
+    os_family,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
 from wheelcast.targets import UNKNOWABLE_MARKERS, Target, marker_environment
@@ -209,14 +210,19 @@ class Dependencies:
 
 
 def _stand_in_preference(
-    file: DistFile, name: NormalizedName, interpreter: str
-) -> tuple[bool, bool, str]:
-    """The smallest is the wheel whose metadata stands for a build on ``interpreter``:
-    a pure one, else one built for the same Python, else the first by name."""
+    file: DistFile, name: NormalizedName, interpreter: str, system: str
+) -> tuple[bool, bool, bool, str]:
+    """The smallest is the wheel whose metadata stands for a build on a target with
+    ``interpreter`` (``cp312``) and OS ``system``: a pure one, else one built for the
+    same Python, for the same OS first, else the first by name."""
     parsed = file_kind_and_version(file.filename, name)
     tags = () if isinstance(parsed, str) else parsed[2]
-    same_python = any(t.interpreter == interpreter for t in tags)
-    return (not file.filename.endswith("-none-any.whl"), not same_python, file.filename)
+    return (
+        not file.filename.endswith("-none-any.whl"),
+        not any(t.interpreter == interpreter for t in tags),
+        not any(os_family(t.platform) == system for t in tags),
+        file.filename,
+    )
 
 
 class Catalog:
@@ -225,7 +231,7 @@ class Catalog:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
-        self._stand_ins: dict[tuple[NormalizedName, Version, str], DistFile] = {}
+        self._stand_ins: dict[tuple[NormalizedName, Version, str, str], DistFile] = {}
         self._by_digest: dict[tuple[NormalizedName, Version], dict[str, DistFile]] = {}
         self._dependencies: dict[str, Dependencies] = {}  # by the url of the file read
         self._prefetched: set[str] = set()  # urls
@@ -277,8 +283,10 @@ class Catalog:
             )
         return found
 
-    def metadata_file(self, name: NormalizedName, fit: Fit, interpreter: str = "") -> DistFile:
-        """See ``Provider.metadata_file``; ``interpreter`` is the target's (``cp312``)."""
+    def metadata_file(
+        self, name: NormalizedName, fit: Fit, env: Environment | None = None
+    ) -> DistFile:
+        """See ``Provider.metadata_file``; ``env`` is the target's."""
         file = fit.file
         if fit.kind is FileKind.WHEEL:
             digest = file.core_metadata_sha256
@@ -290,12 +298,16 @@ class Catalog:
             # by name is read for all.
             return self._same_metadata(name, fit.version).get(digest, file)
         # Asked on every find_matches call of every target: choose once per version.
-        key = (name, fit.version, interpreter)
+        interpreter = env.interpreter if env is not None else ""
+        system = os_family(env.tags[0].platform) if env is not None and env.tags else ""
+        key = (name, fit.version, interpreter, system)
         found = self._stand_ins.get(key)
         if found is None:
             wheels = [f for f in self._release_files(name, fit.version) if f.is_wheel]
             found = min(
-                wheels, key=lambda f: _stand_in_preference(f, name, interpreter), default=file
+                wheels,
+                key=lambda f: _stand_in_preference(f, name, interpreter, system),
+                default=file,
             )
             digest = found.core_metadata_sha256
             if digest is not None:
@@ -381,9 +393,10 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         A target that would build the sdist reads, so that nothing is built, a wheel of
         the same version: a pure one if there is one, else the first by name of those
         built for the target's Python (what a build there would most likely declare),
-        else the first by name; the sdist's PKG-INFO only when the version has no wheel.
+        for its OS first, else the first by name; the sdist's PKG-INFO only when the
+        version has no wheel.
         """
-        return self.catalog.metadata_file(name, fit, self.file_env.interpreter)
+        return self.catalog.metadata_file(name, fit, self.file_env)
 
     # resolvelib protocol -------------------------------------------------------------
 
