@@ -46,7 +46,9 @@ from wheelcast.select import (
     Rejection,
     Releases,
     evaluate,
+    file_kind_and_version,
     group_releases,
+    os_family,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
 from wheelcast.targets import UNKNOWABLE_MARKERS, Target, marker_environment
@@ -244,8 +246,20 @@ class Dependencies:
     python: PythonRequirement | None
 
 
-def _metadata_preference(file: DistFile) -> tuple[bool, str]:
-    return (not file.filename.endswith("-none-any.whl"), file.filename)
+def _stand_in_preference(
+    file: DistFile, name: NormalizedName, interpreter: str, system: str
+) -> tuple[bool, bool, bool, str]:
+    """The smallest is the wheel whose metadata stands for a build on a target with
+    ``interpreter`` (``cp312``) and OS ``system``: a pure one, else one built for the
+    same Python, for the same OS first, else the first by name."""
+    parsed = file_kind_and_version(file.filename, name)
+    tags = () if isinstance(parsed, str) else parsed[2]
+    return (
+        not file.filename.endswith("-none-any.whl"),
+        not any(t.interpreter == interpreter for t in tags),
+        not any(os_family(t.platform) == system for t in tags),
+        file.filename,
+    )
 
 
 class Catalog:
@@ -254,9 +268,10 @@ class Catalog:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
-        self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
-        self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
-        self._prefetched: set[tuple[NormalizedName, Version]] = set()
+        self._stand_ins: dict[tuple[NormalizedName, Version, str, str], DistFile] = {}
+        self._by_digest: dict[tuple[NormalizedName, Version], dict[str, DistFile]] = {}
+        self._dependencies: dict[str, Dependencies] = {}  # by the url of the file read
+        self._prefetched: set[str] = set()  # urls
         self._pages_asked: set[NormalizedName] = set()
         self._views: dict[tuple[Target, Options], dict[NormalizedName, ProjectView]] = {}
         self._lock = threading.Lock()
@@ -276,23 +291,19 @@ class Catalog:
             self._pages_asked.update(new)
             self.repository.prefetch_pages(new)
 
-    def prefetch_metadata(self, name: NormalizedName, fit: Fit) -> None:
-        """Start reading the metadata of ``fit``'s version, unless a target already has."""
+    def prefetch_metadata(self, file: DistFile) -> None:
+        """Start reading the metadata of ``file``, unless a target already has."""
         # Every target lists the same candidates; the session would find the read under
         # way, but only after taking its lock, once per find_matches of every target.
-        key = (name, fit.version)
-        if key not in self._prefetched:
-            self._prefetched.add(key)
-            self.repository.prefetch_metadata([self.metadata_file(name, fit)])
+        if file.url not in self._prefetched:
+            self._prefetched.add(file.url)
+            self.repository.prefetch_metadata([file])
 
-    def dependencies(
-        self, name: NormalizedName, version: Version, metadata: DistMetadata
-    ) -> Dependencies:
-        """The parsed dependencies of ``metadata``, the one file read for this version."""
-        # Every target that pins a version asks; formatting and copying each requirement
+    def dependencies(self, file: DistFile, metadata: DistMetadata) -> Dependencies:
+        """The parsed dependencies of ``metadata``, read from ``file``."""
+        # Every target that reads a file asks; formatting and copying each requirement
         # (and its specifier set) once instead of once per target is measurable.
-        key = (name, version)
-        found = self._dependencies.get(key)
+        found = self._dependencies.get(file.url)
         if found is None:
             requires = tuple(
                 Dependency(
@@ -304,21 +315,58 @@ class Catalog:
             )
             python = _requires_python(metadata)
             found = self._dependencies.setdefault(
-                key, Dependencies(requires, None if python is None else PythonRequirement(python))
+                file.url,
+                Dependencies(requires, None if python is None else PythonRequirement(python)),
             )
         return found
 
-    def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
-        """See ``Provider.metadata_file``; the same answer for every target."""
+    def metadata_file(
+        self, name: NormalizedName, fit: Fit, env: Environment | None = None
+    ) -> DistFile:
+        """See ``Provider.metadata_file``; ``env`` is the target's."""
+        file = fit.file
+        if fit.kind is FileKind.WHEEL:
+            digest = file.core_metadata_sha256
+            if digest is None:
+                return file
+            # Wheels whose PEP 658 metadata the page gives one sha256 hold the same bytes
+            # (numpy 2.3.3's Linux wheels do; its macOS and Windows ones differ from them
+            # only in the license text of the libraries each bundles): the first of them
+            # by name is read for all.
+            return self._same_metadata(name, fit.version).get(digest, file)
         # Asked on every find_matches call of every target: choose once per version.
-        key = (name, fit.version)
-        found = self._metadata_files.get(key)
+        interpreter = env.interpreter if env is not None else ""
+        system = os_family(env.tags[0].platform) if env is not None and env.tags else ""
+        key = (name, fit.version, interpreter, system)
+        found = self._stand_ins.get(key)
         if found is None:
-            releases = self.releases(name)
-            release = releases.releases[releases.index[fit.version]]
-            wheels = sorted((f for f in release.files if f.is_wheel), key=_metadata_preference)
-            found = self._metadata_files.setdefault(key, wheels[0] if wheels else fit.file)
+            wheels = [f for f in self._release_files(name, fit.version) if f.is_wheel]
+            found = min(
+                wheels,
+                key=lambda f: _stand_in_preference(f, name, interpreter, system),
+                default=file,
+            )
+            digest = found.core_metadata_sha256
+            if digest is not None:
+                found = self._same_metadata(name, fit.version).get(digest, found)
+            found = self._stand_ins.setdefault(key, found)
         return found
+
+    def _same_metadata(self, name: NormalizedName, version: Version) -> dict[str, DistFile]:
+        """Metadata sha256 -> the first wheel by name of ``version`` that lists it."""
+        key = (name, version)
+        found = self._by_digest.get(key)
+        if found is None:
+            firsts: dict[str, DistFile] = {}
+            for file in sorted(self._release_files(name, version), key=lambda f: f.filename):
+                if file.is_wheel and file.core_metadata_sha256 is not None:
+                    firsts.setdefault(file.core_metadata_sha256, file)
+            found = self._by_digest.setdefault(key, firsts)
+        return found
+
+    def _release_files(self, name: NormalizedName, version: Version) -> tuple[DistFile, ...]:
+        releases = self.releases(name)
+        return releases.releases[releases.index[version]].files
 
     def releases(self, name: NormalizedName) -> Releases:
         found = self._releases.get(name)
@@ -380,15 +428,19 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return view
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
-        """The file whose metadata stands for this version's dependencies, on every target.
+        """The file whose metadata gives ``fit``'s dependencies on this target.
 
-        Like uv, one file per version: the wheels of a version are built from one source
-        and declare the same dependencies (platform differences are markers), so six
-        targets cost one metadata read, not six. A pure wheel when there is one, else the
-        first wheel by name; the sdist's PKG-INFO only when the version has no wheel, so
-        nothing is ever built.
+        As pip does, the wheel the target installs: a version's wheels may declare
+        different dependencies (tensorflow 2.22.0rc0 asks for h5py<3.15 in its cp312
+        wheels and h5py~=3.15.1 in its cp314 ones). Targets that install the same wheel
+        share its one read, and so do wheels the page gives the same metadata sha256.
+        A target that would build the sdist reads, so that nothing is built, a wheel of
+        the same version: a pure one if there is one, else the first by name of those
+        built for the target's Python (what a build there would most likely declare),
+        for its OS first, else the first by name; the sdist's PKG-INFO only when the
+        version has no wheel.
         """
-        return self.catalog.metadata_file(name, fit)
+        return self.catalog.metadata_file(name, fit, self.file_env)
 
     # resolvelib protocol -------------------------------------------------------------
 
@@ -463,7 +515,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 ):
                     continue
                 if first:
-                    self.catalog.prefetch_metadata(name, fit)
+                    self.catalog.prefetch_metadata(self.metadata_file(name, fit))
                     first = False
                 yield Candidate(name, fit.version, fit, extras)
             if self.lenient:
@@ -504,7 +556,8 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         if candidate.fit is None:
             return []
         metadata = self._metadata(candidate.name, candidate.fit)
-        declared = self.catalog.dependencies(candidate.name, candidate.version, metadata)
+        file = self.metadata_file(candidate.name, candidate.fit)
+        declared = self.catalog.dependencies(file, metadata)
         deps: list[Req]
         if candidate.extras:
             # pip's ExtrasCandidate: the base package at the same version, plus the extras.
@@ -715,14 +768,14 @@ class Lookahead:
     pages of its dependencies only once it has that metadata: on a cold cache it waits
     for one round trip per package, one after another. The lookahead walks the same graph
     in worker threads as fast as the index answers: for each requirement, the newest
-    version the first target would take, its metadata, and then every dependency whose
-    marker holds on some target. It only warms the shared session and catalog, so the
+    version each target it reaches would take, the metadata of the file each would read
+    (one read for the targets that share a file), and then every dependency whose marker
+    holds on a target that reads it. It only warms the shared session and catalog, so the
     resolutions and their answers are unchanged; a wrong guess costs one extra fetch, and
     a fault is left for the resolver that meets it to report.
 
-    With ``on_sdist``, each project's newest allowed release is also judged for every
-    target its requirement reaches, and ``on_sdist`` is called with the sdist of each
-    that a target would take: a likely build, whose reading can start early.
+    With ``on_sdist``, it is called with each sdist a target would take: a likely build,
+    whose reading can start early.
     """
 
     def __init__(
@@ -739,11 +792,10 @@ class Lookahead:
     ) -> None:
         # Their own providers: a resolver's provider belongs to that resolver's thread.
         self._providers = [Provider(t, repository, options, (), catalog) for t in targets]
-        self._provider = self._providers[0]
         self._on_sdist = on_sdist
         self._environments = [marker_environment(t) for t in targets]
         self._catalog = catalog
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: dict[tuple[str, str], frozenset[int]] = {}
         self._pending = 0
         self._idle = threading.Condition()
         self._stopped = threading.Event()
@@ -771,9 +823,13 @@ class Lookahead:
         """Read ahead for ``requirement``, which the targets numbered ``where`` need."""
         key = (requirement.identifier, requirement.text)
         with self._idle:
-            if key in self._seen or self._stopped.is_set():
+            # Only the targets not yet walked for it: they may read other files than the
+            # ones that reached it first (another wheel, another marker's answer).
+            seen = self._seen.get(key, frozenset())
+            where = where - seen
+            if not where or self._stopped.is_set():
                 return
-            self._seen.add(key)
+            self._seen[key] = seen | where
             self._pending += 1
         try:
             self._pool.submit(self._visit, requirement, where)
@@ -805,43 +861,47 @@ class Lookahead:
 
     def _read(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
         name = requirement.name
+        # Each target reads the metadata of the file it would install, and what one file
+        # declares is walked for the targets that read it: one read per distinct file.
+        readers: dict[str, tuple[DistFile, set[int]]] = {}
         try:
-            view = self._provider.project(name)
-            pre = self._provider.options.pre
-            fit = next(iter(view.candidates(requirement.specifier, allow_prereleases=pre)))
-            self._catalog.prefetch_metadata(name, fit)
-            if self._on_sdist is not None:
-                self._report_sdists(requirement, where, self._on_sdist)
-            metadata = self._catalog.repository.metadata(self._catalog.metadata_file(name, fit))
-            declared = self._catalog.dependencies(name, fit.version, metadata)
+            for i in sorted(where):
+                pick = self._pick(i, requirement)
+                if pick is None:
+                    continue
+                file = self._providers[i].metadata_file(name, pick)
+                self._catalog.prefetch_metadata(file)
+                if self._on_sdist is not None and pick.kind is FileKind.SDIST:
+                    self._on_sdist(pick.file)
+                readers.setdefault(file.url, (file, set()))[1].add(i)
         except Exception:  # a guess that failed: the resolver that meets it reports it
             return
         extras = requirement.extras | {""}
-        wanted: list[tuple[PackageRequirement, frozenset[int]]] = []
-        for dep in declared.requires:
-            reach = where if dep.marker is None else self._where(dep.marker, extras, where)
-            if reach:
-                wanted.append((dep.requirement, reach))
-        self._catalog.repository.prefetch_pages({needed.name for needed, _ in wanted})
-        for needed, reach in wanted:
-            self._submit(needed, reach)
+        for file, targets in readers.values():
+            try:
+                metadata = self._catalog.repository.metadata(file)
+                declared = self._catalog.dependencies(file, metadata)
+            except Exception:  # noqa: S112 - as above; the other files may still be read
+                continue
+            # Walked on as each file arrives, not once all have: the next level's requests
+            # start a round trip sooner. A dependency another file declares too is only
+            # visited again for targets not yet walked for it.
+            among = frozenset(targets)
+            wanted: list[tuple[PackageRequirement, frozenset[int]]] = []
+            for dep in declared.requires:
+                reach = among if dep.marker is None else self._where(dep.marker, extras, among)
+                if reach:
+                    wanted.append((dep.requirement, reach))
+            self._catalog.repository.prefetch_pages({needed.name for needed, _ in wanted})
+            for needed, reach in wanted:
+                self._submit(needed, reach)
 
-    def _report_sdists(
-        self,
-        requirement: PackageRequirement,
-        where: frozenset[int],
-        on_sdist: Callable[[DistFile], None],
-    ) -> None:
-        """Call ``on_sdist`` with each sdist a target in ``where`` would likely take."""
-        for i in sorted(where):
-            provider = self._providers[i]
-            wanted = requirement.specifier & provider.constraints.get(
-                requirement.name, SpecifierSet()
-            )
-            view = provider.project(requirement.name)
-            pick = next(iter(view.candidates(wanted, allow_prereleases=provider.options.pre)), None)
-            if pick is not None and pick.kind is FileKind.SDIST:
-                on_sdist(pick.file)
+    def _pick(self, i: int, requirement: PackageRequirement) -> Fit | None:
+        """The file target ``i`` would likely install for ``requirement``: its newest allowed."""
+        provider = self._providers[i]
+        wanted = requirement.specifier & provider.constraints.get(requirement.name, SpecifierSet())
+        view = provider.project(requirement.name)
+        return next(iter(view.candidates(wanted, allow_prereleases=provider.options.pre)), None)
 
 
 def resolve(
