@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import io
 import json
 import tarfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +151,106 @@ class TestMallocArenas:
         monkeypatch.setattr(cli.sys, "platform", "darwin")
         cli._fewer_malloc_arenas()
         assert calls == [(-8, 2)]
+
+
+class TestInternalError:
+    def test_a_crash_is_one_line_its_own_exit_code_and_a_traceback_file(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+    ) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise ZeroDivisionError("a bug")
+
+        monkeypatch.setattr(cli, "run_targets", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        code, out = run(["targets"])
+        err = capsys.readouterr().err
+        assert code == cli.EXIT_INTERNAL == 5
+        assert code not in {cli.EXIT_WHEELS, cli.EXIT_BUILD, cli.EXIT_MISSING}
+        assert out == ""
+        (line,) = err.splitlines()
+        assert line.startswith("wheelcast: internal error: ZeroDivisionError: a bug")
+        assert "Traceback" not in err
+        (saved,) = tmp_path.glob("wheelcast-internal-error-*.txt")
+        assert str(saved) in line
+        assert "Traceback (most recent call last)" in saved.read_text()
+        assert "ZeroDivisionError: a bug" in saved.read_text()
+
+    def test_a_long_message_is_cut(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise RuntimeError("x" * 100_000)
+
+        monkeypatch.setattr(cli, "run_targets", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        assert run(["targets"])[0] == cli.EXIT_INTERNAL
+        assert len(capsys.readouterr().err) < 1000
+
+    def test_a_replay_that_crashes_runs_the_full_command(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from wheelcast import __main__ as entry  # noqa: PLC0415
+
+        def broken(*args: object, **kwargs: object) -> int:
+            raise ValueError("corrupt stored answer")
+
+        ran: list[str] = []
+        monkeypatch.setattr(entry, "replay", broken)
+        monkeypatch.setattr(cli, "main", lambda: ran.append("full") or 0)
+        monkeypatch.setattr(entry.sys, "argv", ["wheelcast", "check", "numpy"])
+        assert entry.main() == 0
+        assert ran == ["full"]
+
+
+def cutoff_in(zone: str, text: str, monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """``--exclude-newer text`` read on a machine keeping time in ``zone``."""
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        return cli.parse_exclude_newer(text)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+class TestExcludeNewer:
+    def test_a_date_includes_the_whole_day_in_local_time_as_uv(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        cutoff = cutoff_in("America/New_York", "2025-10-01", monkeypatch)
+        # Midnight at the start of 2 October in New York: 04:00 UTC (daylight time).
+        assert cutoff == dt.datetime(2025, 10, 2, 4, 0, tzinfo=dt.UTC)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2025-10-01T19:38:25Z", dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)),
+            ("2025-10-01T21:38:25+02:00", dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)),
+        ],
+    )
+    def test_a_timestamp_is_that_instant(self, text: str, expected: dt.datetime) -> None:
+        assert cli.parse_exclude_newer(text) == expected
+
+    @pytest.mark.parametrize("text", ["", "yesterday", "2025-13-01", "9" * 10_000])
+    def test_a_bad_value_is_one_error_line(
+        self, text: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out = run(["check", "numpy", "--exclude-newer", text, "--offline"])
+        err = capsys.readouterr().err
+        assert code == cli.EXIT_INPUT
+        assert out == ""
+        (line,) = err.splitlines()
+        assert "invalid --exclude-newer" in line
+        assert len(line) < 300
+
+    def test_a_file_uploaded_on_the_day_is_admitted(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # The boundary as uv draws it: boto3 1.40.43, uploaded 2025-10-01T19:38:25Z, is
+        # in a check with --exclude-newer 2025-10-01 on a machine keeping UTC.
+        cutoff = cutoff_in("UTC", "2025-10-01", monkeypatch)
+        assert cutoff == dt.datetime(2025, 10, 2, tzinfo=dt.UTC)
+        assert cutoff > dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)

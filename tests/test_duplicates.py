@@ -111,10 +111,10 @@ class TestLongFileOfRepeats:
         real_resolve = CHECK_MODULE.resolve
 
         def counting(
-            target: Target, requirements: Sequence[Requirement], *args: object
+            target: Target, requirements: Sequence[Requirement], *args: Any, **kwargs: Any
         ) -> Resolution:
             given.append(len(requirements))
-            return real_resolve(target, requirements, *args)  # type: ignore[arg-type]
+            return real_resolve(target, requirements, *args, **kwargs)
 
         monkeypatch.setattr(CHECK_MODULE, "resolve", counting)
         options = Options(exclude_newer=_cutoff())

@@ -5,6 +5,7 @@ import gc
 import importlib
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from packaging.utils import canonicalize_name
 from tests.fakes import FakeRepository, dist
 
 from wheelcast.errors import IndexPageError
+from wheelcast.index.models import DistFile
 from wheelcast.resolve import Catalog, Lookahead, Options, Provider, fewer_collections, resolve
 from wheelcast.select import BinaryPolicy
 from wheelcast.targets import parse_python, parse_target
@@ -61,10 +63,8 @@ class TestResolve:
         resolve(
             target("win-arm64"), [Requirement("numpy")], repo, Options(exclude_newer=SEED_CUTOFF)
         )
-        # One file per version for every target: a pure wheel, else the first by name.
-        assert repo.metadata_calls == [
-            "numpy-1.26.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
-        ]
+        # A target that builds reads a wheel of the version built for its Python and OS.
+        assert repo.metadata_calls == ["numpy-1.26.2-cp312-cp312-win_amd64.whl"]
 
     def test_without_cutoff_the_newer_wheel_is_picked(self) -> None:
         repo = FakeRepository({"numpy": NUMPY_FILES})
@@ -153,6 +153,144 @@ class TestResolve:
         repo = FakeRepository({"numpy": NUMPY_FILES})
         req = [Requirement("numpy; sys_platform == 'darwin'")]
         assert resolve(target("win-amd64"), req, repo).pins == ()
+
+
+# app 1.0's wheels declare different dependencies by tag (as tensorflow 2.22.0rc0's do
+# for h5py); dep 1.0 has only an sdist, dep 2.0 a wheel as well.
+BY_TAG = {
+    "app": [
+        dist("app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"),
+        dist("app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl"),
+    ],
+    "dep": [
+        dist("dep-1.0.tar.gz"),
+        dist("dep-2.0-py3-none-any.whl"),
+        dist("dep-2.0.tar.gz"),
+    ],
+}
+BY_TAG_REQUIRES = {
+    "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl": ["dep<2"],
+    "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl": ["dep>=2"],
+}
+
+
+class TestMetadataOfTheInstalledFile:
+    """Each target reads the dependencies of the file it would install, as pip does."""
+
+    def test_each_target_follows_the_wheel_it_installs(self) -> None:
+        repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
+        catalog = Catalog(repo)
+        old = forecast(
+            resolve(target("linux-x86_64", "3.12"), [Requirement("app")], repo, None, catalog)
+        )
+        new = forecast(
+            resolve(target("linux-x86_64", "3.13"), [Requirement("app")], repo, None, catalog)
+        )
+        old_dep = {p.name: p for p in old.packages}["dep"]
+        new_dep = {p.name: p for p in new.packages}["dep"]
+        assert (str(old_dep.version), old_dep.verdict) == ("1.0", Verdict.BUILD)
+        assert (str(new_dep.version), new_dep.verdict) == ("2.0", Verdict.PURE)
+        assert sorted(repo.metadata_calls) == [
+            "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+            "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+            "dep-1.0.tar.gz",
+            "dep-2.0-py3-none-any.whl",
+        ]
+
+    def test_targets_installing_the_same_wheel_read_that_one_file(self) -> None:
+        repo = FakeRepository(
+            {
+                "native": [
+                    dist("native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl"),
+                    dist("native-1.0-cp312-abi3-win_amd64.whl"),
+                ]
+            }
+        )
+        catalog = Catalog(repo)
+        for name in ("linux-x86_64@3.12", "linux-x86_64@3.13", "win-amd64@3.13"):
+            resolve(parse_target(name, [])[0], [Requirement("native")], repo, None, catalog)
+        # The session behind a real run fetches each file once (tests/test_check_metadata.py).
+        assert set(repo.metadata_calls) == {
+            "native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl",
+            "native-1.0-cp312-abi3-win_amd64.whl",
+        }
+
+    def test_wheels_listed_with_the_same_metadata_digest_are_read_once(self) -> None:
+        def listed(filename: str, digest: str) -> DistFile:
+            return replace(dist(filename), core_metadata=True, core_metadata_sha256=digest)
+
+        same, other = "a" * 64, "b" * 64
+        repo = FakeRepository(
+            {
+                "native": [
+                    listed("native-1.0-cp312-abi3-manylinux_2_17_x86_64.whl", same),
+                    listed("native-1.0-cp312-abi3-macosx_11_0_arm64.whl", same),
+                    listed("native-1.0-cp312-abi3-win_amd64.whl", other),
+                ]
+            }
+        )
+        catalog = Catalog(repo)
+        for name, platform in [
+            ("linux-x86_64", "manylinux_2_17_x86_64"),
+            ("macos-arm64", "macosx_11_0_arm64"),
+            ("win-amd64", "win_amd64"),
+        ]:
+            result = resolve(target(name), [Requirement("native")], repo, None, catalog)
+            assert pins(result)["native"] == ("1.0", f"native-1.0-cp312-abi3-{platform}.whl")
+        # The first by name of the two whose metadata is the same stands for both.
+        assert set(repo.metadata_calls) == {
+            "native-1.0-cp312-abi3-macosx_11_0_arm64.whl",
+            "native-1.0-cp312-abi3-win_amd64.whl",
+        }
+
+    @pytest.mark.parametrize(
+        ("python", "read", "dep"),
+        [
+            ("3.12", "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "1.0"),
+            ("3.13", "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl", "2.0"),
+            # No wheel for this Python: the first by name.
+            ("3.11", "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "1.0"),
+        ],
+    )
+    def test_a_target_that_builds_reads_a_wheel_built_for_its_python(
+        self, python: str, read: str, dep: str
+    ) -> None:
+        repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
+        repo.projects[canonicalize_name("app")] += (dist("app-1.0.tar.gz"),)
+        result = resolve(target("win-arm64", python), [Requirement("app")], repo)
+        # Nothing is built to learn what the sdist needs: a wheel stands for it.
+        assert pins(result)["app"] == ("1.0", "app-1.0.tar.gz")
+        assert repo.metadata_calls[0] == read
+        assert pins(result)["dep"][0] == dep
+
+    def test_a_target_that_builds_reads_a_wheel_for_its_os_first(self) -> None:
+        repo = FakeRepository(
+            {
+                "native": [
+                    dist("native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"),
+                    dist("native-1.0-cp312-cp312-win_amd64.whl"),
+                    dist("native-1.0.tar.gz"),
+                ]
+            }
+        )
+        catalog = Catalog(repo)
+        arm = resolve(target("win-arm64"), [Requirement("native")], repo, None, catalog)
+        x64 = resolve(target("win-amd64"), [Requirement("native")], repo, None, catalog)
+        assert pins(arm)["native"] == ("1.0", "native-1.0.tar.gz")
+        assert pins(x64)["native"] == ("1.0", "native-1.0-cp312-cp312-win_amd64.whl")
+        # The build on Windows on Arm and the wheel on x64 Windows: one file read for both.
+        assert set(repo.metadata_calls) == {"native-1.0-cp312-cp312-win_amd64.whl"}
+
+    def test_the_read_ahead_reads_what_each_target_will(self) -> None:
+        repo = FakeRepository(BY_TAG, requires=BY_TAG_REQUIRES)
+        targets = [target("linux-x86_64", "3.12"), target("linux-x86_64", "3.13")]
+        walked(Lookahead(targets, repo, Options(), Catalog(repo), workers=4), "app")
+        assert sorted(repo.metadata_calls) == [
+            "app-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+            "app-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+            "dep-1.0.tar.gz",  # only the 3.12 target reaches dep<2
+            "dep-2.0-py3-none-any.whl",
+        ]
 
 
 class TestUnreadableMetadata:
@@ -349,17 +487,28 @@ class TestLookahead:
         real_visit = Lookahead._visit
         real_resolve = check_module.resolve
 
+        # Generous: under load a resolver thread can take seconds to be scheduled; a
+        # design that resolves only after the walk still fails, after this wait.
         def held_visit(self: Lookahead, *args: Any) -> None:
-            started_first.append(resolving.wait(timeout=2))
+            started_first.append(resolving.wait(timeout=30))
             real_visit(self, *args)
 
         def recording(*args: Any, **kwargs: Any) -> Any:
             resolving.set()
             return real_resolve(*args, **kwargs)
 
+        real_stop = Lookahead.stop
+
+        def stop_when_walked(self: Lookahead) -> None:
+            # The resolvers of this tiny index may finish before the pool has started a
+            # single visit, which stop would then cancel: let the walk end first.
+            assert self.wait(timeout=30)
+            real_stop(self)
+
         targets = [target("win-arm64"), target("linux-x86_64")]
         plain = check_module._run((Requirement("app"),), targets, repo, Options())
         monkeypatch.setattr(Lookahead, "_visit", held_visit)
+        monkeypatch.setattr(Lookahead, "stop", stop_when_walked)
         monkeypatch.setattr(check_module, "resolve", recording)
         overlapped = check_module._run(
             (Requirement("app"),),
@@ -396,3 +545,40 @@ class TestLookahead:
             assert not finished.is_set()
         finally:
             release.set()
+
+
+class TestWherePipAndUvDiffer:
+    """Each case was run with pip 26.3 (--dry-run --report) and uv 0.13.9 against the real
+    index; wheelcast forecasts pip install, so pip's answer is pinned."""
+
+    @pytest.mark.parametrize(
+        "order", [["numpy", "opencv-python-headless"], ["opencv-python-headless", "numpy"]]
+    )
+    def test_pip_keeps_the_newest_dependent_and_lowers_the_shared_dependency(
+        self, order: list[str]
+    ) -> None:
+        # 30 requirements, --exclude-newer 2025-10-01, Python 3.12, five platforms: pip
+        # takes opencv-python-headless 4.12.0.88 with numpy 2.2.6 (its cap is numpy<2.3);
+        # uv keeps numpy 2.3.3 and takes opencv-python-headless 4.11.0.86.
+        opencv = "opencv_python_headless-{}-cp37-abi3-manylinux2014_x86_64.whl"
+        repo = FakeRepository(
+            {
+                "numpy": [
+                    dist("numpy-2.3.3-cp312-cp312-manylinux_2_27_x86_64.whl"),
+                    dist("numpy-2.2.6-cp312-cp312-manylinux_2_17_x86_64.whl"),
+                ],
+                "opencv-python-headless": [
+                    dist(opencv.format("4.12.0.88")),
+                    dist(opencv.format("4.11.0.86")),
+                ],
+            },
+            requires={
+                opencv.format("4.12.0.88"): ['numpy<2.3.0,>=2; python_version >= "3.9"'],
+                opencv.format("4.11.0.86"): ['numpy>=1.21.2; python_version >= "3.10"'],
+            },
+        )
+        result = resolve(target("linux-x86_64"), [Requirement(r) for r in order], repo)
+        assert {p.name: str(p.version) for p in result.pins} == {
+            "numpy": "2.2.6",
+            "opencv-python-headless": "4.12.0.88",
+        }

@@ -296,10 +296,17 @@ class TestCutoffWithoutDecoding:
         assert [f.version for f in picked] == [Version("1.0")]
         assert view.first_wheel(range(2)) == picked[0]
 
-    def test_a_file_uploaded_at_the_cutoff_is_admitted(self) -> None:
-        view = self.view([self.group("2.0", "2024-06-01T00:00:00+00:00")])
+    @pytest.mark.parametrize(
+        ("uploaded", "admitted"),
+        [("2024-06-01T00:00:00+00:00", False), ("2024-05-31T23:59:59.999999+00:00", True)],
+    )
+    def test_only_a_file_uploaded_before_the_cutoff_is_admitted(
+        self, uploaded: str, admitted: bool
+    ) -> None:
+        # uv leaves out what was uploaded at or after the cutoff; pip's --uploaded-prior-to too.
+        view = self.view([self.group("2.0", uploaded)])
         picked = list(view.candidates(SpecifierSet(), allow_prereleases=False))
-        assert [f.version for f in picked] == [Version("2.0")]
+        assert [f.version for f in picked] == ([Version("2.0")] if admitted else [])
 
     def test_a_version_without_upload_times_is_judged_file_by_file(self) -> None:
         view = self.view([self.group("2.0", None), self.group("1.0", "2024-01-01")])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import sys
+from pathlib import Path
 
 import pytest
 from packaging import tags as ptags
 from packaging.tags import Tag
+from tests.indexserver import build_wheel
 from tests.pretend import pretend_host
 
+from wheelcast.cli import main
 from wheelcast.tags import NATIVE_LINUX_FIRST, compatible_tags, platform_tags, tag_priorities
 from wheelcast.targets import PRESETS, Platform, Python, Target, host_target, parse_target
 
@@ -161,6 +166,103 @@ class TestCompatibleTags:
         compatible_tags.cache_clear()
         pretend_host(monkeypatch, "Darwin", mac=("14.0", "arm64"))
         assert compatible_tags(target) == before
+
+
+# A release build as python.org and the distributions ship it, for packaging's ABI probe:
+# with pymalloc (which gave CPython <= 3.7 its m ABI flag), without debug or free threading.
+_RELEASE_BUILD = {"WITH_PYMALLOC": 1, "Py_DEBUG": 0, "Py_GIL_DISABLED": 0}
+_RECORDED_PIP_37 = (
+    Path(__file__).parent / "data" / "tags" / "pip-22.0.4-debug-cp37-manylinux_2_36_x86_64.txt"
+)
+
+
+class TestOldPythons:
+    """Up to 3.7, CPython's ABI tag carries pymalloc's m (cp37m); 3.8 dropped it."""
+
+    @pytest.mark.parametrize("minor", [3, 4, 5, 6, 7, 8, 9, 16])
+    @pytest.mark.parametrize(
+        "plat",
+        [PRESETS["win-amd64"], PRESETS["linux-x86_64"], PRESETS["macos-x86_64"]],
+        ids=lambda plat: plat.tag,
+    )
+    def test_equal_to_pips_python_version_tags(
+        self, monkeypatch: pytest.MonkeyPatch, minor: int, plat: Platform
+    ) -> None:
+        # pip --python-version 3.X --platform P: cpython_tags with the ABIs packaging
+        # derives for that version, then compatible_tags (pip's get_supported).
+        monkeypatch.setattr(
+            ptags, "_get_config_var", lambda name, _warn=False: _RELEASE_BUILD.get(name)
+        )
+        version = (3, minor)
+        platforms = platform_tags(plat)
+        expected = [
+            *ptags.cpython_tags(version, platforms=platforms),
+            *ptags.compatible_tags(version, f"cp3{minor}", platforms),
+        ]
+        assert list(compatible_tags(_target(plat, Python(version=version)))) == expected
+
+    @pytest.mark.parametrize(
+        ("target", "tag"),
+        [
+            ("linux-x86_64@3.7", "cp37-cp37m-manylinux_2_17_x86_64"),
+            ("win-amd64@3.7", "cp37-cp37m-win_amd64"),
+            ("macos-x86_64@3.6", "cp36-cp36m-macosx_10_9_x86_64"),
+            ("win32@3.5", "cp35-cp35m-win32"),
+        ],
+        ids=lambda value: value,
+    )
+    def test_m_wheels_install(self, target: str, tag: str) -> None:
+        # numpy 1.21.6 ships cp37-cp37m-manylinux_2_17_x86_64 and cp37-cp37m-win_amd64
+        (parsed,) = parse_target(target, [])
+        ranks = tag_priorities(parsed)
+        (wheel_tag,) = ptags.parse_tag(tag)
+        assert wheel_tag in ranks
+        assert Tag(wheel_tag.interpreter, wheel_tag.interpreter, wheel_tag.platform) not in ranks
+
+    def test_abi3_down_to_cp32(self) -> None:
+        tags = _strs(compatible_tags(parse_target("win-amd64@3.6", [])[0]))
+        assert tags[:6] == [
+            "cp36-cp36m-win_amd64",
+            "cp36-abi3-win_amd64",
+            "cp36-none-win_amd64",
+            "cp35-abi3-win_amd64",
+            "cp34-abi3-win_amd64",
+            "cp33-abi3-win_amd64",
+        ]
+        assert tags[6:8] == ["cp32-abi3-win_amd64", "py36-none-win_amd64"]
+
+    def test_check_takes_the_m_wheel(self, tmp_path: Path) -> None:
+        # numpy 1.21.6 as the index had it at the start of 2023, in small
+        links = tmp_path / "links"
+        links.mkdir()
+        for tag in ["cp37-cp37m-manylinux_2_17_x86_64", "cp37-cp37m-win_amd64"]:
+            build_wheel(links, "numpy", "1.21.6", tag=tag, requires_python=">=3.7")
+        build_wheel(links, "numpy", "1.21.6", tag="cp38-cp38-manylinux_2_17_x86_64")
+        out = io.StringIO()
+        code = main(
+            ["check", "numpy", "--python", "3.7", "-t", "linux-x86_64", "-t", "win-amd64",
+             "--no-index", "-f", str(links), "--cache-dir", str(tmp_path / "cache"),
+             "--format", "json"],
+            out,
+        )  # fmt: skip
+        assert code == 0
+        results = {r["target"]: r["packages"][0] for r in json.loads(out.getvalue())["results"]}
+        assert {target: p["verdict"] for target, p in results.items()} == {
+            "linux-x86_64@3.7": "binary",
+            "win-amd64@3.7": "binary",
+        }
+
+    def test_equal_to_recorded_pip_on_python_37(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        lines = _RECORDED_PIP_37.read_text(encoding="utf-8").splitlines()
+        recorded = [line for line in lines if not line.startswith("#")]
+        # the recording's packaging (21.3) put linux_<arch> last: compare like with like
+        monkeypatch.setattr("wheelcast.tags.NATIVE_LINUX_FIRST", False)
+        compatible_tags.cache_clear()
+        try:
+            target = _target(_glibc("x86_64", 2, 36), Python(version=(3, 7, 16)))
+            assert _strs(compatible_tags(target)) == recorded
+        finally:
+            compatible_tags.cache_clear()
 
 
 _PRETENDS = [

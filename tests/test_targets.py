@@ -81,8 +81,14 @@ class TestPython:
             (Python(version=(3, 9)), "3.9", "3.9.0", "cp39"),
             (PY313T, "3.13t", "3.13.0", "cp313t"),
             (Python(version=(3, 14, 1), free_threaded=True), "3.14t", "3.14.1", "cp314t"),
+            # CPython tagged its ABI with pymalloc's m until 3.8 dropped it
+            (Python(version=(3, 7)), "3.7", "3.7.0", "cp37m"),
+            (Python(version=(3, 6, 15)), "3.6", "3.6.15", "cp36m"),
+            (Python(version=(3, 3)), "3.3", "3.3.0", "cp33m"),
+            (Python(version=(3, 8)), "3.8", "3.8.0", "cp38"),
+            (Python(version=(3, 16)), "3.16", "3.16.0", "cp316"),
         ],
-        ids=["default", "patch", "3.9", "3.13t", "3.14.1t"],
+        ids=["default", "patch", "3.9", "3.13t", "3.14.1t", "3.7", "3.6.15", "3.3", "3.8", "3.16"],
     )
     def test_properties(self, python: Python, short: str, full: str, abi: str) -> None:
         assert (python.short, python.full_version, python.abi) == (short, full, abi)
@@ -91,12 +97,17 @@ class TestPython:
         ("kwargs", "match"),
         [
             ({"version": (3,)}, "Python 3 version"),
-            ({"version": (2, 7)}, "Python 3 version"),
+            ({"version": (2, 7)}, "Python 2 is not supported: wheelcast forecasts for Python 3"),
             ({"version": (3, 12, 1, 0)}, "Python 3 version"),
             ({"version": (3, 12), "free_threaded": True}, "3.13"),
+            ({"version": (3, 17)}, r"there is no CPython 3\.17 .*3\.3 to 3\.16"),
+            ({"version": (4, 1)}, "there is no CPython 4.1"),
+            ({"version": (3, 2)}, "CPython 3.2 is older than wheelcast models"),
+            ({"version": (3, 12, 100)}, "no patch release 100"),
         ],
-        ids=["major-only", "python2", "four-parts", "free-threaded-3.12"],
-    )
+        ids=["major-only", "python2", "four-parts", "free-threaded-3.12", "3.17", "4.1", "3.2",
+             "patch-100"],
+    )  # fmt: skip
     def test_rejects_invalid(self, kwargs: dict[str, object], match: str) -> None:
         with pytest.raises(ValueError, match=match):
             Python(**kwargs)  # type: ignore[arg-type]
@@ -190,6 +201,35 @@ class TestParsePython:
         with pytest.raises(UnknownTarget, match="unknown Python version") as info:
             parse_python(text)
         assert info.value.hint
+
+    @pytest.mark.parametrize(
+        ("text", "why"),
+        [
+            ("3.99", "there is no CPython 3.99"),
+            ("3.99999999", "there is no CPython 3.99999999"),
+            ("3." + "9" * 5000, "999999999... is no version number"),
+            ("3.0", "CPython 3.0 is older than wheelcast models"),
+            ("4.1", "there is no CPython 4.1"),
+            ("3.17", "there is no CPython 3.17"),
+            ("cp399", "there is no CPython 3.99"),
+            ("2.7", "Python 2 is not supported: wheelcast forecasts for Python 3"),
+            ("cp27", "Python 2 is not supported"),
+            ("3.12.999", "CPython 3.12 has no patch release 999"),
+        ],
+        ids=["3.99", "3.99999999", "5000-digits", "3.0", "4.1", "3.17", "cp399", "2.7", "cp27",
+             "3.12.999"],
+    )  # fmt: skip
+    def test_refuses_what_does_not_exist(self, text: str, why: str) -> None:
+        with pytest.raises(UnknownTarget) as info:
+            parse_python(text)
+        assert str(info.value).startswith(f"unknown Python version '{text}': {why}")
+        assert "3.3 to 3.16" in info.value.hint
+
+    @pytest.mark.parametrize(
+        ("text", "version"), [("3.3", (3, 3)), ("3.16", (3, 16)), ("cp37", (3, 7))]
+    )
+    def test_known_range(self, text: str, version: tuple[int, ...]) -> None:
+        assert parse_python(text).version == version
 
 
 def _tag_of(text: str) -> str:
@@ -304,6 +344,44 @@ class TestParseTarget:
         with pytest.raises(UnknownTarget, match="unknown target") as info:
             parse_target(text, [PY312])
         assert hint in info.value.hint
+
+    @pytest.mark.parametrize(
+        ("text", "why"),
+        [
+            ("manylinux_2_99999999_x86_64", "there is no glibc 2.99999999"),
+            ("manylinux_2_100_x86_64", "there is no glibc 2.100"),
+            ("manylinux_3_0_x86_64", "there is no glibc 3.0"),
+            ("x86_64-manylinux_2_123", "there is no glibc 2.123"),
+            ("manylinux_2_" + "9" * 5000 + "_x86_64", "999999999... is no version number"),
+            ("musllinux_1_100_x86_64", "there is no musl 1.100"),
+            ("macosx_99999999_0_arm64", "there is no macOS 99999999.0"),
+            ("macosx_100_0_arm64", "there is no macOS 100.0"),
+            ("macosx_14_100_arm64", "there is no macOS 14.100"),
+            ("macosx_10_99999999_x86_64", "there is no macOS 10.99999999"),
+            ("macosx_10_17_x86_64", "there is no macOS 10.17"),
+            ("macosx_9_0_x86_64", "there is no macOS 9.0"),
+        ],
+        ids=lambda value: value[:40],
+    )
+    def test_version_past_its_bound(self, text: str, why: str) -> None:
+        with pytest.raises(UnknownTarget) as info:
+            parse_target(text, [PY312])
+        assert str(info.value).startswith(f"unknown target '{text}': {why}")
+        assert info.value.hint
+
+    @pytest.mark.parametrize(
+        ("text", "tag"),
+        [
+            ("manylinux_2_99_x86_64", "manylinux_2_99_x86_64"),
+            ("musllinux_1_99_aarch64", "musllinux_1_99_aarch64"),
+            ("macosx_99_0_arm64", "macosx_99_0_arm64"),
+            ("macosx_10_16_x86_64", "macosx_10_16_x86_64"),
+            ("macosx_10_0_x86_64", "macosx_10_0_x86_64"),
+        ],
+        ids=lambda value: value,
+    )
+    def test_version_at_its_bound(self, text: str, tag: str) -> None:
+        assert _tag_of(text) == tag
 
     def test_bad_python_suffix(self) -> None:
         with pytest.raises(UnknownTarget, match="unknown Python version 'x'"):
@@ -425,8 +503,10 @@ class TestMarkerEnvironment:
             (PY312, "3.12", "3.12.0"),
             (Python(version=(3, 12, 4)), "3.12", "3.12.4"),
             (PY313T, "3.13", "3.13.0"),
+            (Python(version=(3, 7)), "3.7", "3.7.0"),
+            (Python(version=(3, 6, 15)), "3.6", "3.6.15"),
         ],
-        ids=["3.12", "3.12.4", "3.13t"],
+        ids=["3.12", "3.12.4", "3.13t", "3.7", "3.6.15"],
     )
     def test_python_markers(self, python: Python, version: str, full: str) -> None:
         env = marker_environment(Target("win-arm64", PRESETS["win-arm64"], python))

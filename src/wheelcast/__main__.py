@@ -1,10 +1,19 @@
 """``python -m wheelcast`` and the ``wheelcast`` command."""
 
 import sys
+from collections.abc import Sequence
+from typing import TextIO
 
 from wheelcast._interrupts import forget_handled_interrupt, held
 
 EXIT_INTERRUPTED = 130
+
+
+def replay(argv: Sequence[str], *, out: TextIO, err: TextIO) -> int | None:
+    """:func:`wheelcast.replay.replay`, loaded when first called (inside ``main``'s guard)."""
+    from wheelcast.replay import replay as stored  # noqa: PLC0415
+
+    return stored(argv, out=out, err=err)
 
 
 def main() -> int:
@@ -13,8 +22,11 @@ def main() -> int:
         # Ctrl-C in the first tenths of a second, while the modules load, waits for the
         # end of the import (see wheelcast._interrupts) and is answered like any other.
         with held():
-            from wheelcast.replay import replay  # noqa: PLC0415 - inside the guard
-        status = replay(sys.argv[1:], out=sys.stdout, err=sys.stderr)
+            import wheelcast.replay  # noqa: F401, PLC0415 - loaded inside the guard
+        try:
+            status = replay(sys.argv[1:], out=sys.stdout, err=sys.stderr)
+        except Exception:  # a stored answer that cannot be replayed is a miss
+            status = None
         if status is None:
             with held():
                 from wheelcast.cli import main as run  # noqa: PLC0415 - the full command

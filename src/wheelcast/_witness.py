@@ -21,7 +21,15 @@ TYPE_CHECKING = False  # typing's flag without importing typing (see wheelcast/_
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["ReadLog", "code_fingerprint", "current", "logging_reads", "saw_file", "saw_folder"]
+__all__ = [
+    "ReadLog",
+    "code_fingerprint",
+    "current",
+    "logging_reads",
+    "saw_absent",
+    "saw_file",
+    "saw_folder",
+]
 
 Observation = tuple[str, str, str]  # (kind, path, digest)
 MISSING = "-"
@@ -115,6 +123,14 @@ def saw_file(path: os.PathLike[str] | str, data: bytes) -> None:
     log = _log.get()
     if log is not None:
         log.add("file", os.path.abspath(path), file_digest(data))
+
+
+def saw_absent(path: os.PathLike[str] | str) -> None:
+    """An input reader looked for the file ``path`` and found none (its later arrival
+    changes the answer)."""
+    log = _log.get()
+    if log is not None:
+        log.add("file", os.path.abspath(path), MISSING)
 
 
 def saw_folder(path: os.PathLike[str] | str) -> None:

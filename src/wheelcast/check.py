@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 from wheelcast._interrupts import held
 from wheelcast.build import BuildNeeds
 from wheelcast.build import build_needs as read_build_needs
+from wheelcast.direct import direct_references, split_url_requirements
 from wheelcast.errors import IndexUnreachable, OfflineMiss, WheelcastError
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
@@ -28,9 +28,17 @@ from wheelcast.inputs import Origin, ProjectInput, RequirementItem, parse_requir
 from wheelcast.locked import forecast_locked
 from wheelcast.memo import Remembered, recall, remember, run_key
 from wheelcast.needs import Analyzer, LocalBuild, annotate
-from wheelcast.resolve import Catalog, Lookahead, Options, Repository, fewer_collections, resolve
-from wheelcast.targets import Target, marker_environment
-from wheelcast.verdict import Forecast, TargetForecast, Verdict, forecast
+from wheelcast.resolve import (
+    Catalog,
+    DirectReference,
+    Lookahead,
+    Options,
+    Repository,
+    fewer_collections,
+    resolve,
+)
+from wheelcast.targets import Target
+from wheelcast.verdict import TargetForecast, forecast
 
 if TYPE_CHECKING:
     from wheelcast._workers import Workers
@@ -92,13 +100,16 @@ def check(
             r if isinstance(r, Requirement) else parse_requirement(r) for r in requirements
         )
     )
-    if repository is not None:
-        forecasts = annotate(_run(reqs, targets, repository, options), None, local)
-        return CheckResult(reqs, forecasts, options)
     origin = Origin(Path("<api>"))
     project = ProjectInput(
         "requirements", origin.path, tuple(RequirementItem(r, origin) for r in reqs)
     )
+    if repository is not None:
+        project = split_url_requirements(project)
+        direct, notes = direct_references(project.direct, repository)
+        indexed = tuple(item.requirement for item in project.requirements)
+        forecasts = _noted(_run(indexed, targets, repository, options, direct=direct), notes)
+        return CheckResult(reqs, annotate(forecasts, None, local), options)
     return check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
@@ -117,13 +128,20 @@ def check_project(
 
     Requirements are resolved per target as ``check`` does, with the input's constraints;
     a lock's pins are judged as pinned (its own files where it lists them); direct
-    references are reported as ``direct``.
+    references (``name @ url`` requirements among them) are taken as given, a wheel
+    judged by its tags and its dependencies resolved with the rest.
     """
     project = merged_duplicates(project)
     options = _with_constraints(options or Options(), project)
     index = index or IndexOptions()
-    # A check of builds on this machine asks the machine, which the key cannot cover.
-    key = None if local else _run_key(project, targets, options, index, build_needs=build_needs)
+    project = split_url_requirements(project)
+    # A check of builds on this machine asks the machine, which the key cannot cover; nor
+    # can it cover what a direct reference's folder or URL holds now.
+    key = (
+        None
+        if local or project.direct
+        else _run_key(project, targets, options, index, build_needs=build_needs)
+    )
     remembered = _recall(key, index) if key is not None else None
     if isinstance(remembered, CheckResult):
         return remembered
@@ -236,6 +254,7 @@ def _compute(
             # Offline, everything is on disk already: reading ahead would only compete for
             # the interpreter with the resolvers.
             ahead = not index.offline
+            direct, notes = direct_references(project.direct, session)
             resolved = _run(
                 requirements,
                 targets,
@@ -245,9 +264,12 @@ def _compute(
                 # Likely builds' sdists download while the graph is walked, not after.
                 on_sdist=reader.start if ahead and build_needs else None,
                 requests_elsewhere=requests_in_own_process(offline=index.offline, workers=workers),
+                direct=direct,
+                # A conflict names where each side was written.
+                origins={str(item.requirement): str(item.origin) for item in project.requirements},
             )
             session.release_pages()  # what follows reads sdists, not pages: free the memory
-            forecasts = _with_direct(resolved, project)
+            forecasts = _noted(resolved, notes)
         forecasts = _annotated(
             forecasts, reader if build_needs else None, local=local, faults=faults
         )
@@ -329,30 +351,13 @@ def _annotated(
     return annotate(forecasts, watched, local)
 
 
-def _with_direct(
-    forecasts: tuple[TargetForecast, ...], project: ProjectInput
+def _noted(
+    forecasts: tuple[TargetForecast, ...], notes: tuple[str, ...]
 ) -> tuple[TargetForecast, ...]:
-    """Add the direct references (never resolved) whose markers hold on each target."""
-    if not project.direct:
+    """Every target's forecast with ``notes`` (about the input, so true on every target)."""
+    if not notes:
         return forecasts
-    result = []
-    for each in forecasts:
-        environment = marker_environment(each.target)
-        direct = tuple(
-            Forecast(
-                item.name or canonicalize_name(item.url_or_path),
-                None,
-                Verdict.DIRECT,
-                None,
-                (str(item.origin),),
-                detail=("editable " if item.editable else "") + item.url_or_path,
-                source=str(item.origin.path.name),
-            )
-            for item in project.direct
-            if item.marker is None or item.marker.evaluate({**environment, "extra": ""})
-        )
-        result.append(dataclasses.replace(each, packages=each.packages + direct))
-    return tuple(result)
+    return tuple(dataclasses.replace(f, notes=(*notes, *f.notes)) for f in forecasts)
 
 
 class SdistReader:
@@ -457,6 +462,8 @@ def _run(
     read_ahead: bool = False,
     on_sdist: Callable[[DistFile], None] | None = None,
     requests_elsewhere: bool = False,
+    direct: Sequence[DirectReference] = (),
+    origins: Mapping[str, str] | None = None,
 ) -> tuple[TargetForecast, ...]:
     """Resolve every target; ``read_ahead`` when pages and metadata come over a network
     (calling ``on_sdist`` with each sdist the read-ahead finds a target would likely take).
@@ -465,9 +472,15 @@ def _run(
     lookahead = (
         Lookahead(targets, repository, options, catalog, on_sdist=on_sdist) if read_ahead else None
     )
+    one = (
+        functools.partial(resolve, direct=direct, origins=origins)
+        if direct or origins
+        else resolve  # the plain call, for a run with nothing of either
+    )
     with fewer_collections():
         if lookahead is not None:
-            lookahead.start(requirements)
+            # What the direct references need is read ahead like what was asked.
+            lookahead.start((*requirements, *(r for d in direct for r in d.dependencies or ())))
             if not requests_elsewhere:
                 # Resolving while pages still arrive starves the requests made in this
                 # process of the interpreter lock (the resolvers are CPU-bound): fetch
@@ -476,12 +489,12 @@ def _run(
                 lookahead.wait()
         try:
             if len(targets) == 1:
-                resolution = resolve(targets[0], requirements, repository, options, catalog)
+                resolution = one(targets[0], requirements, repository, options, catalog)
                 return (forecast(resolution),)
             pool = ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="target")
             try:
                 futures = [
-                    pool.submit(resolve, target, requirements, repository, options, catalog)
+                    pool.submit(one, target, requirements, repository, options, catalog)
                     for target in targets
                 ]
                 # .result() re-raises a target's WheelcastError in the caller's thread.

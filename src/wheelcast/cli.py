@@ -3,7 +3,7 @@
 Exit codes (documented in the README):
   0  every target installs from wheels
   1  some package needs a build from source
-  2  some package is missing, or a target cannot be resolved
+  2  some package is missing or in conflict, or a target cannot be resolved
   3  bad input (requirement, target, option, file)
   4  the index is unreachable or failing
 """
@@ -22,8 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from packaging.utils import canonicalize_name
-
 from wheelcast._version import __version__
 from wheelcast._witness import logging_reads
 from wheelcast.check import CheckResult, IndexOptions, check, check_project, remembered_pages
@@ -37,6 +35,7 @@ from wheelcast.errors import (
 from wheelcast.index.cache import Cache
 from wheelcast.index.config import config_files
 from wheelcast.inputs import (
+    DirectItem,
     IndexSettings,
     Origin,
     ProjectInput,
@@ -46,6 +45,7 @@ from wheelcast.inputs import (
     read_installed,
     read_requirements,
 )
+from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.needs import LocalBuild
 from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 # check answered from the cache is mostly interpreter start-up and imports.
 
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
+# A bug in wheelcast, never a forecast: CI must tell a crash from "something builds".
+EXIT_INTERNAL = 5
 
 
 def exit_status(result: CheckResult) -> int:
@@ -88,7 +90,7 @@ def exit_status_of(packages: Sequence[Forecast], *, resolvable: bool) -> int:
     """
     verdicts = {p.verdict for p in packages}
     fails_here = any(p.build is not None and p.build.fails_here for p in packages)
-    if not resolvable or Verdict.MISSING in verdicts or fails_here:
+    if not resolvable or verdicts & {Verdict.MISSING, Verdict.CONFLICT} or fails_here:
         return EXIT_MISSING
     return EXIT_BUILD if verdicts & {Verdict.BUILD, Verdict.DIRECT} else EXIT_WHEELS
 
@@ -104,27 +106,52 @@ def error_status(error: WheelcastError) -> int:
 
 
 def parse_exclude_newer(text: str) -> dt.datetime:
-    """An RFC 3339 timestamp, or a date meaning midnight UTC at its start."""
+    """The cutoff of ``--exclude-newer`` as uv reads it: files uploaded at or after it are out.
+
+    An RFC 3339 timestamp is that instant; a date includes the whole day, so its cutoff is
+    midnight at the start of the next day, in this machine's time zone as uv takes it (a
+    timestamp without an offset is local time too, as pip's ``--uploaded-prior-to``).
+    """
+    hint = "give a date (2023-11-20) or an RFC 3339 timestamp (2023-11-20T00:00:00Z)"
+    shown = text if len(text) <= 60 else text[:60] + "..."
     try:
+        if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        raise InvalidOption(f"invalid --exclude-newer '{shown}'", hint) from None
+    return when if when.tzinfo else when.astimezone()
+
+
+class _BinaryOption(argparse.Action):
+    """``--only-binary`` / ``--no-binary`` into one list, in the order given: pip applies
+    them one after the other, so a later option undoes an earlier one for a name."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given = list(getattr(namespace, self.dest, None) or [])
+        given.append((self.const, str(values)))
+        setattr(namespace, self.dest, given)
+
+
+def _binary_options(
+    args: argparse.Namespace, settings: IndexSettings
+) -> tuple[frozenset[str], frozenset[str]]:
+    """pip's FormatControl: the command line's options, then the requirements files'
+    (pip parses the files with the finder the command line made)."""
+    given = list(getattr(args, "binary_options", None) or [])
+    try:
+        return format_control([*given, *settings.binary_options])
     except ValueError:
         raise InvalidOption(
-            f"invalid --exclude-newer '{text}'",
-            "give a date (2023-11-20) or an RFC 3339 timestamp (2023-11-20T00:00:00Z)",
+            "--no-binary / --only-binary need a value", "e.g. --only-binary=:all:"
         ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
-def _names(values: Sequence[str]) -> frozenset[str]:
-    names = set()
-    for value in values:
-        for raw in value.split(","):
-            item = raw.strip()
-            if item:
-                names.add(item if item in (":all:", ":none:") else canonicalize_name(item))
-    if ":none:" in names:
-        return frozenset()
-    return frozenset(names)
 
 
 def resolve_targets(names: Sequence[str], pythons: Sequence[str]) -> list[Target]:
@@ -233,12 +260,17 @@ class _Parser(argparse.ArgumentParser):
 def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("resolution (as pip defines them)")
     group.add_argument(
-        "--exclude-newer", metavar="DATE", help="ignore files uploaded after DATE (uv's option)"
+        "--exclude-newer",
+        metavar="DATE",
+        help="ignore files uploaded after DATE (uv's option: a date includes that whole day)",
     )
     group.add_argument("--pre", action="store_true", help="allow pre-releases")
     group.add_argument("--prefer-binary", action="store_true")
-    group.add_argument("--only-binary", action="append", default=[], metavar="NAMES")
-    group.add_argument("--no-binary", action="append", default=[], metavar="NAMES")
+    for flag in ("--only-binary", "--no-binary"):
+        group.add_argument(
+            flag, action=_BinaryOption, const=flag[2:], dest="binary_options", default=[],
+            metavar="NAMES", help="names or :all: / :none:, as pip's; the later option wins",
+        )  # fmt: skip
     group.add_argument(
         "--no-build-needs",
         action="store_true",
@@ -263,9 +295,7 @@ def _options(args: argparse.Namespace, settings: IndexSettings | None = None) ->
         for path in args.constraint_files
         for item in read_requirements(path, constraint=True).constraints
     ]
-    only_binary, no_binary = settings.only_binary, settings.no_binary
-    if args.only_binary or args.no_binary:
-        only_binary, no_binary = _names(args.only_binary), _names(args.no_binary)
+    only_binary, no_binary = _binary_options(args, settings)
     return Options(
         policy=BinaryPolicy(
             only_binary=only_binary,
@@ -273,7 +303,9 @@ def _options(args: argparse.Namespace, settings: IndexSettings | None = None) ->
             prefer_binary=args.prefer_binary or settings.prefer_binary,
         ),
         pre=args.pre or settings.pre,
-        exclude_newer=parse_exclude_newer(args.exclude_newer) if args.exclude_newer else None,
+        exclude_newer=(
+            parse_exclude_newer(args.exclude_newer) if args.exclude_newer is not None else None
+        ),
         constraints=tuple(constraints),
     )
 
@@ -482,18 +514,29 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
     }
     inputs: list[ProjectInput] = []
     strings: list[RequirementItem] = []
+    direct: list[DirectItem] = []
+    command_line = Origin(Path("<command line>"))
     for text in args.requirements:
-        if _looks_like_path(text):
+        if names_a_distribution(text):
+            # A wheel or sdist by URL or path, as pip takes it: a direct reference.
+            item = parse_line(text, command_line)
+            if isinstance(item, DirectItem):
+                direct.append(item)
+            else:
+                strings.append(item)
+        elif _looks_like_path(text):
             inputs.append(load(Path(text), **selection))
         else:
-            strings.append(RequirementItem(parse_requirement(text), Origin(Path("<command line>"))))
+            strings.append(RequirementItem(parse_requirement(text), command_line))
     inputs += [read_requirements(path) for path in args.requirement_files]
     if args.installed:
         inputs.append(read_installed(args.installed))
-    if not inputs and not strings:
+    if not inputs and not strings and not direct:
         inputs.append(load(None, **selection))
-    if strings:
-        inputs.append(ProjectInput("requirements", Path("<command line>"), tuple(strings)))
+    if strings or direct:
+        inputs.append(
+            ProjectInput("requirements", command_line.path, tuple(strings), direct=tuple(direct))
+        )
     locks = [i for i in inputs if i.kind == "lock"]
     if locks and len(inputs) > 1:
         raise InvalidOption(
@@ -522,13 +565,16 @@ def _merge(inputs: Sequence[ProjectInput]) -> ProjectInput:
 
 
 def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
+    # Each file's binary options after the one before, as pip reads them one after another.
+    only_binary, no_binary = format_control(b.binary_options, a.only_binary, a.no_binary)
     return IndexSettings(
         index_url=b.index_url or a.index_url,
         extra_index_urls=a.extra_index_urls + b.extra_index_urls,
         find_links=a.find_links + b.find_links,
         no_index=a.no_index or b.no_index,
-        only_binary=a.only_binary | b.only_binary,
-        no_binary=a.no_binary | b.no_binary,
+        only_binary=only_binary,
+        no_binary=no_binary,
+        binary_options=a.binary_options + b.binary_options,
         prefer_binary=a.prefer_binary or b.prefer_binary,
         pre=a.pre or b.pre,
         require_hashes=a.require_hashes or b.require_hashes,
@@ -547,7 +593,13 @@ def _reporter(kind: str) -> Reporter:
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
-    requirement = parse_requirement(args.requirement)
+    direct = names_a_distribution(args.requirement)
+    requirement = None if direct else parse_requirement(args.requirement)
+    if requirement is None or requirement.url:
+        raise InvalidOption(
+            f"explain lists an index's files: '{args.requirement}' is a direct reference",
+            "run wheelcast check on it: a direct wheel is judged by its tags there",
+        )
     targets, local = command_targets(args)
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
@@ -596,7 +648,10 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
                     Build(p.name, p.build.languages if p.build else ())
                     for p in f.with_verdict(Verdict.BUILD)
                 ),
-                missing=tuple(p.name for p in f.with_verdict(Verdict.MISSING)),
+                missing=tuple(
+                    p.name
+                    for p in (*f.with_verdict(Verdict.MISSING), *f.with_verdict(Verdict.CONFLICT))
+                ),
                 errors=f.errors,
             )
             for f in result.forecasts
@@ -669,3 +724,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the last resort: one line, not a traceback
+        report_internal_error(error)
+        return EXIT_INTERNAL
+
+
+def report_internal_error(error: BaseException) -> None:
+    """One line on stderr naming the error, with its traceback kept in a file."""
+    import tempfile  # noqa: PLC0415 - only after a crash
+    import traceback  # noqa: PLC0415
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        fd, path = tempfile.mkstemp(prefix="wheelcast-internal-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(f"wheelcast {__version__}, Python {sys.version.split()[0]}\n")
+            file.write(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}")
+        where = f"the traceback is in {path}"
+    except OSError:
+        where = "the traceback could not be written to a file"
+    summary = f"{type(error).__name__}: {error}"
+    if len(summary) > 300:
+        summary = summary[:300] + "..."
+    print(
+        f"wheelcast: internal error: {summary} (hint: this is a bug in wheelcast, not in"
+        f" your input; please report it with the file: {where})",
+        file=sys.stderr,
+    )

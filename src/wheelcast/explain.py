@@ -8,6 +8,7 @@ pip passed over and why, and the nearest releases that do have a wheel.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -286,7 +287,7 @@ def _why(package: Forecast | None, specifier: SpecifierSet, options: Options) ->
         return "no version has a file that installs on this target"
     rule = f"allowed by '{specifier}'" if str(specifier) else "available"
     when = (
-        f", uploaded before {options.exclude_newer:%Y-%m-%d %H:%M} UTC"
+        f", uploaded before {options.exclude_newer.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
         if options.exclude_newer
         else ""
     )

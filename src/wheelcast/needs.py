@@ -84,6 +84,8 @@ def _annotate(
     if package.verdict is Verdict.BUILD and package.file is not None:
         found = needs.get(package.file.url)
         if isinstance(found, BuildNeeds):
+            # This target's languages: a block for another system (``if(APPLE)``) adds none.
+            found = found.for_os(target.platform.os)
             advice = toolchain_advice(found, target.platform)
             here = local(found.languages) if local else None
             build = BuildInfo(needs=found, advice=advice, here=here)

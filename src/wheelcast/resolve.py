@@ -14,6 +14,7 @@ soon as it lists candidates, so the resolver mostly finds what it needs in memor
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import math
@@ -21,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias
 
 import resolvelib
 from packaging.markers import Marker
@@ -33,16 +34,22 @@ from resolvelib.structs import RequirementInformation
 
 from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
+from wheelcast.markers import evaluate as evaluate_marker
+from wheelcast.markers import undefined_comparisons
 from wheelcast.select import (
     BinaryPolicy,
     Environment,
+    Evaluation,
     FileKind,
     Fit,
     ProjectView,
     Reason,
     Rejection,
     Releases,
+    evaluate,
+    file_kind_and_version,
     group_releases,
+    os_family,
 )
 from wheelcast.tags import compatible_tags, tag_priorities
 from wheelcast.targets import UNKNOWABLE_MARKERS, Target, marker_environment
@@ -72,6 +79,31 @@ class Options:
     exclude_newer: dt.datetime | None = None
     constraints: tuple[Requirement, ...] = ()
     max_rounds: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DirectReference:
+    """A requirement pip takes as given from a URL or path (``name @ url``, ``./x.whl``,
+    ``-e .``), never from an index.
+
+    A ``wheel`` is installed as it is where its tags and Requires-Python fit the target
+    (and is missing where they do not: pip refuses it); anything else is built.
+    ``dependencies`` are what its metadata (a wheel's METADATA, a folder's static
+    ``[project] dependencies``) declares, so the tree below it is forecast like any
+    other; None when only a build could tell.
+    """
+
+    name: NormalizedName
+    location: str  # the URL or path as written
+    origin: str  # where it was written ("requirements.txt:3"), for the report
+    source: str = ""  # the name of the file it was written in
+    marker: Marker | None = None
+    extras: frozenset[str] = frozenset()
+    editable: bool = False
+    wheel: DistFile | None = None
+    version: Version | None = None  # from the wheel's name or the folder's pyproject
+    dependencies: tuple[Requirement, ...] | None = None
+    unknown: str = ""  # why the dependencies are not known
 
 
 # --- requirements and candidates -------------------------------------------------
@@ -117,6 +149,8 @@ class Candidate:
     version: Version
     fit: Fit | None  # None: the placeholder for a package nothing fits (lenient mode)
     extras: frozenset[str] = frozenset()
+    # Set for the one candidate of a direct reference (its fit: its wheel, if that fits).
+    direct: DirectReference | None = None
 
     @property
     def identifier(self) -> str:
@@ -128,6 +162,7 @@ class PythonCandidate:
     version: Version
 
     identifier = PYTHON
+    direct: ClassVar[None] = None
 
 
 Req: TypeAlias = PackageRequirement | PythonRequirement
@@ -167,6 +202,10 @@ class Pin:
     miss_version: Version | None = None
     misses: tuple[Rejection, ...] = ()
     listed: bool = True  # False: the index lists no file at all for the project
+    direct: DirectReference | None = None  # taken from a URL or path, not the index
+    # For a package whose requirements each fit but not all together: each side, labelled
+    # with who asks ("a==1 (from requirements.txt:3)", "a>=2 (required by b 3.0)").
+    conflict: tuple[str, ...] = ()
     # Only for a wheel: the newer releases pip passed over because no file fits the target.
     passed_over: PassedOver | None = None
 
@@ -224,8 +263,20 @@ class Dependencies:
     python: PythonRequirement | None
 
 
-def _metadata_preference(file: DistFile) -> tuple[bool, str]:
-    return (not file.filename.endswith("-none-any.whl"), file.filename)
+def _stand_in_preference(
+    file: DistFile, name: NormalizedName, interpreter: str, system: str
+) -> tuple[bool, bool, bool, str]:
+    """The smallest is the wheel whose metadata stands for a build on a target with
+    ``interpreter`` (``cp312``) and OS ``system``: a pure one, else one built for the
+    same Python, for the same OS first, else the first by name."""
+    parsed = file_kind_and_version(file.filename, name)
+    tags = () if isinstance(parsed, str) else parsed[2]
+    return (
+        not file.filename.endswith("-none-any.whl"),
+        not any(t.interpreter == interpreter for t in tags),
+        not any(os_family(t.platform) == system for t in tags),
+        file.filename,
+    )
 
 
 class Catalog:
@@ -234,9 +285,10 @@ class Catalog:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._releases: dict[NormalizedName, Releases] = {}
-        self._metadata_files: dict[tuple[NormalizedName, Version], DistFile] = {}
-        self._dependencies: dict[tuple[NormalizedName, Version], Dependencies] = {}
-        self._prefetched: set[tuple[NormalizedName, Version]] = set()
+        self._stand_ins: dict[tuple[NormalizedName, Version, str, str], DistFile] = {}
+        self._by_digest: dict[tuple[NormalizedName, Version], dict[str, DistFile]] = {}
+        self._dependencies: dict[str, Dependencies] = {}  # by the url of the file read
+        self._prefetched: set[str] = set()  # urls
         self._pages_asked: set[NormalizedName] = set()
         self._views: dict[tuple[Target, Options], dict[NormalizedName, ProjectView]] = {}
         self._lock = threading.Lock()
@@ -256,23 +308,19 @@ class Catalog:
             self._pages_asked.update(new)
             self.repository.prefetch_pages(new)
 
-    def prefetch_metadata(self, name: NormalizedName, fit: Fit) -> None:
-        """Start reading the metadata of ``fit``'s version, unless a target already has."""
+    def prefetch_metadata(self, file: DistFile) -> None:
+        """Start reading the metadata of ``file``, unless a target already has."""
         # Every target lists the same candidates; the session would find the read under
         # way, but only after taking its lock, once per find_matches of every target.
-        key = (name, fit.version)
-        if key not in self._prefetched:
-            self._prefetched.add(key)
-            self.repository.prefetch_metadata([self.metadata_file(name, fit)])
+        if file.url not in self._prefetched:
+            self._prefetched.add(file.url)
+            self.repository.prefetch_metadata([file])
 
-    def dependencies(
-        self, name: NormalizedName, version: Version, metadata: DistMetadata
-    ) -> Dependencies:
-        """The parsed dependencies of ``metadata``, the one file read for this version."""
-        # Every target that pins a version asks; formatting and copying each requirement
+    def dependencies(self, file: DistFile, metadata: DistMetadata) -> Dependencies:
+        """The parsed dependencies of ``metadata``, read from ``file``."""
+        # Every target that reads a file asks; formatting and copying each requirement
         # (and its specifier set) once instead of once per target is measurable.
-        key = (name, version)
-        found = self._dependencies.get(key)
+        found = self._dependencies.get(file.url)
         if found is None:
             requires = tuple(
                 Dependency(
@@ -284,21 +332,58 @@ class Catalog:
             )
             python = _requires_python(metadata)
             found = self._dependencies.setdefault(
-                key, Dependencies(requires, None if python is None else PythonRequirement(python))
+                file.url,
+                Dependencies(requires, None if python is None else PythonRequirement(python)),
             )
         return found
 
-    def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
-        """See ``Provider.metadata_file``; the same answer for every target."""
+    def metadata_file(
+        self, name: NormalizedName, fit: Fit, env: Environment | None = None
+    ) -> DistFile:
+        """See ``Provider.metadata_file``; ``env`` is the target's."""
+        file = fit.file
+        if fit.kind is FileKind.WHEEL:
+            digest = file.core_metadata_sha256
+            if digest is None:
+                return file
+            # Wheels whose PEP 658 metadata the page gives one sha256 hold the same bytes
+            # (numpy 2.3.3's Linux wheels do; its macOS and Windows ones differ from them
+            # only in the license text of the libraries each bundles): the first of them
+            # by name is read for all.
+            return self._same_metadata(name, fit.version).get(digest, file)
         # Asked on every find_matches call of every target: choose once per version.
-        key = (name, fit.version)
-        found = self._metadata_files.get(key)
+        interpreter = env.interpreter if env is not None else ""
+        system = os_family(env.tags[0].platform) if env is not None and env.tags else ""
+        key = (name, fit.version, interpreter, system)
+        found = self._stand_ins.get(key)
         if found is None:
-            releases = self.releases(name)
-            release = releases.releases[releases.index[fit.version]]
-            wheels = sorted((f for f in release.files if f.is_wheel), key=_metadata_preference)
-            found = self._metadata_files.setdefault(key, wheels[0] if wheels else fit.file)
+            wheels = [f for f in self._release_files(name, fit.version) if f.is_wheel]
+            found = min(
+                wheels,
+                key=lambda f: _stand_in_preference(f, name, interpreter, system),
+                default=file,
+            )
+            digest = found.core_metadata_sha256
+            if digest is not None:
+                found = self._same_metadata(name, fit.version).get(digest, found)
+            found = self._stand_ins.setdefault(key, found)
         return found
+
+    def _same_metadata(self, name: NormalizedName, version: Version) -> dict[str, DistFile]:
+        """Metadata sha256 -> the first wheel by name of ``version`` that lists it."""
+        key = (name, version)
+        found = self._by_digest.get(key)
+        if found is None:
+            firsts: dict[str, DistFile] = {}
+            for file in sorted(self._release_files(name, version), key=lambda f: f.filename):
+                if file.is_wheel and file.core_metadata_sha256 is not None:
+                    firsts.setdefault(file.core_metadata_sha256, file)
+            found = self._by_digest.setdefault(key, firsts)
+        return found
+
+    def _release_files(self, name: NormalizedName, version: Version) -> tuple[DistFile, ...]:
+        releases = self.releases(name)
+        return releases.releases[releases.index[version]].files
 
     def releases(self, name: NormalizedName) -> Releases:
         found = self._releases.get(name)
@@ -322,8 +407,15 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         catalog: Catalog,
         *,
         lenient: bool = False,
+        direct: Mapping[NormalizedName, DirectReference] | None = None,
+        conflicts: Mapping[NormalizedName, tuple[str, ...]] | None = None,
     ) -> None:
         self.target = target
+        # Lenient only: the names a strict run found in conflict, each given its
+        # placeholder at once, so that the rest of the tree resolves as if it were not.
+        self.conflicts = dict(conflicts or {})
+        self.direct = dict(direct or {})
+        self._direct_judged: dict[NormalizedName, Evaluation] = {}
         self.repository = repository
         self.options = options
         self.lenient = lenient
@@ -353,15 +445,19 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return view
 
     def metadata_file(self, name: NormalizedName, fit: Fit) -> DistFile:
-        """The file whose metadata stands for this version's dependencies, on every target.
+        """The file whose metadata gives ``fit``'s dependencies on this target.
 
-        Like uv, one file per version: the wheels of a version are built from one source
-        and declare the same dependencies (platform differences are markers), so six
-        targets cost one metadata read, not six. A pure wheel when there is one, else the
-        first wheel by name; the sdist's PKG-INFO only when the version has no wheel, so
-        nothing is ever built.
+        As pip does, the wheel the target installs: a version's wheels may declare
+        different dependencies (tensorflow 2.22.0rc0 asks for h5py<3.15 in its cp312
+        wheels and h5py~=3.15.1 in its cp314 ones). Targets that install the same wheel
+        share its one read, and so do wheels the page gives the same metadata sha256.
+        A target that would build the sdist reads, so that nothing is built, a wheel of
+        the same version: a pure one if there is one, else the first by name of those
+        built for the target's Python (what a build there would most likely declare),
+        for its OS first, else the first by name; the sdist's PKG-INFO only when the
+        version has no wheel.
         """
-        return self.catalog.metadata_file(name, fit)
+        return self.catalog.metadata_file(name, fit, self.file_env)
 
     # resolvelib protocol -------------------------------------------------------------
 
@@ -416,6 +512,8 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         package_reqs = [r for r in reqs if isinstance(r, PackageRequirement)]
         name = package_reqs[0].name
         extras = package_reqs[0].extras
+        if name in self.direct:
+            return self._direct_matches(self.direct[name], extras, package_reqs, bad)
         specifier = SpecifierSet()
         for req in package_reqs:
             specifier &= req.specifier
@@ -424,6 +522,9 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         pre = self.options.pre
 
         def matches() -> Iterator[Cand]:
+            if self.lenient and name in self.conflicts:
+                yield Candidate(name, Version("0"), None, extras)
+                return
             first = True
             for fit in view.candidates(specifier, allow_prereleases=pre):
                 if fit.version in bad or not all(
@@ -431,7 +532,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 ):
                     continue
                 if first:
-                    self.catalog.prefetch_metadata(name, fit)
+                    self.catalog.prefetch_metadata(self.metadata_file(name, fit))
                     first = False
                 yield Candidate(name, fit.version, fit, extras)
             if self.lenient:
@@ -443,6 +544,16 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         # Only a lenient resolution has placeholders: a strict one skips the isinstance.
         if self.lenient and isinstance(candidate, Candidate) and candidate.fit is None:
             return True
+        if candidate.direct is not None:
+            # pip takes it as given; a version it does not know until it builds, it does
+            # not hold against anyone. A lenient run keeps it whatever is asked (its only
+            # candidate: rejecting it would backtrack without end).
+            version = candidate.direct.version
+            return (
+                self.lenient
+                or version is None
+                or requirement.specifier.contains(version, prereleases=True)
+            )
         # resolvelib asks every round whether each pin still satisfies each requirement
         # on it (some 57k times for 130 packages); a specifier check costs a dozen
         # Version comparisons, so remember the answers under keys that cost nothing.
@@ -455,10 +566,15 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         return answer
 
     def get_dependencies(self, candidate: Cand) -> list[Req]:
-        if isinstance(candidate, PythonCandidate) or candidate.fit is None:
+        if isinstance(candidate, PythonCandidate):
+            return []
+        if candidate.direct is not None:
+            return self._direct_dependencies(candidate, candidate.direct)
+        if candidate.fit is None:
             return []
         metadata = self._metadata(candidate.name, candidate.fit)
-        declared = self.catalog.dependencies(candidate.name, candidate.version, metadata)
+        file = self.metadata_file(candidate.name, candidate.fit)
+        declared = self.catalog.dependencies(file, metadata)
         deps: list[Req]
         if candidate.extras:
             # pip's ExtrasCandidate: the base package at the same version, plus the extras.
@@ -474,6 +590,65 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             if declared.python is not None:
                 deps.append(declared.python)
         self.catalog.prefetch_pages({d.name for d in deps if isinstance(d, PackageRequirement)})
+        return deps
+
+    # Direct references ---------------------------------------------------------------
+
+    def judge_direct(self, reference: DirectReference) -> Evaluation | None:
+        """A direct wheel's tags against the target (None: not a wheel, pip builds it)."""
+        if reference.wheel is None:
+            return None
+        found = self._direct_judged.get(reference.name)
+        if found is None:
+            # Given by URL, it is neither on an index's timeline nor subject to its formats.
+            env = dataclasses.replace(self.file_env, exclude_newer=None, policy=BinaryPolicy())
+            found = self._direct_judged[reference.name] = evaluate(
+                reference.wheel, reference.name, env
+            )
+        return found
+
+    def _direct_matches(
+        self,
+        reference: DirectReference,
+        extras: frozenset[str],
+        requirements: Sequence[PackageRequirement],
+        bad: set[Version],
+    ) -> list[Cand]:
+        judged = self.judge_direct(reference)
+        candidate = Candidate(
+            reference.name,
+            reference.version or Version("0"),
+            judged if isinstance(judged, Fit) else None,
+            extras,
+            direct=reference,
+        )
+        # The one candidate there is: pip installs it or fails (a lenient run takes it
+        # anyway, its conflict already recorded).
+        if self.lenient:
+            return [candidate]
+        if candidate.version in bad:
+            return []
+        return [candidate] if all(self.is_satisfied_by(r, candidate) for r in requirements) else []
+
+    def _direct_dependencies(self, candidate: Candidate, reference: DirectReference) -> list[Req]:
+        deps: list[Req] = []
+        if candidate.extras:
+            deps.append(
+                PackageRequirement(candidate.name, frozenset(), SpecifierSet(), candidate.name)
+            )
+        wanted = candidate.extras or frozenset({""})
+        deps.extend(
+            package_requirement(req)
+            for req in reference.dependencies or ()
+            if req.marker is None or self.marker_matches(req.marker, str(req.marker), wanted)
+        )
+        self.catalog.prefetch_pages(
+            {
+                d.name
+                for d in deps
+                if isinstance(d, PackageRequirement) and d.name not in self.direct
+            }
+        )
         return deps
 
     # Helpers ---------------------------------------------------------------------------
@@ -517,8 +692,17 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
                 )
                 if note not in self.notes:
                     self.notes.append(note)
+            if "~=" in text or "===" in text:
+                for clause in undefined_comparisons(marker):
+                    how = "string equality" if "===" in clause else "false"
+                    note = (
+                        f"marker '{text}': {clause} compares a string with a version"
+                        f" operator; taken as {how}"
+                    )
+                    if note not in self.notes:
+                        self.notes.append(note)
             found = self._markers[key] = any(
-                marker.evaluate({**self.environment, "extra": e}) for e in extras
+                evaluate_marker(marker, {**self.environment, "extra": e}) for e in extras
             )
         return found
 
@@ -601,14 +785,14 @@ class Lookahead:
     pages of its dependencies only once it has that metadata: on a cold cache it waits
     for one round trip per package, one after another. The lookahead walks the same graph
     in worker threads as fast as the index answers: for each requirement, the newest
-    version the first target would take, its metadata, and then every dependency whose
-    marker holds on some target. It only warms the shared session and catalog, so the
+    version each target it reaches would take, the metadata of the file each would read
+    (one read for the targets that share a file), and then every dependency whose marker
+    holds on a target that reads it. It only warms the shared session and catalog, so the
     resolutions and their answers are unchanged; a wrong guess costs one extra fetch, and
     a fault is left for the resolver that meets it to report.
 
-    With ``on_sdist``, each project's newest allowed release is also judged for every
-    target its requirement reaches, and ``on_sdist`` is called with the sdist of each
-    that a target would take: a likely build, whose reading can start early.
+    With ``on_sdist``, it is called with each sdist a target would take: a likely build,
+    whose reading can start early.
     """
 
     def __init__(
@@ -625,11 +809,10 @@ class Lookahead:
     ) -> None:
         # Their own providers: a resolver's provider belongs to that resolver's thread.
         self._providers = [Provider(t, repository, options, (), catalog) for t in targets]
-        self._provider = self._providers[0]
         self._on_sdist = on_sdist
         self._environments = [marker_environment(t) for t in targets]
         self._catalog = catalog
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: dict[tuple[str, str], frozenset[int]] = {}
         self._pending = 0
         self._idle = threading.Condition()
         self._stopped = threading.Event()
@@ -657,9 +840,13 @@ class Lookahead:
         """Read ahead for ``requirement``, which the targets numbered ``where`` need."""
         key = (requirement.identifier, requirement.text)
         with self._idle:
-            if key in self._seen or self._stopped.is_set():
+            # Only the targets not yet walked for it: they may read other files than the
+            # ones that reached it first (another wheel, another marker's answer).
+            seen = self._seen.get(key, frozenset())
+            where = where - seen
+            if not where or self._stopped.is_set():
                 return
-            self._seen.add(key)
+            self._seen[key] = seen | where
             self._pending += 1
         try:
             self._pool.submit(self._visit, requirement, where)
@@ -679,7 +866,7 @@ class Lookahead:
         return frozenset(
             i
             for i in among
-            if any(marker.evaluate({**self._environments[i], "extra": e}) for e in extras)
+            if any(evaluate_marker(marker, {**self._environments[i], "extra": e}) for e in extras)
         )
 
     def _visit(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
@@ -691,43 +878,47 @@ class Lookahead:
 
     def _read(self, requirement: PackageRequirement, where: frozenset[int]) -> None:
         name = requirement.name
+        # Each target reads the metadata of the file it would install, and what one file
+        # declares is walked for the targets that read it: one read per distinct file.
+        readers: dict[str, tuple[DistFile, set[int]]] = {}
         try:
-            view = self._provider.project(name)
-            pre = self._provider.options.pre
-            fit = next(iter(view.candidates(requirement.specifier, allow_prereleases=pre)))
-            self._catalog.prefetch_metadata(name, fit)
-            if self._on_sdist is not None:
-                self._report_sdists(requirement, where, self._on_sdist)
-            metadata = self._catalog.repository.metadata(self._catalog.metadata_file(name, fit))
-            declared = self._catalog.dependencies(name, fit.version, metadata)
+            for i in sorted(where):
+                pick = self._pick(i, requirement)
+                if pick is None:
+                    continue
+                file = self._providers[i].metadata_file(name, pick)
+                self._catalog.prefetch_metadata(file)
+                if self._on_sdist is not None and pick.kind is FileKind.SDIST:
+                    self._on_sdist(pick.file)
+                readers.setdefault(file.url, (file, set()))[1].add(i)
         except Exception:  # a guess that failed: the resolver that meets it reports it
             return
         extras = requirement.extras | {""}
-        wanted: list[tuple[PackageRequirement, frozenset[int]]] = []
-        for dep in declared.requires:
-            reach = where if dep.marker is None else self._where(dep.marker, extras, where)
-            if reach:
-                wanted.append((dep.requirement, reach))
-        self._catalog.repository.prefetch_pages({needed.name for needed, _ in wanted})
-        for needed, reach in wanted:
-            self._submit(needed, reach)
+        for file, targets in readers.values():
+            try:
+                metadata = self._catalog.repository.metadata(file)
+                declared = self._catalog.dependencies(file, metadata)
+            except Exception:  # noqa: S112 - as above; the other files may still be read
+                continue
+            # Walked on as each file arrives, not once all have: the next level's requests
+            # start a round trip sooner. A dependency another file declares too is only
+            # visited again for targets not yet walked for it.
+            among = frozenset(targets)
+            wanted: list[tuple[PackageRequirement, frozenset[int]]] = []
+            for dep in declared.requires:
+                reach = among if dep.marker is None else self._where(dep.marker, extras, among)
+                if reach:
+                    wanted.append((dep.requirement, reach))
+            self._catalog.repository.prefetch_pages({needed.name for needed, _ in wanted})
+            for needed, reach in wanted:
+                self._submit(needed, reach)
 
-    def _report_sdists(
-        self,
-        requirement: PackageRequirement,
-        where: frozenset[int],
-        on_sdist: Callable[[DistFile], None],
-    ) -> None:
-        """Call ``on_sdist`` with each sdist a target in ``where`` would likely take."""
-        for i in sorted(where):
-            provider = self._providers[i]
-            wanted = requirement.specifier & provider.constraints.get(
-                requirement.name, SpecifierSet()
-            )
-            view = provider.project(requirement.name)
-            pick = next(iter(view.candidates(wanted, allow_prereleases=provider.options.pre)), None)
-            if pick is not None and pick.kind is FileKind.SDIST:
-                on_sdist(pick.file)
+    def _pick(self, i: int, requirement: PackageRequirement) -> Fit | None:
+        """The file target ``i`` would likely install for ``requirement``: its newest allowed."""
+        provider = self._providers[i]
+        wanted = requirement.specifier & provider.constraints.get(requirement.name, SpecifierSet())
+        view = provider.project(requirement.name)
+        return next(iter(view.candidates(wanted, allow_prereleases=provider.options.pre)), None)
 
 
 def resolve(
@@ -736,13 +927,19 @@ def resolve(
     repository: Repository,
     options: Options | None = None,
     catalog: Catalog | None = None,
+    *,
+    direct: Sequence[DirectReference] = (),
+    origins: Mapping[str, str] | None = None,
 ) -> Resolution:
-    """Pin what pip would install for ``requirements`` on ``target``.
+    """Pin what pip would install for ``requirements`` on ``target``, and for the
+    ``direct`` references whose markers hold there (taken as given, never from an index).
 
     A strict resolution first, as pip would run it. When it fails (nothing fits some
     package, or the requirements conflict), the failure is recorded and a lenient
     resolution stands a placeholder in for what cannot be installed, so the rest of
-    the matrix is still forecast.
+    the matrix is still forecast. A package whose requirements each fit the target but
+    not all at once is a conflict, its sides labelled with who asks (``origins``: where
+    each requested requirement, by its text, was written).
     """
     options = options or Options()
     catalog = catalog or Catalog(repository)
@@ -751,26 +948,47 @@ def resolve(
     # which compares each requirement on a name with all the others.
     unique: dict[tuple[str, SpecifierSet], PackageRequirement] = {}
     for r in requirements:
-        if r.marker is None or r.marker.evaluate({**env, "extra": ""}):
+        if r.marker is None or evaluate_marker(r.marker, {**env, "extra": ""}):
             root = package_requirement(r)
             unique.setdefault((root.identifier, root.specifier), root)
     roots = list(unique.values())
-    repository.prefetch_pages({r.name for r in roots})
+    taken = {
+        d.name: d
+        for d in direct
+        if d.marker is None or evaluate_marker(d.marker, {**env, "extra": ""})
+    }
+    repository.prefetch_pages({r.name for r in roots if r.name not in taken})
+    # First: a requirement on a direct reference's name then meets its one candidate, and
+    # a conflict names both.
+    roots = [
+        PackageRequirement(d.name, d.extras, SpecifierSet(), d.location) for d in taken.values()
+    ] + roots
     requested = [r.identifier for r in roots]
     errors: list[str] = []
-    provider = Provider(target, repository, options, requested, catalog)
+    conflicts: dict[NormalizedName, tuple[str, ...]] = {}
+    provider = Provider(target, repository, options, requested, catalog, direct=taken)
     try:
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
         )
     except resolvelib.ResolutionImpossible as exc:
         errors.append(_describe_impossible(list(exc.causes)))
+        conflicts = _conflicts(list(exc.causes), provider, origins or {})
     except resolvelib.ResolutionTooDeep:
         errors.append(
             f"pip would give up: no solution after {options.max_rounds} rounds of backtracking"
         )
     if errors:
-        provider = Provider(target, repository, options, requested, catalog, lenient=True)
+        provider = Provider(
+            target,
+            repository,
+            options,
+            requested,
+            catalog,
+            lenient=True,
+            direct=taken,
+            conflicts=conflicts,
+        )
         result = resolvelib.Resolver(provider, _Reporter()).resolve(
             roots, max_rounds=options.max_rounds
         )
@@ -790,6 +1008,51 @@ def _describe_impossible(causes: Sequence[RequirementInformation[Req, Cand]]) ->
         else:
             parts.append(what)
     return "no version satisfies " + "; ".join(dict.fromkeys(parts))
+
+
+def _conflicts(
+    causes: Sequence[RequirementInformation[Req, Cand]],
+    provider: Provider,
+    origins: Mapping[str, str],
+) -> dict[NormalizedName, tuple[str, ...]]:
+    """The packages of a failed resolution whose requirements (and constraint) each fit
+    the target alone but not together, with those sides labelled; a package that nothing
+    fits even alone is missing, not in conflict."""
+    sides: dict[NormalizedName, dict[str, SpecifierSet]] = {}
+    for cause in causes:
+        req, parent = cause.requirement, cause.parent
+        if not isinstance(req, PackageRequirement):
+            continue
+        reference = provider.direct.get(req.name)
+        if reference is not None and parent is None and req.text == reference.location:
+            version = f" {reference.version}" if reference.version else ""
+            label = f"{req.name}{version} @ {reference.location} (from {reference.origin})"
+        elif parent is None:
+            where = origins.get(req.text)
+            label = f"{req.text} (from {where})" if where else f"{req.text} (requested)"
+        elif isinstance(parent, Candidate):
+            label = f"{req.text} (required by {parent.name} {parent.version})"
+        else:
+            continue
+        sides.setdefault(req.name, {})[label] = req.specifier
+    found: dict[NormalizedName, tuple[str, ...]] = {}
+    for name, labelled in sides.items():
+        constraint = provider.constraints.get(name)
+        if constraint:
+            labelled[f"{name}{constraint} (constraint)"] = constraint
+        if len(labelled) < 2:
+            continue
+        if all(_fits_alone(provider, name, spec) for spec in labelled.values()):
+            found[name] = tuple(labelled)
+    return found
+
+
+def _fits_alone(provider: Provider, name: NormalizedName, specifier: SpecifierSet) -> bool:
+    if name in provider.direct:
+        return True  # the reference is one side, and pip takes it whatever the index has
+    pre = provider.options.pre or bool(specifier.prereleases)
+    view = provider.project(name)
+    return next(iter(view.candidates(specifier, allow_prereleases=pre)), None) is not None
 
 
 def _pins(
@@ -814,6 +1077,22 @@ def _pins(
         if not isinstance(candidate, Candidate) or candidate.extras:
             continue
         name = candidate.name
+        if candidate.direct is not None:
+            judged = provider.judge_direct(candidate.direct)
+            pins.append(
+                Pin(
+                    name=name,
+                    version=candidate.direct.version,
+                    fit=candidate.fit,
+                    required_by=tuple(dict.fromkeys(parents.get(name, []))),
+                    specifier=specifiers.get(name, SpecifierSet()),
+                    metadata=None,
+                    misses=(judged,) if isinstance(judged, Rejection) else (),
+                    direct=candidate.direct,
+                    conflict=provider.conflicts.get(name, ()),
+                )
+            )
+            continue
         fit = candidate.fit
         version = candidate.version if fit else None
         specifier = specifiers.get(name, SpecifierSet()) & provider.constraints.get(
@@ -830,6 +1109,8 @@ def _pins(
                 version, specifier, prereleases=pre
             )
             extra["listed"] = bool(view.releases.releases or view.releases.unusable)
+            if fit is None:
+                extra["conflict"] = provider.conflicts.get(name, ())
         elif fit.kind is FileKind.WHEEL:
             pre = provider.options.pre or bool(specifier.prereleases)
             extra["passed_over"] = passed_over(

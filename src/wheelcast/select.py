@@ -238,7 +238,7 @@ def _after_cutoff(
         # shown to predate the cutoff, so it is left out rather than silently admitted.
         note = "the index gives no upload time, so --exclude-newer cannot admit it"
         return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, note, version)
-    if file.upload_time <= exclude_newer:
+    if file.upload_time < exclude_newer:  # uv and pip: only what came before the cutoff
         return None
     return Rejection(file, Reason.UPLOADED_AFTER_CUTOFF, "", version)
 
@@ -428,7 +428,8 @@ def group_releases(name: NormalizedName, files: Sequence[DistFile]) -> Releases:
     return Releases(name, releases, tuple(unusable), index)
 
 
-def _os_family(platform: str) -> str:
+def os_family(platform: str) -> str:
+    """``windows``, ``macos`` or ``linux`` for a platform tag (the tag itself otherwise)."""
     if platform.startswith("win"):
         return "windows"
     if platform.startswith("macosx"):
@@ -570,10 +571,10 @@ class ProjectView:
         # Among wheels built for another platform, one for the target's own OS is the
         # closer miss, and a 64-bit one closer still: win_amd64 for win_arm64, which the
         # user may run under emulation, before win32.
-        own = _os_family(self.env.tags[0].platform) if self.env.tags else ""
+        own = os_family(self.env.tags[0].platform) if self.env.tags else ""
         parsed = file_kind_and_version(rejection.file.filename, self.name)
         tags = parsed[2] if not isinstance(parsed, str) else frozenset()
-        same_os = [t for t in tags if _os_family(t.platform) == own]
+        same_os = [t for t in tags if os_family(t.platform) == own]
         return rejection.reason, bool(same_os), any(_is_64bit(t.platform) for t in same_os)
 
     def candidates(self, specifier: SpecifierSet, *, allow_prereleases: bool) -> Iterator[Fit]:

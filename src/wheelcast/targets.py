@@ -76,6 +76,28 @@ _WINDOWS_MACHINE: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
+# The version numbers a target may name, in one place. Each bound is reality plus room:
+# a name past it is a typo, and an unbounded one would make the tag ladders (one tag per
+# glibc minor, per macOS major, per Python minor) as long as the number is large.
+OLDEST_PYTHON: Final = (3, 3)
+"""Below 3.3 the ABI tag depends on the build's Unicode width (``cp32mu`` or ``cp32m``),
+which a target does not say; Python 2 is not supported at all."""
+NEWEST_PYTHON: Final = (3, 16)
+"""The newest CPython minor pip and uv know (3.15) and the next one in development."""
+MAX_PYTHON_PATCH: Final = 99
+"""No CPython minor has had 30 patch releases (2.7 stopped at 2.7.18)."""
+MAX_GLIBC_MINOR: Final = 99
+"""glibc is 2.x since 1997 and at 2.42 in 2025, two minors a year."""
+MAX_MUSL_MINOR: Final = 99
+"""musl is at 1.2 since 2020."""
+MAX_MACOS_MAJOR: Final = 99
+"""macOS is numbered by the year since 26 (2025); its minors stay below 10."""
+_LAST_MACOS_10_MINOR: Final = 16
+"""10.16 is what macOS 11 reports to software built with an older SDK."""
+_MAX_DIGITS: Final = 9
+"""Longer numbers are past every bound above (and ``int()`` refuses 4,300 digits)."""
+
+
 def manylinux_floor(arch: str) -> tuple[int, int]:
     """The oldest glibc a manylinux tag may name on ``arch`` (packaging/_manylinux.py)."""
     return (2, 5) if arch in {"x86_64", "i686"} else (2, 17)
@@ -109,6 +131,35 @@ class Platform:
             raise ValueError("libc and libc_version go together, and only on linux")
         if (self.os == "macos") != (self.macos_version is not None):
             raise ValueError("macos_version is required on macos and only there")
+        if reason := self._unknown_version():
+            raise ValueError(reason)
+
+    def _unknown_version(self) -> str | None:
+        """Why the C library or macOS version does not exist, or ``None``."""
+        if self.libc == "glibc" and self.libc_version is not None:
+            major, minor = self.libc_version
+            if major != 2 or minor > MAX_GLIBC_MINOR:
+                return (
+                    f"there is no glibc {major}.{minor} (wheelcast knows glibc 2.x"
+                    f" up to 2.{MAX_GLIBC_MINOR})"
+                )
+        if self.libc == "musl" and self.libc_version is not None:
+            major, minor = self.libc_version
+            if major != 1 or minor > MAX_MUSL_MINOR:
+                return (
+                    f"there is no musl {major}.{minor} (wheelcast knows musl 1.x"
+                    f" up to 1.{MAX_MUSL_MINOR})"
+                )
+        if self.macos_version is not None:
+            major, minor = self.macos_version
+            if not (major == 10 and minor <= _LAST_MACOS_10_MINOR) and not (
+                11 <= major <= MAX_MACOS_MAJOR and minor <= MAX_MACOS_MAJOR
+            ):
+                return (
+                    f"there is no macOS {major}.{minor} (wheelcast knows macOS 10.0 to"
+                    f" 10.{_LAST_MACOS_10_MINOR} and 11 to {MAX_MACOS_MAJOR})"
+                )
+        return None
 
     @property
     def tag(self) -> str:
@@ -135,8 +186,10 @@ class Python:
     free_threaded: bool = False
 
     def __post_init__(self) -> None:
-        if len(self.version) not in {2, 3} or self.version[0] != 3:
+        if len(self.version) not in {2, 3}:
             raise ValueError(f"expected a Python 3 version like (3, 12), got {self.version}")
+        if reason := _unknown_python(self.version):
+            raise ValueError(reason)
         if self.free_threaded and self.version[:2] < (3, 13):
             raise ValueError("free-threaded CPython starts at 3.13")
 
@@ -153,9 +206,30 @@ class Python:
 
     @property
     def abi(self) -> str:
-        """The CPython ABI tag: ``cp312``, ``cp313t``."""
-        suffix = "t" if self.free_threaded else ""
+        """The CPython ABI tag: ``cp312``, ``cp313t``; ``cp37m`` up to 3.7.
+
+        Until 3.8 dropped the flag, a CPython built with pymalloc (every build python.org
+        and the distributions ship, on Windows too) tagged its ABI ``m``: packaging's
+        ``_cpython_abis`` adds it whenever ``WITH_PYMALLOC`` is set or unknown.
+        """
+        suffix = "t" if self.free_threaded else "m" if self.version[:2] < (3, 8) else ""
         return f"cp{self.version[0]}{self.version[1]}{suffix}"
+
+
+def _unknown_python(version: tuple[int, ...]) -> str | None:
+    """Why ``version`` names no CPython wheelcast forecasts for, or ``None``."""
+    oldest, newest = OLDEST_PYTHON, NEWEST_PYTHON
+    known = f"wheelcast knows CPython {oldest[0]}.{oldest[1]} to {newest[0]}.{newest[1]}"
+    minor = ".".join(map(str, version[:2]))
+    if version[0] == 2:
+        return "Python 2 is not supported: wheelcast forecasts for Python 3"
+    if (3, 0) <= version[:2] < oldest:
+        return f"CPython {minor} is older than wheelcast models ({known})"
+    if not oldest <= version[:2] <= newest:
+        return f"there is no CPython {minor} ({known})"
+    if len(version) == 3 and version[2] > MAX_PYTHON_PATCH:
+        return f"CPython {version[0]}.{version[1]} has no patch release {version[2]}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +329,13 @@ _PYTHON_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?(t?)")
 _CP_RE = re.compile(r"cp(\d)(\d+)(t?)")
 
 
+def _number(digits: str) -> int:
+    """``int(digits)``; a number longer than :data:`_MAX_DIGITS` is a ``ValueError``."""
+    if len(digits.lstrip("0")) > _MAX_DIGITS:
+        raise ValueError(f"{digits[:_MAX_DIGITS]}... is no version number")
+    return int(digits)
+
+
 def _target_hint() -> str:
     return (
         f"use a preset ({', '.join(PRESETS)}), 'host', a platform tag such as "
@@ -273,25 +354,36 @@ def _checked_glibc(text: str, arch: str, version: tuple[int, int]) -> Platform:
     return _glibc(arch, *version)
 
 
-def _parse_platform(text: str) -> Platform | None:  # noqa: PLR0911 - one return per form
+def _parse_platform(text: str) -> Platform | None:
     """The platform a target name denotes, or ``None`` when it is no known form."""
+    try:
+        return _platform_of(text)
+    except ValueError as exc:
+        raise UnknownTarget(
+            f"unknown target '{text}': {exc}",
+            "name a real release, e.g. manylinux_2_28_x86_64, musllinux_1_2_x86_64"
+            " or macosx_14_0_arm64",
+        ) from exc
+
+
+def _platform_of(text: str) -> Platform | None:  # noqa: PLR0911 - one return per form
     if found := PRESETS.get(text) or _TRIPLES.get(text):
         return found
     if text in _WINDOWS_TAGS.values():
         return Platform("windows", next(a for a, t in _WINDOWS_TAGS.items() if t == text))
     if m := _MANYLINUX_RE.fullmatch(text):
-        return _checked_glibc(text, m[3], (int(m[1]), int(m[2])))
+        return _checked_glibc(text, m[3], (_number(m[1]), _number(m[2])))
     if m := _LEGACY_RE.fullmatch(text):
         return _checked_glibc(text, m[2], _LEGACY_MANYLINUX[m[1]])
     if m := _UV_MANYLINUX_RE.fullmatch(text):
-        version = (2, 17) if m[4] else (int(m[2]), int(m[3]))
+        version = (2, 17) if m[4] else (_number(m[2]), _number(m[3]))
         return _checked_glibc(text, m[1], version)
     if (m := _MUSLLINUX_RE.fullmatch(text)) and m[1] == "1":
-        return Platform("linux", m[3], "musl", (1, int(m[2])))
+        return Platform("linux", m[3], "musl", (1, _number(m[2])))
     if m := _PLAIN_LINUX_RE.fullmatch(text):
         return Platform("linux", m[1])
     if m := _MACOS_RE.fullmatch(text):
-        version = (int(m[1]), int(m[2]))
+        version = (_number(m[1]), _number(m[2]))
         if m[3] == "arm64" and version < (11, 0):
             raise UnknownTarget(
                 f"unknown target '{text}': macOS on arm64 starts at 11.0",
@@ -303,25 +395,33 @@ def _parse_platform(text: str) -> Platform | None:  # noqa: PLR0911 - one return
 
 def parse_python(text: str) -> Python:
     """Parse ``3.12``, ``3.12.4``, ``3.13t``, ``cp312`` or ``cp313t``."""
-    cleaned = text.strip().lower()
-    if m := _PYTHON_RE.fullmatch(cleaned):
-        version = tuple(int(part) for part in m.groups()[:3] if part is not None)
-        free_threaded = m[4] == "t"
-    elif m := _CP_RE.fullmatch(cleaned):
-        version = (int(m[1]), int(m[2]))
-        free_threaded = m[3] == "t"
-    else:
+    try:
+        python = _python_of(text.strip().lower())
+    except ValueError as exc:
+        oldest, newest = OLDEST_PYTHON, NEWEST_PYTHON
+        raise UnknownTarget(
+            f"unknown Python version '{text}': {exc}",
+            f"use a CPython version from {oldest[0]}.{oldest[1]} to {newest[0]}.{newest[1]},"
+            " e.g. 3.12; free-threaded builds start at 3.13t",
+        ) from exc
+    if python is None:
         raise UnknownTarget(
             f"unknown Python version '{text}'",
             "write it as 3.12, 3.12.4, 3.13t, cp312 or cp313t",
         )
-    try:
-        return Python(version=version, free_threaded=free_threaded)
-    except ValueError as exc:
-        raise UnknownTarget(
-            f"unknown Python version '{text}': {exc}",
-            "use a Python 3 version; free-threaded builds start at 3.13t",
-        ) from exc
+    return python
+
+
+def _python_of(cleaned: str) -> Python | None:
+    if m := _PYTHON_RE.fullmatch(cleaned):
+        version = tuple(_number(part) for part in m.groups()[:3] if part is not None)
+        free_threaded = m[4] == "t"
+    elif m := _CP_RE.fullmatch(cleaned):
+        version = (_number(m[1]), _number(m[2]))
+        free_threaded = m[3] == "t"
+    else:
+        return None
+    return Python(version=version, free_threaded=free_threaded)
 
 
 def parse_target(text: str, pythons: Sequence[Python]) -> list[Target]:

@@ -13,7 +13,7 @@ from packaging.version import Version
 
 from wheelcast.build import BuildNeeds
 from wheelcast.index.models import DistFile
-from wheelcast.resolve import PassedOver, Pin, Resolution
+from wheelcast.resolve import REQUESTED, DirectReference, PassedOver, Pin, Resolution
 from wheelcast.select import FileKind, Fit, Reason, Rejection
 from wheelcast.targets import Target
 
@@ -25,8 +25,11 @@ class Verdict(enum.Enum):
     PURE = "pure"  # a platform-independent (``-any``) wheel installs
     BUILD = "build"  # no wheel fits: pip builds the sdist, which needs a toolchain
     MISSING = "missing"  # nothing fits: pip fails
-    # A direct URL or local path requirement: pip takes it as given, not from an index;
-    # it is built unless it is a wheel.
+    # Each requirement on it fits, but not all at once: pip fails (ResolutionImpossible).
+    CONFLICT = "conflict"
+    # A direct URL or local path to an sdist, a VCS checkout or a folder: pip takes it as
+    # given, not from an index, and builds it. (A direct wheel is binary, pure or missing
+    # by its own tags.)
     DIRECT = "direct"
 
 
@@ -98,6 +101,7 @@ class Forecast:
     build: BuildInfo | None = None  # for BUILD, once the sdist has been read
     facts: tuple[str, ...] = ()  # cited facts about this package on this target
     source: str = "index"  # where the answer came from: the index, or a lock file
+    conflict: tuple[str, ...] = ()  # for CONFLICT: each side, with who asks for it
     skipped_newer: SkippedNewer | None = None  # for a wheel: why not a newer version
 
 
@@ -141,7 +145,9 @@ def forecast(resolution: Resolution) -> TargetForecast:
 
 
 def _forecast_pin(pin: Pin, target: Target) -> Forecast:
-    verdict = classify(pin.fit)
+    if pin.direct is not None:
+        return _forecast_direct(pin, pin.direct)
+    verdict = Verdict.CONFLICT if pin.conflict else classify(pin.fit)
     metadata = pin.metadata
     return Forecast(
         name=pin.name,
@@ -156,7 +162,42 @@ def _forecast_pin(pin: Pin, target: Target) -> Forecast:
         older_wheel=nearby_wheel(pin.older_wheel, pin.specifier),
         newer_wheel=nearby_wheel(pin.newer_wheel, pin.specifier),
         detail=_detail(pin, verdict),
+        conflict=pin.conflict,
         skipped_newer=skipped_newer(pin.passed_over, target) if pin.passed_over else None,
+    )
+
+
+def _forecast_direct(pin: Pin, reference: DirectReference) -> Forecast:
+    """A direct reference: a wheel judged by its tags, anything else built from source."""
+    if pin.conflict:
+        verdict = Verdict.CONFLICT
+        detail = " conflicts with ".join(pin.conflict)
+    elif reference.wheel is None:
+        verdict = Verdict.DIRECT
+        how = "editable " if reference.editable else ""
+        detail = f"builds from source: {how}{reference.location}"
+    else:
+        verdict = classify(pin.fit)
+        miss = pin.misses[0] if pin.misses else None
+        detail = (
+            f"{miss.file.filename}: {miss.detail}"
+            if verdict is Verdict.MISSING and miss is not None
+            else ""
+        )
+    # Asked for by the line that wrote it; required by its parents otherwise.
+    required_by = tuple(reference.origin if r == REQUESTED else r for r in pin.required_by)
+    return Forecast(
+        name=pin.name,
+        version=pin.version,
+        verdict=verdict,
+        file=reference.wheel,
+        required_by=required_by or (reference.origin,),
+        tag=pin.fit.tag if pin.fit else None,
+        dependencies_known=reference.dependencies is not None,
+        metadata_source="direct" if reference.dependencies is not None else None,
+        detail=detail,
+        source=reference.source,
+        conflict=pin.conflict,
     )
 
 
@@ -244,6 +285,8 @@ def _detail(pin: Pin, verdict: Verdict) -> str:  # noqa: PLR0911 - one answer pe
             return _closest(misses)
         case Verdict.DIRECT:
             return ""
+        case Verdict.CONFLICT:
+            return " conflicts with ".join(pin.conflict)
         case Verdict.MISSING:
             if not pin.listed:
                 return "the index lists no files for this project"

@@ -3,6 +3,7 @@ machine, tags equal to what packaging computes inside each interpreter."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -13,9 +14,11 @@ import packaging
 import pytest
 from packaging.markers import default_environment
 from packaging.tags import sys_tags
+from packaging.version import Version
 from tests.doctor.fakes import FakeRunner
 from tests.doctor.probes import probe_document, probe_of
 
+from wheelcast.cli import main
 from wheelcast.doctor import (
     Completed,
     ProbeError,
@@ -28,6 +31,7 @@ from wheelcast.doctor import (
 )
 from wheelcast.doctor.probe import SCRIPT, parse_probe
 from wheelcast.errors import InputError
+from wheelcast.tags import compatible_tags
 from wheelcast.targets import Platform
 
 
@@ -79,18 +83,150 @@ class TestParseProbe:
         assert parse_probe(text, "p").version == (3, 12, 10)
 
 
+def _probe_error(path: str, runner: Any, timeout: float = 10.0) -> ProbeError:
+    with pytest.raises(ProbeError) as info:
+        probe_interpreter(path, runner, timeout=timeout)
+    error = info.value
+    # one line naming the input, with a hint, never the probe script
+    assert "\n" not in error.message
+    assert len(error.message) < 300
+    assert "import json" not in error.message
+    assert path in error.message
+    assert error.hint
+    return error
+
+
 class TestProbeInterpreter:
     def test_runs_isolated_with_the_script(self) -> None:
-        runner = FakeRunner(outputs={("py", "-I", "-c", SCRIPT): None})
-        with pytest.raises(ProbeError, match="did not start"):
-            probe_interpreter("py", runner)
+        probe = json.dumps(probe_document())
+        runner = FakeRunner(outputs={("py", "-I", "-c", SCRIPT): Completed(0, probe)})
+        assert probe_interpreter("py", runner).version == (3, 12, 10)
         assert runner.calls == [("py", "-I", "-c", SCRIPT)]
 
-    def test_nonzero_exit_names_the_last_stderr_line(self) -> None:
+    def test_python2_is_named_unsupported(self) -> None:
+        failed = Completed(2, "", "Unknown option: -I\nTry `python -h' for more information.\n")
+        runner = FakeRunner(
+            outputs={
+                ("python2", "-I", "-c", SCRIPT): failed,
+                ("python2", "-V"): Completed(0, "", "Python 2.7.18\n"),
+            }
+        )
+        error = _probe_error("python2", runner)
+        assert error.message == (
+            "Python 2.7.18 at python2 is not supported: wheelcast forecasts for Python 3"
+        )
+
+    def test_program_that_echoes_its_arguments_is_not_python(self) -> None:
+        echoed = f"/bin/ls: cannot access '{SCRIPT}': No such file or directory\n"
+        runner = FakeRunner(
+            outputs={
+                ("/bin/ls", "-I", "-c", SCRIPT): Completed(2, "", echoed),
+                ("/bin/ls", "-V"): Completed(2, "", "/bin/ls: invalid option -- 'V'\n"),
+            }
+        )
+        error = _probe_error("/bin/ls", runner)
+        assert error.message.startswith("/bin/ls is not a Python interpreter (it exited 2")
+
+    def test_program_that_prints_no_document_is_not_python(self) -> None:
+        runner = FakeRunner(
+            outputs={
+                ("/bin/echo", "-I", "-c", SCRIPT): Completed(0, f"-I -c {SCRIPT}\n"),
+                ("/bin/echo", "-V"): Completed(0, "-V\n"),
+            }
+        )
+        error = _probe_error("/bin/echo", runner)
+        assert error.message.startswith("/bin/echo is not a Python interpreter (it printed no")
+
+    def test_python3_whose_probe_fails_names_the_last_stderr_line(self) -> None:
+        crash = "Traceback (most recent call last):\n  ...\nOSError: " + "x" * 500 + "\n"
+        runner = FakeRunner(
+            outputs={
+                ("py", "-I", "-c", SCRIPT): Completed(1, "", crash),
+                ("py", "-V"): Completed(0, "Python 3.12.1\n"),
+            }
+        )
+        error = _probe_error("py", runner)
+        assert error.message.startswith(
+            "Python 3.12.1 at py could not run wheelcast's probe (it exited 1: OSError: xxx"
+        )
+
+    def test_python3_printing_junk_keeps_the_parse_error(self) -> None:
+        runner = FakeRunner(
+            outputs={
+                ("py", "-I", "-c", SCRIPT): Completed(0, "hello from sitecustomize\n"),
+                ("py", "-V"): Completed(0, "Python 3.12.1\n"),
+            }
+        )
+        assert "the probe printed no JSON" in _probe_error("py", runner).message
+
+    def test_no_answer_to_version_names_the_last_stderr_line(self) -> None:
         failed = Completed(2, "", "Unknown option: -I\nTry `python -h' for more information.\n")
         runner = FakeRunner(outputs={("python2", "-I", "-c", SCRIPT): failed})
-        with pytest.raises(ProbeError, match="exited with 2: Try `python -h'"):
-            probe_interpreter("python2", runner)
+        assert _probe_error("python2", runner).message == (
+            "python2 could not run wheelcast's probe"
+            " (it exited 2: Try `python -h' for more information.)"
+        )
+
+    def test_program_not_on_path(self) -> None:
+        error = _probe_error("python3.99", FakeRunner())
+        assert error.message == "python3.99: no such program on PATH"
+
+    def test_found_but_not_started(self) -> None:
+        runner = FakeRunner(programs={"py": "/usr/bin/py"})
+        assert _probe_error("py", runner).message == (
+            "py could not be started (not a program this machine runs)"
+        )
+
+    def test_no_such_file(self, tmp_path: Path) -> None:
+        missing = str(tmp_path / "nonexistent")
+        error = _probe_error(missing, SubprocessRunner())
+        assert error.message == f"{missing}: no such file"
+
+    def test_a_directory(self, tmp_path: Path) -> None:
+        error = _probe_error(str(tmp_path), SubprocessRunner())
+        assert error.message == f"{tmp_path} is a directory, not a Python interpreter"
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and scripts")
+    def test_not_executable(self, tmp_path: Path) -> None:
+        plain = tmp_path / "python"
+        plain.write_text("print(1)\n")
+        assert _probe_error(str(plain), SubprocessRunner()).message == f"{plain} is not executable"
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and scripts")
+    def test_echoing_script_on_this_machine(self, tmp_path: Path) -> None:
+        echo = tmp_path / "ls"
+        echo.write_text('#!/bin/sh\necho "$0: cannot access $*" >&2\nexit 2\n')
+        echo.chmod(0o755)
+        error = _probe_error(str(echo), SubprocessRunner())
+        assert error.message == (
+            f"{echo} is not a Python interpreter (it exited 2 when run as `{echo} -I -c <probe>`)"
+        )
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and scripts")
+    def test_too_slow(self, tmp_path: Path) -> None:
+        slow = tmp_path / "python"
+        slow.write_text("#!/bin/sh\nexec sleep 30\n")
+        slow.chmod(0o755)
+        error = _probe_error(str(slow), SubprocessRunner(), timeout=0.2)
+        assert error.message == f"{slow} did not finish wheelcast's probe within 0.2 s"
+
+
+class TestInterpreterOption:
+    """`check --interpreter` with something that is no Python 3: one line, exit 3."""
+
+    def test_missing_path(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        missing = tmp_path / "nonexistent"
+        assert main(["check", "six", "--interpreter", str(missing)], io.StringIO()) == 3
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"wheelcast: error: {missing}: no such file (hint: ")
+
+    def test_python2(self, capsys: pytest.CaptureFixture[str]) -> None:
+        python2 = Path("/root/.pyenv/versions/2.7.18/bin/python")
+        if not python2.is_file():
+            pytest.skip("no Python 2.7.18 here")
+        assert main(["check", "six", "--interpreter", str(python2)], io.StringIO()) == 3
+        (line,) = capsys.readouterr().err.splitlines()
+        assert f"Python 2.7.18 at {python2} is not supported" in line
 
 
 class TestInterpreterTarget:
@@ -225,3 +361,40 @@ class TestOnThisMachine:
             assert [str(t) for t in interpreter_tags(probe)] == theirs, probe.path
             compared += 1
         assert compared >= 1
+
+    def test_interpreters_too_old_for_our_packaging_agree_with_their_pip(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # wheelcast's packaging needs 3.10; older interpreters (3.7 and 3.6 with the m ABI)
+        # are held to what their own pip lists in `pip debug --verbose` (pip >= 19.2), with
+        # linux_<arch> placed where that pip's vendored packaging places it.
+        runner = SubprocessRunner()
+        found = find_interpreters(discover(runner).candidates, runner)
+        compared = []
+        for interpreter in found:
+            probe = interpreter.probe
+            if probe is None or probe.implementation != "cpython" or probe.version >= (3, 10):
+                continue
+            done = runner.run([probe.path, "-I", "-m", "pip", "debug", "--verbose"], timeout=60)
+            if done is None or not done.ok or "Compatible tags:" not in done.stdout:
+                continue  # no pip, or one older than `pip debug`
+            head, _, listed = done.stdout.partition("Compatible tags:")
+            vendored = next(
+                line.strip().split("==")[1]
+                for line in head.splitlines()
+                if line.strip().startswith("packaging==")
+            )
+            if Version(vendored) < Version("21.3"):
+                # Older packaging knew no manylinux_2_x or musllinux ladders: not like with like.
+                continue
+            theirs = [line.strip() for line in listed.splitlines()[1:] if line.startswith(" ")]
+            native_first = Version(vendored) >= Version("26.3")
+            monkeypatch.setattr("wheelcast.tags.NATIVE_LINUX_FIRST", native_first)
+            compatible_tags.cache_clear()
+            try:
+                assert [str(t) for t in interpreter_tags(probe)] == theirs, probe.path
+            finally:
+                compatible_tags.cache_clear()
+            compared.append(probe.version)
+        if not compared:
+            pytest.skip("no CPython older than 3.10 with a pip vendoring packaging >= 21.3 here")

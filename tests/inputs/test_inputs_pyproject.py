@@ -196,3 +196,24 @@ class TestRecorded:
             "orjson",
             "pytest",
         ]
+
+
+class TestDirectDependencies:
+    def test_a_url_dependency_is_a_direct_item_with_its_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "pyproject.toml"
+        path.write_text(
+            '[project]\nname = "app"\nversion = "0"\ndependencies = [\n'
+            '  "requests",\n'
+            '  "mylib[fast] @ https://files.example.invalid/mylib-1.0-py3-none-any.whl ;'
+            " sys_platform == 'linux'\",\n]\n"
+        )
+        project = read_pyproject(path)
+        assert [str(item.requirement) for item in project.requirements] == ["requests"]
+        (item,) = project.direct
+        assert (item.name, item.url_or_path, item.extras) == (
+            "mylib",
+            "https://files.example.invalid/mylib-1.0-py3-none-any.whl",
+            frozenset({"fast"}),
+        )
+        assert str(item.marker) == 'sys_platform == "linux"'
+        assert item.origin.line == 6

@@ -126,6 +126,7 @@ class TestOptions:
             find_links=(str(tmp_path / "wheels"), "https://links.example.invalid/"),
             only_binary=frozenset({":all:"}),
             no_binary=frozenset({"numpy", "scipy"}),
+            binary_options=(("only-binary", ":all:"), ("no-binary", "numpy,SciPy")),
             prefer_binary=True,
             pre=True,
         )

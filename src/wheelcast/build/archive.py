@@ -28,6 +28,7 @@ listing or error is the answer.
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import lzma
@@ -41,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final, Protocol
 
+from wheelcast.build.libraries import HEADERS
 from wheelcast.errors import ArchiveError, UnsafeArchive
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "SdistListing",
     "is_ancillary",
     "is_build_file",
+    "is_scanned_source",
     "read_sdist",
 ]
 
@@ -96,6 +99,7 @@ _ANCILLARY: Final = frozenset(
         "documentation",
         "example",
         "examples",
+        "samples",
         "benchmark",
         "benchmarks",
         "asv_bench",
@@ -106,11 +110,28 @@ _ANCILLARY: Final = frozenset(
         "3rdparty",
         "extern",
         "external",
+        "subprojects",
         "manual tests",
         "test cases",
     }
 )
 _TOP_FILES: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "PKG-INFO"})
+_NESTED_FILES: Final = frozenset(
+    {"meson.build", "meson.options", "meson_options.txt", "Cargo.toml", "CMakeLists.txt"}
+)
+# Nested build files are many in large projects (opencv has some 300 CMake scripts): past
+# these bounds they are listed unread.
+MAX_BUILD_FILES: Final = 2000
+MAX_BUILD_TEXT: Final = 32 * 1024 * 1024
+# #include lines sit at the top of a file: its first bytes are enough, for a bounded number.
+_SOURCE_SUFFIXES: Final = frozenset(
+    {".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".pyx", ".pxd", ".m", ".mm", ".i"}
+)
+INCLUDE_HEAD: Final = 16 * 1024
+MAX_SCANNED_SOURCES: Final = 4000
+# Not anchored at a line start: a literal-led search is ten times faster on sources, and an
+# include in a comment is rare enough.
+_INCLUDE: Final = re.compile(rb"#[ \t]*include[ \t]*[<\"]([^>\"\n]{1,200})[>\"]")
 
 
 def is_ancillary(path: str) -> bool:
@@ -125,21 +146,36 @@ def is_ancillary(path: str) -> bool:
 def is_build_file(path: str) -> bool:
     """The files a build analysis reads, by path relative to the sdist's top folder.
 
-    Top level: ``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``PKG-INFO``; every
-    ``meson.build`` and ``Cargo.toml`` outside tests/docs/vendored code (meson's
-    ``add_languages`` may sit in a subdir, Cargo workspaces nest); ``CMakeLists.txt`` at
-    the top and one level down.
+    Top level: ``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``PKG-INFO``; outside
+    tests/docs/vendored code, every ``meson.build``, ``meson.options``/``meson_options.txt``
+    and ``Cargo.toml`` (meson's ``add_languages`` may sit in a subdir, Cargo workspaces nest),
+    every ``CMakeLists.txt`` and ``*.cmake`` (``add_subdirectory`` and ``include`` reach them).
     """
     parts = path.split("/")
     name = parts[-1]
     if len(parts) == 1 and name in _TOP_FILES:
         return True
-    if name == "CMakeLists.txt":
-        return len(parts) <= 2 and not is_ancillary(path)
-    return name in ("meson.build", "Cargo.toml") and not is_ancillary(path)
+    return (name in _NESTED_FILES or name.endswith(".cmake")) and not is_ancillary(path)
 
 
-@dataclass(frozen=True, slots=True)
+def is_scanned_source(path: str) -> bool:
+    """A source file whose head is read for ``#include`` lines naming a system library."""
+    name = path.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in _SOURCE_SUFFIXES and not is_ancillary(path)
+
+
+def _includes(data: bytes) -> set[str]:
+    """The known library headers a source file's head includes."""
+    found = set()
+    for match in _INCLUDE.finditer(data):
+        header = match.group(1).decode("latin-1").strip()
+        if header in HEADERS or header.split("/", 1)[0] + "/" in HEADERS:
+            found.add(header)
+    return found
+
+
+@dataclass(frozen=True)
 class SdistListing:
     """What an sdist holds, read statically: see the module docstring.
 
@@ -152,13 +188,16 @@ class SdistListing:
     members: tuple[tuple[str, int], ...]  # (path, size)
     contents: tuple[tuple[str, str], ...] = ()  # (path, text) of the build files
     unread: tuple[str, ...] = ()  # build files larger than the read cap
+    # (header, first source that includes it) for the headers of known system libraries
+    includes: tuple[tuple[str, str], ...] = ()
 
     def text(self, path: str) -> str | None:
         """The text of one build file, or None when the sdist has none (or it was unread)."""
-        for name, text in self.contents:
-            if name == path:
-                return text
-        return None
+        return self._by_path.get(path)
+
+    @functools.cached_property
+    def _by_path(self) -> dict[str, str]:
+        return dict(reversed(self.contents))  # the first of a duplicated path, as before
 
     def texts(self, name: str) -> tuple[tuple[str, str], ...]:
         """Every read build file called ``name`` (``meson.build``), with its path."""
@@ -254,19 +293,37 @@ class _Collector:
         self.members: list[tuple[str, int]] = []
         self.contents: list[tuple[str, str]] = []
         self.unread: list[str] = []
+        self.includes: dict[str, str] = {}
+        self.text_bytes = 0
+        self.scanned = 0
 
-    def wants(self, path: str, size: int) -> bool:
-        """Record a regular file; True when its text should be read."""
+    def wants(self, path: str, size: int) -> int:
+        """Record a regular file; how many of its first bytes to read (0: none)."""
         self.members.append((path, size))
         rel = _relative(path)
-        if rel is None or not is_build_file(rel):
-            return False
-        if size > self.limits.max_read:
-            self.unread.append(path)
-            return False
-        return True
+        if rel is None:
+            return 0
+        if is_build_file(rel):
+            nested = "/" in rel
+            over = nested and (
+                len(self.contents) >= MAX_BUILD_FILES or self.text_bytes + size > MAX_BUILD_TEXT
+            )
+            if size > self.limits.max_read or over:
+                self.unread.append(path)
+                return 0
+            self.text_bytes += size
+            return self.limits.max_read + 1
+        if self.scanned < MAX_SCANNED_SOURCES and is_scanned_source(rel):
+            self.scanned += 1
+            return INCLUDE_HEAD
+        return 0
 
     def add_text(self, path: str, data: bytes) -> None:
+        rel = _relative(path)
+        if rel is not None and not is_build_file(rel):
+            for header in _includes(data):
+                self.includes.setdefault(header, path)
+            return
         self.contents.append((path, data[: self.limits.max_read].decode("utf-8", "replace")))
 
     def listing(self) -> SdistListing:
@@ -282,6 +339,7 @@ class _Collector:
             members=tuple((strip(p), s) for p, s in self.members),
             contents=tuple((strip(p), t) for p, t in self.contents if not top or "/" in p),
             unread=tuple(strip(p) for p in self.unread),
+            includes=tuple(sorted((h, strip(p)) for h, p in self.includes.items())),
         )
 
 
@@ -310,10 +368,10 @@ def _read_tar(stream: IO[bytes], collector: _Collector) -> None:
                 continue
             while path.startswith("./"):
                 path = path[2:]
-            if collector.wants(path, member.size):
+            if head := collector.wants(path, member.size):
                 handle = archive.extractfile(member)
                 if handle is not None:
-                    collector.add_text(path, handle.read(limits.max_read + 1))
+                    collector.add_text(path, handle.read(head))
 
 
 class _Unusual(Exception):
@@ -499,8 +557,8 @@ def _read_tar_fast(chunks: Iterator[bytes], collector: _Collector) -> None:
             continue
         while path.startswith("./"):
             path = path[2:]
-        if collector.wants(path, size):
-            head = min(size, limits.max_read + 1)
+        if wanted := collector.wants(path, size):
+            head = min(size, wanted)
             collector.add_text(path, stream.take(head))
             stream.skip(_padded(size) - head)
         else:
@@ -527,9 +585,9 @@ def _read_zip(raw: IO[bytes], collector: _Collector) -> None:
             path = info.filename.replace("\\", "/").strip("/")
             if info.is_dir() or not path:
                 continue
-            if collector.wants(path, info.file_size):
+            if head := collector.wants(path, info.file_size):
                 with archive.open(info) as handle:  # reads no further than the declared size
-                    collector.add_text(path, handle.read(limits.max_read + 1))
+                    collector.add_text(path, handle.read(head))
 
 
 def read_sdist(

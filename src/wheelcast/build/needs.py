@@ -7,12 +7,17 @@ It reads configuration, never runs it:
    one, pip's default applies (``setuptools.build_meta:__legacy__``, ``setuptools>=40.8.0``).
 2. The backend's own configuration says what is compiled:
 
-   * meson-python: ``project()`` and ``add_languages()`` in every ``meson.build`` outside
-     tests/docs/vendored code; a language added with ``required: false`` or inside an
-     ``if`` block is optional (a note, not a need);
-   * scikit-build-core, or CMake named in the requirements: ``project(... LANGUAGES ...)``
-     and ``enable_language()`` in ``CMakeLists.txt`` (C and C++ when none are named, as
-     CMake defaults);
+   * meson-python: ``project()``, ``add_languages()`` and ``dependency()`` in the top
+     ``meson.build`` and what its ``subdir()`` calls reach (:mod:`wheelcast.build.meson`);
+   * scikit-build-core, or CMake named in the requirements (scikit-build's
+     ``cmake_source_dir``): ``project()``, ``enable_language()``, ``find_package()`` and
+     ``pkg_check_modules()`` through ``add_subdirectory`` and ``include``
+     (:mod:`wheelcast.build.cmake`), with the backend's ``-D`` defines;
+
+     in both, ``if`` blocks are evaluated per operating system with options at their
+     defaults (:mod:`wheelcast.build.reach`): a language only an option that is off (or a
+     compiler that happens to be found) enables is *optional*, one a block for some systems
+     enables is needed there alone (:meth:`BuildNeeds.for_os`);
    * maturin: Rust, plus C when a crate's build-dependencies use ``cc`` (or C++ with
      ``cxx-build``), when the bindings are cffi, or when the package ships C sources;
    * setuptools: ``Extension``/``cythonize``/``cffi_modules``/``rust_extensions`` in the
@@ -25,13 +30,18 @@ It reads configuration, never runs it:
    setuptools-rust: Rust).
 4. A census of source files by language outside tests/docs/examples/benchmarks/vendored
    code supports the answer, and decides it only when the configuration cannot (a custom
-   build hook, an unknown backend). Configuration wins when it is explicit: C files in a
-   pure package's tests do not make it need a compiler.
+   build hook, an unknown backend) and no CMake project at the top or one folder down can
+   (xgboost's in-tree backend runs ``cpp_src``). Configuration wins when it is explicit:
+   C files in a pure package's tests do not make it need a compiler.
+5. System libraries (:mod:`wheelcast.build.libraries`) come from the scripts above, from
+   ``libraries=[...]``, pkg-config modules and ``pg_config``-like programs in ``setup.py``,
+   and, when no CMake or meson script was read, from known headers the sources include.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import tomllib
 from collections import Counter
@@ -43,6 +53,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from wheelcast.build.archive import SdistListing, is_ancillary
+from wheelcast.build.cmake import MAX_DEPTH, MAX_FILES, scan_cmake
+from wheelcast.build.libraries import LIBRARIES, Library, lookup
+from wheelcast.build.meson import MAX_DEPTH as MESON_MAX_DEPTH
+from wheelcast.build.meson import MAX_FILES as MESON_MAX_FILES
+from wheelcast.build.meson import MesonCall, scan_meson, split_arguments, strings
+from wheelcast.build.meson import reach as meson_reach
+from wheelcast.build.reach import ALWAYS, OSES, Reach, Tri, compiler_found
 
 __all__ = [
     "ANALYSIS_VERSION",
@@ -50,12 +67,15 @@ __all__ = [
     "LEGACY_BACKEND",
     "LEGACY_REQUIRES",
     "NO_COMPILER",
+    "REQUIRE_TOOLS",
     "BuildNeeds",
+    "LibraryNeed",
     "analyze",
     "census",
+    "requirement_name",
 ]
 
-ANALYSIS_VERSION: Final = 1  # bump when analyze() answers differently for the same listing
+ANALYSIS_VERSION: Final = 2  # bump when analyze() answers differently for the same listing
 LEGACY_BACKEND: Final = "setuptools.build_meta:__legacy__"
 LEGACY_REQUIRES: Final = ("setuptools>=40.8.0",)
 NO_COMPILER: Final = "no compiler needed"
@@ -110,19 +130,6 @@ _MESON_LANGUAGES: Final[Mapping[str, str]] = {
     "d": "D",
     "vala": "Vala",
 }
-_CMAKE_LANGUAGES: Final[Mapping[str, str]] = {
-    "C": "C",
-    "CXX": "C++",
-    "Fortran": "Fortran",
-    "CUDA": "CUDA",
-    "HIP": "C++",
-    "OBJC": "Objective-C",
-    "OBJCXX": "Objective-C++",
-    "ASM": "Assembly",
-    "ASM_NASM": "Assembly",
-    "ASM_MASM": "Assembly",
-    "Swift": "Swift",
-}
 
 # backend module -> family
 _BACKENDS: Final = (
@@ -162,7 +169,7 @@ _REQUIRE_LANGUAGES: Final[Mapping[str, tuple[str, ...]]] = {
     "hatch-cython": ("Cython",),
     "hatch-mypyc": ("C",),
 }
-_REQUIRE_TOOLS: Final[Mapping[str, str]] = {
+REQUIRE_TOOLS: Final[Mapping[str, str]] = {
     "cmake": "cmake",
     "scikit-build": "cmake",
     "scikit-build-core": "cmake",
@@ -193,6 +200,37 @@ _CARGO_NATIVE: Final[Mapping[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class LibraryNeed:
+    """A system library the build looks for (a key of ``wheelcast.build.libraries``).
+
+    ``required`` False: the build uses it when found and goes on without it. ``oses`` empty:
+    on every system; else only on those (``linux``, ``macos``, ``windows``).
+    """
+
+    key: str
+    evidence: str
+    required: bool = True
+    oses: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "evidence": self.evidence,
+            "required": self.required,
+            "oses": list(self.oses),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LibraryNeed:
+        return cls(
+            key=str(data["key"]),
+            evidence=str(data["evidence"]),
+            required=bool(data["required"]),
+            oses=tuple(str(x) for x in data["oses"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class BuildNeeds:
     """What a source build needs; ``languages`` empty means no compiler at all.
 
@@ -200,6 +238,11 @@ class BuildNeeds:
     ``scikit-build-core``, ``hatchling``, ...); ``build_backend`` the object pip calls.
     ``evidence`` pairs each language with where it was read; ``sources`` is the census of
     source files outside tests/docs/vendored code, ``(language, count)`` in canonical order.
+    ``optional`` holds ``(language, when, evidence)`` for languages only a non-default option
+    (or a compiler that happens to be found) enables; ``only_on`` ``(language, systems,
+    evidence)`` for languages needed on some operating systems alone (``"macos"``), which
+    :meth:`for_os` folds into ``languages`` for one target. ``libraries`` are the system
+    libraries the build looks for.
     """
 
     backend: str
@@ -210,10 +253,32 @@ class BuildNeeds:
     notes: tuple[str, ...] = ()
     evidence: tuple[tuple[str, str], ...] = ()
     sources: tuple[tuple[str, int], ...] = ()
+    optional: tuple[tuple[str, str, str], ...] = ()
+    only_on: tuple[tuple[str, str, str], ...] = ()
+    libraries: tuple[LibraryNeed, ...] = ()
 
     @property
     def needs_compiler(self) -> bool:
         return bool(self.languages)
+
+    def for_os(self, os: str) -> BuildNeeds:
+        """These needs on one operating system: its own languages added, others' libraries cut."""
+        extra = [(lang, why) for lang, oses, why in self.only_on if os in oses.split(",")]
+        languages = {*self.languages, *(lang for lang, _ in extra)}
+        ordered = tuple(sorted(languages, key=_ORDER.__getitem__))
+        evidence = dict(self.evidence)
+        for language, why in extra:
+            evidence.setdefault(language, why)
+        libraries = tuple(lib for lib in self.libraries if not lib.oses or os in lib.oses)
+        if ordered == self.languages and libraries == self.libraries:
+            return self
+        return dataclasses.replace(
+            self,
+            languages=ordered,
+            evidence=tuple((lang, evidence[lang]) for lang in ordered),
+            optional=tuple(o for o in self.optional if o[0] not in languages),
+            libraries=libraries,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -225,6 +290,9 @@ class BuildNeeds:
             "notes": list(self.notes),
             "evidence": [list(e) for e in self.evidence],
             "sources": [list(s) for s in self.sources],
+            "optional": [list(o) for o in self.optional],
+            "only_on": [list(o) for o in self.only_on],
+            "libraries": [lib.to_dict() for lib in self.libraries],
         }
 
     @classmethod
@@ -238,6 +306,9 @@ class BuildNeeds:
             notes=tuple(str(x) for x in data["notes"]),
             evidence=tuple((str(a), str(b)) for a, b in data["evidence"]),
             sources=tuple((str(a), int(b)) for a, b in data["sources"]),
+            optional=tuple((str(a), str(b), str(c)) for a, b, c in data.get("optional", ())),
+            only_on=tuple((str(a), str(b), str(c)) for a, b, c in data.get("only_on", ())),
+            libraries=tuple(LibraryNeed.from_dict(x) for x in data.get("libraries", ())),
         )
 
 
@@ -247,9 +318,41 @@ class _Findings:
     tools: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     undecided: str | None = None  # why the configuration cannot say; census decides
+    only_on: dict[str, tuple[set[str], str]] = field(default_factory=dict)
+    optional: dict[str, tuple[str, str]] = field(default_factory=dict)  # language -> when, why
+    libraries: dict[str, LibraryNeed] = field(default_factory=dict)
+    scripted: bool = False  # a CMake or meson script was read: it names the libraries
+    cmake_dir: str = ""  # scikit-build's cmake_source_dir, from setup.py
+    cmake_defines: dict[str, str] = field(default_factory=dict)
 
     def add(self, language: str, why: str) -> None:
         self.languages.setdefault(language, why)
+
+    def reached(self, language: str, why: str, reach: Reach) -> None:
+        """A language enabled where ``reach`` says: everywhere, on some systems, or nowhere."""
+        if reach.everywhere:
+            self.add(language, why)
+        elif reach.oses:
+            oses, first = self.only_on.get(language, (set(), why))
+            self.only_on[language] = (oses | set(reach.oses), first)
+        else:
+            self.optional.setdefault(language, (reach.when, why))
+
+    def library(self, entry: Library, why: str, *, required: bool, reach: Reach = ALWAYS) -> None:
+        if not reach.oses:
+            return  # only an option that is off looks for it
+        oses = () if reach.everywhere else reach.oses
+        known = self.libraries.get(entry.key)
+        if known is not None:
+            if known.oses and oses:
+                oses = tuple(os for os in OSES if os in {*known.oses, *oses})
+                oses = () if len(oses) == len(OSES) else oses
+            else:
+                oses = ()
+            if known.required or not required:
+                why = known.evidence
+            required = required or known.required
+        self.libraries[entry.key] = LibraryNeed(entry.key, why, required, oses)
 
     def tool(self, *names: str) -> None:
         for name in names:
@@ -299,7 +402,7 @@ def _table(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
-def _requirement_name(text: str) -> str:
+def requirement_name(text: str) -> str:
     try:
         return canonicalize_name(Requirement(text).name)
     except InvalidRequirement:
@@ -313,7 +416,7 @@ def _family(build_backend: str, requires: Iterable[str]) -> str:
     for prefix, family in _BACKENDS:
         if module == prefix or module.startswith(prefix + "."):
             return family
-    names = {_requirement_name(r) for r in requires}
+    names = {requirement_name(r) for r in requires}
     for requirement, family in _REQUIRE_FAMILY:
         if requirement in names:
             return family
@@ -323,174 +426,140 @@ def _family(build_backend: str, requires: Iterable[str]) -> str:
 # -- meson --------------------------------------------------------------------------------
 
 
-def _strip_meson_comments(text: str) -> str:
-    out: list[str] = []
-    in_string = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if in_string:
-            if ch == "\\" and i + 1 < len(text):
-                out.append(text[i : i + 2])
-                i += 2
-                continue
-            if ch == "'":
-                in_string = False
-        elif ch == "'":
-            in_string = True
-        elif ch == "#":
-            while i < len(text) and text[i] != "\n":
-                i += 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _calls(text: str, function: str) -> list[tuple[int, str]]:
-    """``(offset, argument text)`` of each ``function(...)`` call, parentheses balanced."""
-    found: list[tuple[int, str]] = []
-    for match in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", text):
-        depth, start = 1, match.end()
-        i = start
-        in_string = False
-        while i < len(text) and depth:
-            ch = text[i]
-            if in_string:
-                in_string = ch != "'"
-            elif ch == "'":
-                in_string = True
-            elif ch in "([":
-                depth += 1
-            elif ch in ")]":
-                depth -= 1
-            i += 1
-        found.append((match.start(), text[start : i - 1]))
-    return found
-
-
-def _split_top(args: str) -> list[str]:
-    parts: list[str] = []
-    depth, in_string = 0, False
-    current: list[str] = []
-    for ch in args:
-        if in_string:
-            in_string = ch != "'"
-        elif ch == "'":
-            in_string = True
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(ch)
-    if "".join(current).strip():
-        parts.append("".join(current).strip())
-    return parts
-
-
-def _positional_and_keywords(args: str) -> tuple[list[str], dict[str, str]]:
-    positional: list[str] = []
-    keywords: dict[str, str] = {}
-    for part in _split_top(args):
-        match = re.match(r"(\w+)\s*:(.*)", part, re.DOTALL)
-        if match:
-            keywords[match.group(1)] = match.group(2).strip()
-        else:
-            positional.append(part)
-    return positional, keywords
-
-
-def _strings(expression: str) -> list[str]:
-    return re.findall(r"'([^'\\]*)'", expression)
-
-
-def _if_depth(text: str, offset: int) -> int:
-    depth = 0
-    for line in text[:offset].splitlines():
-        word = line.strip().split("(", 1)[0].split(" ", 1)[0]
-        if word in ("if", "foreach"):
-            depth += 1
-        elif word in ("endif", "endforeach"):
-            depth = max(0, depth - 1)
-    return depth
-
-
 def _meson(listing: SdistListing, found: _Findings) -> None:
     found.tool("meson", "ninja")
-    files = sorted(
-        ((p, t) for p, t in listing.texts("meson.build") if not is_ancillary(p)),
-        key=lambda item: (item[0].count("/"), item[0]),
+    paths = tuple(
+        sorted(
+            (p for p, _ in listing.texts("meson.build") if not is_ancillary(p)),
+            key=lambda path: (path.count("/"), path),
+        )
     )
-    if not files:
+    if not paths:
         found.undecided = "meson-python without a readable meson.build"
         return
-    optional: dict[str, str] = {}
-    for path, raw in files:
-        text = _strip_meson_comments(raw)
-        for _offset, args in _calls(text, "project")[:1]:
-            positional, _ = _positional_and_keywords(args)
-            names = [s for p in positional[1:] for s in _strings(p)]
-            for name in names:
-                language = _MESON_LANGUAGES.get(name.lower())
-                if language:
-                    quoted = ", ".join(repr(n) for n in names)
-                    found.add(language, f"{path}: project(... {quoted})")
-        for offset, args in _calls(text, "add_languages"):
-            positional, keywords = _positional_and_keywords(args)
-            required = keywords.get("required", "true").strip()
-            conditional = _if_depth(text, offset) > 0
-            for name in (s for p in positional for s in _strings(p)):
-                language = _MESON_LANGUAGES.get(name.lower())
-                if language is None:
-                    continue
-                call = f"add_languages({args.strip()})".replace("\n", " ")
-                if required == "true" and not conditional:
-                    found.add(language, f"{path}: {call}")
-                else:
-                    where = "inside an if block" if conditional else f"required: {required}"
-                    optional.setdefault(language, f"{path}: {call} ({where})")
-    for language, why in optional.items():
-        if language not in found.languages:
-            found.note(f"{language} is optional: used only when a compiler is found ({why})")
+    scan = scan_meson(listing.text, paths)
+    found.scripted = True
+    first_project = True
+    for path, calls in scan.files:
+        for call in calls:
+            if call.name == "project" and first_project:
+                first_project = False
+                positional, _ = split_arguments(call.args)
+                names = [s for p in positional[1:] for s in strings(p)]
+                quoted = ", ".join(repr(n) for n in names)
+                for name in names:
+                    language = _MESON_LANGUAGES.get(name.lower())
+                    if language:
+                        found.add(language, f"{path}: project(... {quoted})")
+            elif call.name == "add_languages":
+                _meson_languages(path, call, scan.options, found)
+            elif call.name == "dependency":
+                _meson_dependency(path, call, scan.options, found)
+    if scan.truncated:
+        found.note(
+            f"meson.build files past {MESON_MAX_DEPTH} levels or {MESON_MAX_FILES} were not read"
+        )
+
+
+def _required(value: str, options: Mapping[str, str]) -> Tri:
+    """A ``required:`` keyword: true, false, or a feature option's default (auto: None)."""
+    value = value.strip() or "true"
+    if value in ("true", "false"):
+        return value == "true"
+    option = re.fullmatch(r"get_option\s*\(\s*'([^']*)'\s*\)", value)
+    if option is not None:
+        state = options.get(option.group(1))
+        return {"enabled": True, "true": True, "disabled": False, "false": False}.get(state or "")
+    return None
+
+
+def _meson_languages(
+    path: str, call: MesonCall, options: Mapping[str, str], found: _Findings
+) -> None:
+    positional, keywords = split_arguments(call.args)
+    required = _required(keywords.get("required", "true"), options)
+    where = meson_reach(call.conditions, options)
+    if None in where.values:
+        # A language under a condition static reading cannot tell is used only then.
+        values = tuple(v is True for v in where.values)
+        where = Reach((values[0], values[1], values[2]), (*where.why, "inside an if block"))
+    text = f"add_languages({call.args.strip()})".replace("\n", " ")
+    for name in (s for p in positional for s in strings(p)):
+        language = _MESON_LANGUAGES.get(name.lower())
+        if language is None:
+            continue
+        if required is False and "get_option" in keywords.get("required", ""):
+            continue  # a disabled feature: never added
+        if required is not True:
+            where = Reach((False, False, False), (compiler_found(language),))
+        found.reached(language, f"{path}: {text}", where)
+
+
+def _meson_dependency(
+    path: str, call: MesonCall, options: Mapping[str, str], found: _Findings
+) -> None:
+    positional, keywords = split_arguments(call.args)
+    names = strings(positional[0]) if positional else []
+    entry = next((e for n in names if (e := lookup("pkgconfig", n)) is not None), None)
+    if entry is None:
+        return
+    required = _required(keywords.get("required", "true"), options)
+    if required is False and "get_option" in keywords.get("required", ""):
+        return  # a disabled feature: never looked for
+    if required is None and "get_option" not in keywords.get("required", ""):
+        required = True  # an expression (a compiler check): the build looks for it
+    where = meson_reach(call.conditions, options)
+    text = f"{path}: dependency({call.args.strip()})".replace("\n", " ")
+    found.library(entry, text, required=required is True, reach=where)
 
 
 # -- CMake --------------------------------------------------------------------------------
 
 
-def _cmake(listing: SdistListing, found: _Findings, source_dir: str = "") -> None:
+def _cmake(
+    listing: SdistListing,
+    found: _Findings,
+    source_dir: str = "",
+    defines: Mapping[str, str] | None = None,
+) -> bool:
+    """Languages and libraries of the CMake project in ``source_dir``; False when it is absent."""
     found.tool("cmake")
-    path = f"{source_dir.strip('/')}/CMakeLists.txt" if source_dir.strip("/.") else "CMakeLists.txt"
-    raw = listing.text(path)
-    if raw is None:
+    scan = scan_cmake(listing.text, source_dir, defines)
+    if scan.missing:
+        folder = source_dir.strip("/")
+        path = f"{folder}/CMakeLists.txt" if folder not in ("", ".") else "CMakeLists.txt"
         found.undecided = f"{path} is missing or unread"
-        return
-    text = re.sub(r"#[^\n]*", "", raw)
-    for match in re.finditer(r"(?i)\bproject\s*\(([^)]*)\)", text):
-        tokens = [t.strip("\"'") for t in match.group(1).split()]
-        keywords = {"VERSION", "DESCRIPTION", "HOMEPAGE_URL", "LANGUAGES"}
-        if "LANGUAGES" in tokens:
-            after = tokens[tokens.index("LANGUAGES") + 1 :]
-            names = []
-            for token in after:
-                if token in keywords:
-                    break
-                names.append(token)
-        else:
-            names = [t for t in tokens[1:] if t in _CMAKE_LANGUAGES or t == "NONE"]
-            if not names:
-                names = ["C", "CXX"]  # CMake's default
-        for name in names:
-            if name in _CMAKE_LANGUAGES:
-                found.add(_CMAKE_LANGUAGES[name], f"{path}: project({' '.join(tokens)})")
-        break
-    for match in re.finditer(r"(?i)\benable_language\s*\(\s*(\w+)", text):
-        language = _CMAKE_LANGUAGES.get(match.group(1))
-        if language:
-            found.add(language, f"{path}: enable_language({match.group(1)})")
+        return False
+    found.scripted = True
+    for hit in scan.hits:
+        if hit.kind == "language":
+            found.reached(hit.name, hit.evidence, hit.reach)
+            continue
+        entry = lookup("cmake" if hit.kind == "package" else "pkgconfig", hit.name)
+        if entry is not None:
+            found.library(entry, hit.evidence, required=hit.required, reach=hit.reach)
+    if scan.truncated:
+        found.note(f"CMake scripts past {MAX_DEPTH} levels or {MAX_FILES} files were not read")
+    return True
+
+
+def _cmake_defines(table: Mapping[str, Any], args: Iterable[Any]) -> dict[str, str]:
+    """``-D`` values a backend passes: a ``define`` table and ``-DNAME[:TYPE]=VALUE`` args."""
+    defines: dict[str, str] = {}
+    for name, given in table.items():
+        # scikit-build-core also takes {env = "X", default = ...}: pip sets no such variable
+        value = given.get("default") if isinstance(given, Mapping) else given
+        if isinstance(value, bool):
+            defines[str(name)] = "ON" if value else "OFF"
+        elif isinstance(value, str | int):
+            defines[str(name)] = str(value)
+        elif isinstance(value, list):
+            defines[str(name)] = ";".join(str(v) for v in value)
+    for arg in args:
+        match = re.fullmatch(r"-D([A-Za-z_]\w*)(?::\w+)?=(.*)", str(arg))
+        if match:
+            defines[match.group(1)] = match.group(2)
+    return defines
 
 
 # -- Cargo / maturin ----------------------------------------------------------------------
@@ -563,15 +632,128 @@ def _extension(node: ast.Call, name: str, found: _Findings) -> None:
         value = keyword.value
         if keyword.arg == "language" and isinstance(value, ast.Constant) and value.value == "c++":
             found.add("C++", f"setup.py: {name}(..., language='c++')")
-        elif keyword.arg == "libraries" and (libraries := _string_constants(value)):
-            found.note(
-                f"links against C libraries {', '.join(libraries)}: their development"
-                " headers must be installed"
-            )
+        elif keyword.arg == "libraries":
+            _linked(_string_constants(value), f"setup.py: {name}(..., libraries=[...])", found)
     if name in ("Pybind11Extension", "CppExtension"):
         found.add("C++", f"setup.py: {name}(...)")
     elif name == "CUDAExtension":
         found.add("CUDA", "setup.py: CUDAExtension(...)")
+
+
+# Libraries every toolchain provides: linking them needs nothing installed.
+_SYSTEM_LINKS: Final = frozenset(
+    {
+        "m",
+        "c",
+        "dl",
+        "pthread",
+        "rt",
+        "util",
+        "stdc++",
+        "c++",
+        "gcc",
+        "win32",
+        "ws2_32",
+        "user32",
+        "kernel32",
+        "advapi32",
+        "gdi32",
+        "shell32",
+        "ole32",
+        "oleaut32",
+        "uuid",
+        "winmm",
+        "comctl32",
+        "comdlg32",
+        "psapi",
+        "iphlpapi",
+        "crypt32",
+        "secur32",
+        "bcrypt",
+        "ntdll",
+        "version",
+        "shlwapi",
+        "userenv",
+        "dbghelp",
+        "setupapi",
+        "msvcrt",
+        "wsock32",
+        "winhttp",
+        "wldap32",
+        "normaliz",
+        "rpcrt4",
+        "dnsapi",
+        "netapi32",
+        "mpr",
+    }
+)
+
+
+def _linked(names: Iterable[str], why: str, found: _Findings) -> None:
+    unknown = []
+    for name in names:
+        entry = lookup("link", name)
+        if entry is not None:
+            found.library(entry, why, required=True)
+        elif name.lower() not in _SYSTEM_LINKS and re.fullmatch(r"[\w.+-]+", name):
+            unknown.append(name)
+    if unknown:
+        found.note(
+            f"links against C libraries {', '.join(unknown)}: their development"
+            " headers must be installed"
+        )
+
+
+def _literal(tree: ast.AST, value: ast.expr) -> str | None:
+    """A string constant, or the one string a plain name is assigned anywhere in setup.py."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if not isinstance(value, ast.Name):
+        return None
+    assigned = {
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == value.id for t in node.targets)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
+    return assigned.pop() if len(assigned) == 1 else None
+
+
+def _setup_facts(tree: ast.AST, found: _Findings) -> None:
+    """Libraries, programs and scikit-build settings setup.py names as literals."""
+    programs = {p: e for e in LIBRARIES for p in e.programs}
+    constants = [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    imports_pkgconfig = any(
+        (isinstance(n, ast.Import) and any(a.name == "pkgconfig" for a in n.names))
+        or (isinstance(n, ast.ImportFrom) and n.module == "pkgconfig")
+        for n in ast.walk(tree)
+    )
+    if imports_pkgconfig or any(c in ("pkg-config", "PKG_CONFIG") for c in constants):
+        # setup.py asks pkg-config: the module names it passes are libraries it needs
+        for constant in constants:
+            entry = lookup("pkgconfig", constant)
+            if entry is not None:
+                found.library(entry, f"setup.py: pkg-config {constant}", required=True)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if any(t.lower().endswith("libraries") for t in targets):
+                _linked(_string_constants(node.value), f"setup.py: {targets[0]} = [...]", found)
+        elif isinstance(node, ast.Call) and _callee(node) == "setup":
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg == "cmake_source_dir":
+                    found.cmake_dir = _literal(tree, value) or found.cmake_dir
+                elif keyword.arg == "cmake_args" and isinstance(value, ast.List | ast.Tuple):
+                    found.cmake_defines.update(_cmake_defines({}, _string_constants(value)))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            entry = programs.get(node.value.rsplit("/", 1)[-1])
+            if entry is not None:
+                found.library(entry, f"setup.py: runs {node.value}", required=True)
 
 
 def _setup_call(node: ast.Call, found: _Findings) -> bool:
@@ -623,6 +805,7 @@ def _setup_py(text: str, found: _Findings) -> bool:
             compiled = _setup_call(node, found) or compiled
     if compiled and "cython" in imports:
         found.add("Cython", "setup.py: imports Cython")
+    _setup_facts(tree, found)
     return compiled
 
 
@@ -724,14 +907,18 @@ def _configured(backend: str, listing: SdistListing, names: set[str], found: _Fi
             _meson(listing, found)
         case "scikit-build-core":
             cmake = _table(pyproject, "tool", "scikit-build", "cmake")
-            _cmake(listing, found, str(cmake.get("source-dir", "")))
+            args = cmake.get("args", [])
+            defines = _cmake_defines(
+                _table(cmake, "define"), args if isinstance(args, list) else []
+            )
+            _cmake(listing, found, str(cmake.get("source-dir", "")), defines)
             found.tool("ninja")
         case "maturin":
             _cargo(listing, pyproject, found)
         case "setuptools":
             compiled = _setuptools(listing, pyproject, found)
             if names & {"cmake", "scikit-build"}:
-                _cmake(listing, found)
+                _cmake(listing, found, found.cmake_dir, found.cmake_defines)
                 compiled = True
             implied = names & set(_REQUIRE_LANGUAGES)
             if compiled and not found.languages and not implied:
@@ -761,7 +948,7 @@ def analyze(listing: SdistListing) -> BuildNeeds:
     """What building ``listing``'s sdist needs; see the module docstring."""
     found = _Findings()
     requires, build_backend, backend = _build_system(listing, found)
-    names = {_requirement_name(r) for r in requires}
+    names = {requirement_name(r) for r in requires}
     _configured(backend if backend != "unknown" else build_backend, listing, names, found)
 
     implied = backend != "flit" and (
@@ -770,11 +957,13 @@ def analyze(listing: SdistListing) -> BuildNeeds:
     for name in sorted(names):
         for language in _REQUIRE_LANGUAGES.get(name, ()) if implied else ():
             found.add(language, f"pyproject.toml: build requirement {name}")
-        if name in _REQUIRE_TOOLS:
-            found.tool(_REQUIRE_TOOLS[name])
+        if name in REQUIRE_TOOLS:
+            found.tool(REQUIRE_TOOLS[name])
 
     sources = census(listing)
     counted = dict(sources)
+    if found.undecided is not None and not found.languages:
+        _cmake_instead(listing, found)
     if found.undecided is not None:
         _from_census(sources, found)
     elif backend == "maturin" and counted.get("C"):
@@ -789,7 +978,21 @@ def analyze(listing: SdistListing) -> BuildNeeds:
             found.note(
                 f"{', '.join(stray)} source files outside tests, but the build compiles none"
             )
+    if (found.languages or found.only_on) and not found.scripted:
+        _included_libraries(listing, found)
+    elif not found.languages and not found.only_on:
+        found.libraries.clear()  # nothing is compiled: nothing links against them
     languages = tuple(sorted(found.languages, key=_ORDER.__getitem__))
+    only_on = tuple(
+        (lang, ",".join(os for os in OSES if os in oses), why)
+        for lang, (oses, why) in sorted(found.only_on.items(), key=lambda i: _ORDER[i[0]])
+        if lang not in found.languages
+    )
+    optional = tuple(
+        (lang, when, why)
+        for lang, (when, why) in sorted(found.optional.items(), key=lambda i: _ORDER[i[0]])
+        if lang not in found.languages and lang not in found.only_on
+    )
     return BuildNeeds(
         backend=backend,
         build_backend=build_backend,
@@ -799,4 +1002,50 @@ def analyze(listing: SdistListing) -> BuildNeeds:
         notes=tuple(found.notes),
         evidence=tuple((lang, found.languages[lang]) for lang in languages),
         sources=sources,
+        optional=optional,
+        only_on=only_on,
+        libraries=tuple(found.libraries.values()),
     )
+
+
+def _cmake_instead(listing: SdistListing, found: _Findings) -> None:
+    """When the backend runs code, the CMake project it most likely runs, if there is one.
+
+    A ``CMakeLists.txt`` at the top, or the only one a folder down (xgboost's in-tree
+    backend runs ``cpp_src``): its languages say more than a census of every source file,
+    which counts what options off by default would compile.
+    """
+    candidates = [
+        p
+        for p, _ in listing.contents
+        if p.endswith("CMakeLists.txt") and p.count("/") <= 1 and not is_ancillary(p)
+    ]
+    top = "CMakeLists.txt" in candidates
+    if not top and len(candidates) != 1:
+        return
+    folder = "" if top else candidates[0].rsplit("/", 1)[0]
+    probe = _Findings()
+    if not _cmake(listing, probe, folder) or not (probe.languages or probe.only_on):
+        return
+    reason = found.undecided
+    found.undecided = None
+    found.scripted = True
+    for language, why in probe.languages.items():
+        found.add(language, why)
+    found.only_on.update(probe.only_on)
+    found.optional.update(probe.optional)
+    found.libraries.update(probe.libraries)
+    found.tool(*probe.tools)
+    where = "CMakeLists.txt" if top else candidates[0]
+    found.note(f"languages read from {where}, the CMake project in the sdist: {reason}")
+
+
+def _included_libraries(listing: SdistListing, found: _Findings) -> None:
+    """Known library headers the sources include, unless the sdist ships the header itself."""
+    shipped = {path.rsplit("/", 1)[-1] for path, _ in listing.members}
+    folders = {part + "/" for path, _ in listing.members for part in path.split("/")[:-1]}
+    for header, path in listing.includes:
+        entry = lookup("header", header)
+        bundled = header in shipped if "/" not in header else header.split("/")[0] + "/" in folders
+        if entry is not None and not bundled:
+            found.library(entry, f"{path}: #include <{header}>", required=True)

@@ -8,11 +8,13 @@ environment by itself; cargo and rustc come from rustup, never from pip.
 
 from __future__ import annotations
 
-from wheelcast.build.needs import NO_COMPILER, BuildNeeds
+from wheelcast.build.libraries import install_line, library
+from wheelcast.build.needs import NO_COMPILER, REQUIRE_TOOLS, BuildNeeds, requirement_name
 from wheelcast.targets import Platform
 
 __all__ = ["toolchain_advice"]
 
+_BACKEND_TOOLS = {"meson-python": {"meson", "ninja"}, "scikit-build-core": {"cmake", "ninja"}}
 _C_FAMILY = frozenset({"C", "C++", "Cython", "Objective-C", "Objective-C++", "Assembly"})
 _MSVC = {
     "arm64": "Visual Studio 2022 Build Tools with the 'MSVC v143 ARM64 build tools' component",
@@ -105,7 +107,12 @@ def _macos(languages: set[str]) -> list[str]:
 
 
 def toolchain_advice(needs: BuildNeeds, platform: Platform) -> tuple[str, ...]:
-    """One-line instructions to install what building ``needs`` takes on ``platform``."""
+    """One-line instructions to install what building ``needs`` takes on ``platform``.
+
+    Languages only a non-default option enables are named as optional, never as something
+    to install; system libraries come with the command that installs them there.
+    """
+    needs = needs.for_os(platform.os)
     languages = set(needs.languages)
     if not languages:
         return (f"{NO_COMPILER}: pip builds it with its build requirements alone",)
@@ -116,16 +123,45 @@ def toolchain_advice(needs: BuildNeeds, platform: Platform) -> tuple[str, ...]:
             lines = _linux(platform, languages)
         case "macos":
             lines = _macos(languages)
-    from_pip = [t for t in needs.tools if t in ("meson", "ninja", "cmake")]
+    provided = {
+        REQUIRE_TOOLS[name]
+        for requirement in needs.requires
+        if (name := requirement_name(requirement)) in REQUIRE_TOOLS
+    }
+    # meson-python and scikit-build-core ask pip for their tools (or vendor them, as
+    # numpy vendors meson) when they are not on PATH.
+    provided |= _BACKEND_TOOLS.get(needs.backend, set())
+    tools = [t for t in needs.tools if t in ("meson", "ninja", "cmake")]
+    from_pip = [t for t in tools if t in provided]
     if "Cython" in languages:
         from_pip.append("Cython")
     if from_pip:
         lines.append(
             f"{', '.join(from_pip)}: installed by pip from the build requirements, nothing to do"
         )
+    on_path = [t for t in tools if t not in provided]
+    if on_path:
+        lines.append(
+            f"{', '.join(on_path)}: not a build requirement, the build runs it from PATH:"
+            f" install it (`pip install {' '.join(on_path)}` in the environment pip runs in)"
+        )
     if "cargo" in needs.tools and "Rust" not in languages:
         lines.append("cargo: install rustup")
+    lines.extend(_library_lines(needs, platform))
     lines.extend(
         f"also: {note}" for note in needs.notes if "needs" in note or "links against" in note
     )
+    lines.extend(
+        f"optional: {language} ({when}): not used by a default build, nothing to install"
+        for language, when, _ in needs.optional
+    )
     return tuple(lines)
+
+
+def _library_lines(needs: BuildNeeds, platform: Platform) -> list[str]:
+    lines = []
+    for need in sorted(needs.libraries, key=lambda n: not n.required):
+        entry = library(need.key)
+        when = "" if need.required else " (optional: used when found)"
+        lines.append(f"{entry.name}{when}: {install_line(entry, platform)}")
+    return lines

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, cast
@@ -345,14 +347,97 @@ def parse_probe(text: str, path: str) -> InterpreterProbe:
 def probe_interpreter(
     path: str, runner: Runner, *, timeout: float = DEFAULT_TIMEOUT
 ) -> InterpreterProbe:
-    """Run ``path -I -c SCRIPT`` once and parse what it prints. Raises :class:`ProbeError`."""
+    """Run ``path -I -c SCRIPT`` once and parse what it prints. Raises :class:`ProbeError`.
+
+    When that fails, the error says which way in one line, never echoing the script
+    (a program that is not Python may print its arguments back): no such file, not
+    executable, not a Python interpreter, Python 2, or a Python 3 whose probe failed.
+    Only then is ``path -V`` run, to tell a Python from another program.
+    """
+    started = time.monotonic()
     done = runner.run([path, "-I", "-c", SCRIPT], timeout=timeout)
     if done is None:
-        raise _fail(path, f"it did not start or did not finish within {timeout:g} s")
-    if not done.ok:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise _fail(path, f"the probe exited with {done.returncode}: {last}")
-    return parse_probe(done.stdout, path)
+        raise _not_run(path, runner, timeout, time.monotonic() - started)
+    if done.ok:
+        try:
+            return parse_probe(done.stdout, path)
+        except ProbeError as exc:
+            failure: ProbeError | None = exc
+    else:
+        failure = None
+    python = _python_version(path, runner, timeout)
+    if python is None:  # `-V` gave nothing back either: say what the probe did
+        if failure is not None:
+            raise failure
+        raise ProbeError(
+            f"{path} could not run wheelcast's probe"
+            f" (it exited {done.returncode}: {_last_line(done.stderr)})",
+            _INTERPRETER_HINT,
+        )
+    if not python:
+        how = f"it exited {done.returncode}" if not done.ok else "it printed no probe result"
+        raise ProbeError(
+            f"{path} is not a Python interpreter ({how} when run as `{path} -I -c <probe>`)",
+            _INTERPRETER_HINT,
+        )
+    if not python.startswith("3."):
+        raise ProbeError(
+            f"Python {python} at {path} is not supported: wheelcast forecasts for Python 3",
+            _INTERPRETER_HINT,
+        )
+    if failure is not None:
+        raise failure
+    raise ProbeError(
+        f"Python {python} at {path} could not run wheelcast's probe"
+        f" (it exited {done.returncode}: {_last_line(done.stderr)})",
+        "wheelcast reads interpreters from Python 3.6 on, run as `python -I`;"
+        f" check that `{path} -I -c pass` runs",
+    )
+
+
+_INTERPRETER_HINT: Final = (
+    "pass the path of a Python 3 interpreter, e.g. /usr/bin/python3, a venv's bin/python"
+    " or python.exe"
+)
+_PYTHON_V: Final = re.compile(r"Python (\d+\.\d+\.\d+\S*)")
+_MAX_DETAIL: Final = 160
+
+
+def _last_line(text: str) -> str:
+    """The last line of ``text``, cut to :data:`_MAX_DETAIL` characters."""
+    last = (text.strip().splitlines() or ["no output"])[-1].strip()
+    return last if len(last) <= _MAX_DETAIL else last[: _MAX_DETAIL - 3] + "..."
+
+
+def _python_version(path: str, runner: Runner, timeout: float) -> str | None:
+    """``2.7.18`` when ``path -V`` answers as a Python does (Python 2 on stderr), ``""``
+    when it answers otherwise, ``None`` when it did not run to the end."""
+    done = runner.run([path, "-V"], timeout=timeout)
+    if done is None:
+        return None
+    m = _PYTHON_V.fullmatch(done.stdout.strip() or done.stderr.strip())
+    return m[1] if m and done.ok else ""
+
+
+def _not_run(path: str, runner: Runner, timeout: float, elapsed: float) -> ProbeError:
+    """Why ``path`` gave nothing back: missing, not executable, too slow, or unstartable."""
+    if runner.which(path) is None:
+        bare = os.sep not in path and (os.altsep is None or os.altsep not in path)
+        if bare:
+            return ProbeError(f"{path}: no such program on PATH", _INTERPRETER_HINT)
+        if not os.path.exists(path):
+            return ProbeError(f"{path}: no such file", _INTERPRETER_HINT)
+        if os.path.isdir(path):
+            return ProbeError(f"{path} is a directory, not a Python interpreter", _INTERPRETER_HINT)
+        return ProbeError(f"{path} is not executable", _INTERPRETER_HINT)
+    if elapsed >= timeout:
+        return ProbeError(
+            f"{path} did not finish wheelcast's probe within {timeout:g} s",
+            f"check that `{path} -c pass` runs and returns",
+        )
+    return ProbeError(
+        f"{path} could not be started (not a program this machine runs)", _INTERPRETER_HINT
+    )
 
 
 def _linux_arch(probe: InterpreterProbe) -> str:

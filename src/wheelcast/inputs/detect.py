@@ -4,7 +4,9 @@ A folder is searched in this order, and the first kind found is read:
 
 1. a lock file: ``pylock.toml``, then ``pylock.<name>.toml`` (sorted; more than one is
    an error naming them), ``uv.lock``, ``poetry.lock``, ``pdm.lock``, ``Pipfile.lock``;
-2. ``pyproject.toml`` (its ``[project]`` table);
+2. ``pyproject.toml`` (its ``[project]`` table), unless the folder is a member of a uv
+   workspace: the nearest ``uv.lock`` above it lists its project among its members.
+   Then that lock is read from this member, as uv does in the member's folder;
 3. requirements files: ``requirements.txt``, else the single ``requirements*.txt``
    (more than one is an error naming them: pass the one you mean).
 
@@ -18,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from wheelcast._witness import saw_folder
+from packaging.utils import canonicalize_name
+
+from wheelcast._witness import saw_absent, saw_folder
 from wheelcast.errors import InvalidInputFile
-from wheelcast.inputs.locks import is_lock_file, read_lock
+from wheelcast.inputs import _files
+from wheelcast.inputs.locks import is_lock_file, read_lock, read_uv_lock
 from wheelcast.inputs.model import ProjectInput
 from wheelcast.inputs.pyproject import read_pyproject
 from wheelcast.inputs.requirements import read_requirements
@@ -61,6 +66,29 @@ def find_input(folder: Path) -> Path:
     )
 
 
+def _workspace_lock(pyproject: Path) -> tuple[Path, str] | None:
+    """The uv.lock of the workspace this project is a member of, and its name; None when
+    it is in none (uv looks upward for the workspace root the same way)."""
+    try:
+        data, _ = _files.load_toml(pyproject)
+    except InvalidInputFile:
+        return None  # read_pyproject says what is wrong with it
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    if not isinstance(name, str):
+        return None
+    for folder in pyproject.resolve().parent.parents:
+        lock = folder / "uv.lock"
+        if not lock.is_file():
+            saw_absent(lock)  # a lock made there later changes the answer
+            continue
+        manifest = _files.load_toml(lock)[0].get("manifest", {})
+        members = manifest.get("members", []) if isinstance(manifest, dict) else []
+        listed = {canonicalize_name(str(m)) for m in members}
+        return (lock, name) if canonicalize_name(name) in listed else None
+    return None
+
+
 def load(
     path: Path | None,
     *,
@@ -74,6 +102,15 @@ def load(
     if path.is_dir():
         saw_folder(path)
         path = find_input(path)
+        workspace = _workspace_lock(path) if path.name == "pyproject.toml" else None
+        if workspace is not None:
+            lock, member = workspace
+            if build_deps:
+                return read_pyproject(path, extras=extras, all_extras=all_extras,
+                                      groups=groups, build_deps=build_deps)  # fmt: skip
+            return read_uv_lock(
+                lock, extras=extras, all_extras=all_extras, groups=groups, package=member
+            )
     elif not path.exists():
         raise InvalidInputFile(f"{path}: no such file or folder", "check the path")
     if is_lock_file(path):

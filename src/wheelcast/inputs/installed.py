@@ -2,7 +2,10 @@
 
 The interpreter is run in isolated mode (``-I``) with a stdlib-only script that prints
 the installed distributions as JSON; nothing of that environment is imported into
-wheelcast's own process. Each becomes a pin ``name==version``.
+wheelcast's own process. Each becomes a pin ``name==version``, except what was installed
+from a URL or a path (PEP 610 ``direct_url.json``: an editable project, a VCS checkout, a
+local folder or archive), which pip freeze writes ``name @ url`` and which is ``direct``
+here too: no index has the user's own project.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import InputError
-from wheelcast.inputs.model import Origin, ProjectInput, RequirementItem
+from wheelcast.inputs.model import DirectItem, Origin, ProjectInput, RequirementItem
 
 _SCRIPT = """\
 import importlib.metadata as m, json, sys
@@ -24,7 +27,7 @@ seen = {}
 for d in m.distributions():
     name = d.metadata["Name"]
     if name and name.lower() not in seen:
-        seen[name.lower()] = (name, d.version)
+        seen[name.lower()] = (name, d.version, d.read_text("direct_url.json"))
 v = sys.version_info
 print(json.dumps({"python": "%d.%d" % (v[0], v[1]), "distributions": sorted(seen.values())}))
 """
@@ -55,7 +58,7 @@ def read_installed(python: str | Path | None = None) -> ProjectInput:
         )
     try:
         report = json.loads(done.stdout)
-        distributions = [(str(n), str(v)) for n, v in report["distributions"]]
+        distributions = [(str(n), str(v), d) for n, v, d in report["distributions"]]
     except (ValueError, KeyError, TypeError):
         raise InputError(
             f"the interpreter '{interpreter}' did not list its distributions",
@@ -63,8 +66,13 @@ def read_installed(python: str | Path | None = None) -> ProjectInput:
         ) from None
     origin = Origin(Path(interpreter))
     items = []
+    direct = []
     notes = []
-    for name, version in distributions:
+    for name, version, direct_url in distributions:
+        found = _direct(name, direct_url, origin)
+        if found is not None:
+            direct.append(found)
+            continue
         try:
             requirement = Requirement(f"{canonicalize_name(name)}=={version}")
         except InvalidRequirement:
@@ -75,6 +83,28 @@ def read_installed(python: str | Path | None = None) -> ProjectInput:
         kind="installed",
         path=Path(interpreter),
         requirements=tuple(items),
+        direct=tuple(direct),
         pythons=(str(report.get("python")),) if report.get("python") else (),
         notes=tuple(notes),
     )
+
+
+def _direct(name: str, direct_url: object, origin: Origin) -> DirectItem | None:
+    """The direct reference PEP 610's ``direct_url.json`` records, or None (from an index)."""
+    if not isinstance(direct_url, str):
+        return None
+    try:
+        record = json.loads(direct_url)
+        url = record["url"]
+    except (ValueError, KeyError, TypeError):
+        return None  # unreadable: pip freeze falls back to the pin too
+    if not isinstance(record, dict) or not isinstance(url, str):
+        return None
+    dir_info = record.get("dir_info")
+    editable = isinstance(dir_info, dict) and dir_info.get("editable") is True
+    vcs = record.get("vcs_info")
+    if isinstance(vcs, dict) and isinstance(vcs.get("vcs"), str):
+        # pip freeze's form: the checkout's commit, so what is installed is what is named.
+        commit = vcs.get("commit_id")
+        url = f"{vcs['vcs']}+{url}" + (f"@{commit}" if isinstance(commit, str) else "")
+    return DirectItem(canonicalize_name(name), url, origin, editable=editable)

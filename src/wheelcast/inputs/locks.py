@@ -6,27 +6,37 @@ file            which packages a target needs                    files
 pylock.toml     each package's ``marker`` (PEP 751; extras and   ``wheels``/``sdist`` with
 (PEP 751)       groups as ``'x' in extras``), lock                URLs, hashes, upload times
                 ``environments``
-uv.lock         the graph from the project, edges taken when     ``wheels``/``sdist`` with
-                their marker holds (extras followed), see        URLs, hashes, upload times
-                :func:`needed`
+uv.lock         the graph from the workspace root's project      ``wheels``/``sdist`` with
+                (members only as reached), edges taken when      URLs, hashes, upload times
+                their marker holds (extras followed), as
+                ``uv export --frozen``; see :func:`needed`
 poetry.lock     ``groups`` and ``markers`` (per group)           filenames and hashes only
-pdm.lock        ``groups`` (extras are groups) and ``marker``    filenames (or URLs), hashes
+pdm.lock        ``groups`` (extras are groups) and ``marker``;   filenames (or URLs), hashes
+                an entry per extras set, merged into one
 Pipfile.lock    ``default`` (+ ``develop`` for group ``dev``)    none: hashes only, the
                 and ``markers``                                  index names the files
 =============== ================================================ ==========================
+
+No upload time is cut by ``--exclude-newer``: a lock is installed as pinned (see
+:mod:`wheelcast.locked`). An entry without a field its tool always writes is an error,
+never a package reported missing.
 
 :func:`read_lock` gives a :class:`ProjectInput` of kind ``"lock"`` whose ``locked``
 holds every package of the chosen extras and groups; :func:`needed` narrows them to
 one target's marker environment; :func:`lock_covers` says when the lock was not made
 for a target at all (``requires-python``, pylock ``environments``).
 Packages from a path, directory, VCS or URL source carry ``direct``; the project
-itself (uv's editable/virtual root) is not a locked package.
+itself and the workspace members it installs (uv's editable/virtual sources) are not
+locked packages: a note names them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -45,6 +55,7 @@ from wheelcast.inputs.model import (
     Origin,
     ProjectInput,
 )
+from wheelcast.markers import evaluate as evaluate_marker
 
 if TYPE_CHECKING:
     from packaging.pylock import PackageSdist, PackageWheel, Pylock
@@ -151,23 +162,49 @@ def _holds(
             "extras": frozenset(extras),
             "dependency_groups": frozenset(groups),
         }
-        return marker.evaluate(env, context="lock_file")
-    return any(marker.evaluate({**environment, "extra": extra}) for extra in ("", *extras))
+        return evaluate_marker(marker, env, context="lock_file")
+    return any(evaluate_marker(marker, {**environment, "extra": extra}) for extra in ("", *extras))
 
 
 def _walk(project: ProjectInput, environment: Mapping[str, str]) -> tuple[LockedPackage, ...]:
+    """The graph from the roots, as uv walks it to install (``uv sync``, ``uv export``).
+
+    Markers are evaluated with uv's meaning of ``extra``: a set of what is on, the chosen
+    extras and groups of the root plus (uv's conflict markers, ``extra-<n>-<package>-<x>``)
+    every extra an edge taken asks of its target. An extra switched on deeper in the graph
+    may open an edge seen earlier, so the walk repeats until that set stops growing.
+    """
     graph = project.graph
     assert graph is not None  # noqa: S101 - the caller checked
-    by_name: dict[str, list[LockedPackage]] = {}
-    for package in project.locked:
-        by_name.setdefault(package.name, []).append(package)
+    packages: dict[tuple[str, str | None], LockedPackage] = {
+        (p.name, p.version): p for p in project.locked
+    }
+    keys: dict[str, list[tuple[str, str | None]]] = {}
+    for key in graph.dependencies:
+        keys.setdefault(key[0], []).append(key)
+    active = frozenset(project.extras)
+    while True:
+        reached, asked = _reach(graph, keys, packages, environment, active)
+        grown = active | asked
+        if grown == active:
+            return tuple(p for p in project.locked if (p.name, p.version) in reached)
+        active = grown
+
+
+def _reach(
+    graph: LockGraph,
+    keys: Mapping[str, list[tuple[str, str | None]]],
+    packages: Mapping[tuple[str, str | None], LockedPackage],
+    environment: Mapping[str, str],
+    active: frozenset[str],
+) -> tuple[set[tuple[str, str | None]], set[str]]:
     reached: set[tuple[str, str | None]] = set()
+    asked: set[str] = set()
     seen: set[tuple[str, str | None, frozenset[str]]] = set()
-    todo = [edge for edge in graph.roots if _holds(edge.marker, environment, project.extras)]
+    todo = [edge for edge in graph.roots if _takes(edge, environment, active)]
     while todo:
         edge = todo.pop()
-        for package in _targets(edge, by_name.get(edge.name, []), environment):
-            key = (package.name, package.version)
+        for key in _targets(edge, keys.get(edge.name, []), packages, environment, active):
             state = (*key, edge.extras)
             if state in seen:
                 continue
@@ -176,19 +213,64 @@ def _walk(project: ProjectInput, environment: Mapping[str, str]) -> tuple[Locked
             edges = list(graph.dependencies.get(key, ()))
             for extra in edge.extras:
                 edges += graph.optional.get(key, {}).get(extra, ())
-            todo += [e for e in edges if _holds(e.marker, environment, project.extras)]
-    return tuple(p for p in project.locked if (p.name, p.version) in reached)
+                asked.add(_conflict_item(key[0], "extra", extra))
+            todo += [e for e in edges if _takes(e, environment, active)]
+    return reached, asked
+
+
+def _takes(edge: LockEdge, environment: Mapping[str, str], active: frozenset[str]) -> bool:
+    # As uv does, an edge's marker sees the extras the edge itself asks as on: uv writes
+    # "slim[x] when slim's x is on" for the very edge that turns it on.
+    if edge.extras:
+        active = active | {_conflict_item(edge.name, "extra", x) for x in edge.extras}
+    return _holds_uv(edge.marker, environment, active)
 
 
 def _targets(
-    edge: LockEdge, candidates: list[LockedPackage], environment: Mapping[str, str]
-) -> list[LockedPackage]:
+    edge: LockEdge,
+    candidates: list[tuple[str, str | None]],
+    packages: Mapping[tuple[str, str | None], LockedPackage],
+    environment: Mapping[str, str],
+    active: frozenset[str],
+) -> list[tuple[str, str | None]]:
     if edge.version is not None:
-        return [p for p in candidates if p.version == edge.version]
+        return [key for key in candidates if key[1] == edge.version]
     if len(candidates) <= 1:
         return candidates
     # Several versions and no version on the edge: the fork whose markers hold.
-    return [p for p in candidates if _holds(p.marker, environment, ())]
+    return [
+        key
+        for key in candidates
+        if key not in packages or _holds_uv(packages[key].marker, environment, active)
+    ]
+
+
+_UV_EXTRA = re.compile(r'\bextra (==|!=) "([^"]*)"|"([^"]*)" (==|!=) extra\b')
+
+
+def _holds_uv(
+    marker: Marker | None, environment: Mapping[str, str], active: frozenset[str]
+) -> bool:
+    if marker is None:
+        return True
+    env: dict[str, str | frozenset[str]] = {
+        **environment,
+        "extras": active,
+        "dependency_groups": frozenset(),
+    }
+    return evaluate_marker(_as_sets(str(marker)), env, context="lock_file")
+
+
+@functools.cache
+def _as_sets(text: str) -> Marker:
+    """``extra == "x"`` as ``"x" in extras``: uv means "x is on", not "the one extra is x"."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        op = found.group(1) or found.group(4)
+        value = canonicalize_name(found.group(2) if found.group(1) else found.group(3))
+        return f'"{value}" {"in" if op == "==" else "not in"} extras'
+
+    return Marker(_UV_EXTRA.sub(rewrite, text))
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -240,6 +322,19 @@ def _packages(data: Mapping[str, Any], key: str, path: Path, text: str) -> list[
     return packages
 
 
+def _require(
+    entry: Mapping[str, Any], fields: Sequence[str], origin: Origin, *, unless: Sequence[str] = ()
+) -> None:
+    """A lock entry lacking a field its tool always writes is a damaged file, not a
+    package to report missing; ``unless``: keys (a local or VCS source) that excuse it."""
+    if any(key in entry for key in unless):
+        return
+    for field in fields:
+        if not isinstance(entry.get(field), str) or not entry[field]:
+            name = entry.get("name", "an entry")
+            raise origin.error(f"{name} has no '{field}'", _REGENERATE)
+
+
 def _version_error(
     path: Path, text: str, field: str, found: object, known: str
 ) -> InvalidInputFile:
@@ -269,87 +364,333 @@ def read_uv_lock(
     extras: Sequence[str] = (),
     all_extras: bool = False,
     groups: Sequence[str] = (),
+    package: str | None = None,
 ) -> ProjectInput:
-    """uv.lock version 1: packages, their files, and the graph from the project."""
+    """uv.lock version 1: packages, their files, and the graph from the project.
+
+    The packages are those ``uv export --frozen --no-default-groups`` selects: the
+    project at the workspace root (``source = { editable = "." }`` or ``virtual``) with
+    the chosen extras and groups, then every edge whose marker holds, each carrying the
+    extras it asks of its target. Workspace members count only as reached from the root,
+    as uv installs them; with no project at the root (a virtual workspace), every member
+    is a root, as ``uv sync`` at such a root installs them all. ``package`` names the
+    member to start from instead, as uv does in that member's folder (``--package``).
+    """
     data, text = _files.load_toml(path)
     if data.get("version") != 1:
         raise _version_error(path, text, "version", data.get("version"), "version 1")
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
-    members = {canonicalize_name(m) for m in data.get("manifest", {}).get("members", [])}
+    manifest = data.get("manifest", {})
+    members = {canonicalize_name(m) for m in manifest.get("members", [])}
+    nodes = [_uv_node(package, Origin(path, lines[i] if i < len(lines) else None))
+             for i, package in enumerate(packages)]  # fmt: skip
+    projects, chosen_roots, virtual = _uv_projects(nodes, members, package, path)
+    # A root without [project] may still declare groups: uv keeps them in the manifest.
+    root_groups = _uv_manifest_groups(manifest.get("dependency-groups", {}), Origin(path))
     locked: list[LockedPackage] = []
     dependencies: dict[tuple[str, str | None], tuple[LockEdge, ...]] = {}
     optional: dict[tuple[str, str | None], Mapping[str, tuple[LockEdge, ...]]] = {}
-    roots: list[LockEdge] = []
-    chosen_extras: set[str] = set()
     notes: list[str] = []
-    for index, package in enumerate(packages):
-        origin = Origin(path, lines[index] if index < len(lines) else None)
-        name = canonicalize_name(package["name"])
-        version = _str(package.get("version"))
-        source = package.get("source", {})
-        edges = _uv_edges(package.get("dependencies", []), origin)
-        extra_edges: dict[str, tuple[LockEdge, ...]] = {
-            canonicalize_name(e): _uv_edges(v, origin)
-            for e, v in package.get("optional-dependencies", {}).items()
-        }
-        is_root = name in members or (
-            not members and (source.get("editable") == "." or source.get("virtual") == ".")
-        )
-        if is_root:
-            wanted = _choose(extra_edges, extras, all_extras=all_extras, what="extra", at=origin)
-            group_edges: dict[str, tuple[LockEdge, ...]] = {
-                canonicalize_name(g): _uv_edges(v, origin)
-                for g, v in package.get("dev-dependencies", {}).items()
-            }
-            picked = _choose(group_edges, groups, all_extras=False, what="group", at=origin)
-            roots += edges
-            for extra in wanted:
-                roots += extra_edges[extra]
-                chosen_extras.add(f"extra-{len(name)}-{name}-{extra}")  # uv conflict markers
-            for group in picked:
-                roots += group_edges[group]
-                chosen_extras.add(f"group-{len(name)}-{name}-{group}")
-            chosen_extras.update(wanted)
-            continue
-        entries = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
-        files = [_uv_file(entry, origin) for entry in entries]
-        direct = next(
-            (str(source[k]) for k in ("path", "directory", "editable", "virtual", "git", "url")
-             if k in source),
-            None,
-        )  # fmt: skip
-        if direct is not None and not files:
-            notes.append(f"{origin}: {name} comes from '{direct}', not from an index")
-        markers = package.get("resolution-markers", [])
-        locked.append(
-            LockedPackage(
-                name=name,
-                version=version,
-                marker=_any_of(markers, origin),
-                files=tuple(files),
-                source="uv.lock",
-                origin=origin,
-                direct=direct if not files or "url" in source else None,
-                index=_str(source.get("registry")),
+    for node in nodes:
+        dependencies[(node.name, node.version)] = node.edges
+        optional[(node.name, node.version)] = node.extra_edges
+        if node in projects:
+            continue  # the user's own code, installed from its folder: no pin to judge
+        locked.append(node.package)
+    # From a member, uv takes a group the member lacks from the workspace root (seen with
+    # uv 0.13.9: `--group dev` in a member without one installs the root's dev group).
+    top = next((n for n in projects if n.local == "."), None)
+    inherited = [
+        g
+        for g in groups
+        if package is not None
+        and top is not None
+        and canonicalize_name(g) not in chosen_roots[0].groups
+        and canonicalize_name(g) in top.groups
+    ]
+    roots, chosen_extras = _uv_root_edges(
+        chosen_roots, extras, all_extras=all_extras,
+        groups=[g for g in groups if g not in inherited], virtual=virtual,
+    )  # fmt: skip
+    for group in inherited:
+        assert top is not None  # noqa: S101 - inherited only when there is one
+        roots += top.groups[canonicalize_name(group)]
+        chosen_extras.add(_conflict_item(top.name, "group", canonicalize_name(group)))
+    if virtual:
+        for group in groups:
+            roots += root_groups.get(canonicalize_name(group), ())
+        _all_chosen(chosen_roots, root_groups, extras, groups, path)
+    _check_conflicts(data.get("conflicts", []), chosen_extras, path, text)
+    if not chosen_roots:
+        if extras or all_extras or groups:
+            raise InvalidInputFile(
+                f"{path}: no project in the lock, so no extras or groups to choose",
+                "drop --extra, --all-extras and --group for this lock",
             )
-        )
-        dependencies[(name, version)] = edges
-        optional[(name, version)] = extra_edges
-    if not roots and not members:
         notes.append(f"{path}: no project package in the lock: every package is taken as needed")
         roots = [LockEdge(p.name, p.version) for p in locked]
+    graph = LockGraph(tuple(roots), dependencies, optional)
+    reachable = _reachable(graph)
+    notes += [
+        f"{node.origin}: {node.name} comes from '{node.direct}', not an index"
+        for node in nodes
+        if node.direct is not None
+        and not node.package.files
+        and node not in projects
+        and node.name in reachable  # not for a package only a group left out installs
+    ]
+    if chosen_roots and (members or package is not None):
+        notes.append(_workspace_note(path, chosen_roots, projects, reachable, member=package))
     return _lock_input(
         path,
         locked,
         _str(data.get("requires-python")),
         notes=tuple(notes),
-        graph=LockGraph(tuple(roots), dependencies, optional),
+        graph=graph,
         extras=frozenset(chosen_extras),
         environments=tuple(
             m for e in data.get("supported-markers", []) if (m := _files.marker(e, Origin(path)))
         ),
     )
+
+
+def _uv_projects(
+    nodes: Sequence[_UvNode], members: Collection[str], package: str | None, path: Path
+) -> tuple[list[_UvNode], list[_UvNode], bool]:
+    """The workspace's projects, those the walk starts from, and whether the root is
+    virtual (no project at ``.``: every member starts it)."""
+    projects = [n for n in nodes if n.local is not None and (n.name in members or n.local == ".")]
+    at_dot = [n for n in projects if n.local == "."]
+    if package is None:
+        chosen = at_dot[:1] or [n for n in projects if n.name in members]
+        return projects, chosen, not at_dot and bool(chosen)
+    chosen = [n for n in projects if n.name == canonicalize_name(package)]
+    if not chosen:
+        raise InvalidInputFile(
+            f"{path}: {package} is not a project of this workspace"
+            f" (members: {', '.join(sorted(n.name for n in projects)) or 'none'})",
+            "run uv lock in the workspace, or check the project from its own folder",
+        )
+    return projects, chosen, False
+
+
+def _uv_root_edges(
+    roots: Sequence[_UvNode],
+    extras: Sequence[str],
+    *,
+    all_extras: bool,
+    groups: Sequence[str],
+    virtual: bool,
+) -> tuple[list[LockEdge], set[str]]:
+    """The edges the walk starts from, and the extras and groups that are on (as uv's
+    conflict markers name them)."""
+    edges: list[LockEdge] = []
+    chosen: set[str] = set()
+    for node in roots:
+        # In a virtual workspace each member is asked only for what it declares.
+        asked = [e for e in extras if canonicalize_name(e) in node.extra_edges]
+        wanted = _choose(
+            node.extra_edges, asked if virtual else extras, all_extras=all_extras,
+            what="extra", at=node.origin,
+        )  # fmt: skip
+        asked = [g for g in groups if canonicalize_name(g) in node.groups]
+        picked = _choose(
+            node.groups, asked if virtual else groups, all_extras=False, what="group",
+            at=node.origin,
+        )  # fmt: skip
+        edges.append(LockEdge(node.name, node.version))
+        for extra in wanted:
+            edges += node.extra_edges[extra]
+            chosen.add(_conflict_item(node.name, "extra", extra))
+        for group in picked:
+            edges += node.groups[group]
+            chosen.add(_conflict_item(node.name, "group", group))
+        chosen.update(wanted)
+    return edges, chosen
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _UvNode:
+    """One ``[[package]]`` of a uv.lock, its edges parsed."""
+
+    name: NormalizedName
+    version: str | None
+    origin: Origin
+    edges: tuple[LockEdge, ...]
+    extra_edges: Mapping[str, tuple[LockEdge, ...]]
+    groups: Mapping[str, tuple[LockEdge, ...]]
+    local: str | None  # the folder of an editable or virtual source (a workspace member)
+    direct: str | None
+    package: LockedPackage
+
+
+def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
+    name = canonicalize_name(package["name"])
+    version = _str(package.get("version"))
+    source = package.get("source")
+    if not isinstance(source, Mapping):
+        raise origin.error(f"{name} has no 'source' table", _REGENERATE)
+    wheels = package.get("wheels", [])
+    if not isinstance(wheels, list):
+        raise origin.error(f"{name}: 'wheels' must be an array of tables", _REGENERATE)
+    entries = [*wheels, *([package["sdist"]] if "sdist" in package else [])]
+    files = tuple(_uv_file(entry, origin) for entry in entries)
+    local_kinds = ("path", "directory", "editable", "virtual", "git", "url")
+    direct = next((str(source[k]) for k in local_kinds if k in source), None)
+    # uv writes no version only for a project whose version is dynamic (a local source).
+    if direct is None:
+        _require(package, ("version",), origin)
+    if "registry" in source and not files:
+        raise origin.error(
+            f"{name} {version} comes from an index but lists neither wheels nor an sdist",
+            _REGENERATE,
+        )
+    local = _str(source.get("editable")) or _str(source.get("virtual"))
+    return _UvNode(
+        name=name,
+        version=version,
+        origin=origin,
+        edges=_uv_edges(package.get("dependencies", []), origin),
+        extra_edges=_uv_edge_tables(package.get("optional-dependencies", {}), origin),
+        groups=_uv_edge_tables(package.get("dev-dependencies", {}), origin),
+        local=local,
+        direct=direct,
+        package=LockedPackage(
+            name=name,
+            version=version,
+            marker=_any_of(package.get("resolution-markers", []), origin),
+            files=files,
+            source="uv.lock",
+            origin=origin,
+            direct=direct if not files or "url" in source else None,
+            index=_str(source.get("registry")),
+        ),
+    )
+
+
+def _uv_edge_tables(tables: object, origin: Origin) -> dict[str, tuple[LockEdge, ...]]:
+    if not isinstance(tables, Mapping):
+        raise origin.error("optional and dev dependencies must be tables", _REGENERATE)
+    return {canonicalize_name(k): _uv_edges(v, origin) for k, v in tables.items()}
+
+
+def _conflict_item(package: str, kind: str, name: str) -> str:
+    """How uv writes "``package``'s extra (group) ``name`` is on" into a marker."""
+    return f"{kind}-{len(package)}-{package}-{name}"
+
+
+def _uv_manifest_groups(tables: object, origin: Origin) -> dict[str, tuple[LockEdge, ...]]:
+    """``[manifest.dependency-groups]``: requirements (``extras``, no version), not edges."""
+    if not isinstance(tables, Mapping):
+        raise origin.error("manifest.dependency-groups must be a table", _REGENERATE)
+    groups: dict[str, tuple[LockEdge, ...]] = {}
+    for group, entries in tables.items():
+        edges = _uv_edges(entries, origin)
+        groups[canonicalize_name(group)] = tuple(
+            LockEdge(
+                edge.name,
+                None,
+                edge.marker,
+                frozenset(canonicalize_name(x) for x in entry.get("extras", [])),
+            )
+            for edge, entry in zip(edges, entries, strict=True)
+        )
+    return groups
+
+
+def _all_chosen(
+    roots: Sequence[_UvNode],
+    root_groups: Mapping[str, object],
+    extras: Sequence[str],
+    groups: Sequence[str],
+    path: Path,
+) -> None:
+    """In a virtual workspace, an extra or group no member declares is a typo."""
+    for what, asked, table in (("extra", extras, "extra_edges"), ("group", groups, "groups")):
+        declared = {n for root in roots for n in getattr(root, table)}
+        if what == "group":
+            declared |= set(root_groups)
+        for name in asked:
+            if canonicalize_name(name) not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                raise InvalidInputFile(
+                    f"{path}: no workspace member has the {what} '{name}' (locked: {known})",
+                    f"pick a locked {what}",
+                )
+
+
+def _check_conflicts(conflicts: object, chosen: Collection[str], path: Path, text: str) -> None:
+    """uv refuses extras and groups its lock declares as conflicting: so does wheelcast."""
+    if not isinstance(conflicts, list):
+        return
+    for conflict in conflicts:
+        if not isinstance(conflict, list):
+            continue
+        items = [
+            (canonicalize_name(str(c.get("package", ""))), kind, canonicalize_name(str(c[kind])))
+            for c in conflict
+            if isinstance(c, Mapping)
+            for kind in ("extra", "group")
+            if kind in c
+        ]
+        on = [i for i in items if _conflict_item(*i) in chosen]
+        if len(on) > 1:
+            named = " and ".join(f"{kind} '{n}' of {package}" for package, kind, n in on)
+            raise Origin(path, _files.line_of(text, "conflicts")).error(
+                f"{named} are declared as conflicting: uv installs them only apart",
+                "choose one of them (uv refuses the pair too)",
+            )
+
+
+def _reachable(graph: LockGraph) -> set[str]:
+    """The names the graph reaches under some marker: every marker taken as true."""
+    reached: set[str] = set()
+    seen: set[tuple[str, frozenset[str]]] = set()
+    todo = list(graph.roots)
+    keys: dict[str, list[tuple[str, str | None]]] = {}
+    for key in graph.dependencies:
+        keys.setdefault(key[0], []).append(key)
+    while todo:
+        edge = todo.pop()
+        if (edge.name, edge.extras) in seen:
+            continue
+        seen.add((edge.name, edge.extras))
+        reached.add(edge.name)
+        for key in keys.get(edge.name, ()):
+            if edge.version is not None and key[1] != edge.version:
+                continue
+            todo += graph.dependencies.get(key, ())
+            for extra in edge.extras:
+                todo += graph.optional.get(key, {}).get(extra, ())
+    return reached
+
+
+def _workspace_note(
+    path: Path,
+    roots: Sequence[_UvNode],
+    projects: Sequence[_UvNode],
+    reachable: set[str],
+    *,
+    member: str | None,
+) -> str:
+    """Which project the packages are counted from, and which members it reaches (under
+    some target's markers)."""
+    reached = {n.name for n in projects} & reachable
+    names = {n.name for n in projects}
+    root_names = [n.name for n in roots]
+    used = sorted(reached - set(root_names))
+    unused = sorted(names - reached - set(root_names))
+    if len(roots) > 1:
+        return f"{path}: no project at the workspace root: every member is installed" + (
+            f" ({', '.join(root_names)})"
+        )
+    start = "workspace member" if member is not None else "workspace root"
+    text = f"{path}: {start} {root_names[0]}; members it installs: "
+    text += ", ".join(used) or "none"
+    if unused:
+        text += f"; not installed: {', '.join(unused)} (uv export --all-packages would)"
+    return text
 
 
 def _choose(
@@ -373,6 +714,9 @@ def _choose(
 def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
     if not isinstance(entries, list):
         raise origin.error("dependencies must be an array of tables", _REGENERATE)
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise origin.error(f"a dependency entry has no name: {entry!r}", _REGENERATE)
     return tuple(
         LockEdge(
             name=canonicalize_name(entry["name"]),
@@ -384,7 +728,9 @@ def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
     )
 
 
-def _uv_file(entry: Mapping[str, Any], origin: Origin) -> LockedFile:
+def _uv_file(entry: object, origin: Origin) -> LockedFile:
+    if not isinstance(entry, Mapping):
+        raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
     url = _str(entry.get("url")) or _str(entry.get("path"))
     filename = _str(entry.get("filename")) or (_filename(url) if url else None)
     if filename is None:
@@ -558,14 +904,23 @@ def read_poetry_lock(
     chosen = _choose(declared, extras, all_extras=all_extras, what="extra", at=Origin(path))
     extra_members = {canonicalize_name(n.split()[0]) for e in chosen for n in declared[e]}
     selected_groups = {"main", *(canonicalize_name(g) for g in groups)}
+    in_groups = [_poetry_groups(package) for package in packages]
+    locked_groups = {"main"}.union(*in_groups)
+    for group in groups:
+        if canonicalize_name(group) not in locked_groups:
+            known = ", ".join(sorted(locked_groups))
+            raise InvalidInputFile(
+                f"{path}: no package of the lock is in group '{group}' (groups: {known})",
+                "pick a group the lock has (poetry locks every group of pyproject.toml)",
+            )
+    # poetry.lock 1.x lists the files apart, in [metadata.files], by package name.
+    old_files: Mapping[str, Any] = metadata.get("files", {})
     locked = []
     for index, package in enumerate(packages):
         origin = Origin(path, lines[index] if index < len(lines) else None)
+        _require(package, ("version",), origin)
         name = canonicalize_name(package["name"])
-        package_groups = {
-            canonicalize_name(g) if g != "main" else g
-            for g in package.get("groups", [package.get("category", "main")])
-        }
+        package_groups = in_groups[index]
         if not package_groups & selected_groups:
             continue
         markers = package.get("markers")
@@ -588,9 +943,8 @@ def read_poetry_lock(
                 name=name,
                 version=_str(package.get("version")),
                 marker=marker,
-                files=tuple(
-                    LockedFile(str(f["file"]), None, _hashes(f.get("hash")))
-                    for f in package.get("files", [])
+                files=_poetry_files(
+                    package.get("files", old_files.get(package["name"], [])), origin
                 ),
                 source="poetry.lock",
                 origin=origin,
@@ -607,6 +961,24 @@ def read_poetry_lock(
         notes=(f"{path}: poetry.lock lists filenames only: URLs come from the index",),
         extras=frozenset(chosen),
     )
+
+
+def _poetry_groups(package: Mapping[str, Any]) -> set[str]:
+    return {
+        canonicalize_name(g) if g != "main" else g
+        for g in package.get("groups", [package.get("category", "main")])
+    }
+
+
+def _poetry_files(entries: object, origin: Origin) -> tuple[LockedFile, ...]:
+    if not isinstance(entries, list):
+        raise origin.error("'files' must be an array of tables", _REGENERATE)
+    files = []
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("file"), str):
+            raise origin.error(f"a file entry has no 'file': {entry!r}", _REGENERATE)
+        files.append(LockedFile(entry["file"], None, _hashes(entry.get("hash"))))
+    return tuple(files)
 
 
 # --- pdm.lock --------------------------------------------------------------------------
@@ -640,13 +1012,16 @@ def read_pdm_lock(
     notes = []
     if not inherit:
         notes.append(f"{path}: locked without 'inherit_metadata': every package is taken as needed")
-    locked = []
+    locked: list[LockedPackage] = []
     for index, package in enumerate(packages):
         origin = Origin(path, lines[index] if index < len(lines) else None)
         if inherit and not {canonicalize_name(g) for g in package.get("groups", [])} & selected:
             continue
+        _require(package, ("version",), origin, unless=("path", "url", "git"))
         files = []
         for entry in package.get("files", []):
+            if not isinstance(entry, Mapping):
+                raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
             url = _str(entry.get("url"))
             filename = _str(entry.get("file")) or (_filename(url) if url else None)
             if filename is None:
@@ -667,7 +1042,30 @@ def read_pdm_lock(
         )
     targets = metadata.get("targets", [])
     requires_python = _str(targets[0].get("requires_python")) if len(targets) == 1 else None
-    return _lock_input(path, locked, requires_python, notes=tuple(notes))
+    return _lock_input(path, _merged(locked), requires_python, notes=tuple(notes))
+
+
+def _merged(locked: Sequence[LockedPackage]) -> list[LockedPackage]:
+    """One package per name and version: pdm writes one entry per extras combination
+    (``httpx`` and ``httpx`` with ``extras = ["socks"]``), all installing the same files.
+    The package is needed wherever one of its entries is."""
+    by_pin: dict[tuple[str, str | None, str | None], list[LockedPackage]] = {}
+    for package in locked:
+        by_pin.setdefault((package.name, package.version, package.direct), []).append(package)
+    merged = []
+    for first, *others in by_pin.values():
+        if not others:
+            merged.append(first)
+            continue
+        entries = [first, *others]
+        marker = (
+            None
+            if any(e.marker is None for e in entries)
+            else _any_of(dict.fromkeys(str(e.marker) for e in entries), first.origin)
+        )
+        files = {f.filename: f for e in entries for f in e.files}
+        merged.append(dataclasses.replace(first, marker=marker, files=tuple(files.values())))
+    return merged
 
 
 # --- Pipfile.lock ----------------------------------------------------------------------
@@ -710,9 +1108,12 @@ def read_pipfile_lock(
         if not isinstance(entries, dict):
             raise Origin(path, start).error(f"'{section}' must be an object", _REGENERATE)
         for raw_name, entry in entries.items():
-            origin = Origin(path, _files.line_of(text, f'"{raw_name}": {{', start=start))
+            line = _files.line_of(text, f'"{raw_name}": {{', start=start)
+            origin = Origin(path, line or _files.line_of(text, f'"{raw_name}":', start=start))
             name = canonicalize_name(raw_name)
-            if name in locked or not isinstance(entry, dict):
+            if not isinstance(entry, dict):
+                raise origin.error(f"'{raw_name}' must be an object", _REGENERATE)
+            if name in locked:
                 continue
             version = _str(entry.get("version"))
             direct = next((str(entry[k]) for k in ("path", "file", "git") if k in entry), None)

@@ -4,7 +4,8 @@ A :class:`ProjectInput` is what one file (or folder, or environment) asks for:
 
 - ``requirements`` / ``constraints``: PEP 508 requirements to resolve;
 - ``direct``: direct URL and local path requirements (``-e .``, ``pkg @ https://...``,
-  ``./dist/x.whl``), which are never resolved against an index but reported on their own;
+  ``./dist/x.whl``), which are never looked up on an index (:mod:`wheelcast.direct`
+  reads what they declare);
 - ``locked``: pinned packages from a lock file, checked as pinned without resolving.
   Which of them a target needs is :func:`wheelcast.inputs.needed`'s answer: a marker
   per package, or (uv.lock) the lock's dependency graph walked with the target's markers;
@@ -56,7 +57,7 @@ class RequirementItem:
 
 @dataclass(frozen=True, slots=True)
 class DirectItem:
-    """A direct URL or local path requirement: not resolved, reported as ``direct``.
+    """A direct URL or local path requirement: taken as given, never from an index.
 
     ``name`` is known for ``name @ url`` and ``...#egg=name``; otherwise None.
     """
@@ -84,6 +85,9 @@ class IndexSettings:
     no_index: bool = False
     only_binary: frozenset[str] = frozenset()
     no_binary: frozenset[str] = frozenset()
+    # The options as written, in order (("only-binary" | "no-binary", value), ...): pip
+    # applies a file's after the command line's, so the later one wins across both.
+    binary_options: tuple[tuple[str, str], ...] = ()
     prefer_binary: bool = False
     pre: bool = False
     require_hashes: bool = False

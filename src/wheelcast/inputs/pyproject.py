@@ -10,8 +10,10 @@
 - ``requires-python`` gives the default Pythons to check: the lowest and the highest
   released CPython minor it allows (:data:`RELEASED_PYTHONS`).
 
-Dependencies listed in ``dynamic`` cannot be read without running the build backend:
-they give a note (an error when extras are asked for and they are dynamic).
+A ``name @ url`` dependency is a direct reference (:class:`DirectItem`), as in a
+requirements file. Dependencies listed in ``dynamic`` cannot be read without running
+the build backend: they give a note (an error when extras are asked for and they are
+dynamic).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from wheelcast.inputs import _files
-from wheelcast.inputs.model import Origin, ProjectInput, RequirementItem
+from wheelcast.inputs.model import DirectItem, Origin, ProjectInput, RequirementItem
 
 # CPython minors with a final release, as of 2026-11-25. 3.15.0 was scheduled for
 # 2026-10-01 (PEP 790) and is taken as released; 3.16 is not (due 2027-10).
@@ -152,10 +154,23 @@ class _Pyproject:
                     f"{self.origin(requires_python)}: requires-python '{requires_python}'"
                     " allows no released CPython"
                 )
+        # "name @ url" is installed from the URL, as from a requirements file.
+        direct = tuple(
+            DirectItem(
+                canonicalize_name(item.requirement.name),
+                str(item.requirement.url),
+                item.origin,
+                marker=item.requirement.marker,
+                extras=frozenset(item.requirement.extras),
+            )
+            for item in requirements
+            if item.requirement.url
+        )
         return ProjectInput(
             kind="pyproject",
             path=self.path,
-            requirements=tuple(requirements),
+            requirements=tuple(item for item in requirements if not item.requirement.url),
+            direct=direct,
             pythons=pythons,
             notes=tuple(self.notes),
         )

@@ -19,7 +19,7 @@ The rules follow pip 25:
 - ``-e``, URLs (``https://``, ``git+https://``, ``file:``), ``name @ URL``, archive
   names (``x.whl``, ``x.tar.gz``, ``x.zip``) and paths (holding ``/``, or an existing
   folder with ``pyproject.toml``/``setup.py``) are direct requirements
-  (:class:`DirectItem`): never resolved, never dropped.
+  (:class:`DirectItem`): never looked up on an index, never dropped.
 
 Include cycles and missing includes are errors naming the including line.
 """
@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +158,7 @@ class _Reader:
     no_index: bool = False
     only_binary: set[str] = field(default_factory=set)
     no_binary: set[str] = field(default_factory=set)
+    binary_options: list[tuple[str, str]] = field(default_factory=list)
     prefer_binary: bool = False
     pre: bool = False
     require_hashes: bool = False
@@ -171,6 +172,7 @@ class _Reader:
             no_index=self.no_index,
             only_binary=frozenset(self.only_binary),
             no_binary=frozenset(self.no_binary),
+            binary_options=tuple(self.binary_options),
             prefer_binary=self.prefer_binary,
             pre=self.pre,
             require_hashes=self.require_hashes,
@@ -235,10 +237,9 @@ class _Reader:
                 self.find_links.append(
                     str(beside) if not _SCHEME.match(value) and beside.exists() else value
                 )
-            case "only-binary":
-                _mutual_excludes(value, self.only_binary, self.no_binary, origin)
-            case "no-binary":
-                _mutual_excludes(value, self.no_binary, self.only_binary, origin)
+            case "only-binary" | "no-binary":
+                _mutual_excludes(name, value, self.only_binary, self.no_binary, origin)
+                self.binary_options.append((name, value))
             case "prefer-binary":
                 self.prefer_binary = True
             case "pre":
@@ -363,10 +364,27 @@ def _parse_options(
     return found
 
 
-def _mutual_excludes(value: str, target: set[str], other: set[str], origin: Origin) -> None:
-    """pip's FormatControl.handle_mutual_excludes."""
+def _mutual_excludes(
+    kind: str, value: str, only_binary: set[str], no_binary: set[str], origin: Origin
+) -> None:
+    try:
+        apply_binary_option(kind, value, only_binary, no_binary)
+    except ValueError:
+        raise origin.error(
+            "--no-binary / --only-binary need a value", "e.g. --only-binary=:all:"
+        ) from None
+
+
+def apply_binary_option(kind: str, value: str, only_binary: set[str], no_binary: set[str]) -> None:
+    """One ``--only-binary`` / ``--no-binary`` (``kind``) applied as pip's FormatControl
+    does (``handle_mutual_excludes``): a name moves to this option's set from the other,
+    ``:all:`` clears both, ``:none:`` clears this one; so the later option wins.
+
+    Raises ValueError for a value that is an option (pip's "must be given a value").
+    """
+    target, other = (only_binary, no_binary) if kind == "only-binary" else (no_binary, only_binary)
     if value.startswith("-"):
-        raise origin.error("--no-binary / --only-binary need a value", "e.g. --only-binary=:all:")
+        raise ValueError(value)
     names = value.split(",")
     while ":all:" in names:
         other.clear()
@@ -382,6 +400,33 @@ def _mutual_excludes(value: str, target: set[str], other: set[str], origin: Orig
         canonical = canonicalize_name(name)
         other.discard(canonical)
         target.add(canonical)
+
+
+def format_control(
+    options: Iterable[tuple[str, str]],
+    only_binary: Iterable[str] = (),
+    no_binary: Iterable[str] = (),
+) -> tuple[frozenset[str], frozenset[str]]:
+    """``(only_binary, no_binary)`` after ``options`` (``(kind, value)`` in the order pip
+    reads them), starting from the given sets."""
+    only, no = set(only_binary), set(no_binary)
+    for kind, value in options:
+        apply_binary_option(kind, value, only, no)
+    return frozenset(only), frozenset(no)
+
+
+def names_a_distribution(text: str) -> bool:
+    """Whether ``text`` is a URL or a path of a distribution file (``x.whl``, ``x.tar.gz``),
+    as pip tells them from a requirement: a direct reference wherever it is written."""
+    location, _ = _split_marker(text)
+    base = re.sub(r"\[.*\]$", "", location)
+    return bool(_SCHEME.match(location)) or base.lower().endswith(_ARCHIVES)
+
+
+def parse_line(text: str, origin: Origin) -> RequirementItem | DirectItem:
+    """One requirement as a requirements file's line would give it (no options)."""
+    item = _classify(text, origin, editable=False)
+    return item if isinstance(item, DirectItem) else RequirementItem(item, origin)
 
 
 def _classify(text: str, origin: Origin, *, editable: bool) -> Requirement | DirectItem:

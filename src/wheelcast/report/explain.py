@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from wheelcast._version import __version__
+from wheelcast.build import BuildNeeds
+from wheelcast.build.libraries import library
 from wheelcast.explain import Explanation, FileVerdict, PlatformGap
 from wheelcast.report.json import (
     NearbyJSON,
@@ -93,7 +95,7 @@ def document(explanation: Explanation) -> ExplainJSON:
         "wheelcast": __version__,
         "requirement": str(explanation.requirement),
         "target": target_json(explanation.target),
-        "package": package_json(package) if package else None,
+        "package": package_json(package, explanation.target.platform) if package else None,
         "why": explanation.why,
         "files": [_file(f) for f in explanation.files],
         "skipped": [
@@ -186,6 +188,21 @@ def _file_lines(files: tuple[FileVerdict, ...]) -> list[Text]:
     return lines
 
 
+def _print_conditional(console: Console, needs: BuildNeeds) -> None:
+    """Languages a default build leaves out, and the system libraries it looks for."""
+    for language, when, why in needs.optional:
+        console.print(f"  optional: {language} ({when}), not used by a default build")
+        console.print(Text(f"    {language}: {why}", style="dim"))
+    for language, oses, why in needs.only_on:
+        if language not in needs.languages:
+            console.print(f"  on {oses.replace(',', ', ')} only: {language}")
+            console.print(Text(f"    {language}: {why}", style="dim"))
+    for need in needs.libraries:
+        kind = "" if need.required else " (optional: used when found)"
+        console.print(f"  system library: {library(need.key).name}{kind}")
+        console.print(Text(f"    {need.evidence}", style="dim"))
+
+
 def _print_build(console: Console, build: BuildInfo) -> None:
     console.print(Text("Building it from source needs:", style="bold"))
     needs = build.needs
@@ -197,6 +214,7 @@ def _print_build(console: Console, build: BuildInfo) -> None:
         console.print(f"  languages: {languages}")
         for language, why in needs.evidence:
             console.print(Text(f"    {language}: {why}", style="dim"))
+        _print_conditional(console, needs)
         if needs.tools:
             console.print(f"  build tools: {', '.join(needs.tools)}")
         for note in needs.notes:

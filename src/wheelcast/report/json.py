@@ -10,8 +10,9 @@ import json
 from typing import TextIO, TypedDict
 
 from wheelcast._version import __version__
+from wheelcast.build.libraries import install_line, library
 from wheelcast.check import CheckResult
-from wheelcast.targets import Target
+from wheelcast.targets import Platform, Target
 from wheelcast.verdict import (
     BuildInfo,
     Forecast,
@@ -48,6 +49,20 @@ class HereJSON(TypedDict):
     detail: str
 
 
+class OptionalLanguageJSON(TypedDict):
+    language: str
+    when: str  # the options (off by default) or the check that would enable it
+    evidence: str
+
+
+class SystemLibraryJSON(TypedDict):
+    key: str
+    name: str
+    required: bool  # False: the build uses it when found
+    evidence: str
+    install: str | None  # on this target; None when the target is not known here
+
+
 class BuildJSON(TypedDict):
     backend: str | None
     build_backend: str | None
@@ -59,6 +74,8 @@ class BuildJSON(TypedDict):
     advice: list[str]
     unknown: str
     here: HereJSON | None
+    optional_languages: list[OptionalLanguageJSON]
+    system_libraries: list[SystemLibraryJSON]
 
 
 class SkippedNewerJSON(TypedDict):
@@ -85,6 +102,7 @@ class PackageJSON(TypedDict):
     build: BuildJSON | None
     facts: list[str]
     source: str
+    conflict: list[str]  # for "conflict": each side, with who asks for it
     skipped_newer: SkippedNewerJSON | None
 
 
@@ -136,7 +154,23 @@ def nearby_json(wheel: NearbyWheel | None) -> NearbyJSON | None:
     }
 
 
-def build_json(build: BuildInfo | None) -> BuildJSON | None:
+def _libraries_json(build: BuildInfo, platform: Platform | None) -> list[SystemLibraryJSON]:
+    found: list[SystemLibraryJSON] = []
+    for need in build.needs.libraries if build.needs else ():
+        entry = library(need.key)
+        found.append(
+            {
+                "key": need.key,
+                "name": entry.name,
+                "required": need.required,
+                "evidence": need.evidence,
+                "install": install_line(entry, platform) if platform else None,
+            }
+        )
+    return found
+
+
+def build_json(build: BuildInfo | None, platform: Platform | None = None) -> BuildJSON | None:
     if build is None:
         return None
     needs = build.needs
@@ -151,10 +185,15 @@ def build_json(build: BuildInfo | None) -> BuildJSON | None:
         "advice": list(build.advice),
         "unknown": build.unknown,
         "here": {"ok": build.here[0], "detail": build.here[1]} if build.here else None,
+        "optional_languages": [
+            {"language": language, "when": when, "evidence": why}
+            for language, when, why in (needs.optional if needs else ())
+        ],
+        "system_libraries": _libraries_json(build, platform),
     }
 
 
-def package_json(package: Forecast) -> PackageJSON:
+def package_json(package: Forecast, platform: Platform | None = None) -> PackageJSON:
     return {
         "name": package.name,
         "version": str(package.version) if package.version is not None else None,
@@ -169,9 +208,10 @@ def package_json(package: Forecast) -> PackageJSON:
         "older_wheel": nearby_json(package.older_wheel),
         "newer_wheel": nearby_json(package.newer_wheel),
         "detail": package.detail,
-        "build": build_json(package.build),
+        "build": build_json(package.build, platform),
         "facts": list(package.facts),
         "source": package.source,
+        "conflict": list(package.conflict),
         "skipped_newer": _skipped_newer_json(package.skipped_newer),
     }
 
@@ -192,7 +232,7 @@ def result_json(forecast: TargetForecast) -> ResultJSON:
         "target": forecast.target.id,
         "resolvable": forecast.resolvable,
         "summary": {v.value: len(forecast.with_verdict(v)) for v in Verdict},
-        "packages": [package_json(p) for p in forecast.packages],
+        "packages": [package_json(p, forecast.target.platform) for p in forecast.packages],
         "errors": list(forecast.errors),
         "notes": list(forecast.notes),
     }

@@ -17,9 +17,13 @@ STYLE: dict[Verdict, tuple[str, str]] = {
     Verdict.PURE: ("○", "cyan"),
     Verdict.BUILD: ("▲", "yellow"),
     Verdict.MISSING: ("✖", "bold red"),
+    Verdict.CONFLICT: ("≠", "bold red"),
     Verdict.DIRECT: ("◆", "magenta"),
 }
-LEGEND = "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  ◆ direct  · not needed"
+LEGEND = (
+    "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  ≠ conflict  ◆ direct"
+    "  · not needed"
+)
 
 
 def cell(package: Forecast | None) -> Text:
@@ -33,23 +37,11 @@ def cell(package: Forecast | None) -> Text:
             if package.skipped_newer is not None:
                 text.append(f" ({package.skipped_newer.text})", style="dim")
         case Verdict.BUILD:
-            text = Text(f"{glyph} {version} build", style=style)
-            build = package.build
-            if build is not None and build.needs is not None:
-                what = ", ".join(build.languages) or "no compiler"
-                text.append(f": {what}", style=style)
-            if build is not None and build.here is not None:
-                ok = build.here[0]
-                text.append(
-                    f" ({'builds here' if ok else 'fails here'})",
-                    style="green" if ok else "bold red",
-                )
-            if package.newer_wheel is not None:
-                text.append(f" ({package.newer_wheel.version}+ has a wheel)", style="dim")
-            elif package.older_wheel is not None:
-                text.append(f" ({package.older_wheel.version} has a wheel)", style="dim")
+            text = _build_cell(Text(f"{glyph} {version} build", style=style), package, style)
         case Verdict.MISSING:
             text = Text(f"{glyph} missing", style=style)
+        case Verdict.CONFLICT:
+            text = Text(f"{glyph} conflict", style=style)
         case Verdict.DIRECT:
             text = Text(f"{glyph} direct", style=style)
     if package.yanked:
@@ -57,8 +49,31 @@ def cell(package: Forecast | None) -> Text:
     return text
 
 
+def _build_cell(text: Text, package: Forecast, style: str) -> Text:
+    """A build cell's detail: languages and libraries, this machine, the nearest wheel."""
+    build = package.build
+    if build is not None and build.needs is not None:
+        what = ", ".join(build.languages) or "no compiler"
+        text.append(f": {what}", style=style)
+        libraries = [n.key for n in build.needs.libraries if n.required]
+        if libraries and build.languages:
+            text.append(f" + {', '.join(libraries)}", style=style)
+    if build is not None and build.here is not None:
+        ok = build.here[0]
+        text.append(
+            f" ({'builds here' if ok else 'fails here'})",
+            style="green" if ok else "bold red",
+        )
+    if package.newer_wheel is not None:
+        text.append(f" ({package.newer_wheel.version}+ has a wheel)", style="dim")
+    elif package.older_wheel is not None:
+        text.append(f" ({package.older_wheel.version} has a wheel)", style="dim")
+    return text
+
+
 def summary(forecast: TargetForecast) -> Text:
-    """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``."""
+    """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``;
+    direct references pip builds are counted apart (``1 direct (builds from source: x)``)."""
     target = forecast.target
     builds = forecast.with_verdict(Verdict.BUILD)
     missing = forecast.with_verdict(Verdict.MISSING)
@@ -73,8 +88,19 @@ def summary(forecast: TargetForecast) -> Text:
         f"{len(missing)} missing" + (f" ({_names(missing)})" if missing else ""),
         style="red" if missing else "",
     )
-    wheels = len(forecast.packages) - len(builds) - len(missing)
+    conflicts = forecast.with_verdict(Verdict.CONFLICT)
+    if conflicts:
+        line.append(", ")
+        line.append(f"{len(conflicts)} in conflict ({_names(conflicts)})", style="red")
+    direct = forecast.with_verdict(Verdict.DIRECT)
+    if direct:
+        # Counted apart: pip builds them (exit 1) though no index was asked.
+        line.append(", ")
+        line.append(f"{len(direct)} direct (builds from source: {_names(direct)})", style="magenta")
+    wheels = len(forecast.packages) - len(builds) - len(missing) - len(conflicts) - len(direct)
     line.append(f", {wheels} from wheels", style="dim")
+    for package in conflicts:
+        line.append(f"\n  conflict: {package.detail}", style="red")
     for error in forecast.errors:
         line.append(f"\n  unresolvable: {error}", style="red")
     for note in forecast.notes:
