@@ -48,6 +48,7 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
+from wheelcast.index.auth import Credentials, OriginAuth, split_credentials
 from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 
@@ -270,6 +271,8 @@ class FetchSettings:
     sdist_cap: int = SDIST_DOWNLOAD_CAP
     wheel_cap: int = WHEEL_DOWNLOAD_CAP
     max_concurrency: int = 16
+    # Travel with the settings to a fetch process (wheelcast.index.remote), never stored.
+    credentials: tuple[Credentials, ...] = ()
 
 
 class Fetcher:
@@ -481,9 +484,9 @@ class ThreadedFetch:
         self._fetcher.close()
 
 
-def default_client() -> httpx.Client:
+def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
     """The client the HTTP sources of a run share, over one TLS context (loading a CA
-    bundle takes about 50 ms)."""
+    bundle takes about 50 ms); it alone holds the credentials (``wheelcast.index.auth``)."""
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
     cafile = os.environ.get("PIP_CERT")
     verify = (
@@ -492,7 +495,11 @@ def default_client() -> httpx.Client:
         else httpx.create_ssl_context()  # httpx's own default, made once for every source
     )
     return httpx.Client(
-        timeout=_TIMEOUT, follow_redirects=True, verify=verify, headers={"User-Agent": _USER_AGENT}
+        timeout=_TIMEOUT,
+        follow_redirects=True,
+        verify=verify,
+        headers={"User-Agent": _USER_AGENT},
+        auth=OriginAuth(credentials),
     )
 
 
@@ -518,6 +525,8 @@ class HttpIndex:
         settings: FetchSettings | None = None,
         requests: FetchService | None = None,
     ) -> None:
+        # The boundary: no URL past this point carries credentials (wheelcast.index.auth).
+        index_url, credentials = split_credentials(index_url)
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache
         self._offline = offline
@@ -529,7 +538,8 @@ class HttpIndex:
             # milliseconds per request (its pool asks anyio about every connection each
             # time), on the loop the read-ahead needs.
             settings = settings or FetchSettings()
-            fetcher = Fetcher(client or default_client(), settings)
+            own = (*settings.credentials, *(() if credentials is None else (credentials,)))
+            fetcher = Fetcher(client or default_client(own), settings)
             requests = ThreadedFetch(fetcher, settings.max_concurrency)
         self._requests = requests
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}

@@ -38,7 +38,7 @@ def _serve(conn: Connection, settings: FetchSettings) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
     # Started with SIGINT blocked (wheelcast._interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fetcher = Fetcher(default_client(), settings)
+    fetcher = Fetcher(default_client(settings.credentials), settings)
     sending = threading.Lock()
 
     def run(job: int, call: Callable[[Fetcher], object]) -> None:
@@ -173,7 +173,9 @@ class RemoteFetch:
 
 
 def _threads(settings: FetchSettings) -> ThreadedFetch:
-    return ThreadedFetch(Fetcher(default_client(), settings), settings.max_concurrency)
+    return ThreadedFetch(
+        Fetcher(default_client(settings.credentials), settings), settings.max_concurrency
+    )
 
 
 def _chain(source: concurrent.futures.Future[T], target: concurrent.futures.Future[T]) -> None:
