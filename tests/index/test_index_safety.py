@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sqlite3
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,8 @@ import pytest
 from tests.faultserver import FaultServer, Handler, json_page, metadata_bytes, wheel_entry
 
 from wheelcast.cli import main
+from wheelcast.index.cache import Cache
+from wheelcast.index.models import ProjectPage
 
 TOKEN = "s3cr3t-T0KEN-4f9a"  # noqa: S105 - the secret whose leaks are looked for
 WHEEL = "demo-1.0-py3-none-any.whl"
@@ -154,3 +158,125 @@ class TestSecrets:
             assert server.log[0].headers.get("authorization", "").startswith("Basic ")
             assert elsewhere.log
             assert all("authorization" not in e.headers for e in elsewhere.log)
+
+
+def check_json(
+    server: FaultServer, cache: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, object], str]:
+    argv = ["check", "demo", "-i", f"{server.base}/simple", "--cache-dir", str(cache)]
+    code, out, err = run([*argv, "-p", "3.12", "--format", "json", *args], capsys)
+    return code, json.loads(out) if out else {}, err
+
+
+def names_in(document: dict[str, object]) -> set[str]:
+    results = document["results"]
+    assert isinstance(results, list)
+    return {p["name"] for r in results for p in r["packages"]}
+
+
+def all_notes(document: dict[str, object]) -> list[str]:
+    results = document["results"]
+    assert isinstance(results, list)
+    return [n for r in results for n in r.get("notes", [])] + [
+        n for r in results for p in r["packages"] for n in p.get("notes", [])
+    ]
+
+
+class TestCacheTrust:
+    def test_a_hostile_index_cannot_choose_another_index_s_dependencies(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        cache = tmp_path / "cache"
+        serve_demo(server, "honest")
+        serve_demo(server, name="honest")
+        honest_sha = hashlib.sha256(WHEEL.encode()).hexdigest()
+        with FaultServer() as hostile:
+            evil = metadata_bytes("demo", "1.0", "evil")
+            entry = wheel_entry(WHEEL, f"/files/{WHEEL}", honest_sha, evil)  # the honest hash
+            hostile.static("/simple/demo/", json_page([entry]))
+            hostile.static(f"/files/{WHEEL}.metadata", evil, "application/octet-stream")
+            serve_demo(hostile, name="evil")
+            code, document, err = check_json(hostile, cache, capsys)
+            assert code == 0, err
+            assert names_in(document) == {"demo", "evil"}
+        code, document, err = check_json(server, cache, capsys)
+        assert code == 0, err
+        assert names_in(document) == {"demo", "honest"}
+
+    @pytest.mark.parametrize(
+        ("metadata", "expected"),
+        [
+            (b"garbage\n", "unreadable core metadata"),
+            (metadata_bytes("other", "1.0", "dep"), "core metadata names 'other', not 'demo'"),
+        ],
+    )
+    def test_metadata_that_is_not_the_project_s_is_refused_not_read_as_no_dependencies(
+        self,
+        metadata: bytes,
+        expected: str,
+        server: FaultServer,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        entry = wheel_entry(WHEEL, f"/files/{WHEEL}", "ab" * 32, metadata)
+        server.static("/simple/demo/", json_page([entry]))
+        server.static(f"/files/{WHEEL}.metadata", metadata, "application/octet-stream")
+        code, document, err = check_json(server, tmp_path / "cache", capsys)
+        notes = sorted({n for n in all_notes(document) if expected in n})
+        assert code == 0, err  # the wheel is still a wheel; only its dependencies are unknown
+        assert len(notes) == 1, (all_notes(document), err)
+        assert f"{server.base}/files/{WHEEL}" in notes[0]
+        assert "dependencies of demo 1.0 unknown" in notes[0]
+
+    def test_refresh_replaces_a_damaged_but_decodable_cached_page(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        cache = tmp_path / "cache"
+        serve_demo(server)
+        assert check_json(server, cache, capsys)[0] == 0
+        url = f"{server.base}/simple/demo/"
+        with Cache(cache) as store:
+            cached = store.get_page(url)
+            assert cached is not None
+            # Same digest, other content: what a damaged row that still decodes looks like.
+            store.put_page(url, ProjectPage(cached.page.name, url, ()), digest=cached.digest)
+        with sqlite3.connect(cache / "wheelcast.sqlite3") as db:
+            db.execute("DELETE FROM results")  # the page itself must be replaced, not recalled
+        code, document, err = check_json(server, cache, capsys, "--refresh")
+        assert code == 0, err
+        assert names_in(document) == {"demo"}
+
+    def test_damaged_cached_metadata_is_refetched(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+
+        cache = tmp_path / "cache"
+        serve_demo(server, "dep")
+        serve_demo(server, name="dep")
+        assert names_in(check_json(server, cache, capsys)[1]) == {"demo", "dep"}
+        with sqlite3.connect(cache / "wheelcast.sqlite3") as db:
+            damaged = zlib.compress(metadata_bytes("demo", "1.0"))
+            db.execute("UPDATE metadata SET data = ?", (damaged,))
+            db.execute("DELETE FROM results")
+        code, document, err = check_json(server, cache, capsys, "--refresh")
+        assert code == 0, err
+        assert names_in(document) == {"demo", "dep"}
+
+    def test_changed_metadata_on_a_page_without_hashes_is_read_again(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        cache = tmp_path / "cache"
+        entry = {"filename": WHEEL, "url": f"/files/{WHEEL}", "hashes": {}, "core-metadata": True}
+        # With an ETag the page is revalidated on every run (no --refresh needed).
+        server.static("/simple/demo/", json_page([entry]), headers={"ETag": '"1"'})
+        serve_demo(server, name="first")
+        serve_demo(server, name="second")
+        server.static(f"/files/{WHEEL}.metadata", metadata_bytes("demo", "1.0", "first"))
+        assert names_in(check_json(server, cache, capsys)[1]) == {"demo", "first"}
+        # The same URL serves other metadata; the page changed beside it (a file pip skips).
+        server.static(f"/files/{WHEEL}.metadata", metadata_bytes("demo", "1.0", "second"))
+        exe = {"filename": "demo-1.0.win32.exe", "url": "/files/demo-1.0.win32.exe", "hashes": {}}
+        server.static("/simple/demo/", json_page([entry, exe]), headers={"ETag": '"2"'})
+        code, document, err = check_json(server, cache, capsys)
+        assert code == 0, err
+        assert names_in(document) == {"demo", "second"}

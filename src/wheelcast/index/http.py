@@ -593,10 +593,13 @@ class HttpIndex:
         headers = {"Accept": ACCEPT}
         if self._refresh:
             headers["Cache-Control"] = "max-age=0"
-        if cached is not None and cached.etag:
-            headers["If-None-Match"] = cached.etag
-        if cached is not None and cached.last_modified:
-            headers["If-Modified-Since"] = cached.last_modified
+        # --refresh takes nothing on trust: no 304, no "same bytes" shortcut, so a damaged
+        # but decodable cached page is replaced by what the index serves now.
+        trusted = None if self._refresh else cached
+        if trusted is not None and trusted.etag:
+            headers["If-None-Match"] = trusted.etag
+        if trusted is not None and trusted.last_modified:
+            headers["If-Modified-Since"] = trusted.last_modified
 
         fetched = await self._fetch(
             functools.partial(
@@ -604,8 +607,8 @@ class HttpIndex:
                 url=url,
                 headers=headers,
                 name=name,
-                revalidating=cached is not None,
-                cached_digest=None if cached is None else cached.digest,
+                revalidating=trusted is not None,
+                cached_digest=None if trusted is None else trusted.digest,
             )
         )
         if fetched is None:
@@ -636,17 +639,41 @@ class HttpIndex:
 
     # -- metadata ---------------------------------------------------------------------------
 
+    def _metadata_key(self, file: DistFile, project: NormalizedName | None) -> str:
+        """Where ``file``'s metadata is cached: what that URL served, under that claim.
+
+        Never the claimed sha256 alone: another index could list its own file under the
+        hash of this one's and so choose the dependencies every later run reads. Without
+        a hash, the digest of the page that listed the file stands for its version: a
+        page that changed re-reads the metadata of the files it lists.
+        """
+        if file.sha256:
+            return f"{file.url}#sha256={file.sha256}"
+        page = self.index_url if self._flat or project is None else self.page_url(project)
+        return f"{file.url}#page={self._digests.get(page) or ''}"
+
+    def _trusted(self, file: DistFile, raw: bytes, source: str) -> bool:
+        """Whether cached bytes may stand without asking the index again."""
+        if file.core_metadata_sha256 and source == "metadata-file":
+            # Checked on every read: a damaged but decodable entry is refetched.
+            return hashlib.sha256(raw).hexdigest() == file.core_metadata_sha256
+        return not self._refresh or self._offline
+
     async def metadata(self, file: DistFile) -> DistMetadata:
-        key = file.sha256 or file.url
+        project = project_of(file.filename)
+        key = self._metadata_key(file, project)
         from_sdist = is_sdist(file.filename)
         hit = self._cache.get_metadata(key)
-        if hit is not None:
+        if hit is not None and self._trusted(file, *hit):
             raw, source = hit
-            return to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
+            return to_dist_metadata(
+                raw, source, from_sdist=from_sdist, url=file.url, project=project
+            )
         if self._offline:
             raise OfflineMiss(f"offline: no cached metadata for {file.filename}", _OFFLINE_HINT)
         raw, source = await self._fetch(functools.partial(Fetcher.metadata, file=file))
-        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
+        # Checked before it is stored: bytes that are not this project's metadata never are.
+        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url, project=project)
         self._cache.put_metadata(key, raw, source)
         return result
 
