@@ -9,16 +9,34 @@ import hashlib
 import io
 import json
 import sqlite3
+import time
+import tracemalloc
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from tests.faultserver import FaultServer, Handler, json_page, metadata_bytes, wheel_entry
+from packaging.utils import canonicalize_name
+from tests.faultserver import (
+    JSON_TYPE,
+    FaultServer,
+    Handler,
+    gzip_bomb,
+    json_page,
+    metadata_bytes,
+    slow_drip,
+    wheel_entry,
+)
+from tests.indexserver import build_wheel
+from tests.indexserver import wheel_metadata as indexserver_metadata
 
 from wheelcast.cli import main
+from wheelcast.errors import IndexPageError, IndexUnreachable
 from wheelcast.index.cache import Cache
-from wheelcast.index.models import ProjectPage
+from wheelcast.index.http import ACCEPT, Fetcher, FetchSettings, default_client
+from wheelcast.index.models import DistFile, ProjectPage
+from wheelcast.limits import MAX_METADATA_BYTES, MAX_PAGE_BYTES, MAX_REDIRECTS
 
 TOKEN = "s3cr3t-T0KEN-4f9a"  # noqa: S105 - the secret whose leaks are looked for
 WHEEL = "demo-1.0-py3-none-any.whl"
@@ -280,3 +298,290 @@ class TestCacheTrust:
         code, document, err = check_json(server, cache, capsys)
         assert code == 0, err
         assert names_in(document) == {"demo", "second"}
+
+
+# -- what the index sends: caps, faults, lies -------------------------------------------
+
+
+def error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("wheelcast: error: "), err
+    return lines[0]
+
+
+def check_demo(
+    server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    argv = ["check", "demo", "-i", f"{server.base}/simple", "--cache-dir", str(tmp_path / "c")]
+    return run([*argv, "-p", "3.12"], capsys)
+
+
+_OPEN: list[Fetcher] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_fetchers() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
+def fetcher(**settings: float) -> Fetcher:
+    client = default_client()
+    if "timeout" in settings:
+        client.timeout = httpx.Timeout(settings.pop("timeout"))
+    made = Fetcher(client, FetchSettings(backoff=0.0, **settings))  # type: ignore[arg-type]
+    _OPEN.append(made)
+    return made
+
+
+def fetch_page(server: FaultServer, fetch: Fetcher) -> object:
+    url = f"{server.base}/simple/demo/"
+    name = canonicalize_name("demo")
+    return fetch.page(url, {"Accept": ACCEPT}, name, revalidating=False, cached_digest=None)
+
+
+def peak_of(call: Callable[[], object]) -> tuple[int, BaseException | None]:
+    """The peak of Python allocations while ``call`` runs, and what it raised."""
+    tracemalloc.start()
+    try:
+        call()
+    except Exception as exc:
+        raised: BaseException | None = exc
+    else:
+        raised = None
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak, raised
+
+
+def gzip_answer(body: bytes, content_type: str = JSON_TYPE) -> Callable[[Handler], None]:
+    return lambda h: h.send_answer(200, body, content_type, {"Content-Encoding": "gzip"})
+
+
+class TestCaps:
+    def test_gzip_bomb_page_is_refused_at_the_cap_in_bounded_memory(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bomb = gzip_bomb(2 * MAX_PAGE_BYTES, b'{"meta": {"api-version": "1.1"}, "files": ["')
+        server.route("/simple/demo/", gzip_answer(bomb))
+        peak, raised = peak_of(lambda: fetch_page(server, fetcher()))
+        assert isinstance(raised, IndexPageError)
+        assert peak < 2 * MAX_PAGE_BYTES + 8 * 1024 * 1024  # never the whole inflated page
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        line = error_line(err)
+        assert f"{server.base}/simple/demo/" in line
+        assert f"inflated is larger than the {MAX_PAGE_BYTES} byte cap" in line
+
+    def test_gzip_bomb_metadata_is_refused_before_its_hash_is_checked(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bomb = gzip_bomb(1024 * 1024 * 1024, b"Metadata-Version: 2.1\nName: demo\n")
+        entry = wheel_entry(WHEEL, f"/files/{WHEEL}", "ab" * 32, bomb)
+        server.static("/simple/demo/", json_page([entry]))
+        server.route(f"/files/{WHEEL}.metadata", gzip_answer(bomb, "application/octet-stream"))
+        file = DistFile(WHEEL, f"{server.base}/files/{WHEEL}", core_metadata=True)
+        peak, raised = peak_of(lambda: fetcher().metadata(file))
+        assert isinstance(raised, IndexPageError)
+        assert f"larger than the {MAX_METADATA_BYTES} byte cap" in str(raised)
+        assert peak < 3 * MAX_METADATA_BYTES
+        code, out, err = check_demo(server, tmp_path, capsys)
+        assert err == ""
+        assert code == 0  # the wheel is there; its dependencies are unknown, and said so
+        assert f"larger than the {MAX_METADATA_BYTES} byte cap" in out
+
+    def test_oversize_page_is_refused_while_streaming(self, server: FaultServer) -> None:
+        def endless(handler: Handler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Type", JSON_TYPE)
+            handler.send_header("Connection", "close")  # no length: read until the end
+            handler.end_headers()
+            block = b" " * (1024 * 1024)
+            for _ in range(MAX_PAGE_BYTES // len(block) + 8):
+                try:
+                    handler.wfile.write(block)
+                except OSError:
+                    return
+            handler.close_connection = True
+
+        server.route("/simple/demo/", endless)
+        with pytest.raises(IndexPageError, match=f"larger than the {MAX_PAGE_BYTES} byte cap"):
+            fetch_page(server, fetcher())
+
+    def test_declared_oversize_page_is_refused_unread(self, server: FaultServer) -> None:
+        server.route(
+            "/simple/demo/", lambda h: h.send_answer(200, b"{}", length=MAX_PAGE_BYTES + 1)
+        )
+        with pytest.raises(IndexPageError, match="byte cap"):
+            fetch_page(server, fetcher())
+
+    @pytest.mark.parametrize(
+        ("body", "expected"),
+        [
+            (b"[" * 100_000, "JSON nested deeper than"),
+            (b'{"meta": {"api-version": "1.1"}, "files": [', "not valid JSON"),
+            (json_page([{"filename": WHEEL, "url": 5}]), "lacks a string filename or url"),
+            (b'{"meta": {"api-version": 1}, "files": []}', "api-version is missing or not a"),
+            (b'{"meta": {}, "files": {}}', "has no files list"),
+        ],
+        ids=["deep", "invalid", "url-type", "api-version-type", "files-type"],
+    )
+    def test_broken_page_is_one_error_line(
+        self,
+        body: bytes,
+        expected: str,
+        server: FaultServer,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        server.static("/simple/demo/", body)
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        line = error_line(err)
+        assert f"{server.base}/simple/demo/: " in line
+        assert expected in line
+
+    def test_truncated_gzip_page_is_one_error_line(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        whole = gzip_bomb(4096, json_page([]))
+        server.route("/simple/demo/", gzip_answer(whole[: len(whole) // 2]))
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        assert "the compressed answer is corrupt or cut short" in error_line(err)
+
+    def test_body_shorter_than_its_length_is_retried_then_one_error_line(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        def short(handler: Handler) -> None:
+            handler.send_answer(200, b'{"meta":', length=1000)
+            handler.close_connection = True
+
+        server.route("/simple/demo/", short)
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        assert "(after 3 tries)" in error_line(err)
+        assert server.paths().count("/simple/demo/") == 3
+
+    def test_429_with_retry_after_is_waited_for_within_the_bound(self, server: FaultServer) -> None:
+        busy = {"Retry-After": "1"}
+        server.sequence(
+            "/simple/demo/",
+            [
+                lambda h: h.send_answer(429, b"", headers=busy),
+                lambda h: h.send_answer(200, json_page([])),
+            ],
+        )
+        started = time.monotonic()
+        assert fetch_page(server, fetcher()) is not None
+        assert 0.9 <= time.monotonic() - started < 5
+
+    def test_huge_retry_after_is_capped(self, server: FaultServer) -> None:
+        server.static("/simple/demo/", b"", status=429, headers={"Retry-After": "999999"})
+        started = time.monotonic()
+        with pytest.raises(IndexUnreachable, match=r"HTTP 429 .*\(after 2 tries\)"):
+            fetch_page(server, fetcher(tries=2, max_retry_after=0.2))
+        assert time.monotonic() - started < 3
+
+    @pytest.mark.parametrize("fault", ["500", "503", "reset"])
+    def test_a_fault_then_success_gives_the_answer(
+        self, fault: str, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        serve_demo(server)
+        good = server.routes["/simple/demo/"]
+        first: Callable[[Handler], None] = (
+            Handler.reset if fault == "reset" else lambda h: h.send_answer(int(fault), b"")
+        )
+        server.sequence("/simple/demo/", [first, good])
+        code, out, err = check_demo(server, tmp_path, capsys)
+        assert (code, err) == (0, "")
+        assert "demo" in out
+        assert server.paths().count("/simple/demo/") == 2
+
+    def test_connection_always_reset_is_one_error_line(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        server.route("/simple/demo/", Handler.reset)
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        assert "(after 3 tries)" in error_line(err)
+
+    def test_stalled_body_times_out_within_the_bound(self, server: FaultServer) -> None:
+        server.route("/simple/demo/", lambda h: h.stall(b'{"meta"'))
+        started = time.monotonic()
+        with pytest.raises(IndexUnreachable, match=r"timed out \(ReadTimeout\) \(after 2 tries\)"):
+            fetch_page(server, fetcher(timeout=0.5, tries=2))
+        assert time.monotonic() - started < 5
+
+    def test_body_dripped_slowly_is_refused_at_the_time_cap(self, server: FaultServer) -> None:
+        server.route("/simple/demo/", slow_drip(json_page([]), every=0.05))
+        started = time.monotonic()
+        with pytest.raises(IndexPageError, match=r"longer than the 0\.5 second cap"):
+            fetch_page(server, fetcher(body_seconds=0.5))
+        assert time.monotonic() - started < 5
+
+    def test_redirect_loop_is_one_error_line_without_retries(
+        self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        loop = {"Location": "/simple/demo/"}
+        server.route("/simple/demo/", lambda h: h.send_answer(302, b"", headers=loop))
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        assert "redirects" in error_line(err).lower()
+        assert server.paths().count("/simple/demo/") == MAX_REDIRECTS + 1
+
+
+class TestLyingRanges:
+    @pytest.fixture
+    def wheel(self, tmp_path: Path) -> tuple[bytes, bytes]:
+        path = build_wheel(tmp_path / "w", "demo", "1.0", requires_dist=["dep"])
+        return path.read_bytes(), indexserver_metadata(path)
+
+    def serve(
+        self, server: FaultServer, data: bytes, respond: Callable[[Handler], None]
+    ) -> DistFile:
+        server.route(f"/files/{WHEEL}", respond)
+        sha = hashlib.sha256(data).hexdigest()
+        return DistFile(WHEEL, f"{server.base}/files/{WHEEL}", hashes=(("sha256", sha),))
+
+    def test_whole_file_to_a_range_request_is_read_and_hash_checked(
+        self, server: FaultServer, wheel: tuple[bytes, bytes]
+    ) -> None:
+        data, metadata = wheel
+        file = self.serve(server, data, lambda h: h.send_answer(200, data, "application/zip"))
+        assert fetcher().metadata(file) == (metadata, "download")
+
+    def test_wrong_content_range_falls_back_to_the_whole_file(
+        self, server: FaultServer, wheel: tuple[bytes, bytes]
+    ) -> None:
+        data, metadata = wheel
+
+        def lying(handler: Handler) -> None:
+            if "range" in {k.lower() for k in handler.headers}:
+                # Claims the tail, sends the head.
+                rng = {"Content-Range": f"bytes 0-99/{len(data)}"}
+                handler.send_answer(206, data[:100], "application/zip", rng)
+            else:
+                handler.send_answer(200, data, "application/zip")
+
+        file = self.serve(server, data, lying)
+        assert fetcher().metadata(file) == (metadata, "download")
+
+    def test_range_answer_longer_than_asked_is_not_taken(
+        self, server: FaultServer, wheel: tuple[bytes, bytes]
+    ) -> None:
+        data, metadata = wheel
+        padded = bytes(200_000) + data
+
+        def lying(handler: Handler) -> None:
+            rng = {"Content-Range": f"bytes 0-{len(padded) - 1}/{len(padded)}"}
+            if "range" in {k.lower() for k in handler.headers}:
+                handler.send_answer(206, padded, "application/zip", rng)
+            else:
+                handler.send_answer(200, data, "application/zip")
+
+        file = self.serve(server, data, lying)
+        assert fetcher().metadata(file) == (metadata, "download")

@@ -25,11 +25,12 @@ from packaging.version import InvalidVersion, Version
 from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistMetadata
 
+# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
+from wheelcast.limits import MAX_METADATA_BYTES
+
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).
 ALL_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
-# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
-MAX_METADATA_BYTES = 16 * 1024 * 1024
 _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
 
 

@@ -29,11 +29,12 @@ import re
 import ssl
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import httpx
 from packaging.utils import NormalizedName
@@ -51,6 +52,13 @@ from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ra
 from wheelcast.index.auth import Credentials, OriginAuth, split_credentials
 from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
+from wheelcast.limits import (
+    MAX_BODY_SECONDS,
+    MAX_METADATA_BYTES,
+    MAX_PAGE_BYTES,
+    MAX_REDIRECTS,
+    MAX_RETRY_AFTER,
+)
 
 __all__ = [
     "ACCEPT",
@@ -172,6 +180,93 @@ def _too_large(url: str, cap: int) -> IndexPageError:
     )
 
 
+def _over_cap(url: str, cap: int, what: str) -> IndexPageError:
+    return IndexPageError(
+        f"{url}: {what} larger than the {cap} byte cap",
+        hint="the index sent far more than any real answer holds; check --index-url",
+    )
+
+
+class _Capped:
+    """A body gathered under a cap on its inflated size; see :func:`read_capped`."""
+
+    def __init__(self, response: httpx.Response, url: str, cap: int) -> None:
+        self.url = url
+        self.cap = cap
+        self.out = bytearray()
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        self.inflater: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.inflater = zlib.decompressobj()
+        elif encoding not in ("", "identity"):
+            raise IndexPageError(
+                f"{url}: unsupported Content-Encoding {encoding[:40]!r}",
+                hint="the index answered in an encoding wheelcast did not ask for",
+            )
+
+    def _check(self) -> None:
+        if len(self.out) > self.cap:
+            raise _over_cap(self.url, self.cap, "the answer inflated is")
+
+    def add(self, chunk: bytes) -> None:
+        if self.inflater is None:
+            self.out += chunk
+            self._check()
+            return
+        data = chunk
+        while data:
+            # max_length: a small chunk may inflate to gigabytes; never hold more.
+            self.out += self.inflater.decompress(data, self.cap + 1 - len(self.out))
+            self._check()
+            data = self.inflater.unconsumed_tail
+
+    def end(self) -> bytes:
+        if self.inflater is not None:
+            self.out += self.inflater.flush()
+            self._check()
+            if not self.inflater.eof:
+                raise zlib.error("the compressed stream ends early")
+        return bytes(self.out)
+
+
+def read_capped(response: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
+    """The body of ``response``, inflated, refused past ``cap`` bytes as sent or as
+    inflated, or past ``deadline`` seconds: never more than ``cap`` bytes in memory."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise _over_cap(url, cap, "the answer is")
+    if response.is_stream_consumed:  # a transport that read it already (MockTransport)
+        if len(response.content) > cap:
+            raise _over_cap(url, cap, "the answer is")
+        return response.content
+    body = _Capped(response, url, cap)
+    ends = time.monotonic() + deadline
+    sent = 0
+    try:
+        for chunk in response.iter_raw(_CHUNK):
+            sent += len(chunk)
+            if sent > cap:
+                raise _over_cap(url, cap, "the answer is")
+            if time.monotonic() > ends:
+                raise _too_slow(url, deadline)
+            body.add(chunk)
+        return body.end()
+    except zlib.error as exc:
+        raise IndexPageError(
+            f"{url}: the compressed answer is corrupt or cut short: {exc}",
+            hint="the index or a proxy broke the answer; retry later",
+        ) from exc
+
+
+def _too_slow(url: str, deadline: float) -> IndexPageError:
+    return IndexPageError(
+        f"{url}: the answer took longer than the {deadline:g} second cap",
+        hint="the index sends too slowly; retry later",
+    )
+
+
 class _Sink:
     """Writes a body to ``spool`` under a size cap; :meth:`check` compares its sha256."""
 
@@ -229,7 +324,8 @@ def _failed(url: str, exc: Exception, delay: float, max_wait: float) -> tuple[st
     work raises at once."""
     if isinstance(exc, _Retry):
         return exc.reason, delay if exc.retry_after is None else min(exc.retry_after, max_wait)
-    if isinstance(exc, httpx.InvalidURL):
+    if isinstance(exc, httpx.InvalidURL | httpx.TooManyRedirects | httpx.UnsupportedProtocol):
+        # No retry makes these work: a redirect loop stays a loop.
         raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})", delay
@@ -267,7 +363,8 @@ class FetchSettings:
 
     tries: int = 3
     backoff: float = 0.5  # seconds before the first retry, doubled for each next one
-    max_retry_after: float = 30.0
+    max_retry_after: float = MAX_RETRY_AFTER
+    body_seconds: float = MAX_BODY_SECONDS
     sdist_cap: int = SDIST_DOWNLOAD_CAP
     wheel_cap: int = WHEEL_DOWNLOAD_CAP
     max_concurrency: int = 16
@@ -289,6 +386,7 @@ class Fetcher:
         self._tries = max(1, settings.tries)
         self._backoff = settings.backoff
         self._max_retry_after = settings.max_retry_after
+        self._body_seconds = settings.body_seconds
         self._sdist_cap = settings.sdist_cap
         self._wheel_cap = settings.wheel_cap
 
@@ -343,7 +441,8 @@ class Fetcher:
 
         def read(response: httpx.Response) -> _Answer:
             # Only a 200 has a body worth reading.
-            body = response.read() if response.status_code == 200 else b""
+            ok = response.status_code == 200
+            body = read_capped(response, url, MAX_PAGE_BYTES, self._body_seconds) if ok else b""
             return _Answer.of(response, url, body, revalidating=revalidating)
 
         answer = self.get(url, headers, read)
@@ -386,7 +485,8 @@ class Fetcher:
                 return None
             if response.status_code != 200:
                 raise _http_error(url, response)
-            return response.read()
+            # Capped as it inflates: the hash below is checked only after.
+            return read_capped(response, url, MAX_METADATA_BYTES, self._body_seconds)
 
         raw = self.get(url, {}, handle)
         if raw is not None:
@@ -407,9 +507,13 @@ class Fetcher:
         def handle_tail(response: httpx.Response) -> _Tail | IO[bytes] | None:
             if response.status_code == 206:
                 parsed = _content_range(response.headers.get("content-range"))
-                if parsed is None:
-                    return None
-                return _Tail(parsed[0], parsed[1], response.read())
+                if parsed is None or parsed[1] - parsed[0] > TAIL_BYTES:
+                    return None  # not the tail asked for: read the whole file instead
+                with contextlib.suppress(IndexPageError):
+                    data = read_capped(response, url, TAIL_BYTES, self._body_seconds)
+                    if parsed[0] + len(data) == parsed[1]:  # exactly the tail, as it says
+                        return _Tail(parsed[0], parsed[1], data)
+                return None
             if response.status_code == 200:  # ranges ignored: this is the whole wheel
                 return self._spool(response, url, self._wheel_cap, file.sha256)
             if response.status_code == 416:
@@ -438,9 +542,16 @@ class Fetcher:
                 if response.status_code != 206:
                     raise _RangesIgnored
                 parsed = _content_range(response.headers.get("content-range"))
-                if parsed is None or parsed[0] > start:
+                # Exactly the range, or one starting a little early: never a whole file.
+                if parsed is None or parsed[0] > start or start - parsed[0] > TAIL_BYTES:
                     raise _RangesIgnored
-                return response.read()[start - parsed[0] :]
+                try:
+                    data = read_capped(response, url, end - parsed[0], self._body_seconds)
+                except IndexPageError:
+                    raise _RangesIgnored from None
+                if len(data) != end - parsed[0]:  # not the bytes the range names
+                    raise _RangesIgnored
+                return data[start - parsed[0] :]
 
             headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
             return self.get(url, headers, handle)
@@ -498,8 +609,10 @@ def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
         timeout=_TIMEOUT,
         follow_redirects=True,
         verify=verify,
-        headers={"User-Agent": _USER_AGENT},
+        # Only what read_capped inflates under its cap.
+        headers={"User-Agent": _USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         auth=OriginAuth(credentials),
+        max_redirects=MAX_REDIRECTS,
     )
 
 
