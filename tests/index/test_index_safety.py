@@ -444,6 +444,35 @@ class TestCaps:
         assert f"{server.base}/simple/demo/: " in line
         assert expected in line
 
+    @pytest.mark.parametrize(
+        "case",
+        [
+            ("hashes", [], "hashes is not an object"),
+            ("hashes", {"sha256": 5}, "hash 'sha256' is not a string"),
+            ("requires-python", 3, "requires-python is not a string"),
+            ("yanked", 1, "yanked is neither a boolean nor a string"),
+            ("upload-time", 5, "upload-time is not a string"),
+            ("core-metadata", "x", "core-metadata is neither a boolean nor a hash table"),
+            ("size", "big", "size is not an integer"),
+        ],
+    )
+    def test_wrong_type_in_a_file_entry_is_one_error_line(
+        self,
+        case: tuple[str, object, str],
+        server: FaultServer,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        field, value, expected = case
+        entry = wheel_entry(WHEEL, f"/files/{WHEEL}", "ab" * 32, None)
+        entry[field] = value
+        server.static("/simple/demo/", json_page([entry]))
+        code, _, err = check_demo(server, tmp_path, capsys)
+        assert code == 4
+        line = error_line(err)
+        assert f"{server.base}/simple/demo/: " in line
+        assert expected in line
+
     def test_truncated_gzip_page_is_one_error_line(
         self, server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
