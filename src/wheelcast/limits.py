@@ -15,6 +15,10 @@ from __future__ import annotations
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 # A PEP 658 ``.metadata`` file, or the METADATA / PKG-INFO member of a distribution file.
 MAX_METADATA_BYTES = 16 * 1024 * 1024
+# One range request into a wheel (its central directory, or the METADATA member up to
+# the next member); a wheel whose layout asks for more is downloaded whole instead (on
+# disk, hash-checked). The largest real central directories are a few MB.
+MAX_RANGE_BYTES = 32 * 1024 * 1024
 # Seconds one page or ``.metadata`` answer may take from its headers to its last byte:
 # the read timeout bounds each pause, this bounds a body dripped slowly.
 MAX_BODY_SECONDS = 300.0

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sqlite3
+import struct
 import time
 import tracemalloc
 import zlib
@@ -33,10 +35,16 @@ from tests.indexserver import wheel_metadata as indexserver_metadata
 
 from wheelcast.cli import main
 from wheelcast.errors import IndexPageError, IndexUnreachable
+from wheelcast.index._lazy_wheel import TAIL_BYTES
 from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, Fetcher, FetchSettings, default_client
 from wheelcast.index.models import DistFile, ProjectPage
-from wheelcast.limits import MAX_METADATA_BYTES, MAX_PAGE_BYTES, MAX_REDIRECTS
+from wheelcast.limits import (
+    MAX_METADATA_BYTES,
+    MAX_PAGE_BYTES,
+    MAX_RANGE_BYTES,
+    MAX_REDIRECTS,
+)
 
 TOKEN = "s3cr3t-T0KEN-4f9a"  # noqa: S105 - the secret whose leaks are looked for
 WHEEL = "demo-1.0-py3-none-any.whl"
@@ -614,3 +622,26 @@ class TestLyingRanges:
 
         file = self.serve(server, data, lying)
         assert fetcher().metadata(file) == (metadata, "download")
+
+    def test_a_directory_spanning_gigabytes_is_never_asked_for_by_range(
+        self, server: FaultServer
+    ) -> None:
+        total = 1024**3 + TAIL_BYTES
+        eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, total - 22, 0, 0)
+        tail = bytes(TAIL_BYTES - len(eocd)) + eocd
+
+        def respond(handler: Handler) -> None:
+            asked = handler.headers.get("Range", "")
+            if asked == f"bytes=-{TAIL_BYTES}":
+                rng = {"Content-Range": f"bytes {total - TAIL_BYTES}-{total - 1}/{total}"}
+                handler.send_answer(206, tail, "application/zip", rng)
+            else:
+                handler.send_answer(416 if asked else 503, b"", "text/plain")
+
+        file = self.serve(server, b"", respond)
+        with pytest.raises(IndexUnreachable):
+            fetcher(tries=1).metadata(file)
+        ranges = [e.headers.get("range", "") for e in server.log]
+        spans = [re.fullmatch(r"bytes=(\d+)-(\d+)", r) for r in ranges]
+        assert all(int(m[2]) - int(m[1]) < MAX_RANGE_BYTES for m in spans if m), ranges
+        assert "" in ranges  # it went for the whole file instead

@@ -56,6 +56,7 @@ from wheelcast.limits import (
     MAX_BODY_SECONDS,
     MAX_METADATA_BYTES,
     MAX_PAGE_BYTES,
+    MAX_RANGE_BYTES,
     MAX_REDIRECTS,
     MAX_RETRY_AFTER,
 )
@@ -538,6 +539,9 @@ class Fetcher:
 
     def _range_fetcher(self, url: str) -> Callable[[int, int], bytes]:
         def fetch(start: int, end: int) -> bytes:
+            if end - start > MAX_RANGE_BYTES:  # a directory that spans gigabytes
+                raise _RangesIgnored
+
             def handle(response: httpx.Response) -> bytes:
                 if response.status_code != 206:
                     raise _RangesIgnored
