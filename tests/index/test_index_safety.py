@@ -645,3 +645,26 @@ class TestLyingRanges:
         spans = [re.fullmatch(r"bytes=(\d+)-(\d+)", r) for r in ranges]
         assert all(int(m[2]) - int(m[1]) < MAX_RANGE_BYTES for m in spans if m), ranges
         assert "" in ranges  # it went for the whole file instead
+
+
+class TestRefusedCredentials:
+    @pytest.mark.parametrize(
+        ("userinfo", "shown"), [(f"user:{TOKEN}x", "user:****@"), (f"{TOKEN}x", "****@")]
+    )
+    def test_a_401_names_the_url_as_pip_shows_it(
+        self,
+        userinfo: str,
+        shown: str,
+        server: FaultServer,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        server.require_basic_auth("user", TOKEN)
+        serve_demo(server)
+        host = server.base.removeprefix("http://")
+        argv = ["check", "demo", "-i", f"http://{userinfo}@{host}/simple", "-p", "3.12"]
+        code, _, err = run([*argv, "--cache-dir", str(tmp_path / "c")], capsys)
+        assert code == 4
+        line = error_line(err)
+        assert f"http://{shown}{host}/simple/demo/: HTTP 401" in line
+        assert TOKEN not in line

@@ -26,7 +26,15 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Credentials", "OriginAuth", "origin_of", "redact_url", "split_credentials"]
+__all__ = [
+    "Credentials",
+    "OriginAuth",
+    "origin_of",
+    "redact_url",
+    "sent_user",
+    "split_credentials",
+    "with_userinfo",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,25 @@ def redact_url(url: str) -> str:
     user, colon, _ = userinfo.partition(":")
     shown = f"{user}:****" if colon else "****"
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{shown}@{host}"))
+
+
+def sent_user(authorization: str | None) -> str | None:
+    """The user name (with an empty password: the token) a Basic header carried."""
+    if not authorization or not authorization.startswith("Basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:], validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user, _, password = decoded.partition(":")
+    # pip's display: a password is shown as ****; a lone user name may be the token.
+    return f"{user}:x" if password else "x"
+
+
+def with_userinfo(url: str, userinfo: str) -> str:
+    """``url`` with ``userinfo`` (``user:password``) put back, only for redact_url."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
 
 
 def _netrc_path() -> Path:

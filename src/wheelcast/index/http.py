@@ -49,7 +49,14 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
-from wheelcast.index.auth import Credentials, OriginAuth, split_credentials
+from wheelcast.index.auth import (
+    Credentials,
+    OriginAuth,
+    redact_url,
+    sent_user,
+    split_credentials,
+    with_userinfo,
+)
 from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 from wheelcast.limits import (
@@ -350,12 +357,17 @@ def _check_download(response: httpx.Response, url: str, max_bytes: int) -> None:
 
 def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
     status = response.status_code
-    hint = (
-        "the index refused access: check the credentials in the URL or ~/.netrc"
-        if status in (401, 403)
-        else _UNREACHABLE_HINT
+    if status not in (401, 403):
+        return IndexUnreachable(
+            f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", _UNREACHABLE_HINT
+        )
+    # Say whether credentials went with the request, as pip shows them: user:****@.
+    user = sent_user(response.request.headers.get("authorization"))
+    shown = url if user is None else redact_url(with_userinfo(url, user))
+    return IndexUnreachable(
+        f"cannot fetch {shown}: HTTP {status} {response.reason_phrase}",
+        "the index refused access: check the credentials in the URL or ~/.netrc",
     )
-    return IndexUnreachable(f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", hint)
 
 
 @dataclass(frozen=True, slots=True)
