@@ -668,3 +668,23 @@ class TestRefusedCredentials:
         line = error_line(err)
         assert f"http://{shown}{host}/simple/demo/: HTTP 401" in line
         assert TOKEN not in line
+
+
+class TestEncodings:
+    @pytest.mark.parametrize("wbits", [15, -15, 31], ids=["deflate", "raw-deflate", "gzip"])
+    def test_compressed_page_is_read(self, wbits: int, server: FaultServer) -> None:
+        page = json_page([wheel_entry(WHEEL, f"/files/{WHEEL}", "ab" * 32, None)])
+        packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+        body = packer.compress(page) + packer.flush()
+        encoding = "gzip" if wbits == 31 else "deflate"
+        server.route(
+            "/simple/demo/",
+            lambda h: h.send_answer(200, body, JSON_TYPE, {"Content-Encoding": encoding}),
+        )
+        fetched = fetch_page(server, fetcher())
+        assert fetched is not None
+
+    def test_unasked_encoding_is_one_error(self, server: FaultServer) -> None:
+        server.static("/simple/demo/", b"x", headers={"Content-Encoding": "br"})
+        with pytest.raises(IndexPageError, match="unsupported Content-Encoding 'br'"):
+            fetch_page(server, fetcher())

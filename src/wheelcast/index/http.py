@@ -203,6 +203,8 @@ class _Capped:
         self.cap = cap
         self.out = bytearray()
         encoding = response.headers.get("content-encoding", "").strip().lower()
+        # "deflate" sent without its zlib header is accepted too, as httpx accepts it.
+        self.raw_deflate_left = encoding == "deflate"
         self.inflater: Any = None
         if encoding in ("gzip", "x-gzip"):
             self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -218,6 +220,17 @@ class _Capped:
         if len(self.out) > self.cap:
             raise _over_cap(self.url, self.cap, "the answer inflated is")
 
+    def _inflate(self, data: bytes) -> bytes:
+        # max_length: a small chunk may inflate to gigabytes; never hold more.
+        try:
+            return bytes(self.inflater.decompress(data, self.cap + 1 - len(self.out)))
+        except zlib.error:
+            if not (self.raw_deflate_left and not self.out):
+                raise
+            self.raw_deflate_left = False
+            self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            return bytes(self.inflater.decompress(data, self.cap + 1))
+
     def add(self, chunk: bytes) -> None:
         if self.inflater is None:
             self.out += chunk
@@ -225,8 +238,7 @@ class _Capped:
             return
         data = chunk
         while data:
-            # max_length: a small chunk may inflate to gigabytes; never hold more.
-            self.out += self.inflater.decompress(data, self.cap + 1 - len(self.out))
+            self.out += self._inflate(data)
             self._check()
             data = self.inflater.unconsumed_tail
 
