@@ -315,3 +315,52 @@ class TestHelp:
         assert "exit codes:" in text
         for code in (0, 1, 2, 3, 4, 5, 130):
             assert f"\n  {code} " in text
+
+
+class TestJsonErrors:
+    @pytest.mark.parametrize(
+        ("argv", "kind", "status"),
+        [
+            (["check", "numpy", "--bogus", "--format", "json"], "invalid-option", 3),
+            (["check", "numpy", "--format=json", "--python", "3.99"], "unknown-target", 3),
+            (["check", "numpy", "--format", "json", "--offline"], "offline-cache-miss", 4),
+        ],
+    )
+    def test_an_error_with_format_json_is_a_document_on_stdout(
+        self,
+        argv: list[str],
+        kind: str,
+        status: int,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        code, out = run([*argv, "--cache-dir", str(tmp_path)])
+        assert code == status
+        document = json.loads(out)
+        assert document["schema"] == "wheelcast.error/1"
+        assert document["error"]["exit_code"] == status
+        assert document["error"]["message"]
+        assert document["error"]["kind"] == kind
+        assert len(capsys.readouterr().err.splitlines()) == 1  # and the one line, as ever
+
+    def test_without_format_json_stdout_stays_empty(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out = run(["check", "numpy", "--offline", "--cache-dir", str(tmp_path)])
+        assert (code, out) == (cli.EXIT_INDEX, "")
+        assert capsys.readouterr().err.startswith("wheelcast: error: offline")
+
+    def test_an_internal_error_is_a_document_too(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise ZeroDivisionError("a bug")
+
+        monkeypatch.setattr(cli, "run_check", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        code, out = run(["check", "numpy", "--format", "json"])
+        assert code == cli.EXIT_INTERNAL
+        error = json.loads(out)["error"]
+        assert (error["kind"], error["exit_code"]) == ("internal-error", 5)
+        assert "ZeroDivisionError: a bug" in error["message"]

@@ -314,7 +314,11 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"wheelcast: error: {message} (see '{self.prog} --help')\n")
+        raise UsageError(message, f"see '{self.prog} --help'")
+
+
+class UsageError(InvalidOption):
+    """A command line argparse cannot read; raised from the parser, reported by main."""
 
 
 def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
@@ -775,35 +779,64 @@ def _fewer_malloc_arenas() -> None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
     _fewer_malloc_arenas()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version, or a usage error already printed
+    except SystemExit as exit_:  # --help or --version, already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
+    except UsageError as error:
+        return _failed(error, EXIT_INPUT, out, json_wanted=_asks_json(argv))
     commands: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-        "check": functools.partial(
-            run_check, command_line=list(sys.argv[1:] if argv is None else argv)
-        ),
+        "check": functools.partial(run_check, command_line=argv),
         "explain": run_explain,
         "doctor": run_doctor,
         "targets": run_targets,
     }
+    json_wanted = getattr(args, "format", None) == "json"
     try:
         return commands[args.command](args, out)
     except WheelcastError as error:
-        print(f"wheelcast: error: {error}", file=sys.stderr)
-        return error_status(error)
+        return _failed(error, error_status(error), out, json_wanted=json_wanted)
     except KeyboardInterrupt:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last resort: one line, not a traceback
-        report_internal_error(error)
+        line = report_internal_error(error)
+        if json_wanted:
+            _write_error_document(out, "internal-error", line, "", EXIT_INTERNAL)
         return EXIT_INTERNAL
 
 
-def report_internal_error(error: BaseException) -> None:
-    """One line on stderr naming the error, with its traceback kept in a file."""
+def _asks_json(argv: Sequence[str]) -> bool:
+    """Whether a command line argparse could not read still asked for ``--format json``."""
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
+
+
+def _failed(error: WheelcastError, status: int, out: TextIO, *, json_wanted: bool) -> int:
+    """One line on stderr; with ``--format json``, the error as a document on stdout too."""
+    print(f"wheelcast: error: {error}", file=sys.stderr)
+    if json_wanted:
+        _write_error_document(out, error.reference, error.message, error.hint, status)
+    return status
+
+
+def _write_error_document(out: TextIO, kind: str, message: str, hint: str, status: int) -> None:
+    # CI parsing the report finds a document either way: the forecast, or why there is none.
+    import json  # noqa: PLC0415 - only on an error
+
+    document = {
+        "schema": "wheelcast.error/1",
+        "wheelcast": __version__,
+        "error": {"kind": kind, "message": message, "hint": hint, "exit_code": status},
+    }
+    out.write(json.dumps(document, indent=2) + "\n")
+
+
+def report_internal_error(error: BaseException) -> str:
+    """One line on stderr naming the error, with its traceback kept in a file; the line."""
     import tempfile  # noqa: PLC0415 - only after a crash
     import traceback  # noqa: PLC0415
 
@@ -819,8 +852,9 @@ def report_internal_error(error: BaseException) -> None:
     summary = f"{type(error).__name__}: {error}"
     if len(summary) > 300:
         summary = summary[:300] + "..."
-    print(
-        f"wheelcast: internal error: {summary} (hint: this is a bug in wheelcast, not in"
-        f" your input; please report it with the file: {where})",
-        file=sys.stderr,
+    line = (
+        f"internal error: {summary} (hint: this is a bug in wheelcast, not in"
+        f" your input; please report it with the file: {where})"
     )
+    print(f"wheelcast: {line}", file=sys.stderr)
+    return line
