@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from wheelcast._version import __version__
-from wheelcast._witness import logging_reads
-from wheelcast.check import CheckResult, IndexOptions, check, check_project, remembered_pages
+from wheelcast.cache.replay import encode, host_pinned, invocation_key
 from wheelcast.errors import (
     CacheError,
     IndexError_,
@@ -32,8 +31,19 @@ from wheelcast.errors import (
     InvalidOption,
     WheelcastError,
 )
-from wheelcast.index.cache import Cache
+from wheelcast.forecast.annotate_builds import LocalBuild
+from wheelcast.forecast.check import (
+    CheckResult,
+    IndexOptions,
+    check,
+    check_project,
+    remembered_pages,
+)
+from wheelcast.forecast.resolve import Options
+from wheelcast.forecast.select import BinaryPolicy
+from wheelcast.forecast.verdict import Forecast, Verdict
 from wheelcast.index.config import config_files
+from wheelcast.index.store import Cache
 from wheelcast.inputs import (
     DirectItem,
     IndexSettings,
@@ -46,11 +56,8 @@ from wheelcast.inputs import (
     read_requirements,
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
-from wheelcast.needs import LocalBuild
-from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
-from wheelcast.resolve import Options
-from wheelcast.select import BinaryPolicy
+from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
     DEFAULT_TARGETS,
     PRESETS,
@@ -61,7 +68,6 @@ from wheelcast.targets import (
     parse_python,
     parse_target,
 )
-from wheelcast.verdict import Forecast, Verdict
 
 if TYPE_CHECKING:
     from wheelcast.doctor.diagnose import ForecastHook
@@ -584,10 +590,10 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
 
 def _reporter(kind: str) -> Reporter:
     if kind == "json":
-        from wheelcast.report.json import JsonReporter  # noqa: PLC0415
+        from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
         return JsonReporter()
-    from wheelcast.report.text import TextReporter  # noqa: PLC0415
+    from wheelcast.report.check_text import TextReporter  # noqa: PLC0415
 
     return TextReporter()
 
@@ -607,8 +613,8 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
-    from wheelcast.explain import explain  # noqa: PLC0415
-    from wheelcast.report.explain import render_json, render_text  # noqa: PLC0415
+    from wheelcast.forecast.explanation import explain  # noqa: PLC0415
+    from wheelcast.report.explain_text import render_json, render_text  # noqa: PLC0415
 
     explanation = explain(
         requirement,
@@ -629,7 +635,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
-    from wheelcast.doctor.command import run  # noqa: PLC0415
+    from wheelcast.report.doctor_json import run  # noqa: PLC0415
 
     return run(args, out, forecast=_doctor_forecast(args))
 
@@ -664,8 +670,8 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
-    from wheelcast.report.text import console_width  # noqa: PLC0415
-    from wheelcast.tags import compatible_tags  # noqa: PLC0415
+    from wheelcast.report.check_text import console_width  # noqa: PLC0415
+    from wheelcast.targets.tags import compatible_tags  # noqa: PLC0415
 
     python = parse_python(args.python) if args.python else host_target().python
     table = Table(box=None, header_style="bold", pad_edge=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, TextIO
 
-from wheelcast.check import CheckResult
+from wheelcast.forecast.check import CheckResult
 
 
 class Reporter(Protocol):
