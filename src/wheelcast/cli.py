@@ -70,6 +70,7 @@ from wheelcast.targets import (
 )
 
 if TYPE_CHECKING:
+    from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
 
@@ -614,7 +615,8 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
     from wheelcast.forecast.explanation import explain  # noqa: PLC0415
-    from wheelcast.report.explain_text import render_json, render_text  # noqa: PLC0415
+    from wheelcast.report.explain_json import render_json  # noqa: PLC0415
+    from wheelcast.report.explain_text import render_text  # noqa: PLC0415
 
     explanation = explain(
         requirement,
@@ -634,10 +636,28 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     return exit_status_of([package], resolvable=not explanation.errors)
 
 
-def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
-    from wheelcast.report.doctor_json import run  # noqa: PLC0415
+def run_doctor(
+    args: argparse.Namespace,
+    out: TextIO,
+    *,
+    forecast: ForecastHook | None = None,
+    runner: Runner | None = None,
+) -> int:
+    """Run ``wheelcast doctor``: the report, rendered, and its exit status
+    (:func:`wheelcast.doctor.diagnose.exit_status`). ``forecast`` is the per-interpreter
+    check of the requirements (by default ``check`` with this command's index options)."""
+    # Loaded only for doctor: the other commands never pay for its probes or renderers.
+    from wheelcast.doctor.diagnose import diagnose, exit_status  # noqa: PLC0415
+    from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
+    from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
-    return run(args, out, forecast=_doctor_forecast(args))
+    hook = forecast if forecast is not None else _doctor_forecast(args)
+    report = diagnose(args.requirements, runner=runner, forecast=hook)
+    if args.format == "json":
+        render_json(report, out)
+    else:
+        render_text(report, out, verbose=args.verbose)
+    return exit_status(report)
 
 
 def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
@@ -670,7 +690,7 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
-    from wheelcast.report.check_text import console_width  # noqa: PLC0415
+    from wheelcast.report.console import console_width  # noqa: PLC0415
     from wheelcast.targets.tags import compatible_tags  # noqa: PLC0415
 
     python = parse_python(args.python) if args.python else host_target().python

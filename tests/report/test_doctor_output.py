@@ -1,4 +1,4 @@
-"""The doctor command: listing, JSON schema, exit codes, and the story's build that
+"""The doctor report as text and JSON: listing, schema, exit codes, and the story's build that
 fails for want of a compiler (on this machine, with an empty PATH)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from tests.doctor.fakes import FakeRunner, recorded
 from tests.doctor.probes import completed
 
 from wheelcast.cli import build_parser
+from wheelcast.cli import run_doctor as run
 from wheelcast.doctor import (
     Candidate,
     Interpreter,
@@ -30,7 +31,8 @@ from wheelcast.doctor.diagnose import Build, Outcome, default_forecast, diagnose
 from wheelcast.doctor.probe import SCRIPT
 from wheelcast.doctor.toolchains import parse_vswhere
 from wheelcast.forecast.check import IndexOptions
-from wheelcast.report.doctor_json import SCHEMA, document, render_text, run
+from wheelcast.report.doctor_json import SCHEMA, document
+from wheelcast.report.doctor_text import render_text
 from wheelcast.targets import Target
 
 VSWHERE_X64 = Toolchains(msvc=tuple(parse_vswhere(recorded("vswhere-x64.json"))))

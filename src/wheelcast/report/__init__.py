@@ -1,4 +1,9 @@
-"""Ways to show a ``CheckResult``: a terminal matrix and a versioned JSON document."""
+"""Every way wheelcast shows an answer: one module per command and format.
+
+``check_text``/``check_json`` (the matrix, ``wheelcast.check/1``), ``explain_text``/
+``explain_json`` (``wheelcast.explain/1``), ``doctor_text``/``doctor_json``
+(``wheelcast.doctor/1``); ``console`` holds what the terminal renderers share.
+"""
 
 from __future__ import annotations
 

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from typing import TextIO
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from wheelcast.forecast.check import CheckResult
 from wheelcast.forecast.verdict import Forecast, TargetForecast, Verdict
-
-STYLE: dict[Verdict, tuple[str, str]] = {
-    Verdict.BINARY: ("●", "green"),
-    Verdict.PURE: ("○", "cyan"),
-    Verdict.BUILD: ("▲", "yellow"),
-    Verdict.MISSING: ("✖", "bold red"),
-    Verdict.CONFLICT: ("≠", "bold red"),
-    Verdict.DIRECT: ("◆", "magenta"),
-}
-LEGEND = (
-    "● binary wheel  ○ pure wheel  ▲ build from sdist  ✖ missing  ≠ conflict  ◆ direct"
-    "  · not needed"
-)
+from wheelcast.report.console import LEGEND, STYLE, terminal
 
 
 def cell(package: Forecast | None) -> Text:
@@ -112,32 +98,13 @@ def _names(packages: tuple[Forecast, ...]) -> str:
     return ", ".join(p.name for p in packages)
 
 
-# Written to a file or a pipe (CI logs, editors) there is no screen to fit: let the matrix
-# take its natural width rather than fold every cell at 80 columns.
-UNBOUNDED = 1000
-
-
-def console_width(out: TextIO) -> int | None:
-    """None (the screen's) on a terminal or with COLUMNS set; else unbounded."""
-    if os.environ.get("COLUMNS"):
-        return None  # rich reads it
-    isatty = getattr(out, "isatty", None)
-    return None if isatty is not None and isatty() else UNBOUNDED
-
-
 class TextReporter:
     def __init__(self, *, color: bool | None = None, width: int | None = None) -> None:
         self.color = color
         self.width = width
 
     def render(self, result: CheckResult, out: TextIO) -> None:
-        console = Console(
-            file=out,
-            force_terminal=self.color,
-            no_color=self.color is False,
-            width=self.width or console_width(out),
-            highlight=False,
-        )
+        console = terminal(out, color=self.color, width=self.width)
         by_target = [{p.name: p for p in f.packages} for f in result.forecasts]
         names = sorted({name for packages in by_target for name in packages})
         table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")

@@ -1,45 +1,26 @@
-"""The ``wheelcast doctor`` subcommand: argparse wiring, text (rich) and JSON output.
+"""The ``wheelcast.doctor/1`` JSON document of ``wheelcast doctor``.
 
-``cli.py`` declares the arguments (it loads this module only when the command is
-``doctor``) and calls :func:`run`; :func:`run` returns the exit status
-(:func:`wheelcast.doctor.diagnose.exit_status`) and raises
-:class:`~wheelcast.errors.WheelcastError` like every other command.
-
-JSON schema ``wheelcast.doctor/1`` (:class:`DoctorJSON`); fields are only added within
-a version. Each interpreter lists its first :data:`JSON_TAGS` tags and ``tag_count``.
+Fields are only added within a version (:class:`DoctorJSON`). Each interpreter lists its
+first :data:`JSON_TAGS` tags and ``tag_count``.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import TextIO, TypedDict
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from wheelcast._version import __version__
 from wheelcast.doctor import Interpreter
-from wheelcast.doctor._run import Runner
-from wheelcast.doctor.diagnose import (
-    DoctorReport,
-    ForecastHook,
-    InterpreterResult,
-    diagnose,
-    exit_status,
-)
+from wheelcast.doctor.diagnose import DoctorReport, InterpreterResult
 from wheelcast.doctor.probe import ProbeError, interpreter_target
 from wheelcast.doctor.toolchains import Toolchains
-from wheelcast.report.check_text import console_width
 from wheelcast.targets import Target
 from wheelcast.targets.tags import compatible_tags
 
-__all__ = ["JSON_TAGS", "SCHEMA", "DoctorJSON", "document", "render_text", "run"]
+__all__ = ["JSON_TAGS", "SCHEMA", "DoctorJSON", "document", "interpreter_target_of", "render_json"]
 
 SCHEMA = "wheelcast.doctor/1"
 JSON_TAGS = 10
-TEXT_TAGS = 3
 
 
 class HeadersJSON(TypedDict):
@@ -117,7 +98,7 @@ class DoctorJSON(TypedDict):
     notes: list[str]
 
 
-def _target(interpreter: Interpreter) -> Target | None:
+def interpreter_target_of(interpreter: Interpreter) -> Target | None:
     if interpreter.probe is None:
         return None
     try:
@@ -128,7 +109,7 @@ def _target(interpreter: Interpreter) -> Target | None:
 
 def interpreter_json(interpreter: Interpreter) -> InterpreterJSON:
     probe = interpreter.probe
-    target = _target(interpreter)
+    target = interpreter_target_of(interpreter)
     tags = [str(t) for t in compatible_tags(target)] if target else []
     return {
         "path": interpreter.path,
@@ -202,130 +183,6 @@ def document(report: DoctorReport) -> DoctorJSON:
     }
 
 
-# -- text -------------------------------------------------------------------------------
-
-
-def _interpreter_rows(report: DoctorReport, console: Console, *, verbose: bool) -> None:
-    table = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
-    for column in ("interpreter", "python", "platform", "headers", "found by"):
-        table.add_column(column, overflow="fold")
-    for interpreter in report.interpreters:
-        probe = interpreter.probe
-        sources = ", ".join(interpreter.sources)
-        if probe is None:
-            table.add_row(interpreter.path, Text("cannot run", style="red"), "", "", sources)
-            continue
-        target = _target(interpreter)
-        python = f"{probe.implementation} {probe.short_version}"
-        python += " (venv)" if probe.is_venv else ""
-        platform = target.platform.tag if target else Text("not modelled", style="dim")
-        headers = Text("Python.h", style="green") if probe.python_h else Text("none", "yellow")
-        table.add_row(interpreter.path, python, platform, headers, sources)
-    console.print(Text("Interpreters", style="bold underline"))
-    console.print(table)
-    for interpreter in report.interpreters:
-        target = _target(interpreter)
-        if interpreter.probe is None:
-            console.print(Text(f"  {interpreter.path}: {interpreter.error}", style="dim red"))
-            continue
-        if target is None:
-            continue
-        count = len(compatible_tags(target)) if verbose else TEXT_TAGS
-        tags = ", ".join(str(t) for t in compatible_tags(target)[:count])
-        console.print(Text(f"  {interpreter.path}: {tags}", style="dim"))
-        if verbose:
-            for key, value in interpreter.probe.environment:
-                console.print(Text(f"      {key} = {value!r}", style="dim"))
-
-
-def _toolchain_rows(toolchains: Toolchains, console: Console) -> None:
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("tool", "version", "path"):
-        table.add_column(column, overflow="fold")
-    for tool in toolchains.tools:
-        table.add_row(tool.name, tool.version or "?", tool.path)
-    for install in toolchains.msvc:
-        parts = [
-            "x64" if install.x64_tools else "",
-            "ARM64" if install.arm64_tools else "",
-        ]
-        arches = "+".join(p for p in parts if p) or "no"
-        sdks = ", ".join(s.rsplit(".", 1)[-1] for s in install.windows_sdks) or "none"
-        table.add_row("MSVC", install.version, f"{install.name}: {arches} build tools; SDK {sdks}")
-    console.print(Text("Build toolchains", style="bold underline"))
-    if toolchains.tools or toolchains.msvc:
-        console.print(table)
-    else:
-        console.print(Text("  no compiler or build tool found", style="yellow"))
-    if toolchains.rust_targets:
-        console.print(Text(f"  rust targets: {', '.join(toolchains.rust_targets)}", "dim"))
-    for note in toolchains.notes:
-        console.print(Text(f"  note: {note}", style="dim"))
-
-
-def _result_lines(report: DoctorReport, console: Console) -> None:
-    console.print(Text(f"Requirements: {' '.join(report.requirements)}", "bold underline"))
-    for result in report.results:
-        line = Text(f"{result.interpreter.path} ", style="bold")
-        if result.from_wheels:
-            line.append("installs everything from wheels", style="green")
-        elif result.can_install:
-            line.append("installs, building from source", style="yellow")
-        else:
-            line.append("would fail", style="bold red")
-        console.print(line)
-        for build in result.builds:
-            if build.ok:
-                console.print(Text(f"  {build.name}: built from source, {build.detail}", "yellow"))
-            else:
-                console.print(
-                    Text(
-                        f"  {build.name} would be built from source and fail here: {build.detail}",
-                        style="red",
-                    )
-                )
-        for name in result.missing:
-            console.print(Text(f"  {name}: no file fits this interpreter", style="red"))
-        for error in result.errors:
-            console.print(Text(f"  unresolvable: {error}", style="red"))
-
-
-def render_text(
-    report: DoctorReport, out: TextIO, *, verbose: bool = False, color: bool | None = None
-) -> None:
-    console = Console(
-        file=out,
-        highlight=False,
-        force_terminal=color,
-        no_color=color is False,
-        width=console_width(out),
-    )
-    _interpreter_rows(report, console, verbose=verbose)
-    console.print()
-    _toolchain_rows(report.toolchains, console)
-    if report.results:
-        console.print()
-        _result_lines(report, console)
-    for note in report.notes:
-        console.print(Text(f"note: {note}", style="dim"))
-
-
-# -- argparse ---------------------------------------------------------------------------
-
-
-def run(
-    args: argparse.Namespace,
-    out: TextIO,
-    *,
-    forecast: ForecastHook | None = None,
-    runner: Runner | None = None,
-) -> int:
-    """Run ``wheelcast doctor``. ``forecast`` is the per-interpreter check of the
-    requirements (default :func:`wheelcast.doctor.diagnose.default_forecast`)."""
-    report = diagnose(args.requirements, runner=runner, forecast=forecast)
-    if args.format == "json":
-        json.dump(document(report), out, indent=2)
-        out.write("\n")
-    else:
-        render_text(report, out, verbose=args.verbose)
-    return exit_status(report)
+def render_json(report: DoctorReport, out: TextIO) -> None:
+    json.dump(document(report), out, indent=2)
+    out.write("\n")
