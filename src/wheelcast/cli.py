@@ -64,7 +64,6 @@ from wheelcast.targets import (
     Python,
     Target,
     host_target,
-    marker_environment,
     parse_python,
     parse_target,
 )
@@ -691,7 +690,7 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from rich.table import Table  # noqa: PLC0415
 
     from wheelcast.report.console import console_width  # noqa: PLC0415
-    from wheelcast.targets.tags import compatible_tags  # noqa: PLC0415
+    from wheelcast.targets.environment import environment_of  # noqa: PLC0415
 
     python = parse_python(args.python) if args.python else host_target().python
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -699,8 +698,9 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
         table.add_column(column)
     for name in ("host", *PRESETS):
         target = parse_target(name, [python])[0]
-        env = marker_environment(target)
-        tags = ", ".join(str(t) for t in compatible_tags(target)[: args.tags])
+        derived = environment_of(target)
+        env = derived.markers
+        tags = ", ".join(str(t) for t in derived.tags[: args.tags])
         table.add_row(target.id, tags, env["platform_machine"], env["sys_platform"])
     Console(file=out, highlight=False, width=console_width(out)).print(table)
     return 0

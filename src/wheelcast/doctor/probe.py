@@ -30,7 +30,7 @@ from packaging.tags import Tag
 from wheelcast.doctor._run import DEFAULT_TIMEOUT, Runner
 from wheelcast.errors import InputError
 from wheelcast.targets import Platform, Python, Target
-from wheelcast.targets.tags import compatible_tags
+from wheelcast.targets.environment import environment_of
 
 __all__ = [
     "SCRIPT",
@@ -493,4 +493,4 @@ def interpreter_tags(probe: InterpreterProbe) -> tuple[Tag, ...]:
     """The interpreter's compatible tags, best first, computed by wheelcast (not by the
     interpreter, which may lack packaging). Raises :class:`ProbeError` like
     :func:`interpreter_target`."""
-    return compatible_tags(interpreter_target(probe))
+    return environment_of(interpreter_target(probe)).tags

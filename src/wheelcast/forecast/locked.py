@@ -32,7 +32,8 @@ from wheelcast.forecast.select import (
 from wheelcast.forecast.verdict import Forecast, TargetForecast, Verdict, classify
 from wheelcast.index.models import DistFile
 from wheelcast.inputs import LockedFile, LockedPackage, ProjectInput, lock_covers, needed
-from wheelcast.targets import Target, marker_environment
+from wheelcast.targets import Target
+from wheelcast.targets.environment import environment_of
 
 LOCKED = "(locked)"
 
@@ -44,7 +45,7 @@ def forecast_locked(
     repository: Repository | None = None,
 ) -> TargetForecast:
     """What installing ``project``'s lock does on ``target``, package by package."""
-    environment = marker_environment(target)
+    environment = environment_of(target).markers
     errors: list[str] = []
     uncovered = lock_covers(project, environment)
     if uncovered is not None:

@@ -49,10 +49,10 @@ from wheelcast.forecast.select import (
     os_family,
 )
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
-from wheelcast.targets import UNKNOWABLE_MARKERS, Target, marker_environment
+from wheelcast.targets import UNKNOWABLE_MARKERS, Target
+from wheelcast.targets.environment import environment_of
 from wheelcast.targets.markers import evaluate as evaluate_marker
 from wheelcast.targets.markers import undefined_comparisons
-from wheelcast.targets.tags import compatible_tags, tag_priorities
 
 PYTHON = "<python>"
 REQUESTED = "(requested)"
@@ -237,9 +237,10 @@ class Resolution:
 
 def file_environment(target: Target, options: Options) -> Environment:
     """What file evaluation needs for ``target`` under the user's options."""
+    derived = environment_of(target)
     return Environment(
-        tags=compatible_tags(target),
-        priorities=tag_priorities(target),
+        tags=derived.tags,
+        priorities=derived.priorities,
         python_version=Version(target.python.full_version),
         policy=options.policy,
         exclude_newer=options.exclude_newer,
@@ -419,7 +420,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self.repository = repository
         self.options = options
         self.lenient = lenient
-        self.environment = marker_environment(target)
+        self.environment = environment_of(target).markers
         self.file_env = file_environment(target, options)
         self.python_version = self.file_env.python_version
         self.requested_order = {ident: i for i, ident in enumerate(requested)}
@@ -810,7 +811,7 @@ class Lookahead:
         # Their own providers: a resolver's provider belongs to that resolver's thread.
         self._providers = [Provider(t, repository, options, (), catalog) for t in targets]
         self._on_sdist = on_sdist
-        self._environments = [marker_environment(t) for t in targets]
+        self._environments = [environment_of(t).markers for t in targets]
         self._catalog = catalog
         self._seen: dict[tuple[str, str], frozenset[int]] = {}
         self._pending = 0
@@ -943,7 +944,7 @@ def resolve(
     """
     options = options or Options()
     catalog = catalog or Catalog(repository)
-    env = marker_environment(target)
+    env = environment_of(target).markers
     # Requirements that differ only in a marker holding here are one to the resolver,
     # which compares each requirement on a name with all the others.
     unique: dict[tuple[str, SpecifierSet], PackageRequirement] = {}

@@ -15,7 +15,7 @@ from wheelcast.doctor.diagnose import DoctorReport, InterpreterResult
 from wheelcast.doctor.probe import ProbeError, interpreter_target
 from wheelcast.doctor.toolchains import Toolchains
 from wheelcast.targets import Target
-from wheelcast.targets.tags import compatible_tags
+from wheelcast.targets.environment import environment_of
 
 __all__ = ["JSON_TAGS", "SCHEMA", "DoctorJSON", "document", "interpreter_target_of", "render_json"]
 
@@ -110,7 +110,7 @@ def interpreter_target_of(interpreter: Interpreter) -> Target | None:
 def interpreter_json(interpreter: Interpreter) -> InterpreterJSON:
     probe = interpreter.probe
     target = interpreter_target_of(interpreter)
-    tags = [str(t) for t in compatible_tags(target)] if target else []
+    tags = [str(t) for t in environment_of(target).tags] if target else []
     return {
         "path": interpreter.path,
         "sources": list(interpreter.sources),

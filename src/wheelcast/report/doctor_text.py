@@ -12,7 +12,7 @@ from wheelcast.doctor.diagnose import DoctorReport
 from wheelcast.doctor.toolchains import Toolchains
 from wheelcast.report.console import terminal
 from wheelcast.report.doctor_json import interpreter_target_of
-from wheelcast.targets.tags import compatible_tags
+from wheelcast.targets.environment import environment_of
 
 __all__ = ["render_text"]
 
@@ -44,8 +44,8 @@ def _interpreter_rows(report: DoctorReport, console: Console, *, verbose: bool) 
             continue
         if target is None:
             continue
-        count = len(compatible_tags(target)) if verbose else TEXT_TAGS
-        tags = ", ".join(str(t) for t in compatible_tags(target)[:count])
+        every = environment_of(target).tags
+        tags = ", ".join(str(t) for t in (every if verbose else every[:TEXT_TAGS]))
         console.print(Text(f"  {interpreter.path}: {tags}", style="dim"))
         if verbose:
             for key, value in interpreter.probe.environment:
