@@ -12,9 +12,6 @@ The library API; the ``wheelcast`` command is a thin layer over it::
 
 from __future__ import annotations
 
-import sys
-import types
-
 from wheelcast._version import __version__
 from wheelcast.runtime.lazy import attribute_loader
 
@@ -83,18 +80,6 @@ __getattr__ = attribute_loader(globals(), _HOME_OF)
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: object) -> None:
-        # Importing the submodule wheelcast.forecast.check binds it here by that name; the API's
-        # ``wheelcast.check`` is the function, as it was when this file imported it.
-        if name == "check" and isinstance(value, types.ModuleType):
-            value = value.check
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
