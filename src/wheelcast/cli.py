@@ -686,23 +686,11 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
 
 
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
-
-    from wheelcast.report.console import console_width  # noqa: PLC0415
-    from wheelcast.targets.environment import environment_of  # noqa: PLC0415
+    from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
     python = parse_python(args.python) if args.python else host_target().python
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("target", "first tags", "platform_machine", "sys_platform"):
-        table.add_column(column)
-    for name in ("host", *PRESETS):
-        target = parse_target(name, [python])[0]
-        derived = environment_of(target)
-        env = derived.markers
-        tags = ", ".join(str(t) for t in derived.tags[: args.tags])
-        table.add_row(target.id, tags, env["platform_machine"], env["sys_platform"])
-    Console(file=out, highlight=False, width=console_width(out)).print(table)
+    targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
+    render_text(targets, out, tags=args.tags)
     return 0
 
 
