@@ -140,9 +140,7 @@ def stage_of(module: str, stages: tuple[tuple[str, ...], ...] = STAGES) -> int:
     return best
 
 
-def upward(
-    graph: dict[str, set[str]], stages: tuple[tuple[str, ...], ...] = STAGES
-) -> list[str]:
+def upward(graph: dict[str, set[str]], stages: tuple[tuple[str, ...], ...] = STAGES) -> list[str]:
     return sorted(
         f"{module} -> {target}"
         for module, targets in graph.items()
@@ -203,9 +201,7 @@ class TestWalker:
             },
         )
 
-    def test_relative_function_local_and_type_checking_imports_are_edges(
-        self, tree: Path
-    ) -> None:
+    def test_relative_function_local_and_type_checking_imports_are_edges(self, tree: Path) -> None:
         graph = imports(tree, "pkg")
         assert graph["pkg.low.a"] == {"pkg.low.b"}
         assert graph["pkg.low.b"] == {"pkg.high.c", "pkg.high"}

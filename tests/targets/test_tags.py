@@ -177,7 +177,9 @@ class TestCompatibleTags:
 # with pymalloc (which gave CPython <= 3.7 its m ABI flag), without debug or free threading.
 _RELEASE_BUILD = {"WITH_PYMALLOC": 1, "Py_DEBUG": 0, "Py_GIL_DISABLED": 0}
 _RECORDED_PIP_37 = (
-    Path(__file__).parent.parent / "data" / "tags"
+    Path(__file__).parent.parent
+    / "data"
+    / "tags"
     / "pip-22.0.4-debug-cp37-manylinux_2_36_x86_64.txt"
 )
 
