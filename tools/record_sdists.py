@@ -1,4 +1,4 @@
-"""Record the listings of real sdists that tests/build checks build needs against.
+"""Record the listings of real sdists that tests/sdist checks build needs against.
 
 Run by hand, never by the tests::
 

@@ -16,7 +16,7 @@ __all__ = ["FILENAME", "PAGE_MAX_AGE", "PAGE_STATES", "default_cache_dir", "is_f
 
 FILENAME = "wheelcast.sqlite3"
 PAGE_MAX_AGE = 600.0  # seconds; pip's HTTP cache keeps index pages for 10 minutes
-# Only "?" marks are formatted into it. The index holds every column asked (see cache.py).
+# Only "?" marks are formatted into it. The index holds every column asked (see index/store.py).
 PAGE_STATES = (
     "SELECT url, etag, last_modified, fetched_at, digest FROM pages INDEXED BY page_states"
     " WHERE url IN ({marks})"
