@@ -20,10 +20,12 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 # The flow, earliest first. A module may import from its own stage or an earlier one only.
-# Read from the imports: targets come before inputs (lock files evaluate markers,
-# wheelcast.targets.markers); the cache comes before the forecast (check remembers results,
-# wheelcast.cache.memo) and after the index (it keys on index pages); doctor diagnoses with
-# a forecast; report renders forecasts and doctor reports; the entry points tie it together.
+# Read from the imports, these orders are forced: runtime and targets before inputs (inputs
+# witness what they read, lock files evaluate markers); index before sdist and cache (both
+# read through the store); sdist and cache before forecast (build needs, remembered
+# results); forecast before doctor (it diagnoses with a check); doctor and forecast before
+# report; report before the entry points. No import orders errors against runtime, inputs
+# against index, or sdist against cache: those are placed to read as the flow.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.errors", "wheelcast._version"),
     ("wheelcast.runtime",),
