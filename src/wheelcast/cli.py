@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
 
 from wheelcast._version import __version__
 from wheelcast.cache.replay import encode, host_pinned, invocation_key
@@ -81,24 +81,82 @@ EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 5
 
 
-def exit_status(result: CheckResult) -> int:
-    """0 all wheels, 1 something builds, 2 something is missing or unresolvable."""
+# What --fail-on may name, and the exit code each brings when it occurs.
+FAIL_ON = {
+    "build": EXIT_BUILD,
+    "direct": EXIT_BUILD,
+    "missing": EXIT_MISSING,
+    "conflict": EXIT_MISSING,
+    "unresolvable": EXIT_MISSING,
+}
+
+EXIT_CODES_HELP = f"""\
+exit codes:
+  {EXIT_WHEELS}    every target installs from wheels (or nothing --fail-on names occurred)
+  {EXIT_BUILD}    some package needs a build from source, or is a direct reference
+  {EXIT_MISSING}    some package is missing or in conflict, a target cannot be resolved,
+       or a build would fail on this machine (--interpreter)
+  {EXIT_INPUT}    bad input: requirement, target, option or file
+  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
+  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
+  130  interrupted"""
+
+
+def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
+    """0 all wheels, 1 something builds, 2 something is missing or unresolvable.
+
+    Only what ``fail_on`` names counts (``--fail-on``; by default everything).
+    """
     return max(
-        (exit_status_of(f.packages, resolvable=f.resolvable) for f in result.forecasts),
+        (
+            exit_status_of(f.packages, resolvable=f.resolvable, fail_on=fail_on)
+            for f in result.forecasts
+        ),
         default=EXIT_WHEELS,
     )
 
 
-def exit_status_of(packages: Sequence[Forecast], *, resolvable: bool) -> int:
-    """A build that would fail on this machine counts as missing: the install fails.
+def exit_status_of(
+    packages: Sequence[Forecast],
+    *,
+    resolvable: bool,
+    fail_on: frozenset[str] = frozenset(FAIL_ON),
+) -> int:
+    """A build that would fail on this machine counts as missing too: the install fails.
 
     A direct reference counts as a build: pip builds it unless it is a wheel.
     """
-    verdicts = {p.verdict for p in packages}
-    fails_here = any(p.build is not None and p.build.fails_here for p in packages)
-    if not resolvable or verdicts & {Verdict.MISSING, Verdict.CONFLICT} or fails_here:
-        return EXIT_MISSING
-    return EXIT_BUILD if verdicts & {Verdict.BUILD, Verdict.DIRECT} else EXIT_WHEELS
+    found = set() if resolvable else {"unresolvable"}
+    for package in packages:
+        match package.verdict:
+            case Verdict.BUILD:
+                found.add("build")
+                if package.build is not None and package.build.fails_here:
+                    found.add("missing")
+            case Verdict.DIRECT:
+                found.add("direct")
+            case Verdict.MISSING:
+                found.add("missing")
+            case Verdict.CONFLICT:
+                found.add("conflict")
+            case Verdict.BINARY | Verdict.PURE:
+                pass
+            case unexpected:
+                assert_never(unexpected)
+    return max((FAIL_ON[kind] for kind in found & fail_on), default=EXIT_WHEELS)
+
+
+def parse_fail_on(values: Sequence[str]) -> frozenset[str]:
+    """``--fail-on build,missing`` (repeatable); none given: everything, as before."""
+    names = {item.strip() for value in values for item in value.split(",") if item.strip()}
+    unknown = sorted(names - set(FAIL_ON))
+    if unknown:
+        shown = ", ".join(name[:40] for name in unknown[:5])
+        raise InvalidOption(
+            f"unknown --fail-on value: {shown}",
+            f"choose among {', '.join(FAIL_ON)}, comma-separated",
+        )
+    return frozenset(names) if names else frozenset(FAIL_ON)
 
 
 def error_status(error: WheelcastError) -> int:
@@ -230,7 +288,8 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-t",
         "--target",
-        "--python-platform",
+        "--python-platform",  # uv's name
+        "--platform",  # pip's name: a platform tag (win_arm64, manylinux_2_28_x86_64)
         action="append",
         default=[],
         dest="targets",
@@ -241,6 +300,7 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-p",
         "--python",
+        "--python-version",  # pip's and uv's name
         action="append",
         default=[],
         metavar="X.Y",
@@ -341,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check_parser = commands.add_parser(
         "check",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="forecast requirements on many targets",
         description="Forecast, for each requirement and target: binary wheel, pure wheel,"
         " build from source, or missing.",
@@ -390,9 +452,19 @@ def build_parser() -> argparse.ArgumentParser:
     output = check_parser.add_argument_group("output")
     output.add_argument("--format", choices=("text", "json"), default="text")
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
+    output.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="KINDS",
+        help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)}"
+        " (default: all)",
+    )
 
     explain_parser = commands.add_parser(
         "explain",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="one package on one target: every file and why",
         description="Explain what pip install does for one requirement on one target: the"
         " version it picks and why, every file of it, and the nearest versions with a wheel.",
@@ -432,6 +504,7 @@ def run_check(
 ) -> int:
     """``check``; with ``command_line``, an answer that may be replayed is stored for it."""
     environ = dict(os.environ)  # as the command found it (its key), before anything runs
+    fail_on = parse_fail_on(args.fail_on)
     with logging_reads() as reads:
         reads.observe("folder", os.getcwd())
         for path in config_files():  # read for the default index URL during the run
@@ -457,7 +530,7 @@ def run_check(
     writes = _report(_reporter(args.format), result, args.output, out)
     notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
     sys.stderr.write(notes)
-    status = exit_status(result)
+    status = exit_status(result, fail_on)
     replayable = (
         command_line is not None
         and writes is not None
