@@ -7,7 +7,9 @@ module. TYPE_CHECKING-only imports count too: they never run, but a type named f
 later stage couples the two stages as much as a call does, and a circle through them is
 one refactor away from a real one. Importing ``wheelcast.a.b`` also runs ``wheelcast.a``
 (its ``__init__``), so that edge is added, except for packages the importer sits inside
-(they are loaded before it).
+(they are loaded before it). A string that is exactly a submodule's name counts as an import
+of it: that is how ``importlib.import_module``, the lazy maps and worker preloads name
+what they load.
 """
 
 from __future__ import annotations
@@ -70,7 +72,13 @@ def imports(src: Path, package: str = "wheelcast") -> dict[str, set[str]]:
         here = name if is_package else name.rpartition(".")[0]
         targets: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if isinstance(node, ast.Import):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                # Not a package holding this module (loaded before it, as for
+                # importlib.resources), so never "wheelcast", also a JSON key and a word.
+                inside = name.startswith(node.value + ".")
+                if node.value in known and node.value != name and not inside:
+                    targets.add(node.value)
+            elif isinstance(node, ast.Import):
                 targets.update(owner(alias.name) for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
                 if node.level:
@@ -195,6 +203,7 @@ class TestWalker:
                 "low/__init__.py": "",
                 "low/a.py": "from . import b\n",
                 "low/b.py": "def f():\n    from pkg.high.c import thing\n",
+                "low/d.py": "import importlib\nimportlib.import_module('pkg.high.c')\n",
                 "high/__init__.py": "",
                 "high/c.py": (
                     "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from ..low.a import x\n"
@@ -208,12 +217,18 @@ class TestWalker:
         assert graph["pkg.low.a"] == {"pkg.low.b"}
         assert graph["pkg.low.b"] == {"pkg.high.c", "pkg.high"}
         assert graph["pkg.high.c"] == {"pkg.low.a", "pkg.low.b", "pkg.low"}
+        assert graph["pkg.low.d"] == {"pkg.high.c", "pkg.high"}
 
     def test_a_circle_and_an_upward_import_are_found(self, tree: Path) -> None:
         graph = imports(tree, "pkg")
         assert circles(graph) == [["pkg.high.c", "pkg.low.a", "pkg.low.b"]]
         stages = (("pkg.low",), ("pkg.high", "pkg"))
-        assert upward(graph, stages) == ["pkg.low.b -> pkg.high", "pkg.low.b -> pkg.high.c"]
+        assert upward(graph, stages) == [
+            "pkg.low.b -> pkg.high",
+            "pkg.low.b -> pkg.high.c",
+            "pkg.low.d -> pkg.high",
+            "pkg.low.d -> pkg.high.c",
+        ]
 
     def test_a_clean_tree_passes(self, tmp_path: Path) -> None:
         files = {"__init__.py": "", "a.py": "import pkg.b\n", "b.py": "from . import c\n"}

@@ -424,7 +424,8 @@ def worker_processes(index: IndexOptions, *, warm: bool = False) -> Iterator[Wor
 
     workers = Workers()
     if warm and not index.offline:
-        workers.warm()  # started while the first pages load, not when the first one is in
+        # Started while the first pages load, not when the first one is in; the workers read sdists.
+        workers.warm("wheelcast.sdist.service")
     try:
         yield workers
     finally:

@@ -32,9 +32,10 @@ __all__ = ["BrokenProcessPool", "Workers"]
 T = TypeVar("T")
 
 
-def _ready() -> None:
+def _ready(modules: tuple[str, ...]) -> None:
     """Run in a new worker: import what its calls will need before the first one comes."""
-    importlib.import_module("wheelcast.sdist.service")
+    for module in modules:
+        importlib.import_module(module)
 
 
 def _ignore_interrupts() -> None:
@@ -68,12 +69,13 @@ class Workers:
                 )
             return self._pool
 
-    def warm(self) -> None:
-        """Start the workers now, so that starting them is not on the first call's path."""
+    def warm(self, *modules: str) -> None:
+        """Start the workers now, so that starting them is not on the first call's path;
+        each imports ``modules`` (named by the caller: this stage knows none of them)."""
         executor = self.executor()
         if executor is not None:
             with contextlib.suppress(BrokenProcessPool), held():
-                executor.submit(_ready)
+                executor.submit(_ready, modules)
 
     def broken(self) -> None:
         """The pool failed (a worker died, processes cannot start): work in-process."""
