@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
 
 from wheelcast._version import __version__
-from wheelcast._witness import logging_reads
-from wheelcast.check import CheckResult, IndexOptions, check, check_project, remembered_pages
+from wheelcast.cache.replay import encode, host_pinned, invocation_key
 from wheelcast.errors import (
     CacheError,
     IndexError_,
@@ -32,8 +31,19 @@ from wheelcast.errors import (
     InvalidOption,
     WheelcastError,
 )
-from wheelcast.index.cache import Cache
+from wheelcast.forecast.annotate_builds import LocalBuild
+from wheelcast.forecast.check import (
+    CheckResult,
+    IndexOptions,
+    check,
+    check_project,
+    remembered_pages,
+)
+from wheelcast.forecast.resolve import Options
+from wheelcast.forecast.select import BinaryPolicy
+from wheelcast.forecast.verdict import Forecast, Verdict
 from wheelcast.index.config import config_files
+from wheelcast.index.store import Cache
 from wheelcast.inputs import (
     DirectItem,
     IndexSettings,
@@ -46,24 +56,20 @@ from wheelcast.inputs import (
     read_requirements,
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
-from wheelcast.needs import LocalBuild
-from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
-from wheelcast.resolve import Options
-from wheelcast.select import BinaryPolicy
+from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
     DEFAULT_TARGETS,
     PRESETS,
     Python,
     Target,
     host_target,
-    marker_environment,
     parse_python,
     parse_target,
 )
-from wheelcast.verdict import Forecast, Verdict
 
 if TYPE_CHECKING:
+    from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
 
@@ -661,10 +667,10 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
 
 def _reporter(kind: str) -> Reporter:
     if kind == "json":
-        from wheelcast.report.json import JsonReporter  # noqa: PLC0415
+        from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
         return JsonReporter()
-    from wheelcast.report.text import TextReporter  # noqa: PLC0415
+    from wheelcast.report.check_text import TextReporter  # noqa: PLC0415
 
     return TextReporter()
 
@@ -684,8 +690,9 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
-    from wheelcast.explain import explain  # noqa: PLC0415
-    from wheelcast.report.explain import render_json, render_text  # noqa: PLC0415
+    from wheelcast.forecast.explanation import explain  # noqa: PLC0415
+    from wheelcast.report.explain_json import render_json  # noqa: PLC0415
+    from wheelcast.report.explain_text import render_text  # noqa: PLC0415
 
     explanation = explain(
         requirement,
@@ -705,10 +712,28 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     return exit_status_of([package], resolvable=not explanation.errors)
 
 
-def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
-    from wheelcast.doctor.command import run  # noqa: PLC0415
+def run_doctor(
+    args: argparse.Namespace,
+    out: TextIO,
+    *,
+    forecast: ForecastHook | None = None,
+    runner: Runner | None = None,
+) -> int:
+    """Run ``wheelcast doctor``: the report, rendered, and its exit status
+    (:func:`wheelcast.doctor.diagnose.exit_status`). ``forecast`` is the per-interpreter
+    check of the requirements (by default ``check`` with this command's index options)."""
+    # Loaded only for doctor: the other commands never pay for its probes or renderers.
+    from wheelcast.doctor.diagnose import diagnose, exit_status  # noqa: PLC0415
+    from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
+    from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
-    return run(args, out, forecast=_doctor_forecast(args))
+    hook = forecast if forecast is not None else _doctor_forecast(args)
+    report = diagnose(args.requirements, runner=runner, forecast=hook)
+    if args.format == "json":
+        render_json(report, out)
+    else:
+        render_text(report, out, verbose=args.verbose)
+    return exit_status(report)
 
 
 def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
@@ -738,22 +763,11 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
 
 
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
-
-    from wheelcast.report.text import console_width  # noqa: PLC0415
-    from wheelcast.tags import compatible_tags  # noqa: PLC0415
+    from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
     python = parse_python(args.python) if args.python else host_target().python
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("target", "first tags", "platform_machine", "sys_platform"):
-        table.add_column(column)
-    for name in ("host", *PRESETS):
-        target = parse_target(name, [python])[0]
-        env = marker_environment(target)
-        tags = ", ".join(str(t) for t in compatible_tags(target)[: args.tags])
-        table.add_row(target.id, tags, env["platform_machine"], env["sys_platform"])
-    Console(file=out, highlight=False, width=console_width(out)).print(table)
+    targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
+    render_text(targets, out, tags=args.tags)
     return 0
 
 
