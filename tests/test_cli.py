@@ -364,3 +364,78 @@ class TestJsonErrors:
         error = json.loads(out)["error"]
         assert (error["kind"], error["exit_code"]) == ("internal-error", 5)
         assert "ZeroDivisionError: a bug" in error["message"]
+
+
+class TestColor:
+    class Screen(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def render(self, links: Path, tmp_path: Path, *extra: str) -> str:
+        out = self.Screen()
+        argv = ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path), *extra]  # fmt: skip
+        main(argv, out)
+        return out.getvalue()
+
+    @pytest.mark.parametrize(
+        ("environ", "flags", "escapes"),
+        [
+            ({}, [], True),  # a terminal: colour
+            ({"NO_COLOR": "1"}, [], False),
+            ({"NO_COLOR": ""}, [], True),  # set but empty: no-color.org says ignore it
+            ({"NO_COLOR": "1"}, ["--color", "always"], True),  # the flag wins
+            ({}, ["--color", "never"], False),
+        ],
+    )
+    def test_on_a_terminal(
+        self,
+        *,
+        links: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        environ: dict[str, str],
+        flags: list[str],
+        escapes: bool,
+    ) -> None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+        for key, value in environ.items():
+            monkeypatch.setenv(key, value)
+        text = self.render(links, tmp_path, *flags)
+        assert "beta" in text
+        assert ("\x1b[" in text) is escapes
+
+    @pytest.mark.parametrize(
+        ("environ", "flags", "escapes"),
+        [({}, [], False), ({"FORCE_COLOR": "1"}, [], True), ({}, ["--color", "always"], True)],
+    )
+    def test_in_a_pipe(
+        self,
+        *,
+        links: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        environ: dict[str, str],
+        flags: list[str],
+        escapes: bool,
+    ) -> None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+        for key, value in environ.items():
+            monkeypatch.setenv(key, value)
+        argv = ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path), *flags]  # fmt: skip
+        text = run(argv)[1]
+        assert "beta" in text
+        assert ("\x1b[" in text) is escapes
+
+    @pytest.mark.parametrize("command", [["targets"], ["doctor"]])
+    def test_never_on_the_other_commands(
+        self, command: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("NO_COLOR", "1")
+        out = self.Screen()
+        assert main([*command, "--color", "never"], out) == 0
+        assert out.getvalue()
+        assert "\x1b[" not in out.getvalue()

@@ -316,6 +316,16 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_color_option(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output (auto: on a terminal, unless NO_COLOR is set or"
+        " FORCE_COLOR asks for it)",
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
@@ -455,14 +465,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_resolution_options(check_parser)
     output = check_parser.add_argument_group("output")
     output.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(output)
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     output.add_argument(
         "--fail-on",
         action="append",
         default=[],
         metavar="KINDS",
-        help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)}"
-        " (default: all)",
+        help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)} (default: all)",
     )
 
     explain_parser = commands.add_parser(
@@ -479,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(explain_output)
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -490,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
     doctor_parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(doctor_parser)
     doctor_parser.add_argument(
         "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
     )
@@ -500,6 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     targets_parser.add_argument("-p", "--python", default=None, metavar="X.Y")
     targets_parser.add_argument("--tags", type=int, default=3, help="how many tags to show")
+    _add_color_option(targets_parser)
     return parser
 
 
@@ -531,7 +544,7 @@ def run_check(
     result = check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
-    writes = _report(_reporter(args.format), result, args.output, out)
+    writes = _report(_reporter(args.format, args.color), result, args.output, out)
     notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
@@ -665,14 +678,15 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
     )
 
 
-def _reporter(kind: str) -> Reporter:
+def _reporter(kind: str, color: str = "auto") -> Reporter:
     if kind == "json":
         from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
         return JsonReporter()
     from wheelcast.report.check_text import TextReporter  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-    return TextReporter()
+    return TextReporter(color=color_wanted(color))
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
@@ -705,7 +719,9 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         render_json(explanation, out)
     else:
-        render_text(explanation, out)
+        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+        render_text(explanation, out, color=color_wanted(args.color))
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
@@ -732,7 +748,9 @@ def run_doctor(
     if args.format == "json":
         render_json(report, out)
     else:
-        render_text(report, out, verbose=args.verbose)
+        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+        render_text(report, out, verbose=args.verbose, color=color_wanted(args.color))
     return exit_status(report)
 
 
@@ -767,7 +785,9 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
 
     python = parse_python(args.python) if args.python else host_target().python
     targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
-    render_text(targets, out, tags=args.tags)
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+    render_text(targets, out, tags=args.tags, color=color_wanted(args.color))
     return 0
 
 

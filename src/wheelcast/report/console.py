@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import TextIO
 
 from rich.console import Console
 
 from wheelcast.forecast.verdict import Verdict
 
-__all__ = ["LEGEND", "STYLE", "UNBOUNDED", "console_width", "terminal"]
+__all__ = [
+    "LEGEND",
+    "STYLE",
+    "UNBOUNDED",
+    "color_wanted",
+    "console_width",
+    "terminal",
+]
 
 STYLE: dict[Verdict, tuple[str, str]] = {
     Verdict.BINARY: ("●", "green"),
@@ -38,12 +46,38 @@ def console_width(out: TextIO) -> int | None:
     return None if isatty is not None and isatty() else UNBOUNDED
 
 
+def color_wanted(choice: str = "auto", environ: Mapping[str, str] | None = None) -> bool | None:
+    """``--color``: True or False when decided, None to ask whether ``out`` is a terminal.
+
+    ``auto`` follows the conventions CI and terminals set: ``NO_COLOR`` (no-color.org) and
+    then ``FORCE_COLOR``, each when not empty.
+    """
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    environ = os.environ if environ is None else environ
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return None
+
+
 def terminal(out: TextIO, *, color: bool | None = None, width: int | None = None) -> Console:
-    """A console writing to ``out``: colour when it is a terminal (or ``color`` says so)."""
+    """A console writing to ``out``: colour when it is a terminal (or ``color`` says so).
+
+    Without colour no escape code at all is written (rich's ``no_color`` keeps bold and
+    dim): NO_COLOR output is plain text.
+    """
+    if color is None:
+        color = color_wanted()
+    plain = {"color_system": None} if color is False else {}
     return Console(
         file=out,
         force_terminal=color,
         no_color=color is False,
         width=width or console_width(out),
         highlight=False,
+        **plain,  # type: ignore[arg-type]
     )

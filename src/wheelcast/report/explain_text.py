@@ -9,7 +9,7 @@ from rich.text import Text
 
 from wheelcast.forecast.explanation import Explanation, FileVerdict, PlatformGap
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel
-from wheelcast.report.console import STYLE, console_width
+from wheelcast.report.console import STYLE, terminal
 from wheelcast.sdist import BuildNeeds
 from wheelcast.sdist.libraries import library
 
@@ -111,8 +111,14 @@ def _print_build(console: Console, build: BuildInfo) -> None:
         console.print(Text(f"  here: {detail}", style="green" if ok else "bold red"))
 
 
-def render_text(explanation: Explanation, out: TextIO, *, width: int | None = None) -> None:
-    console = Console(file=out, highlight=False, width=width or console_width(out))
+def render_text(
+    explanation: Explanation,
+    out: TextIO,
+    *,
+    width: int | None = None,
+    color: bool | None = None,
+) -> None:
+    console = terminal(out, color=color, width=width)
     target = explanation.target
     console.print(
         Text(f"{explanation.requirement} on {target.id} ({target.platform.tag})", style="bold")
