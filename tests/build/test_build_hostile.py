@@ -8,6 +8,7 @@ interpreter with wheelcast imported takes, and far below what the uncapped read 
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import tarfile
@@ -15,12 +16,17 @@ import textwrap
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.build.sdist_support import tar_bytes, zip_bytes
+from tests.indexserver import IndexServer, MakeIndexServer, file_entry, write_page
 
 from wheelcast import limits
-from wheelcast.build.archive import read_sdist
+from wheelcast.build import service
+from wheelcast.build.archive import SdistListing, read_sdist
+from wheelcast.build.needs import analyze as analyze_sdist
+from wheelcast.cli import main
 from wheelcast.errors import IndexPageError, UnsafeArchive
 from wheelcast.index._dist import read_sdist_pkg_info, read_wheel_metadata
 
@@ -173,3 +179,109 @@ class TestMetadataReader:
         sdist = zip_bytes([("demo-1.0/a", b"x"), ("demo-1.0/PKG-INFO", PKG_INFO)])
         assert read_sdist_pkg_info(io.BytesIO(sdist), "demo-1.0.zip", "u") == PKG_INFO
         assert zipfile.is_zipfile(io.BytesIO(sdist))
+
+
+def _sdist(folder: Path, name: str, files: dict[str, str]) -> Path:
+    path = folder / f"{name}-1.0.tar.gz"
+    path.write_bytes(
+        tar_bytes(
+            [
+                (
+                    f"{name}-1.0/PKG-INFO",
+                    f"Metadata-Version: 2.2\nName: {name}\nVersion: 1.0\n".encode(),
+                ),
+                *((f"{name}-1.0/{member}", text.encode()) for member, text in files.items()),
+            ]
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def hostile_index(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
+    """Three sdist-only projects: ``good`` (C by its setup.py), ``plus`` and ``minus``
+    (setup.py nested past what CPython's parser takes)."""
+    files = tmp_path / "files"
+    files.mkdir()
+    pages = tmp_path / "pages"
+    extension = (
+        "from setuptools import setup, Extension\nsetup(ext_modules=[Extension('g', ['g.c'])])\n"
+    )
+    setups = {
+        "good": extension,
+        "plus": "x = " + "1+" * 200_000 + "1\n" + extension,  # RecursionError in ast.parse
+        "minus": "x = " + "-" * 200_000 + "1\n" + extension,  # MemoryError in ast.parse
+    }
+    for name, setup in setups.items():
+        path = _sdist(files, name, {"setup.py": setup})
+        write_page(pages, name, [file_entry(path.name, path.read_bytes())])
+    return make_index_server(pages, tmp_path / "metadata", files)
+
+
+def _check(index: IndexServer, cache: Path, *names: str) -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    code = main(
+        [
+            "check",
+            *names,
+            "-i",
+            index.url,
+            "--cache-dir",
+            str(cache),
+            "--format",
+            "json",
+            "--target",
+            "linux",
+        ],
+        out,
+    )
+    return code, json.loads(out.getvalue())
+
+
+class TestOneBadSdist:
+    """One sdist the readers cannot cope with costs its own cell's details, never the run."""
+
+    def test_setup_py_nested_past_the_parser(
+        self, hostile_index: IndexServer, tmp_path: Path
+    ) -> None:
+        code, doc = _check(hostile_index, tmp_path / "cache", "good", "plus", "minus")
+        assert code == 1
+        builds = _builds(doc)
+        assert builds["good"]["languages"] == ["C"]
+        for name in ("plus", "minus"):
+            # Read by pattern instead: the Extension(...) after the nested line is still seen.
+            assert builds[name]["languages"] == ["C"]
+            assert (
+                "setup.py is nested too deeply to parse: read by pattern" in builds[name]["notes"]
+            )
+
+    def test_any_error_of_one_reader_becomes_a_note(
+        self, hostile_index: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        real = service.analyze
+
+        def analyze(listing: SdistListing) -> Any:
+            if listing.filename == "plus-1.0.tar.gz":
+                raise RecursionError("maximum recursion depth exceeded")
+            return real(listing)
+
+        monkeypatch.setattr(service, "analyze", analyze)
+        code, doc = _check(hostile_index, tmp_path / "cache", "good", "plus")
+        assert code == 1
+        builds = _builds(doc)
+        assert builds["good"]["languages"] == ["C"]
+        assert builds["plus"]["unknown"] == (
+            "could not read the build needs of plus-1.0.tar.gz:"
+            " RecursionError: maximum recursion depth exceeded"
+        )
+
+    def test_a_build_file_over_the_cap_is_noted(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        path = _sdist(tmp_path, "big", {"setup.py": "#" * (limits.BUILD_FILE_MAX_BYTES + 1)})
+        needs = analyze_sdist(read_sdist(path))
+        assert "setup.py is over the 1048576 byte cap for a build file: not read" in needs.notes
+
+
+def _builds(doc: dict[str, Any]) -> dict[str, Any]:
+    return {p["name"]: p["build"] for r in doc["results"] for p in r["packages"]}
