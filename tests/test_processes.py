@@ -16,7 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.build.test_build_service import c_sdist
 from tests.indexserver import IndexServer
+
+from wheelcast.build import build_needs
+from wheelcast.index import IndexSession
+from wheelcast.index.cache import Cache
+from wheelcast.index.local import FindLinks
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads process groups from /proc"
@@ -87,3 +93,52 @@ class TestKilledParent:
             if _living(pgid):
                 os.killpg(pgid, signal.SIGKILL)
             run.wait()
+
+
+# A download that never ends: the sdist's folder and its ``.download-*`` file exist, and
+# the process is killed in the middle of it.
+_KILLED_DOWNLOAD = """
+import sys, time
+from pathlib import Path
+from wheelcast.build import build_needs
+from wheelcast.index.cache import Cache
+from wheelcast.index.models import DistFile
+
+class Stalling:
+    def download(self, file, dest, max_bytes):
+        part = Path(dest) / ".download-demo-1.0.tar.gz"
+        part.write_bytes(b"partial")
+        print(part, flush=True)
+        time.sleep(600)
+
+with Cache(sys.argv[1]) as cache:
+    build_needs(DistFile("demo-1.0.tar.gz", "http://x.invalid/demo-1.0.tar.gz"), Stalling(), cache)
+"""
+
+
+class TestKilledDownload:
+    def test_the_next_run_removes_its_litter(self, tmp_path: Path) -> None:
+        cache_dir = tmp_path / "cache"
+        killed = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_DOWNLOAD, str(cache_dir)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert killed.stdout is not None
+        partial = Path(killed.stdout.readline().strip())
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=_WAIT)
+        killed.stdout.close()
+        assert partial.exists()  # kill -9: nothing of the run could clean up
+        litter = partial.parent
+        assert litter.parent == cache_dir
+        assert litter.name.startswith(f"sdist-{killed.pid}-")
+
+        # Beside it, the folder of a run still alive (this one): never touched.
+        live = cache_dir / f"sdist-{os.getpid()}-live"
+        live.mkdir()
+        file = c_sdist(tmp_path)
+        with Cache(cache_dir) as cache, IndexSession(FindLinks(str(tmp_path))) as session:
+            assert build_needs(file, session, cache).languages == ("C",)
+        assert not litter.exists()
+        assert live.exists()
