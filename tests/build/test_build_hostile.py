@@ -316,3 +316,37 @@ def test_readme_states_every_archive_cap() -> None:
     }
     assert caps
     assert {name: rows.get(name) for name in caps} == {n: _spelled(v) for n, v in caps.items()}
+
+
+def _sparse_bomb(extensions: int) -> bytes:
+    """A GNU sparse member whose map is chained over ``extensions`` blocks."""
+    info = tarfile.TarInfo("demo-1.0/sparse")
+    info.type = tarfile.GNUTYPE_SPARSE
+    header = bytearray(info.tobuf(format=tarfile.GNU_FORMAT))
+    header[482] = 1  # isextended: another map block follows
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    extension = bytearray(512)
+    extension[504] = 1
+    return bytes(header) + bytes(extension) * extensions + bytes(512) + bytes(1024)
+
+
+class TestSparse:
+    """tarfile collects a sparse member's chained map without bound: refused up front."""
+
+    def test_refused_by_both_readers(self, tmp_path: Path) -> None:
+        path = tmp_path / "demo-1.0.tar.gz"
+        path.write_bytes(zlib.compress(_sparse_bomb(1000), wbits=31))
+        with pytest.raises(UnsafeArchive, match=r"'demo-1\.0/sparse' is a sparse file"):
+            read_sdist(path)
+        with pytest.raises(IndexPageError, match=r"'demo-1\.0/sparse' is a sparse file"):
+            read_sdist_pkg_info(io.BytesIO(path.read_bytes()), path.name, path.name)
+
+    def test_pax_sparse_map_refused(self, tmp_path: Path) -> None:
+        info = tarfile.TarInfo("demo-1.0/sparse")
+        info.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0"}
+        data = tar_bytes([info])
+        path = tmp_path / "demo-1.0.tar.gz"
+        path.write_bytes(data)
+        with pytest.raises(UnsafeArchive, match="is a sparse file"):
+            read_sdist(path)

@@ -45,7 +45,7 @@ from typing import IO, Final, Protocol
 from wheelcast import limits as caps
 from wheelcast.build.libraries import HEADERS
 from wheelcast.errors import ArchiveError, UnsafeArchive
-from wheelcast.index._dist import CappedTarInfo, HeaderRecordTooLarge, zip_directory_problem
+from wheelcast.index._dist import CappedTarInfo, RefusedHeader, zip_directory_problem
 
 __all__ = [
     "MAX_COMPRESSED",
@@ -637,7 +637,7 @@ def read_sdist(
             try:
                 capped = _CappedReader(inflated, max_uncompressed, collector.limits.refuse)
                 _read_tar(io.BufferedReader(capped, _CHUNK), collector)
-            except HeaderRecordTooLarge as exc:
+            except RefusedHeader as exc:
                 raise collector.limits.refuse(exc.problem) from None
             finally:
                 inflated.close()

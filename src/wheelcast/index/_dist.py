@@ -165,14 +165,12 @@ class _CappedStream(io.RawIOBase):
         return len(data)
 
 
-class HeaderRecordTooLarge(Exception):
-    """A PAX or GNU long-name record over the cap, met by :class:`CappedTarInfo`."""
+class RefusedHeader(Exception):
+    """A tar header :class:`CappedTarInfo` refuses; ``problem`` says why."""
 
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.problem = (
-            f"a tar header record of {size} bytes, over the {limits.TAR_MAX_HEADER_RECORD} byte cap"
-        )
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 # The header types whose data tarfile reads whole, into memory, to name the next member.
@@ -180,16 +178,31 @@ _RECORD_TYPES = frozenset(
     {tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME}
     | {tarfile.GNUTYPE_LONGLINK}
 )
+_GNU_SPARSE = tarfile.GNUTYPE_SPARSE
+_SPARSE = "a sparse file (its map grows with the stream): no sdist tool writes one"
 
 
 class CappedTarInfo(tarfile.TarInfo):
-    """A ``TarInfo`` that refuses a PAX or GNU long-name record over
-    ``limits.TAR_MAX_HEADER_RECORD`` by its declared size, before tarfile reads it whole."""
+    """A ``TarInfo`` that refuses, before tarfile reads them into memory, a PAX or GNU
+    long-name record over ``limits.TAR_MAX_HEADER_RECORD`` (by its declared size) and a
+    sparse member, whose chained map tarfile would collect without bound."""
 
     def _proc_member(self, tarfile: tarfile.TarFile) -> tarfile.TarInfo:
         if self.type in _RECORD_TYPES and self.size > limits.TAR_MAX_HEADER_RECORD:
-            raise HeaderRecordTooLarge(self.size)
+            raise RefusedHeader(
+                f"a tar header record of {self.size} bytes, over the"
+                f" {limits.TAR_MAX_HEADER_RECORD} byte cap"
+            )
+        if self.type == _GNU_SPARSE:
+            raise RefusedHeader(f"member {self.name!r} is {_SPARSE}")
         return super()._proc_member(tarfile)  # type: ignore[misc, no-any-return]
+
+    # PAX spellings of a sparse map (GNU tar 1.14 to 1.28): refused alike.
+    def _proc_gnusparse_00(self, *args: object) -> None:
+        raise RefusedHeader(f"member {self.name!r} is {_SPARSE}")
+
+    _proc_gnusparse_01 = _proc_gnusparse_00
+    _proc_gnusparse_10 = _proc_gnusparse_00
 
 
 def read_wheel_metadata(fileobj: IO[bytes], filename: str, url: str) -> bytes:
@@ -247,7 +260,7 @@ def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
                         extracted = tf.extractfile(member)
                         if extracted is not None:
                             return extracted.read(MAX_METADATA_BYTES)
-    except HeaderRecordTooLarge as exc:
+    except RefusedHeader as exc:
         raise IndexPageError(f"{url}: refused: {exc.problem}", hint=_BAD_FILE_HINT) from None
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise IndexPageError(f"{url}: not a readable sdist: {exc}", hint=_BAD_FILE_HINT) from exc
