@@ -11,8 +11,11 @@ member is a symbolic link, a hard link, a device or a FIFO; when the file is lar
 ``max_compressed``, holds more than ``max_members`` members, or inflates past
 ``max_uncompressed`` (counted on the decompressed stream itself for tar, so a lying header
 cannot get past it; from the central directory for zip, whose members are then read no
-further than their declared sizes). A build file larger than ``max_read`` is listed but not
-read (:attr:`SdistListing.unread`).
+further than their declared sizes, the directory's size checked from its end record before
+zipfile parses it). A PAX or GNU long-name record over ``MAX_HEADER_RECORD`` is refused by
+its declared size before any of it is held, and so is a sparse member, in both readers
+below. A build file larger than ``max_read`` is listed but not read
+(:attr:`SdistListing.unread`). The caps are stated in :mod:`wheelcast.limits`.
 
 Every member is listed (the census counts source files across the whole tree, and a link or
 device anywhere refuses the archive), so a tar is always inflated to its end. Its headers
