@@ -139,6 +139,26 @@ class TestSharedAndKilled:
         outcomes = [(run.wait(timeout=_WAIT), *run.communicate()) for run in runs]
         assert outcomes == [(0, sound[1], ""), (0, sound[1], "")]
 
+    def test_two_runs_meeting_one_damaged_file(
+        self, index_server: IndexServer, sound: tuple[Path, str], tmp_path: Path
+    ) -> None:
+        # Both find it damaged; it is set aside once, and neither moves the other's new file.
+        garbage = os.urandom(len(_contents(sound[0])))
+        cache = _damaged(sound[0], tmp_path, garbage)
+        runs = [
+            subprocess.Popen(
+                _command(index_server, cache),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        outcomes = [(run.wait(timeout=_WAIT), *run.communicate()) for run in runs]
+        assert outcomes == [(0, sound[1], "")] * 3
+        assert (cache / f"{FILENAME}.damaged").read_bytes() == garbage
+        assert _check(index_server, cache) == (0, sound[1], "")
+
     def test_killed_mid_write_leaves_a_usable_cache(
         self, index_server: IndexServer, sound: tuple[Path, str], tmp_path: Path
     ) -> None:
