@@ -3,7 +3,7 @@
 The command is started in a session of its own, so that its children are found by their
 process group in /proc even once the parent is gone; only the parent is killed
 (``kill -9``: no handler, no cleanup of its own), and the children must notice by
-themselves (``wheelcast._workers.exit_with_parent``).
+themselves (``wheelcast.runtime.workers.exit_with_parent``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.build.test_build_service import c_sdist
 from tests.indexserver import IndexServer
+from tests.sdist.test_sdist_service import c_sdist
 
-from wheelcast.build import build_needs
 from wheelcast.index import IndexSession
-from wheelcast.index.cache import Cache
 from wheelcast.index.local import FindLinks
+from wheelcast.index.store import Cache
+from wheelcast.sdist import build_needs
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads process groups from /proc"
@@ -100,8 +100,8 @@ class TestKilledParent:
 _KILLED_DOWNLOAD = """
 import sys, time
 from pathlib import Path
-from wheelcast.build import build_needs
-from wheelcast.index.cache import Cache
+from wheelcast.sdist import build_needs
+from wheelcast.index.store import Cache
 from wheelcast.index.models import DistFile
 
 class Stalling:

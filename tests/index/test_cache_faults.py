@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.indexserver import IndexServer
 
-from wheelcast.index.cache import Cache
+from wheelcast.index.store import Cache
 
 FILENAME = "wheelcast.sqlite3"
 _WAIT = 60.0
@@ -169,7 +169,7 @@ class TestSharedAndKilled:
                 sys.executable,
                 "-c",
                 "import itertools, sys\n"
-                "from wheelcast.index.cache import Cache\n"
+                "from wheelcast.index.store import Cache\n"
                 "with Cache(sys.argv[1]) as cache:\n"
                 "    for i in itertools.count():\n"
                 "        cache.put_build_needs(f'{i:064d}', 1, 'x' * (1 << 20))\n"

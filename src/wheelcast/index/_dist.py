@@ -25,9 +25,9 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from wheelcast import limits
 from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistMetadata
+from wheelcast.runtime import limits
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).

@@ -48,8 +48,8 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
-from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
+from wheelcast.index.store import Cache, encode_body
 
 __all__ = [
     "ACCEPT",

@@ -11,9 +11,9 @@ from typing import Any
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
-from wheelcast._witness import saw_file
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs.model import Origin
+from wheelcast.runtime.witness import saw_file
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from wheelcast._witness import saw_absent, saw_folder
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs import _files
 from wheelcast.inputs.locks import is_lock_file, read_lock, read_uv_lock
 from wheelcast.inputs.model import ProjectInput
 from wheelcast.inputs.pyproject import read_pyproject
 from wheelcast.inputs.requirements import read_requirements
+from wheelcast.runtime.witness import saw_absent, saw_folder
 
 _LOCKS_IN_ORDER = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 

@@ -18,7 +18,7 @@ Pipfile.lock    ``default`` (+ ``develop`` for group ``dev``)    none: hashes on
 =============== ================================================ ==========================
 
 No upload time is cut by ``--exclude-newer``: a lock is installed as pinned (see
-:mod:`wheelcast.locked`). An entry without a field its tool always writes is an error,
+:mod:`wheelcast.forecast.locked`). An entry without a field its tool always writes is an error,
 never a package reported missing.
 
 :func:`read_lock` gives a :class:`ProjectInput` of kind ``"lock"`` whose ``locked``
@@ -55,7 +55,7 @@ from wheelcast.inputs.model import (
     Origin,
     ProjectInput,
 )
-from wheelcast.markers import evaluate as evaluate_marker
+from wheelcast.targets.markers import evaluate as evaluate_marker
 
 if TYPE_CHECKING:
     from packaging.pylock import PackageSdist, PackageWheel, Pylock

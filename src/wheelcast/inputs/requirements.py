@@ -37,7 +37,6 @@ from packaging.requirements import InvalidRequirement as _PackagingInvalidRequir
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 
-from wheelcast._witness import saw_folder
 from wheelcast.errors import InvalidInputFile, InvalidRequirement
 from wheelcast.inputs import _files
 from wheelcast.inputs.model import (
@@ -47,6 +46,7 @@ from wheelcast.inputs.model import (
     ProjectInput,
     RequirementItem,
 )
+from wheelcast.runtime.witness import saw_folder
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
