@@ -27,6 +27,7 @@ LocalBuild = Callable[[Sequence[str]], tuple[bool, str]]
 
 # sdists are downloaded to be read: a few at a time keeps memory and bandwidth modest.
 READERS = 4
+MAX_DETAIL = 200  # characters of an unexpected error's text kept in the note
 
 
 def annotate(
@@ -61,6 +62,11 @@ def _read_all(files: list[DistFile], analyze: Analyzer) -> dict[str, BuildNeeds 
             return analyze(file)
         except WheelcastError as error:
             return f"could not read {file.filename}: {error.message}"
+        except Exception as error:
+            # A reader's bug or a limit of the interpreter (a RecursionError, a MemoryError)
+            # costs this package its build details, never the rest of the forecast.
+            detail = f"{type(error).__name__}: {error}"[:MAX_DETAIL]
+            return f"could not read the build needs of {file.filename}: {detail}"
 
     if not files:
         return {}

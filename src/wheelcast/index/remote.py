@@ -28,16 +28,18 @@ from typing import Any, TypeVar
 from wheelcast.errors import IndexUnreachable
 from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, default_client
 from wheelcast.runtime.interrupts import held
+from wheelcast.runtime.workers import exit_with_parent, lifeline
 
 __all__ = ["RemoteFetch"]
 
 T = TypeVar("T")
 
 
-def _serve(conn: Connection, settings: FetchSettings) -> None:
+def _serve(conn: Connection, settings: FetchSettings, line: Connection) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
     # Started with SIGINT blocked (wheelcast.runtime.interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(line)  # even when a request thread holds the exit up
     fetcher = Fetcher(default_client(), settings)
     sending = threading.Lock()
 
@@ -87,7 +89,10 @@ class RemoteFetch:
         context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
         conn, child = context.Pipe()
         process = context.Process(
-            target=_serve, args=(child, self._settings), name="wheelcast-http", daemon=True
+            target=_serve,
+            args=(child, self._settings, lifeline()),
+            name="wheelcast-http",
+            daemon=True,
         )
         try:
             with held():  # the child never sees the terminal's Ctrl-C

@@ -22,14 +22,17 @@ writes. One connection guarded by a lock makes a ``Cache`` safe to share between
   them, with the digests of the pages they were computed from; only the newest
   ``RESULTS_KEPT`` are kept.
 
-A damaged file or one written by a newer wheelcast raises ``CacheError``; the cache never
-deletes what it cannot read.
+A file that is not a database at all (garbage, truncated to its header) is set aside as
+``wheelcast.sqlite3.damaged`` and a new one is started, as pip and uv rebuild their caches
+(:attr:`Cache.rebuilt` says so); damage found later, inside a table, raises ``CacheError``,
+as does a file written by a newer wheelcast. The cache never deletes what it cannot read.
 """
 
 from __future__ import annotations
 
 import functools
 import marshal
+import os
 import re
 import sqlite3
 import threading
@@ -242,6 +245,14 @@ def _held_version(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        met = os.stat(path)
+    except OSError:
+        return None
+    return met.st_ino, met.st_size
+
+
 class Cache:
     """SQLite store for pages and metadata; see the module docstring for what it keeps."""
 
@@ -249,7 +260,38 @@ class Cache:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.path = self.directory / FILENAME
         self._lock = threading.Lock()
-        self._conn = self._open()
+        self.rebuilt: Path | None = None  # where a damaged file was set aside, if one was
+        opened = _identity(self.path)
+        try:
+            self._conn = self._open()
+        except CacheError as error:
+            cause = error.__cause__
+            # Locked, busy, read-only are OperationalError: not damage, the file stays.
+            if not isinstance(cause, sqlite3.DatabaseError) or isinstance(
+                cause, sqlite3.OperationalError
+            ):
+                raise
+            self.rebuilt = self._set_aside(opened)
+            self._conn = self._open()
+
+    def _set_aside(self, opened: tuple[int, int] | None) -> Path:
+        """Move a file SQLite cannot read as a database out of the way (kept, for a bug
+        report); several runs meeting it at once move it once, and never a new one."""
+        damaged = self.path.with_name(self.path.name + ".damaged")
+        try:
+            # Another run may have set it aside and started a new file meanwhile: that one
+            # is not the damaged file (same inode and size) and stays.
+            if _identity(self.path) == opened:
+                os.replace(self.path, damaged)
+                for suffix in ("-wal", "-shm"):
+                    side = self.path.with_name(self.path.name + suffix)
+                    if side.exists():
+                        os.replace(side, damaged.with_name(damaged.name + suffix))
+        except FileNotFoundError:
+            pass  # set aside by another run already
+        except OSError as exc:
+            raise self._fail("set aside the damaged", exc) from exc
+        return damaged
 
     def _fail(self, what: str, exc: BaseException) -> CacheError:
         return CacheError(

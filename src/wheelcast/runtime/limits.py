@@ -13,4 +13,21 @@ from __future__ import annotations
 
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
+# Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap
+# is refused (its cell says why); a build file over its cap is listed unread, with a note.
+SDIST_MAX_COMPRESSED = 200 * 1024 * 1024  # bytes of one sdist downloaded and read
+ARCHIVE_MAX_INFLATED = 2 * 1024 * 1024 * 1024  # bytes inflated from one archive, all members
+ARCHIVE_MAX_MEMBERS = 100_000  # members of one archive (the largest real sdists hold ~30,000)
+# One PAX extended header or GNU long-name record: it names one member, a few hundred bytes
+# at most in practice; it is refused by its declared size, before any of it is read.
+TAR_MAX_HEADER_RECORD = 1024 * 1024
+# A zip's central directory, checked from its end record before zipfile parses it (and
+# keeps some 600 bytes a member): a real sdist's takes ~130 bytes a member, 4 MB for the
+# largest; this bounds a hostile one of tiny entries to some 180,000 parsed members.
+ZIP_MAX_DIRECTORY = 8 * 1024 * 1024
+METADATA_MAX_BYTES = 16 * 1024 * 1024  # one PKG-INFO or METADATA, inflated
+BUILD_FILE_MAX_BYTES = 1024 * 1024  # one setup.py, pyproject.toml, CMake or meson file parsed
+BUILD_FILES_MAX = 2000  # nested build files read from one sdist (opencv has ~300)
+BUILD_TEXT_MAX = 32 * 1024 * 1024  # bytes of nested build files read from one sdist
+
 # --- what messages echo back --------------------------------------------------------------

@@ -9,6 +9,11 @@ more than doing them.
 Processes are spawned, so the program's main module must be safe to import, as
 multiprocessing requires: the ``wheelcast`` command is; a library caller opts in
 (``IndexOptions(workers=True)``). When the pool cannot run, the work is done in-process.
+
+Every process wheelcast spawns holds the read end of one pipe whose only write end stays in
+the parent (:func:`lifeline`): when the parent dies, even by ``kill -9``, the pipe reaches
+end of file and the child exits (:func:`exit_with_parent`), so no worker, and in turn no
+multiprocessing resource tracker (which waits for its last holder), outlives the run.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 from wheelcast.runtime.interrupts import held
@@ -42,6 +48,44 @@ def _ignore_interrupts() -> None:
     """Run in a new worker: where SIGINT cannot be blocked before the start (Windows),
     ignored from here on; the parent decides."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_LIFELINE_LOCK = threading.Lock()
+_LIFELINE: tuple[Connection, Connection] | None = None  # (read end, write end)
+
+
+def lifeline() -> Connection:
+    """The read end of this process's lifeline, to hand to a spawned child (pickled as an
+    argument, multiprocessing passes the descriptor). The write end is held, never used,
+    until this process ends; a spawned child inherits no other descriptor, so the read end
+    reaches end of file exactly when this process is gone."""
+    global _LIFELINE  # noqa: PLW0603 - one per process, made on first use
+    with _LIFELINE_LOCK:
+        if _LIFELINE is None:
+            _LIFELINE = multiprocessing.get_context("spawn").Pipe(duplex=False)
+        return _LIFELINE[0]
+
+
+def exit_with_parent(line: Connection) -> None:
+    """Run in a spawned child: exit at once when the parent that handed ``line`` is gone.
+
+    A pipe rather than polling ``os.getppid()`` (which misses a parent that dies while its
+    own parent reaps it) or Linux's ``PR_SET_PDEATHSIG`` (which fires when the *thread*
+    that started the child ends, and pools start workers from short-lived threads)."""
+
+    def wait() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                line.recv_bytes()  # nothing is ever sent: this returns at end of file
+        os._exit(1)  # a job under way, threads and all: nothing here is worth finishing
+
+    threading.Thread(target=wait, name="wheelcast-lifeline", daemon=True).start()
+
+
+def _start_worker(line: Connection) -> None:
+    """Run in a new worker, before any call."""
+    _ignore_interrupts()
+    exit_with_parent(line)
 
 
 def _workers() -> int:
@@ -65,7 +109,10 @@ class Workers:
                 # spawn, not fork: the parent runs threads (the event loop, the resolvers).
                 context = multiprocessing.get_context("spawn")
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    self._workers, mp_context=context, initializer=_ignore_interrupts
+                    self._workers,
+                    mp_context=context,
+                    initializer=_start_worker,
+                    initargs=(lifeline(),),
                 )
             return self._pool
 

@@ -11,8 +11,11 @@ member is a symbolic link, a hard link, a device or a FIFO; when the file is lar
 ``max_compressed``, holds more than ``max_members`` members, or inflates past
 ``max_uncompressed`` (counted on the decompressed stream itself for tar, so a lying header
 cannot get past it; from the central directory for zip, whose members are then read no
-further than their declared sizes). A build file larger than ``max_read`` is listed but not
-read (:attr:`SdistListing.unread`).
+further than their declared sizes, the directory's size checked from its end record before
+zipfile parses it). A PAX or GNU long-name record over ``MAX_HEADER_RECORD`` is refused by
+its declared size before any of it is held, and so is a sparse member, in both readers
+below. A build file larger than ``max_read`` is listed but not read
+(:attr:`SdistListing.unread`). The caps are stated in :mod:`wheelcast.runtime.limits`.
 
 Every member is listed (the census counts source files across the whole tree, and a link or
 device anywhere refuses the archive), so a tar is always inflated to its end. Its headers
@@ -43,6 +46,8 @@ from pathlib import Path
 from typing import IO, Final, Protocol
 
 from wheelcast.errors import ArchiveError, UnsafeArchive
+from wheelcast.index._dist import CappedTarInfo, RefusedHeader, zip_directory_problem
+from wheelcast.runtime import limits as caps
 from wheelcast.sdist.libraries import HEADERS
 
 __all__ = [
@@ -57,10 +62,11 @@ __all__ = [
     "read_sdist",
 ]
 
-MAX_COMPRESSED: Final = 200 * 1024 * 1024
-MAX_UNCOMPRESSED: Final = 2 * 1024 * 1024 * 1024
-MAX_MEMBERS: Final = 100_000
-MAX_READ: Final = 1024 * 1024
+MAX_COMPRESSED: Final = caps.SDIST_MAX_COMPRESSED
+MAX_UNCOMPRESSED: Final = caps.ARCHIVE_MAX_INFLATED
+MAX_MEMBERS: Final = caps.ARCHIVE_MAX_MEMBERS
+MAX_READ: Final = caps.BUILD_FILE_MAX_BYTES
+MAX_HEADER_RECORD: Final = caps.TAR_MAX_HEADER_RECORD
 _CHUNK: Final = 1024 * 1024
 _BLOCK: Final = 512
 _ZERO_BLOCK: Final = bytes(_BLOCK)
@@ -121,8 +127,8 @@ _NESTED_FILES: Final = frozenset(
 )
 # Nested build files are many in large projects (opencv has some 300 CMake scripts): past
 # these bounds they are listed unread.
-MAX_BUILD_FILES: Final = 2000
-MAX_BUILD_TEXT: Final = 32 * 1024 * 1024
+MAX_BUILD_FILES: Final = caps.BUILD_FILES_MAX
+MAX_BUILD_TEXT: Final = caps.BUILD_TEXT_MAX
 # #include lines sit at the top of a file: its first bytes are enough, for a bounded number.
 _SOURCE_SUFFIXES: Final = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".pyx", ".pxd", ".m", ".mm", ".i"}
@@ -351,8 +357,9 @@ def _relative(path: str) -> str | None:
 def _read_tar(stream: IO[bytes], collector: _Collector) -> None:
     limits = collector.limits
     # "r|": a forward-only stream; members are visited once and their data skipped by reading.
-    with tarfile.open(fileobj=stream, mode="r|") as archive:
+    with tarfile.open(fileobj=stream, mode="r|", tarinfo=CappedTarInfo) as archive:
         for member in archive:
+            archive.members.clear()  # type: ignore[attr-defined] # kept for random access
             path = limits.check_name(member.name).strip("/")
             if member.issym() or member.islnk():
                 kind = "symbolic" if member.issym() else "hard"
@@ -536,6 +543,10 @@ def _read_tar_fast(chunks: Iterator[bytes], collector: _Collector) -> None:
             return  # the end-of-archive marker: tarfile stops here too
         kind, name, size = _header(block)
         if kind in _NAMING_TYPES:
+            if size > MAX_HEADER_RECORD:  # refused before a byte of it is held
+                raise limits.refuse(
+                    f"a tar header record of {size} bytes, over the {MAX_HEADER_RECORD} byte cap"
+                )
             # A record naming the member whose header follows (tarfile's _proc_pax and
             # _proc_gnulong): one level only, anything deeper is left to tarfile.
             data = stream.take(_padded(size))
@@ -567,6 +578,9 @@ def _read_tar_fast(chunks: Iterator[bytes], collector: _Collector) -> None:
 
 def _read_zip(raw: IO[bytes], collector: _Collector) -> None:
     limits = collector.limits
+    # zipfile parses the whole central directory on opening: its size is checked first.
+    if problem := zip_directory_problem(raw, limits.max_members, caps.ZIP_MAX_DIRECTORY):
+        raise limits.refuse(problem)
     with zipfile.ZipFile(raw) as archive:
         infos = archive.infolist()
         if len(infos) > limits.max_members:
@@ -626,6 +640,8 @@ def read_sdist(
             try:
                 capped = _CappedReader(inflated, max_uncompressed, collector.limits.refuse)
                 _read_tar(io.BufferedReader(capped, _CHUNK), collector)
+            except RefusedHeader as exc:
+                raise collector.limits.refuse(exc.problem) from None
             finally:
                 inflated.close()
     except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError, lzma.LZMAError) as exc:

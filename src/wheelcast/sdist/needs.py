@@ -52,7 +52,7 @@ from typing import Any, Final
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from wheelcast.sdist.archive import SdistListing, is_ancillary
+from wheelcast.sdist.archive import MAX_READ, SdistListing, is_ancillary
 from wheelcast.sdist.cmake import MAX_DEPTH, MAX_FILES, scan_cmake
 from wheelcast.sdist.libraries import LIBRARIES, Library, lookup
 from wheelcast.sdist.meson import MAX_DEPTH as MESON_MAX_DEPTH
@@ -391,7 +391,7 @@ def _toml(text: str | None) -> dict[str, Any]:
         return {}
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # nested arrays/tables past the stack
         return {}
 
 
@@ -791,6 +791,10 @@ def _setup_py(text: str, found: _Findings) -> bool:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return _setup_py_regex(text, found)
+    except (RecursionError, MemoryError):
+        # Nested past what CPython's parser takes (``1+1+...+1``, ``---...1``).
+        found.note("setup.py is nested too deeply to parse: read by pattern")
+        return _setup_py_regex(text, found)
     compiled = False
     imports = {
         alias.name.split(".")[0].lower()
@@ -944,9 +948,16 @@ def _from_census(sources: tuple[tuple[str, int], ...], found: _Findings) -> None
         found.note(f"static reading cannot tell: {reason}; no compiled sources found")
 
 
+def _unread_top_files(listing: SdistListing, found: _Findings) -> None:
+    for path in listing.unread:
+        if "/" not in path:  # nested ones are noted by the scanner that wanted them
+            found.note(f"{path} is over the {MAX_READ} byte cap for a build file: not read")
+
+
 def analyze(listing: SdistListing) -> BuildNeeds:
     """What building ``listing``'s sdist needs; see the module docstring."""
     found = _Findings()
+    _unread_top_files(listing, found)
     requires, build_backend, backend = _build_system(listing, found)
     names = {requirement_name(r) for r in requires}
     _configured(backend if backend != "unknown" else build_backend, listing, names, found)

@@ -2,13 +2,23 @@
 
 The download goes into a temporary folder inside the cache folder and is deleted as soon as
 it has been read; only the analysis is kept, in the cache's ``build_needs`` table.
+
+A run killed mid-download cannot delete its folder; the folder's name holds its owner's
+process id (``sdist-<pid>-<random>``), and the first read of a later run removes every
+such folder whose owner is no longer alive (or that is older than ``STALE_AFTER``, for a
+pid reused since, or a folder from another machine sharing the cache). No lock is needed:
+a live run's folder is never touched.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
+import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,6 +32,8 @@ if TYPE_CHECKING:
     from wheelcast.runtime.workers import Workers
 
 LARGE_SDIST = 2 * 1024 * 1024  # bytes; a smaller sdist is read in the calling process
+STALE_AFTER = 24 * 3600  # seconds: no download lasts this long, whoever owns its folder
+_PREFIX = "sdist-"
 
 __all__ = ["Downloader", "build_needs"]
 
@@ -57,7 +69,9 @@ def build_needs(
                     f"cannot decode the build needs of {file.filename} in the cache {cache.path}",
                     hint="the file may be damaged; pass another --cache-dir (nothing deleted)",
                 ) from exc
-    with tempfile.TemporaryDirectory(dir=cache.directory, prefix="sdist-") as folder:
+    _sweep_once(str(cache.directory))
+    prefix = f"{_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(dir=cache.directory, prefix=prefix) as folder:
         path = session.download(file, Path(folder), max_bytes)
         call = functools.partial(_read, path, file.filename, max_bytes)
         # A small sdist is read here: queued behind a large one in the worker, it waited
@@ -72,3 +86,37 @@ def build_needs(
 def _read(path: Path, filename: str, max_bytes: int) -> BuildNeeds:
     # Module level, so that a worker process can be handed it.
     return analyze(read_sdist(path, filename=filename, max_compressed=max_bytes))
+
+
+@functools.cache
+def _sweep_once(directory: str) -> None:
+    """Remove the download folders that killed runs left in ``directory`` (once a run)."""
+    now = time.time()
+    try:
+        folders = [p for p in Path(directory).iterdir() if p.name.startswith(_PREFIX)]
+    except OSError:
+        return
+    for folder in folders:
+        owner = folder.name.removeprefix(_PREFIX).split("-", 1)[0]
+        try:
+            age = now - folder.stat().st_mtime
+        except OSError:  # removed meanwhile
+            continue
+        # A folder of the naming before the owner's pid: any older than a minute is litter.
+        dead = not _alive(int(owner)) if owner.isdigit() else age > 60
+        if dead or age > STALE_AFTER:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return True  # os.kill(pid, 0) would end it there: the age alone decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
