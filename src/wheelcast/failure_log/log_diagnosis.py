@@ -69,7 +69,8 @@ def diagnose(
     target_name = target or _implied_target(facts)
     forecast = emulated = None
     emulated_how = None
-    if reforecast and facts.package and target_name:
+    # A target without a Python version cannot be forecast: say so rather than guess.
+    if reforecast and facts.package and target_name and "@" in target_name:
         requirement = f"{facts.package}=={facts.version}" if facts.version else facts.package
         targets = list(wheelcast.parse_target(target_name, []))
         preset = target_name.split("@")[0]

@@ -56,10 +56,11 @@ _FAILED = (
         r"Failed to build (?:`|')?(?P<name>[A-Za-z0-9._-]+)(?:(?:==|\s@\s)(?P<version>[^`'\s]+))?"
     ),
     re.compile(
-        r"Failed to (?:download and )?build(?::)? `?(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^`\s]+)`?"
+        r"Failed to (?:download and )?build:?\s*`?(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^`\s]+)`?"
     ),
     re.compile(r"Building (?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s`]+)"),
     re.compile(r"Could not build wheels for (?P<name>[A-Za-z0-9._-]+)"),
+    re.compile(r"(?P<name>[A-Za-z0-9._-]+) could not be installed from sources"),  # psutil's
 )
 _COLLECTING = re.compile(r"^\s*Collecting (?P<name>[A-Za-z0-9._-]+)(?:==(?P<version>[^\s;(]+))?")
 _PROJECT_VERSION = re.compile(r"Project version: (?P<version>\S+)")
@@ -73,11 +74,12 @@ _PYTHON_PATTERNS = (
     re.compile(
         r"cpython-3(?P<minor>\d{1,2})"
     ),  # lib.linux-x86_64-cpython-311, cpython-312-x86_64-linux-gnu
-    re.compile(r"\bcp3(?P<minor>\d{1,2})-(?:cp3\d+|abi3|none)"),  # a wheel's tags
+    re.compile(r"\bcp3(?P<minor>\d{1,2})-cp3\d+"),  # a wheel's tags (abi3 is only a floor)
     re.compile(r"[\\/]Python3(?P<minor>\d{1,2})(?:-32|-64|-arm64)?[\\/]", re.IGNORECASE),
     re.compile(r"python3\.(?P<minor>\d{1,2})"),  # /usr/lib/python3.11, include/python3.10
     re.compile(r"\(python 3\.(?P<minor>\d{1,2})\)"),  # pip --version
-    re.compile(r"Python 3\.(?P<minor>\d{1,2})\.\d+"),
+    re.compile(r"Python 3\.(?P<minor>\d{1,2})\.\d+", re.IGNORECASE),
+    re.compile(r"\bpython:3\.(?P<minor>\d{1,2})"),  # a Docker image: FROM python:3.10-alpine
     re.compile(r"(?:lib|temp)\.[a-z0-9_-]+-3\.(?P<minor>\d{1,2})\b"),  # build/lib.linux-x86_64-3.9
     re.compile(r"Python-3\.(?P<minor>\d{1,2})\b"),
 )
@@ -94,7 +96,12 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "win-amd64",
     ),
-    (re.compile(r"win32-3\.\d|Python3\d+-32[\\/]|\bwin32\b(?!\s*Type)", re.IGNORECASE), "win32"),
+    (
+        re.compile(
+            r"win32-3\.\d|win32-cpython|Python3\d+-32[\\/]|\(Intel\)\] on win32", re.IGNORECASE
+        ),
+        "win32",
+    ),
     (
         re.compile(r"musllinux_\d+_\d+_aarch64|aarch64-linux-musl|alpine.*aarch64", re.IGNORECASE),
         "musllinux-aarch64",
@@ -117,6 +124,7 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "macos-x86_64",
     ),
+    (re.compile(r"armv7l|arm-linux-gnueabihf", re.IGNORECASE), "linux_armv7l"),
     (
         re.compile(
             r"linux[-_]aarch64|manylinux\w*_aarch64|aarch64-linux-gnu|\baarch64\b", re.IGNORECASE
@@ -125,12 +133,18 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"linux[-_]x86_64|manylinux\w*_x86_64|x86_64-linux-gnu|/usr/lib/python3|/usr/include/python3|/home/[^/\s]+/|/tmp/pip-",
+            r"linux[-_]x86_64|manylinux\w*_x86_64|x86_64-linux-gnu|/usr/lib/python3|/usr/include/python3|/usr/bin/python3\.|/bin/sh: 1:|/home/[^/\s]+/|/tmp/pip-",
             re.IGNORECASE,
         ),
         "linux-x86_64",
     ),
-    (re.compile(r"[A-Z]:\\|AppData\\Local|WinError", re.IGNORECASE), "win-amd64"),
+    (
+        re.compile(
+            r"[A-Z]:\\|AppData\\Local|WinError|Microsoft Visual C\+\+|vcvarsall|vswhere",
+            re.IGNORECASE,
+        ),
+        "win-amd64",
+    ),
 )
 """Most specific first: win-arm64 before any Windows path, musl before glibc, a Mac
 arm64 wheel tag before a plain Mac path; a bare Windows path means the usual x64."""
@@ -205,7 +219,7 @@ def _package(lines: list[str]) -> tuple[str | None, str | None, str | None]:
             i
             for i, line in enumerate(lines)
             if re.search(
-                r"\.\.\. error|did not run successfully|subprocess-exited-with-error|Command errored out|failed with error code",
+                r"\.\.\. error|did not run successfully|subprocess-exited-with-error|Command errored out|failed with error code|Complete output from command",
                 line,
             )
         ),
@@ -216,10 +230,10 @@ def _package(lines: list[str]) -> tuple[str | None, str | None, str | None]:
             found = _COLLECTING.search(line)
             if found:
                 return found.group("name"), found.group("version"), line.strip()
-        for line in lines[failure:]:
-            found = _PIP_TMP_NAME.search(line)
-            if found:
-                return found.group("name"), None, line.strip()
+    for line in lines[failure or 0 :]:
+        found = _PIP_TMP_NAME.search(line)
+        if found:
+            return found.group("name"), None, line.strip()
     return None, None, None
 
 

@@ -101,6 +101,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             r"mysql_config:? (?:not found|command not found)",
             r"mysql_config not found",
             r"Can not find valid pkg-config name.*mysql",
+            r"pkg-config --exists mysqlclient' returned non-zero exit status 1\.",
         ),
         (
             ("macos", "brew install mysql-client pkg-config"),
@@ -268,9 +269,26 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             r"No such file or directory: '(?:gcc|cc|clang)'",
             r"psutil could not be installed from sources because gcc is not installed",
             r"xcrun: error: invalid active developer path",
+            r"CMAKE_C_COMPILER not set",
+            r"Failed to activate VS environment",
         ),
         _C,
         compiler=True,
+    ),
+    ToolSignature(
+        "build-requirement",
+        "a Python package the build imports",
+        "the build backend imports a package its build environment lacks (undeclared in"
+        " build-system.requires, or build isolation is off)",
+        _rx(
+            r"ModuleNotFoundError: No module named '(?:pybind11|numpy|Cython|setuptools|skbuild|torch|wheel)'"
+        ),
+        (
+            ("windows", "pip install the named module, then retry with --no-build-isolation"),
+            ("macos", "pip install the named module, then retry with --no-build-isolation"),
+            ("debian", "pip install the named module, then retry with --no-build-isolation"),
+            ("alpine", "pip install the named module, then retry with --no-build-isolation"),
+        ),
     ),
 )
 """Most specific first: the first row any line matches is the diagnosis."""
