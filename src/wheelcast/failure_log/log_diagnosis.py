@@ -195,6 +195,11 @@ def render_text(diagnosis: Diagnosis) -> str:
             else "no wheel fits"
         )
         lines.append(f"  why:     {forecast.verdict} on {forecast.target}: {why}")
+    elif facts.package and (diagnosis.target is None or "@" not in diagnosis.target):
+        lines.append(
+            "  why:     not forecast: the log does not show the platform and Python version;"
+            " pass --target, e.g. --target linux-x86_64@3.12"
+        )
     lines.extend(f"  fix:     {fix}" for fix in diagnosis.fixes)
     return "\n".join(lines) + "\n"
 

@@ -266,8 +266,10 @@ def _platform(lines: list[str]) -> tuple[str | None, str | None]:
 
 
 def _tool(lines: list[str]) -> tuple[ToolSignature | None, str | None]:
+    # A row's patterns are strongest first: the evidence is its most telling line.
     for signature in SIGNATURES:
-        for line in lines:
-            if any(p.search(line) for p in signature.patterns):
-                return signature, line.strip()
+        for pattern in signature.patterns:
+            for line in lines:
+                if pattern.search(line):
+                    return signature, line.strip()
     return None, None
