@@ -92,7 +92,7 @@ class TestReadLog:
         assert caught.value.hint
 
     def test_a_header_deeper_than_the_compiler_wins(self) -> None:
-        # "portaudio.h: No such file" next to "command 'gcc' failed": gcc ran, the header is missing.
+        # portaudio.h missing next to "command 'gcc' failed": gcc ran, the header is absent.
         text = (
             "  Building wheel for pyaudio (setup.py) ... error\n"
             "  src/_portaudiomodule.c:29:10: fatal error: portaudio.h: No such file or directory\n"
