@@ -211,3 +211,46 @@ def test_a_log_without_the_python_version_is_not_forecast() -> None:
     assert diagnosis.toolchain is not None
     assert "libpq-dev" in diagnosis.toolchain
     assert "pass --target" in render_text(diagnosis)
+
+
+class TestUvManagedPythons:
+    @pytest.mark.parametrize(
+        ("path", "platform", "python"),
+        [
+            ("cpython-3.12.0-windows-aarch64-none", "win-arm64", "3.12"),
+            ("cpython-3.13.1-macos-aarch64-none", "macos-arm64", "3.13"),
+            ("cpython-3.11.9-linux-x86_64-musl", "musllinux-x86_64", "3.11"),
+        ],
+    )
+    def test_the_interpreter_folder_names_platform_and_python(
+        self, path: str, platform: str, python: str
+    ) -> None:
+        text = (
+            f"Using CPython interpreter at: /home/user/.local/share/uv/python/{path}/bin/python3\n"
+            "  x Failed to build `numpy==1.26.2`\n"
+        )
+        facts = read_log(text)
+        assert (facts.platform, facts.python, facts.installer) == (platform, python, "uv")
+
+
+class TestLogDate:
+    def test_timestamps_date_the_forecast(self, index_server: IndexServer, tmp_path: Path) -> None:
+        # The same log from a CI run of January 2024: numpy 2.3.0 did not exist yet.
+        stamped = "".join(
+            f"2024-01-15T10:20:{n % 60:02d}.1234567Z {line}\n"
+            for n, line in enumerate(log_text(SEED).splitlines())
+        )
+        diagnosis = diagnose(stamped, index=index(index_server, tmp_path))
+        assert diagnosis.facts.date == "2024-01-15"
+        assert diagnosis.forecast is not None
+        assert diagnosis.forecast.verdict == "build"
+        assert diagnosis.forecast.newer_wheel is None
+        assert "as of:   2024-01-15" in render_text(diagnosis)
+
+    def test_the_option_wins_over_the_log(self, index_server: IndexServer, tmp_path: Path) -> None:
+        stamped = "".join(f"2024-01-15T10:20:00Z {line}\n" for line in log_text(SEED).splitlines())
+        diagnosis = diagnose(
+            stamped, options=cutoff("2025-07-01"), index=index(index_server, tmp_path)
+        )
+        assert diagnosis.forecast is not None
+        assert diagnosis.forecast.newer_wheel == "2.3.0"

@@ -7,6 +7,8 @@ the x64 interpreter under emulation would install instead.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Final
@@ -67,6 +69,7 @@ def diagnose(
     """Diagnose a failed install log; ``target`` overrides the platform and Python it implies."""
     facts = read_log(text)
     target_name = target or _implied_target(facts)
+    options = _as_of_log(options, facts)
     forecast = emulated = None
     emulated_how = None
     # A target without a Python version cannot be forecast: say so rather than guess.
@@ -94,6 +97,16 @@ def diagnose(
         toolchain=toolchain,
         fixes=_fixes(facts, forecast, emulated, emulated_how, toolchain),
     )
+
+
+def _as_of_log(options: wheelcast.Options | None, facts: LogFacts) -> wheelcast.Options | None:
+    """The log's own date, when its lines carry one and no ``exclude_newer`` was given:
+    the forecast then sees the index as the failed install did (through that whole day)."""
+    if facts.date is None or (options is not None and options.exclude_newer is not None):
+        return options
+    day = dt.date.fromisoformat(facts.date) + dt.timedelta(days=1)
+    cutoff = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return dataclasses.replace(options or wheelcast.Options(), exclude_newer=cutoff)
 
 
 def _python_of(target_name: str, facts: LogFacts) -> str:
@@ -183,6 +196,8 @@ def render_text(diagnosis: Diagnosis) -> str:
     lines.append(f"{facts.installer} failed to build {built}{source}")
     where = diagnosis.target or "a platform the log does not show"
     lines.append(f"  on:      {where}" + (f" (Python {facts.python})" if facts.python else ""))
+    if facts.date:
+        lines.append(f"  as of:   {facts.date} (the log's date)")
     if facts.tool:
         lines.append(f"  missing: {facts.tool.tool}: {facts.tool.meaning}")
     else:
@@ -230,6 +245,7 @@ def diagnosis_document(diagnosis: Diagnosis) -> dict[str, Any]:
         "python": facts.python,
         "platform": facts.platform,
         "target": diagnosis.target,
+        "log_date": facts.date,
         "missing_tool": None if facts.tool is None else {
             "key": facts.tool.key, "tool": facts.tool.tool, "meaning": facts.tool.meaning,
         },

@@ -36,6 +36,7 @@ class LogFacts:
     platform: str | None  # a wheelcast preset name: win-arm64, linux-x86_64, ...
     tool: ToolSignature | None
     evidence: tuple[str, ...]  # the lines each fact came from, in order of the facts
+    date: str | None = None  # the day the log was written, when its lines carry timestamps
 
 
 # --- the package --------------------------------------------------------------------
@@ -72,6 +73,9 @@ _PIP_TMP_NAME = re.compile(
 
 _PYTHON_PATTERNS = (
     re.compile(
+        r"cpython-3\.(?P<minor>\d{1,2})\.\d+-"
+    ),  # a uv-managed Python: cpython-3.12.0-windows-aarch64-none
+    re.compile(
         r"cpython-3(?P<minor>\d{1,2})"
     ),  # lib.linux-x86_64-cpython-311, cpython-312-x86_64-linux-gnu
     re.compile(r"\bcp3(?P<minor>\d{1,2})-cp3\d+"),  # a wheel's tags (abi3 is only a floor)
@@ -85,6 +89,12 @@ _PYTHON_PATTERNS = (
 )
 
 _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # uv-managed Pythons name their platform: cpython-3.12.0-windows-aarch64-none
+    (re.compile(r"cpython-3\.\d+\.\d+-windows-aarch64"), "win-arm64"),
+    (re.compile(r"cpython-3\.\d+\.\d+-windows-x86_64"), "win-amd64"),
+    (re.compile(r"cpython-3\.\d+\.\d+-macos-aarch64"), "macos-arm64"),
+    (re.compile(r"cpython-3\.\d+\.\d+-linux-aarch64-musl"), "musllinux-aarch64"),
+    (re.compile(r"cpython-3\.\d+\.\d+-linux-x86_64-musl"), "musllinux-x86_64"),
     (
         re.compile(r"win[-_]arm64|Python3\d+-arm64|ARM64\)\] on win32|for ARM64", re.IGNORECASE),
         "win-arm64",
@@ -188,7 +198,20 @@ def read_log(text: str) -> LogFacts:
         platform=platform,
         tool=tool,
         evidence=tuple(dict.fromkeys(evidence)),
+        date=_date(lines),
     )
+
+
+# CI logs prefix each line with a timestamp (GitHub Actions: 2024-01-15T10:20:30.1234567Z).
+_TIMESTAMP = re.compile(r"^\s*\[?(?P<day>20\d\d-[01]\d-[0-3]\d)[T ][0-2]\d:[0-5]\d:[0-5]\d")
+
+
+def _date(lines: list[str]) -> str | None:
+    for line in lines:
+        found = _TIMESTAMP.search(line)
+        if found:
+            return found.group("day")
+    return None
 
 
 def _installer(text: str) -> str:
