@@ -254,3 +254,43 @@ class TestLogDate:
         )
         assert diagnosis.forecast is not None
         assert diagnosis.forecast.newer_wheel == "2.3.0"
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        (
+            "psycopg/psycopg.h:36:10: fatal error: libpq-fe.h: No such file or directory",
+            "pg-config",
+        ),
+        ("_mysql.c:44:10: fatal error: mysql.h: No such file or directory", "mysql-config"),
+        ("Package libffi was not found in the pkg-config search path.", "ffi-headers"),
+        (
+            "Modules/LDAPObject.c:16:10: fatal error: sasl/sasl.h: No such file or directory",
+            "ldap-headers",
+        ),
+        (
+            "src/libImaging/ZipDecode.c:17:10: fatal error: zlib.h: No such file or directory",
+            "zlib-headers",
+        ),
+        ("fatal error: 'hdf5.h' file not found", "hdf5-headers"),
+        ("src/foo.c:3:10: fatal error: yaml.h: No such file or directory", "c-headers"),
+        (
+            "x86_64-linux-gnu-gcc: error trying to exec 'cc1plus': execvp: No such file",
+            "c-compiler",
+        ),
+        (
+            "ERROR: Unknown compiler(s): [['c++'], ['g++'], ['clang++'], ['nvc++'], ['pgc++']]",
+            "c-compiler",
+        ),
+        (
+            "error: Microsoft Visual C++ 9.0 is required. Get it from http://aka.invalid/vcpython27",
+            "msvc",
+        ),
+        ("error: failed to run custom build command for `openssl-sys v0.9.80`", "openssl-headers"),
+    ],
+)
+def test_a_signature_line_names_its_tool(line: str, key: str) -> None:
+    tool = read_log("  Building wheel for demo (pyproject.toml) ... error\n" + line + "\n").tool
+    assert tool is not None
+    assert tool.key == key

@@ -81,7 +81,11 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
         "pg-config",
         "PostgreSQL client development files (pg_config)",
         "psycopg2 builds against libpq and finds it through pg_config, which is not on PATH",
-        _rx(r"pg_config executable not found", r"pg_config is required to build"),
+        _rx(
+            r"pg_config executable not found",
+            r"pg_config is required to build",
+            r"libpq-fe\.h['\"]?:? (?:No such file|file not found)",
+        ),
         (
             (
                 "windows",
@@ -100,6 +104,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
         _rx(
             r"mysql_config:? (?:not found|command not found)",
             r"mysql_config not found",
+            r"mysql\.h['\"]?:? (?:No such file|file not found)",
             r"Can not find valid pkg-config name.*mysql",
             r"pkg-config --exists mysqlclient' returned non-zero exit status 1\.",
         ),
@@ -131,7 +136,10 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
         "ffi-headers",
         "libffi development files (ffi.h)",
         "cffi's C extension includes ffi.h, which is not installed",
-        _rx(r"ffi\.h['\"]?:? (?:No such file|file not found)"),
+        _rx(
+            r"ffi\.h['\"]?:? (?:No such file|file not found)",
+            r"Package libffi was not found in the pkg-config search path",
+        ),
         (
             ("macos", "brew install libffi"),
             ("debian", "apt-get install libffi-dev"),
@@ -146,7 +154,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
         _rx(
             r"openssl/\w+\.h['\"]?:? (?:No such file|file not found)",
             r"Could not find (?:directory of )?OpenSSL",
-            r"openssl-sys",
+            r"failed to run custom build command for .openssl-sys",
         ),
         (
             ("windows", "vcpkg install openssl, and set OPENSSL_DIR"),
@@ -154,6 +162,94 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             ("debian", "apt-get install libssl-dev pkg-config"),
             ("alpine", "apk add openssl-dev"),
             ("rhel", "dnf install openssl-devel"),
+        ),
+    ),
+    ToolSignature(
+        "zlib-headers",
+        "zlib development files (zlib.h)",
+        "the build includes zlib.h, which is not installed",
+        _rx(
+            r"zlib\.h['\"]?:? (?:No such file|file not found)",
+        ),
+        (
+            ("macos", "xcode-select --install"),
+            ("debian", "apt-get install zlib1g-dev"),
+            ("alpine", "apk add zlib-dev"),
+            ("rhel", "dnf install zlib-devel"),
+        ),
+    ),
+    ToolSignature(
+        "jpeg-headers",
+        "libjpeg development files (jpeglib.h)",
+        "the build includes jpeglib.h (Pillow and friends), which is not installed",
+        _rx(
+            r"jpeglib\.h['\"]?:? (?:No such file|file not found)",
+        ),
+        (
+            ("macos", "brew install jpeg"),
+            ("debian", "apt-get install libjpeg-dev"),
+            ("alpine", "apk add jpeg-dev"),
+            ("rhel", "dnf install libjpeg-turbo-devel"),
+        ),
+    ),
+    ToolSignature(
+        "ldap-headers",
+        "OpenLDAP and SASL development files (lber.h, sasl.h)",
+        "python-ldap includes OpenLDAP's and Cyrus SASL's headers, which are not installed",
+        _rx(
+            r"lber\.h['\"]?:? (?:No such file|file not found)",
+            r"ldap\.h['\"]?:? (?:No such file|file not found)",
+            r"sasl/sasl\.h['\"]?:? (?:No such file|file not found)",
+        ),
+        (
+            ("macos", "brew install openldap cyrus-sasl"),
+            ("debian", "apt-get install libldap2-dev libsasl2-dev"),
+            ("alpine", "apk add openldap-dev cyrus-sasl-dev"),
+            ("rhel", "dnf install openldap-devel cyrus-sasl-devel"),
+        ),
+    ),
+    ToolSignature(
+        "krb5-headers",
+        "Kerberos development files (krb5.h, gssapi.h)",
+        "the build includes the Kerberos headers, which are not installed",
+        _rx(
+            r"krb5\.h['\"]?:? (?:No such file|file not found)",
+            r"gssapi/gssapi\.h['\"]?:? (?:No such file|file not found)",
+            r"gssapi\.h['\"]?:? (?:No such file|file not found)",
+        ),
+        (
+            ("macos", "brew install krb5"),
+            ("debian", "apt-get install libkrb5-dev"),
+            ("alpine", "apk add krb5-dev"),
+            ("rhel", "dnf install krb5-devel"),
+        ),
+    ),
+    ToolSignature(
+        "hdf5-headers",
+        "HDF5 development files (hdf5.h)",
+        "h5py or tables builds against HDF5, which is not installed",
+        _rx(
+            r"hdf5\.h['\"]?:? (?:No such file|file not found)",
+        ),
+        (
+            ("macos", "brew install hdf5"),
+            ("debian", "apt-get install libhdf5-dev"),
+            ("alpine", "apk add hdf5-dev"),
+            ("rhel", "dnf install hdf5-devel"),
+        ),
+    ),
+    ToolSignature(
+        "cairo-headers",
+        "cairo development files (cairo.h)",
+        "the build includes cairo.h (pycairo), which is not installed",
+        _rx(
+            r"cairo\.h['\"]?:? (?:No such file|file not found)",
+        ),
+        (
+            ("macos", "brew install cairo pkg-config"),
+            ("debian", "apt-get install libcairo2-dev pkg-config"),
+            ("alpine", "apk add cairo-dev pkgconf"),
+            ("rhel", "dnf install cairo-devel pkgconf-pkg-config"),
         ),
     ),
     ToolSignature(
@@ -169,6 +265,21 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             ("debian", "apt-get install python3-dev (python3.X-dev for the Python in use)"),
             ("alpine", "apk add python3-dev"),
             ("rhel", "dnf install python3-devel"),
+        ),
+    ),
+    ToolSignature(
+        "c-headers",
+        "the development files of a C library",
+        "the build includes a header no installed package provides: install the library's -dev/-devel package",
+        _rx(
+            r"fatal error: [\w/.+-]+\.h['\"]?:? (?:No such file|file not found)",
+            r"Cannot open include file: '[\w/.+-]+\.h'",
+        ),
+        (
+            ("macos", "brew install the library the header belongs to"),
+            ("debian", "apt-get install the library's -dev package (apt-file search HEADER.h)"),
+            ("alpine", "apk add the library's -dev package"),
+            ("rhel", "dnf install the library's -devel package (dnf provides '*/HEADER.h')"),
         ),
     ),
     ToolSignature(
@@ -251,7 +362,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
         "the Microsoft C/C++ build tools (MSVC)",
         "no Microsoft C/C++ compiler is installed for this Python's architecture",
         _rx(
-            r"Microsoft Visual C\+\+ 14\.0(?: or greater)? is required",
+            r"Microsoft Visual C\+\+ \d+\.\d+(?: or greater)? is required",
             r"Unable to find vcvarsall\.bat",
         ),
         _C,
@@ -262,7 +373,8 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
         "a C compiler",
         "the build needs a C compiler and none was found on PATH",
         _rx(
-            r"Unknown compiler\(s\): \[\['(?:icl|cl|cc|gcc|clang)'\]",
+            r"Unknown compiler\(s\): \[\['(?:icl|cl|cc|gcc|clang|c\+\+|g\+\+|clang\+\+)'\]",
+            r"error trying to exec 'cc1plus'",
             r"(?:gcc|cc|clang|x86_64-linux-gnu-gcc|aarch64-linux-gnu-gcc):? (?:command )?not found",
             r"unable to execute '?(?:gcc|cc|clang|x86_64-linux-gnu-gcc)'?: No such file or directory",
             r"error: command '[^']*(?:gcc|cc|clang)' failed: No such file or directory",
