@@ -158,7 +158,9 @@ class TestDiagnoseSeed:
             "MSVC ARM64 build tools",
         ):
             assert needle in text, needle
+        assert "has no cp312 wheel for win_arm64" in text
         assert "win_amd64" in text  # the closest miss: the wheel is there, for x64
+        assert (forecast.interpreter, forecast.platform_tag) == ("cp312", "win_arm64")
 
     def test_without_a_date_the_newest_record_still_names_2_3_0(
         self, index_server: IndexServer, tmp_path: Path
@@ -188,6 +190,7 @@ class TestDiagnoseSeed:
         assert diagnosis.forecast is not None
         assert diagnosis.forecast.verdict == "binary"
         assert diagnosis.emulated is None
+        assert "has a wheel for win-amd64@3.12" in render_text(diagnosis)
         assert diagnosis.toolchain is not None
         assert "ARM64" not in diagnosis.toolchain
 

@@ -45,6 +45,8 @@ class Reforecast:
     newer_wheel: str | None  # the oldest newer version with a wheel for the target
     newer_wheel_uploaded: str | None
     older_wheel: str | None
+    interpreter: str = ""  # the wheel tag's interpreter the target needs: cp312
+    platform_tag: str = ""  # its platform tag: win_arm64
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,9 @@ def _family(target_name: str | None) -> Family | None:
 
 
 def _reforecast(forecast: wheelcast.TargetForecast, package: str) -> Reforecast | None:
+    python = forecast.target.python
+    interpreter = "cp" + "".join(str(n) for n in python.version[:2])
+    interpreter += "t" if python.free_threaded else ""
     for item in forecast.packages:
         if item.name == package:
             return Reforecast(
@@ -145,6 +150,8 @@ def _reforecast(forecast: wheelcast.TargetForecast, package: str) -> Reforecast 
                 newer_wheel=str(item.newer_wheel.version) if item.newer_wheel else None,
                 newer_wheel_uploaded=item.newer_wheel.upload_time if item.newer_wheel else None,
                 older_wheel=str(item.older_wheel.version) if item.older_wheel else None,
+                interpreter=interpreter,
+                platform_tag=forecast.target.platform.tag,
             )
     return None
 
@@ -204,12 +211,7 @@ def render_text(diagnosis: Diagnosis) -> str:
         lines.append("  missing: no known missing-tool message in the log")
     forecast = diagnosis.forecast
     if forecast is not None:
-        why = (
-            f"no wheel fits; closest miss: {forecast.detail}"
-            if forecast.detail
-            else "no wheel fits"
-        )
-        lines.append(f"  why:     {forecast.verdict} on {forecast.target}: {why}")
+        lines.append(f"  why:     {_why(facts, forecast)}")
     elif facts.package and (diagnosis.target is None or "@" not in diagnosis.target):
         lines.append(
             "  why:     not forecast: the log does not show the platform and Python version;"
@@ -217,6 +219,22 @@ def render_text(diagnosis: Diagnosis) -> str:
         )
     lines.extend(f"  fix:     {fix}" for fix in diagnosis.fixes)
     return "\n".join(lines) + "\n"
+
+
+def _why(facts: LogFacts, forecast: Reforecast) -> str:
+    name = f"{facts.package} {forecast.version}" if forecast.version else str(facts.package)
+    wanted = f"{forecast.interpreter} wheel for {forecast.platform_tag}"
+    miss = f" (closest miss: {forecast.detail})" if forecast.detail else ""
+    match forecast.verdict:
+        case "build":
+            return f"{name} has no {wanted}, so {facts.installer} built the sdist{miss}"
+        case "binary" | "pure":
+            return (
+                f"{name} has a wheel for {forecast.target}: an up-to-date installer takes it"
+                " (an old pip that does not know the wheel's tag, or --no-binary, builds instead)"
+            )
+        case _:
+            return f"{forecast.verdict} on {forecast.target}{miss}"
 
 
 def diagnosis_document(diagnosis: Diagnosis) -> dict[str, Any]:
@@ -233,6 +251,8 @@ def diagnosis_document(diagnosis: Diagnosis) -> dict[str, Any]:
             "newer_wheel": item.newer_wheel,
             "newer_wheel_uploaded": item.newer_wheel_uploaded,
             "older_wheel": item.older_wheel,
+            "interpreter": item.interpreter,
+            "platform_tag": item.platform_tag,
         }
 
     return {
