@@ -194,6 +194,15 @@ class TestDiagnoseSeed:
         assert diagnosis.toolchain is not None
         assert "ARM64" not in diagnosis.toolchain
 
+    def test_a_target_without_python_keeps_the_logs_python(
+        self, index_server: IndexServer, tmp_path: Path
+    ) -> None:
+        diagnosis = diagnose(
+            log_text(SEED), target="win-amd64", index=index(index_server, tmp_path)
+        )
+        assert diagnosis.target == "win-amd64@3.12"
+        assert diagnosis.forecast is not None
+
     def test_the_json_document(self, index_server: IndexServer, tmp_path: Path) -> None:
         diagnosis = diagnose(
             log_text(SEED), options=cutoff("2025-07-01"), index=index(index_server, tmp_path)

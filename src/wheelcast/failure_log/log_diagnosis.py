@@ -71,6 +71,8 @@ def diagnose(
     """Diagnose a failed install log; ``target`` overrides the platform and Python it implies."""
     facts = read_log(text)
     target_name = target or _implied_target(facts)
+    if target and "@" not in target and facts.python:
+        target_name = f"{target}@{facts.python}"  # --target win-arm64: the log's Python still holds
     options = _as_of_log(options, facts)
     forecast = emulated = None
     emulated_how = None
