@@ -455,7 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KINDS",
-        help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)} (default: all)",
+        help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)}"
+        " (default: all)",
     )
 
     explain_parser = commands.add_parser(
