@@ -507,6 +507,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_index_options(doctor_parser)
 
+    diagnose_parser = commands.add_parser(
+        "diagnose",
+        help="what a failed pip/uv install log means, and what would install instead",
+        description="Read the output of a failed pip install or uv pip install: the package"
+        " built from which sdist, on which interpreter and platform, the missing tool, why no"
+        " wheel fit (forecast again), and the fix.",
+    )
+    diagnose_parser.add_argument("log", metavar="LOG", help="the log file, or - for stdin")
+    diagnose_parser.add_argument(
+        "-t", "--target", dest="log_target", metavar="TARGET",
+        help="the target (win-arm64@3.12) when the log does not show it, or shows it wrongly",
+    )  # fmt: skip
+    diagnose_parser.add_argument(
+        "--exclude-newer", metavar="DATE", help="forecast as of DATE (when the install failed)"
+    )
+    diagnose_parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_index_options(diagnose_parser)
+
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
     )
@@ -780,6 +798,24 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
     return forecast
 
 
+def run_diagnose(args: argparse.Namespace, out: TextIO) -> int:
+    from wheelcast.failure_log.command import run  # noqa: PLC0415
+
+    options = Options(
+        exclude_newer=(
+            parse_exclude_newer(args.exclude_newer) if args.exclude_newer is not None else None
+        )
+    )
+    return run(
+        args.log,
+        target=args.log_target,
+        kind=args.format,
+        options=options,
+        index=_index(args),
+        out=out,
+    )
+
+
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
@@ -826,6 +862,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "check": functools.partial(run_check, command_line=argv),
         "explain": run_explain,
         "doctor": run_doctor,
+        "diagnose": run_diagnose,
         "targets": run_targets,
     }
     json_wanted = getattr(args, "format", None) == "json"
