@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from contextvars import ContextVar
 
 TYPE_CHECKING = False  # typing's flag without importing typing (see wheelcast/__init__.py)
@@ -28,11 +29,16 @@ __all__ = [
     "logging_reads",
     "saw_absent",
     "saw_file",
+    "saw_unrepeatable",
     "saw_folder",
 ]
 
 Observation = tuple[str, str, str]  # (kind, path, digest)
 MISSING = "-"
+# The digest of a pipe or device read as input (``-r /dev/stdin``): what it gave cannot be
+# observed again without taking it from the run, so it never equals a later observation.
+UNREPEATABLE = "!unrepeatable"
+NOT_A_FILE = "!not-a-file"
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _fingerprint: str | None = None
@@ -79,6 +85,8 @@ def current(kind: str, path: str) -> str:
     if kind == "folder":
         return folder_digest(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return NOT_A_FILE  # never opened: a pipe would give up what the run needs
         with open(path, "rb") as handle:
             return file_digest(handle.read())
     except OSError:
@@ -123,6 +131,13 @@ def saw_file(path: os.PathLike[str] | str, data: bytes) -> None:
     log = _log.get()
     if log is not None:
         log.add("file", os.path.abspath(path), file_digest(data))
+
+
+def saw_unrepeatable(path: os.PathLike[str] | str) -> None:
+    """An input reader read a pipe or device at ``path``: no answer built on it replays."""
+    log = _log.get()
+    if log is not None:
+        log.add("file", os.path.abspath(path), UNREPEATABLE)
 
 
 def saw_absent(path: os.PathLike[str] | str) -> None:

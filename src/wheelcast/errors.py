@@ -23,6 +23,8 @@ these into one line on stderr and an exit code.
 
 from __future__ import annotations
 
+from wheelcast.limits import MAX_SHOWN_CHARS
+
 
 class WheelcastError(Exception):
     """Root of every error wheelcast raises on purpose."""
@@ -94,3 +96,20 @@ class UnsafeArchive(ArchiveError):
     """An sdist refused before anything is read from it: it escapes, links, or is too large."""
 
     reference = "unsafe-sdist"
+
+
+def shown(text: object) -> str:
+    """``text`` as a message quotes it: cut to :data:`wheelcast.limits.MAX_SHOWN_CHARS`,
+    so hostile or huge input never floods the one error line."""
+    value = text if isinstance(text, str) else _repr(text)
+    if len(value) <= MAX_SHOWN_CHARS:
+        return value
+    return f"{value[:MAX_SHOWN_CHARS]}... ({len(value) - MAX_SHOWN_CHARS} more characters)"
+
+
+def _repr(value: object) -> str:
+    # repr of a deeply nested value recurses; the message does not need all of it.
+    try:
+        return repr(value)
+    except RecursionError:
+        return f"<a deeply nested {type(value).__name__}>"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,27 +14,47 @@ from typing import Any
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
-from wheelcast._witness import saw_file
-from wheelcast.errors import InvalidInputFile
+from wheelcast._witness import saw_file, saw_unrepeatable
+from wheelcast.errors import InvalidInputFile, shown
 from wheelcast.inputs.model import Origin
+from wheelcast.limits import MAX_INPUT_FILE_BYTES, MAX_INPUT_NESTING
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def read_text(path: Path, origin: Origin | None = None) -> str:
-    """The file's text; ``origin`` is the line that asked for it (an ``-r`` include)."""
+    """The file's text; ``origin`` is the line that asked for it (an ``-r`` include).
+
+    At most :data:`~wheelcast.limits.MAX_INPUT_FILE_BYTES` are read, streamed, so a
+    device that never ends (``/dev/zero``) is refused rather than read until killed.
+    """
     where = f"{origin}: " if origin else ""
     try:
-        data = path.read_bytes()
+        data, regular = _read_capped(path)
     except FileNotFoundError:
         raise InvalidInputFile(
-            f"{where}file not found: '{path}'", "check the path (includes are relative to the file)"
+            f"{where}file not found: '{shown(str(path))}'",
+            "check the path (includes are relative to the file)",
         ) from None
     except OSError as exc:
         raise InvalidInputFile(
-            f"{where}cannot read '{path}': {exc.strerror}", "check the path and its permissions"
+            f"{where}cannot read '{shown(str(path))}': {exc.strerror}",
+            "check the path and its permissions",
         ) from None
-    saw_file(path, data)
+    except ValueError:  # a NUL in the name: no file can have it
+        raise InvalidInputFile(
+            f"{where}cannot read '{shown(str(path))}': the name holds a NUL character",
+            "check the path",
+        ) from None
+    if data is None:
+        raise InvalidInputFile(
+            f"{where}'{shown(str(path))}' is larger than {MAX_INPUT_FILE_BYTES} bytes",
+            f"check the path: input files are read up to {MAX_INPUT_FILE_BYTES >> 20} MiB",
+        )
+    if regular:
+        saw_file(path, data)
+    else:  # a pipe or device: read once, and an answer built on it is never replayed
+        saw_unrepeatable(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -41,28 +64,73 @@ def read_text(path: Path, origin: Origin | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _read_capped(path: Path) -> tuple[bytes | None, bool]:
+    """The bytes (None when over the cap) and whether ``path`` is a regular file."""
+    with path.open("rb") as handle:
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := handle.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_INPUT_FILE_BYTES:
+                return None, regular
+            chunks.append(chunk)
+    return b"".join(chunks), regular
+
+
+def _nesting_error(path: Path) -> InvalidInputFile:
+    return Origin(path).error(
+        f"nested deeper than {MAX_INPUT_NESTING} levels of arrays and tables",
+        "check the file: no real project or lock file nests this deep",
+    )
+
+
+def _check_nesting(path: Path, value: object) -> None:
+    """Refuse a value nested deeper than the cap, walked without recursion (readers and
+    messages that recurse over it stay far from the interpreter's limit)."""
+    todo: list[tuple[object, int]] = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_INPUT_NESTING:
+            raise _nesting_error(path)
+        if isinstance(item, dict):
+            todo += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            todo += [(v, depth + 1) for v in item]
+
+
 def load_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed document and its text; a syntax error names the line tomllib found."""
     text = read_text(path)
     try:
-        return tomllib.loads(text), text
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_POSITION.search(str(exc))
         line = int(found.group(1)) if found else None
         reason = _TOML_POSITION.sub("", str(exc)).strip()
         raise Origin(path, line).error(
-            f"invalid TOML: {reason}", "fix the syntax (the file is not valid TOML 1.0)"
+            f"invalid TOML: {shown(reason)}", "fix the syntax (the file is not valid TOML 1.0)"
         ) from None
+    except RecursionError:
+        raise _nesting_error(path) from None
+    _check_nesting(path, data)
+    return data, text
 
 
 def load_json(path: Path) -> tuple[Any, str]:
     text = read_text(path)
     try:
-        return json.loads(text), text
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise Origin(path, exc.lineno).error(
-            f"invalid JSON: {exc.msg}", "fix the syntax (regenerate the lock file)"
+            f"invalid JSON: {shown(exc.msg)}", "fix the syntax (regenerate the lock file)"
         ) from None
+    except RecursionError:
+        raise _nesting_error(path) from None
+    _check_nesting(path, data)
+    return data, text
 
 
 def line_of(text: str, *needles: str, start: int = 1) -> int | None:
@@ -84,7 +152,7 @@ def requirement(text: str, origin: Origin) -> Requirement:
     except InvalidRequirement as exc:
         reason = str(exc).splitlines()[0]
         raise origin.error(
-            f"invalid requirement '{text.strip()}': {reason}",
+            f"invalid requirement '{shown(text.strip())}': {shown(reason)}",
             "write it as PEP 508 describes, e.g. 'numpy>=1.26' or 'uvicorn[standard]'",
         ) from None
 
@@ -96,6 +164,6 @@ def marker(text: str | None, origin: Origin) -> Marker | None:
         return Marker(text)
     except InvalidMarker as exc:
         raise origin.error(
-            f"invalid marker '{text}': {str(exc).splitlines()[0]}",
+            f"invalid marker '{shown(text)}': {shown(str(exc).splitlines()[0])}",
             "write it as PEP 508 describes, e.g. \"sys_platform == 'win32'\"",
         ) from None

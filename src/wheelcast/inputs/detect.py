@@ -23,7 +23,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from wheelcast._witness import saw_absent, saw_folder
-from wheelcast.errors import InvalidInputFile
+from wheelcast.errors import InvalidInputFile, shown
 from wheelcast.inputs import _files
 from wheelcast.inputs.locks import is_lock_file, read_lock, read_uv_lock
 from wheelcast.inputs.model import ProjectInput
@@ -99,7 +99,13 @@ def load(
 ) -> ProjectInput:
     """Read the project at ``path`` (a folder or a file; None: the current folder)."""
     path = Path.cwd() if path is None else path
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except (OSError, ValueError):  # a name too long or holding NUL
+        raise InvalidInputFile(
+            f"{shown(str(path))}: not a usable file or folder name", "check the path"
+        ) from None
+    if is_dir:
         saw_folder(path)
         path = find_input(path)
         workspace = _workspace_lock(path) if path.name == "pyproject.toml" else None
@@ -111,8 +117,8 @@ def load(
             return read_uv_lock(
                 lock, extras=extras, all_extras=all_extras, groups=groups, package=member
             )
-    elif not path.exists():
-        raise InvalidInputFile(f"{path}: no such file or folder", "check the path")
+    elif not exists:
+        raise InvalidInputFile(f"{shown(str(path))}: no such file or folder", "check the path")
     if is_lock_file(path):
         if build_deps:
             raise InvalidInputFile(
