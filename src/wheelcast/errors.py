@@ -99,12 +99,16 @@ class UnsafeArchive(ArchiveError):
 
 
 def shown(text: object) -> str:
-    """``text`` as a message quotes it: cut to :data:`wheelcast.limits.MAX_SHOWN_CHARS`,
-    so hostile or huge input never floods the one error line."""
+    """``text`` as a message quotes it: control characters escaped (the message stays one
+    line) and cut to :data:`wheelcast.limits.MAX_SHOWN_CHARS`, so hostile or huge input
+    never floods the error line."""
     value = text if isinstance(text, str) else _repr(text)
-    if len(value) <= MAX_SHOWN_CHARS:
-        return value
-    return f"{value[:MAX_SHOWN_CHARS]}... ({len(value) - MAX_SHOWN_CHARS} more characters)"
+    more = len(value) - MAX_SHOWN_CHARS
+    value = value[:MAX_SHOWN_CHARS].translate(_CONTROLS)
+    return f"{value}... ({more} more characters)" if more > 0 else value
+
+
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
 
 
 def _repr(value: object) -> str:

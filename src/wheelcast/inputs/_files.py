@@ -8,8 +8,9 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -19,6 +20,7 @@ from wheelcast.errors import InvalidInputFile, shown
 from wheelcast.inputs.model import Origin
 from wheelcast.limits import MAX_INPUT_FILE_BYTES, MAX_INPUT_NESTING
 
+T = TypeVar("T")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -133,6 +135,70 @@ def load_json(path: Path) -> tuple[Any, str]:
     return data, text
 
 
+_KINDS = {str: "a string", int: "an integer", bool: "a boolean", list: "an array", dict: "a table"}
+_REGENERATE = "regenerate it with the tool that wrote it"
+
+
+@overload
+def typed(
+    table: Mapping[str, Any],
+    key: str,
+    kind: type[T],
+    default: None,
+    origin: Origin,
+    *,
+    name: str | None = None,
+    hint: str = _REGENERATE,
+) -> T | None: ...
+@overload
+def typed(
+    table: Mapping[str, Any],
+    key: str,
+    kind: type[T],
+    default: T,
+    origin: Origin,
+    *,
+    name: str | None = None,
+    hint: str = _REGENERATE,
+) -> T: ...
+def typed(  # noqa: PLR0913 - the value's place, its type and what to say are all needed
+    table: Mapping[str, Any],
+    key: str,
+    kind: type[T],
+    default: T | None,
+    origin: Origin,
+    *,
+    name: str | None = None,
+    hint: str = _REGENERATE,
+) -> T | None:
+    """``table[key]`` (``default`` when absent), checked to be a ``kind`` where it is read:
+    a wrong type is ``file:line: <name> must be a <kind>``, never a traceback deeper in."""
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise origin.error(
+            f"'{shown(name or key)}' must be {_KINDS.get(kind, kind.__name__)}", hint
+        )
+    return value
+
+
+def strings(value: object, origin: Origin, name: str, *, hint: str = _REGENERATE) -> list[str]:
+    """``value`` checked to be an array of strings."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise origin.error(f"'{shown(name)}' must be an array of strings", hint)
+    return value
+
+
+def tables(
+    value: object, origin: Origin, name: str, *, hint: str = _REGENERATE
+) -> list[dict[str, Any]]:
+    """``value`` checked to be an array of tables."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise origin.error(f"'{shown(name)}' must be an array of tables", hint)
+    return value
+
+
 def line_of(text: str, *needles: str, start: int = 1) -> int | None:
     """The first line at or after ``start`` that holds every needle (None when none does).
 
@@ -157,8 +223,12 @@ def requirement(text: str, origin: Origin) -> Requirement:
         ) from None
 
 
-def marker(text: str | None, origin: Origin) -> Marker | None:
-    if text is None or not text.strip():
+def marker(text: object, origin: Origin) -> Marker | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise origin.error(f"a marker must be a string, not {shown(text)}", _REGENERATE)
+    if not text.strip():
         return None
     try:
         return Marker(text)

@@ -158,7 +158,11 @@ class _Frame:
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
-    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop: read_text says so
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+    ):  # a name too long, a symlink loop: read_text says so
         return path.absolute()
 
 
