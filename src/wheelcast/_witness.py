@@ -29,8 +29,8 @@ __all__ = [
     "logging_reads",
     "saw_absent",
     "saw_file",
-    "saw_unrepeatable",
     "saw_folder",
+    "saw_unrepeatable",
 ]
 
 Observation = tuple[str, str, str]  # (kind, path, digest)

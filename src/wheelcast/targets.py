@@ -348,7 +348,8 @@ def _checked_glibc(text: str, arch: str, version: tuple[int, int]) -> Platform:
     floor = manylinux_floor(arch)
     if version < floor:
         raise UnknownTarget(
-            f"unknown target '{shown(text)}': manylinux on {arch} starts at glibc {floor[0]}.{floor[1]}",
+            f"unknown target '{shown(text)}':"
+            f" manylinux on {arch} starts at glibc {floor[0]}.{floor[1]}",
             f"use manylinux_{floor[0]}_{floor[1]}_{arch} or newer",
         )
     return _glibc(arch, *version)

@@ -161,7 +161,7 @@ def typed(
     name: str | None = None,
     hint: str = _REGENERATE,
 ) -> T: ...
-def typed(  # noqa: PLR0913 - the value's place, its type and what to say are all needed
+def typed(
     table: Mapping[str, Any],
     key: str,
     kind: type[T],
