@@ -329,3 +329,19 @@ class TestPipes:
             found.append(names(done.stdout))
         assert "requests" in found[0]
         assert found[1] == {"attrs"}
+
+
+class TestReadme:
+    def test_the_safety_section_states_each_input_cap(self) -> None:
+        from wheelcast import limits  # noqa: PLC0415
+
+        readme = (REPO / "README.md").read_text()
+        section = readme.split("### Safety: input files", 1)[1].split("\n## ", 1)[0]
+        for name in (
+            "MAX_INPUT_FILE_BYTES",
+            "MAX_INPUT_NESTING",
+            "MAX_INCLUDE_DEPTH",
+            "MAX_GROUP_DEPTH",
+            "MAX_SHOWN_CHARS",
+        ):
+            assert f"| `{name}` | {getattr(limits, name)} " in section, name

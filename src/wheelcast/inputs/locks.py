@@ -45,7 +45,7 @@ from packaging.markers import Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
-from wheelcast.errors import InvalidInputFile
+from wheelcast.errors import InvalidInputFile, shown
 from wheelcast.inputs import _files
 from wheelcast.inputs.model import (
     LockedFile,
@@ -333,14 +333,14 @@ def _require(
     for field in fields:
         if not isinstance(entry.get(field), str) or not entry[field]:
             name = entry.get("name", "an entry")
-            raise origin.error(f"{name} has no '{field}'", _REGENERATE)
+            raise origin.error(f"{shown(name)} has no '{field}'", _REGENERATE)
 
 
 def _version_error(
     path: Path, text: str, field: str, found: object, known: str
 ) -> InvalidInputFile:
     return Origin(path, _files.line_of(text, field)).error(
-        f"unknown {path.name} {field} {found!r} (wheelcast reads {known})",
+        f"unknown {path.name} {field} {shown(found)} (wheelcast reads {known})",
         "regenerate it with a supported tool version, or update wheelcast",
     )
 
@@ -633,7 +633,8 @@ def _all_chosen(
             if canonicalize_name(name) not in declared:
                 known = ", ".join(sorted(declared)) or "none"
                 raise InvalidInputFile(
-                    f"{path}: no workspace member has the {what} '{name}' (locked: {known})",
+                    f"{path}: no workspace member has the {what} '{shown(name)}'"
+                    f" (locked: {shown(known)})",
                     f"pick a locked {what}",
                 )
 
@@ -725,7 +726,9 @@ def _choose(
     for name in chosen:
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise at.error(f"unknown {what} '{name}' (locked: {known})", f"pick a locked {what}")
+            raise at.error(
+                f"unknown {what} '{shown(name)}' (locked: {shown(known)})", f"pick a locked {what}"
+            )
     return chosen
 
 
@@ -734,7 +737,7 @@ def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
         raise origin.error("dependencies must be an array of tables", _REGENERATE)
     for entry in entries:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
-            raise origin.error(f"a dependency entry has no name: {entry!r}", _REGENERATE)
+            raise origin.error(f"a dependency entry has no name: {shown(entry)}", _REGENERATE)
     return tuple(
         LockEdge(
             name=canonicalize_name(entry["name"]),
@@ -751,7 +754,7 @@ def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
 
 def _uv_file(entry: object, origin: Origin) -> LockedFile:
     if not isinstance(entry, Mapping):
-        raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
+        raise origin.error(f"a file entry must be a table, not {shown(entry)}", _REGENERATE)
     url = _files.typed(entry, "url", str, None, origin) or _files.typed(
         entry, "path", str, None, origin
     )
@@ -944,7 +947,8 @@ def read_poetry_lock(
         if canonicalize_name(group) not in locked_groups:
             known = ", ".join(sorted(locked_groups))
             raise InvalidInputFile(
-                f"{path}: no package of the lock is in group '{group}' (groups: {known})",
+                f"{path}: no package of the lock is in group '{shown(group)}'"
+                f" (groups: {shown(known)})",
                 "pick a group the lock has (poetry locks every group of pyproject.toml)",
             )
     # poetry.lock 1.x lists the files apart, in [metadata.files], by package name.
@@ -1018,7 +1022,7 @@ def _poetry_files(entries: object, origin: Origin) -> tuple[LockedFile, ...]:
     files = []
     for entry in entries:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("file"), str):
-            raise origin.error(f"a file entry has no 'file': {entry!r}", _REGENERATE)
+            raise origin.error(f"a file entry has no 'file': {shown(entry)}", _REGENERATE)
         files.append(LockedFile(entry["file"], None, _hashes(entry.get("hash"))))
     return tuple(files)
 
@@ -1051,7 +1055,7 @@ def read_pdm_lock(
         if canonicalize_name(group) not in locked_groups:
             known = ", ".join(sorted(locked_groups))
             raise Origin(path, _files.line_of(text, "groups")).error(
-                f"group '{group}' is not in the lock (locked: {known})",
+                f"group '{shown(group)}' is not in the lock (locked: {shown(known)})",
                 "lock it with pdm lock -G NAME, or pick a locked group",
             )
     selected = {"default", *(canonicalize_name(g) for g in wanted)}
@@ -1072,7 +1076,7 @@ def read_pdm_lock(
         files = []
         for entry in _files.typed(package, "files", list, [], origin):
             if not isinstance(entry, Mapping):
-                raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
+                raise origin.error(f"a file entry must be a table, not {shown(entry)}", _REGENERATE)
             url = _files.typed(entry, "url", str, None, origin)
             filename = _files.typed(entry, "file", str, None, origin) or (
                 _filename(url) if url else None
@@ -1161,7 +1165,7 @@ def read_pipfile_lock(
         if section not in data:
             known = ", ".join(k for k in data if k != "_meta")
             raise InvalidInputFile(
-                f"{path}: no category '{group}' in the lock (locked: {known})",
+                f"{path}: no category '{shown(group)}' in the lock (locked: {shown(known)})",
                 "pick a locked category; 'dev' is pipenv's develop section",
             )
         sections.append(section)
@@ -1177,15 +1181,19 @@ def read_pipfile_lock(
             origin = Origin(path, line or _files.line_of(text, f'"{raw_name}":', start=start))
             name = canonicalize_name(raw_name)
             if not isinstance(entry, dict):
-                raise origin.error(f"'{raw_name}' must be an object", _REGENERATE)
+                raise origin.error(f"'{shown(raw_name)}' must be an object", _REGENERATE)
             if name in locked:
                 continue
             version = _files.typed(entry, "version", str, None, origin)
             direct = next((str(entry[k]) for k in ("path", "file", "git") if k in entry), None)
             if version is not None and not version.startswith("=="):
-                raise origin.error(f"'{raw_name}' is not pinned: {version}", _REGENERATE)
+                raise origin.error(
+                    f"'{shown(raw_name)}' is not pinned: {shown(version)}", _REGENERATE
+                )
             if version is None and direct is None:
-                raise origin.error(f"'{raw_name}' has neither a version nor a source", _REGENERATE)
+                raise origin.error(
+                    f"'{shown(raw_name)}' has neither a version nor a source", _REGENERATE
+                )
             locked[name] = LockedPackage(
                 name=name,
                 version=version[2:] if version else None,

@@ -101,14 +101,14 @@ class _Pyproject:
     def table(self, value: object, name: str) -> Mapping[str, Any]:
         if not isinstance(value, dict):
             raise self.origin(name.rsplit(".", 1)[-1]).error(
-                f"'{name}' must be a table", "see the pyproject.toml specification"
+                f"'{shown(name)}' must be a table", "see the pyproject.toml specification"
             )
         return value
 
     def strings(self, value: object, name: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.origin(name.rsplit(".", 1)[-1]).error(
-                f"'{name}' must be an array of strings", 'write e.g. ["requests>=2"]'
+                f"'{shown(name)}' must be an array of strings", 'write e.g. ["requests>=2"]'
             )
         return list(value)
 
