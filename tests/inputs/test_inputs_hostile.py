@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests.indexserver import IndexServer, build_wheel
 
 from wheelcast import replay
 from wheelcast.cli import main
-from wheelcast.inputs import read_requirements
+from wheelcast.inputs import read_lock, read_requirements
 from wheelcast.limits import (
     MAX_GROUP_DEPTH,
     MAX_INCLUDE_DEPTH,
@@ -345,3 +346,33 @@ class TestReadme:
             "MAX_SHOWN_CHARS",
         ):
             assert f"| `{name}` | {getattr(limits, name)} " in section, name
+
+
+class TestManyEntries:
+    """Lines are found in one pass: many entries take linear time, not quadratic."""
+
+    COUNT = 20_000
+
+    def test_a_pyproject_with_many_dependencies(self, tmp_path: Path) -> None:
+        from wheelcast.inputs import read_pyproject  # noqa: PLC0415
+
+        path = tmp_path / "pyproject.toml"
+        deps = "".join(f'  "p{n}>=1",\n' for n in range(self.COUNT))
+        path.write_text(f"[project]\nname = 'x'\ndependencies = [\n{deps}]\n")
+        started = time.monotonic()
+        found = read_pyproject(path).requirements
+        assert time.monotonic() - started < 10  # quadratic: minutes
+        assert len(found) == self.COUNT
+        assert found[-1].origin.line == self.COUNT + 3
+
+    def test_a_pipfile_lock_with_many_entries(self, tmp_path: Path) -> None:
+        default = {f"p{n}": {"version": "==1.0", "hashes": []} for n in range(self.COUNT)}
+        path = tmp_path / "Pipfile.lock"
+        path.write_text(json.dumps({"_meta": {"pipfile-spec": 6}, "default": default}, indent=4))
+        started = time.monotonic()
+        found = read_lock(path).locked
+        assert time.monotonic() - started < 10
+        assert len(found) == self.COUNT
+        assert path.read_text().splitlines()[found[-1].origin.line - 1].strip() == (
+            f'"p{self.COUNT - 1}": {{'
+        )

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1170,15 +1171,16 @@ def read_pipfile_lock(
             )
         sections.append(section)
     locked: dict[NormalizedName, LockedPackage] = {}
+    lines = _files.Lines(text)
     notes = [f"{path}: Pipfile.lock names no files: the index is asked for each pinned version"]
     for section in sections:
-        start = _files.line_of(text, f'"{section}": {{') or 1
+        start = lines.starting(f'"{section}":') or 1
         entries = data.get(section, {})
         if not isinstance(entries, dict):
             raise Origin(path, start).error(f"'{section}' must be an object", _REGENERATE)
         for raw_name, entry in entries.items():
-            line = _files.line_of(text, f'"{raw_name}": {{', start=start)
-            origin = Origin(path, line or _files.line_of(text, f'"{raw_name}":', start=start))
+            key = json.dumps(raw_name) + ":"  # as the lock writes the name
+            origin = Origin(path, lines.starting(key, start) or lines.starting(key))
             name = canonicalize_name(raw_name)
             if not isinstance(entry, dict):
                 raise origin.error(f"'{shown(raw_name)}' must be an object", _REGENERATE)

@@ -89,9 +89,12 @@ class _Pyproject:
         self.path = path
         self.data = data
         self.text = text
+        self.lines = _files.Lines(text)
         self.notes: list[str] = []
 
     def origin(self, *needles: str) -> Origin:
+        if len(needles) == 1 and (line := self.lines.quoted(needles[0])) is not None:
+            return Origin(self.path, line)
         for quote in ('"', "'"):
             line = _files.line_of(self.text, *(f"{quote}{n}{quote}" for n in needles))
             if line is not None:
@@ -115,7 +118,9 @@ class _Pyproject:
     def requirements(self, texts: Iterable[str]) -> list[RequirementItem]:
         items = []
         for text in texts:
-            origin = self.origin(text)
+            # Found in one pass over the file, never searched for again per requirement.
+            line = self.lines.quoted(text)
+            origin = Origin(self.path, line) if line is not None else self.origin(text)
             items.append(RequirementItem(_files.requirement(text, origin), origin))
         return items
 
