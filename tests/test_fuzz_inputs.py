@@ -237,6 +237,7 @@ def _read_pyproject(path: Path) -> None:
         max_size=4,
     )
 )
+@example({"tool": False})  # found: a TypeError reading [tool] for the poetry note
 def test_pyproject_random(data: dict[str, Any]) -> None:
     with written("pyproject.toml", toml_document(data)) as path:
         holds(_read_pyproject, path)
@@ -282,6 +283,18 @@ def test_lock_substituted(name: str, data: st.DataObject) -> None:
     value = data.draw(_values, label="value")
     with written(name, _dump(name, substituted(_SAMPLES[name], where, value))) as path:
         holds(_read_lock, path)
+
+
+def test_found_poetry_source_type_of_a_wrong_type() -> None:
+    """Found by test_lock_substituted: ``type = []`` in a package's source table was a
+    TypeError (an unhashable list tested against a set)."""
+    where = ("package", 3, "source", "type")
+    with written(
+        "poetry.lock", _dump("poetry.lock", substituted(_SAMPLES["poetry.lock"], where, []))
+    ) as path:
+        holds(_read_lock, path)
+        with pytest.raises(WheelcastError, match=r"'source\.type' must be a string"):
+            locks.read_lock(path)
 
 
 @given(
@@ -390,10 +403,14 @@ _pythons = st.one_of(st.lists(st.sampled_from(_PY_PARTS), max_size=6).map("".joi
 
 
 @given(_targets)
+@example("\n")  # found: the message quoted the newline, two lines on stderr
+@example("manylinux_2_" + "9" * 5000 + "_x86_64")
 def test_target_name(text: str) -> None:
     holds(lambda: parse_target(text, [parse_python("3.12")]))
 
 
 @given(_pythons)
+@example("\n")  # found: as for target names
+@example("3." + "9" * 5000)
 def test_python_value(text: str) -> None:
     holds(lambda: parse_python(text))

@@ -376,3 +376,17 @@ class TestManyEntries:
         assert path.read_text().splitlines()[found[-1].origin.line - 1].strip() == (
             f'"p{self.COUNT - 1}": {{'
         )
+
+
+class TestWorkspace:
+    def test_a_workspace_lock_with_members_of_a_wrong_type(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "uv.lock").write_text("version = 1\n\n[manifest]\nmembers = 3\n")
+        member = tmp_path / "member"
+        member.mkdir()
+        (member / "pyproject.toml").write_text("[project]\nname = 'member'\n")
+        line = refused(["check", str(member)], capsys)
+        assert line.startswith(
+            f"wheelcast: error: {tmp_path / 'uv.lock'}:4: 'manifest.members' must be an array"
+        )

@@ -26,7 +26,7 @@ from wheelcast._witness import saw_absent, saw_folder
 from wheelcast.errors import InvalidInputFile, shown
 from wheelcast.inputs import _files
 from wheelcast.inputs.locks import is_lock_file, read_lock, read_uv_lock
-from wheelcast.inputs.model import ProjectInput
+from wheelcast.inputs.model import Origin, ProjectInput
 from wheelcast.inputs.pyproject import read_pyproject
 from wheelcast.inputs.requirements import read_requirements
 
@@ -82,9 +82,16 @@ def _workspace_lock(pyproject: Path) -> tuple[Path, str] | None:
         if not lock.is_file():
             saw_absent(lock)  # a lock made there later changes the answer
             continue
-        manifest = _files.load_toml(lock)[0].get("manifest", {})
-        members = manifest.get("members", []) if isinstance(manifest, dict) else []
-        listed = {canonicalize_name(str(m)) for m in members}
+        data, text = _files.load_toml(lock)
+        manifest = _files.typed(
+            data, "manifest", dict, {}, Origin(lock, _files.line_of(text, "manifest"))
+        )
+        members = _files.strings(
+            manifest.get("members", []),
+            Origin(lock, _files.line_of(text, "members")),
+            "manifest.members",
+        )
+        listed = {canonicalize_name(m) for m in members}
         return (lock, name) if canonicalize_name(name) in listed else None
     return None
 
