@@ -27,6 +27,7 @@ __all__ = [
     "code_fingerprint",
     "current",
     "logging_reads",
+    "read_before",
     "saw_absent",
     "saw_file",
     "saw_folder",
@@ -98,6 +99,7 @@ class ReadLog:
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], str] = {}
+        self.pipes: dict[str, bytes] = {}  # read once per run: stdin gives its bytes once
 
     def add(self, kind: str, path: str, digest: str) -> None:
         self._seen.setdefault((kind, path), digest)
@@ -133,11 +135,19 @@ def saw_file(path: os.PathLike[str] | str, data: bytes) -> None:
         log.add("file", os.path.abspath(path), file_digest(data))
 
 
-def saw_unrepeatable(path: os.PathLike[str] | str) -> None:
-    """An input reader read a pipe or device at ``path``: no answer built on it replays."""
+def saw_unrepeatable(path: os.PathLike[str] | str, data: bytes) -> None:
+    """An input reader read ``data`` from a pipe or device at ``path``: no answer built on
+    it replays, and a second read in this run gets the same bytes (:func:`read_before`)."""
     log = _log.get()
     if log is not None:
         log.add("file", os.path.abspath(path), UNREPEATABLE)
+        log.pipes[os.path.abspath(path)] = data
+
+
+def read_before(path: os.PathLike[str] | str) -> bytes | None:
+    """What this run already read from the pipe or device ``path`` (None: nothing)."""
+    log = _log.get()
+    return None if log is None else log.pipes.get(os.path.abspath(path))
 
 
 def saw_absent(path: os.PathLike[str] | str) -> None:

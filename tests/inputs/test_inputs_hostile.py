@@ -390,3 +390,22 @@ class TestWorkspace:
         assert line.startswith(
             f"wheelcast: error: {tmp_path / 'uv.lock'}:4: 'manifest.members' must be an array"
         )
+
+
+class TestPipeOnce:
+    def test_a_pipe_read_twice_in_a_run_gives_its_bytes_both_times(self) -> None:
+        from wheelcast._witness import logging_reads  # noqa: PLC0415
+
+        read, write = os.pipe()
+        os.write(write, b"alpha\n")
+        os.close(write)
+        try:
+            path = Path(f"/dev/fd/{read}")
+            with logging_reads() as log:
+                first = read_requirements(path).requirements
+                second = read_requirements(path).requirements
+            assert [str(r.requirement) for r in first] == ["alpha"]
+            assert [str(r.requirement) for r in second] == ["alpha"]
+            assert [o[2] for o in log.observations] == ["!unrepeatable"]
+        finally:
+            os.close(read)

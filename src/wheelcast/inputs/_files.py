@@ -16,7 +16,7 @@ from typing import Any, TypeVar, overload
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
-from wheelcast._witness import saw_file, saw_unrepeatable
+from wheelcast._witness import read_before, saw_file, saw_unrepeatable
 from wheelcast.errors import InvalidInputFile, shown
 from wheelcast.inputs.model import Origin
 from wheelcast.limits import MAX_INPUT_FILE_BYTES, MAX_INPUT_NESTING
@@ -57,7 +57,7 @@ def read_text(path: Path, origin: Origin | None = None) -> str:
     if regular:
         saw_file(path, data)
     else:  # a pipe or device: read once, and an answer built on it is never replayed
-        saw_unrepeatable(path)
+        saw_unrepeatable(path, data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,9 +70,12 @@ def read_text(path: Path, origin: Origin | None = None) -> str:
 def _read_capped(path: Path) -> tuple[bytes | None, bool]:
     """The bytes (None when over the cap) and whether ``path`` is a regular file."""
     with path.open("rb") as handle:
-        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
-        if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        regular = stat.S_ISREG(mode)
+        if not regular and (before := read_before(path)) is not None:
+            return before, False  # `-r /dev/stdin` twice: stdin gives its bytes once
         chunks: list[bytes] = []
         size = 0
         while chunk := handle.read(1 << 20):
