@@ -39,7 +39,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.forecast",),
     ("wheelcast.doctor",),
     ("wheelcast.report",),
-    ("wheelcast.cli", "wheelcast.__main__", "wheelcast"),
+    ("wheelcast.failure_log", "wheelcast.cli", "wheelcast.__main__", "wheelcast"),
 )
 
 TOP_FILES = {"__init__.py", "__main__.py", "cli.py", "errors.py", "_version.py", "py.typed"}

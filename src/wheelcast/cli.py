@@ -662,7 +662,14 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
 
 def _looks_like_path(text: str) -> bool:
     # A requirement never contains a path separator outside "name @ url"; files exist.
-    return " @ " not in text and ("/" in text or os.sep in text or Path(text).exists())
+    if " @ " in text:
+        return False
+    if "/" in text or os.sep in text:
+        return True
+    try:
+        return Path(text).exists()
+    except (OSError, ValueError):  # too long a name, or a NUL: a requirement, not a file
+        return False
 
 
 def _merge(inputs: Sequence[ProjectInput]) -> ProjectInput:

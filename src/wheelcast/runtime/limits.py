@@ -11,6 +11,20 @@ from __future__ import annotations
 
 # --- input files: requirements, pyproject, locks ---------------------------------------
 
+# Bytes read from one input file; a longer one (or a device that never ends, such as
+# /dev/zero) is refused. The largest real lock files are a few MiB.
+MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024
+
+# Nesting of arrays and tables in a TOML or JSON input: real files nest under ten deep;
+# a deeper one is refused before (and instead of) the parser's own recursion overflows.
+MAX_INPUT_NESTING = 64
+
+# Requirements files open at once through -r/-c (pip has no bound; real chains are 2-3).
+MAX_INCLUDE_DEPTH = 32
+
+# PEP 735 {include-group = ...} levels followed from one chosen group.
+MAX_GROUP_DEPTH = 32
+
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
 # Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap
@@ -31,3 +45,28 @@ BUILD_FILES_MAX = 2000  # nested build files read from one sdist (opencv has ~30
 BUILD_TEXT_MAX = 32 * 1024 * 1024  # bytes of nested build files read from one sdist
 
 # --- what messages echo back --------------------------------------------------------------
+
+# Characters of input (a requirement, a line, a value) quoted in one message; the rest is
+# cut to "..." and a count, so a 20 MB line gives a one-line error.
+MAX_SHOWN_CHARS = 200
+
+
+def shown(text: object) -> str:
+    """``text`` as a message quotes it: control characters escaped (the message stays one
+    line) and cut to :data:`MAX_SHOWN_CHARS`, so hostile or huge input
+    never floods the error line."""
+    value = text if isinstance(text, str) else _repr(text)
+    more = len(value) - MAX_SHOWN_CHARS
+    value = value[:MAX_SHOWN_CHARS].translate(_CONTROLS)
+    return f"{value}... ({more} more characters)" if more > 0 else value
+
+
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+
+
+def _repr(value: object) -> str:
+    # repr of a deeply nested value recurses; the message does not need all of it.
+    try:
+        return repr(value)
+    except RecursionError:
+        return f"<a deeply nested {type(value).__name__}>"

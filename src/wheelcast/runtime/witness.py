@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from contextvars import ContextVar
 
 TYPE_CHECKING = False  # typing's flag without importing typing (see wheelcast/__init__.py)
@@ -26,13 +27,19 @@ __all__ = [
     "code_fingerprint",
     "current",
     "logging_reads",
+    "read_before",
     "saw_absent",
     "saw_file",
     "saw_folder",
+    "saw_unrepeatable",
 ]
 
 Observation = tuple[str, str, str]  # (kind, path, digest)
 MISSING = "-"
+# The digest of a pipe or device read as input (``-r /dev/stdin``): what it gave cannot be
+# observed again without taking it from the run, so it never equals a later observation.
+UNREPEATABLE = "!unrepeatable"
+NOT_A_FILE = "!not-a-file"
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _fingerprint: str | None = None
@@ -79,6 +86,8 @@ def current(kind: str, path: str) -> str:
     if kind == "folder":
         return folder_digest(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return NOT_A_FILE  # never opened: a pipe would give up what the run needs
         with open(path, "rb") as handle:
             return file_digest(handle.read())
     except OSError:
@@ -90,6 +99,7 @@ class ReadLog:
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], str] = {}
+        self.pipes: dict[str, bytes] = {}  # read once per run: stdin gives its bytes once
 
     def add(self, kind: str, path: str, digest: str) -> None:
         self._seen.setdefault((kind, path), digest)
@@ -123,6 +133,21 @@ def saw_file(path: os.PathLike[str] | str, data: bytes) -> None:
     log = _log.get()
     if log is not None:
         log.add("file", os.path.abspath(path), file_digest(data))
+
+
+def saw_unrepeatable(path: os.PathLike[str] | str, data: bytes) -> None:
+    """An input reader read ``data`` from a pipe or device at ``path``: no answer built on
+    it replays, and a second read in this run gets the same bytes (:func:`read_before`)."""
+    log = _log.get()
+    if log is not None:
+        log.add("file", os.path.abspath(path), UNREPEATABLE)
+        log.pipes[os.path.abspath(path)] = data
+
+
+def read_before(path: os.PathLike[str] | str) -> bytes | None:
+    """What this run already read from the pipe or device ``path`` (None: nothing)."""
+    log = _log.get()
+    return None if log is None else log.pipes.get(os.path.abspath(path))
 
 
 def saw_absent(path: os.PathLike[str] | str) -> None:

@@ -38,6 +38,7 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from wheelcast.errors import UnknownTarget
+from wheelcast.runtime.limits import shown
 from wheelcast.targets import _host
 
 __all__ = [
@@ -348,7 +349,8 @@ def _checked_glibc(text: str, arch: str, version: tuple[int, int]) -> Platform:
     floor = manylinux_floor(arch)
     if version < floor:
         raise UnknownTarget(
-            f"unknown target '{text}': manylinux on {arch} starts at glibc {floor[0]}.{floor[1]}",
+            f"unknown target '{shown(text)}':"
+            f" manylinux on {arch} starts at glibc {floor[0]}.{floor[1]}",
             f"use manylinux_{floor[0]}_{floor[1]}_{arch} or newer",
         )
     return _glibc(arch, *version)
@@ -360,7 +362,7 @@ def _parse_platform(text: str) -> Platform | None:
         return _platform_of(text)
     except ValueError as exc:
         raise UnknownTarget(
-            f"unknown target '{text}': {exc}",
+            f"unknown target '{shown(text)}': {shown(str(exc))}",
             "name a real release, e.g. manylinux_2_28_x86_64, musllinux_1_2_x86_64"
             " or macosx_14_0_arm64",
         ) from exc
@@ -386,7 +388,7 @@ def _platform_of(text: str) -> Platform | None:  # noqa: PLR0911 - one return pe
         version = (_number(m[1]), _number(m[2]))
         if m[3] == "arm64" and version < (11, 0):
             raise UnknownTarget(
-                f"unknown target '{text}': macOS on arm64 starts at 11.0",
+                f"unknown target '{shown(text)}': macOS on arm64 starts at 11.0",
                 "use macosx_11_0_arm64 or newer",
             )
         return Platform("macos", m[3], macos_version=version)
@@ -400,13 +402,13 @@ def parse_python(text: str) -> Python:
     except ValueError as exc:
         oldest, newest = OLDEST_PYTHON, NEWEST_PYTHON
         raise UnknownTarget(
-            f"unknown Python version '{text}': {exc}",
+            f"unknown Python version '{shown(text)}': {shown(str(exc))}",
             f"use a CPython version from {oldest[0]}.{oldest[1]} to {newest[0]}.{newest[1]},"
             " e.g. 3.12; free-threaded builds start at 3.13t",
         ) from exc
     if python is None:
         raise UnknownTarget(
-            f"unknown Python version '{text}'",
+            f"unknown Python version '{shown(text)}'",
             "write it as 3.12, 3.12.4, 3.13t, cp312 or cp313t",
         )
     return python
@@ -435,10 +437,10 @@ def parse_target(text: str, pythons: Sequence[Python]) -> list[Target]:
         return [host_target(python) for python in wanted] if wanted else [host_target()]
     platform = _parse_platform(name)
     if platform is None:
-        raise UnknownTarget(f"unknown target '{text}'", _target_hint())
+        raise UnknownTarget(f"unknown target '{shown(text)}'", _target_hint())
     if not wanted:
         raise UnknownTarget(
-            f"no Python version for target '{text}'",
+            f"no Python version for target '{shown(text)}'",
             f"write it as {name}@3.12 or pass a Python version",
         )
     return [Target(name, platform, python) for python in wanted]
