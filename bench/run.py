@@ -57,8 +57,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wheelcast.tags import platform_tags
 from wheelcast.targets import parse_python, parse_target
+from wheelcast.targets.tags import platform_tags
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

@@ -21,10 +21,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from tests.indexserver import IndexServer, MakeIndexServer
 
 DATA = Path(__file__).parent / "data"
 INDEX = DATA / "index"
+
+# Fuzzing (tests/test_fuzz_*.py) is bounded and the same on every run: derandomized, no
+# example database, no deadline (a shared CI core is slow at times, never wrong).
+settings.register_profile(
+    "wheelcast",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("wheelcast")
 
 _LIVE_TIMEOUT = 3.0
 _live_key = pytest.StashKey[str | None]()

@@ -1,6 +1,6 @@
 """pip's candidate selection written plainly, as the reference the lazy version must match.
 
-``wheelcast.select.ProjectView.candidates`` evaluates one version at a time for speed;
+``wheelcast.forecast.select.ProjectView.candidates`` evaluates one version at a time for speed;
 these functions evaluate every file first, exactly as pip's CandidateEvaluator does, and
 the tests check that both give the same candidates in the same order.
 """
@@ -14,8 +14,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
+from wheelcast.forecast.select import Environment, Fit, Rejection, evaluate, is_pinned, sort_key
 from wheelcast.index.models import DistFile
-from wheelcast.select import Environment, Fit, Rejection, evaluate, is_pinned, sort_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ def pretend_host(
     musl: tuple[int, int] | None = None,
     mac: tuple[str, str] = ("", ""),
 ) -> None:
-    """Make packaging's host probes (and so wheelcast._host) see another machine."""
+    """Make packaging's host probes (and so wheelcast.targets._host) see another machine."""
     monkeypatch.setattr(platform, "system", lambda: system)
     monkeypatch.setattr(sysconfig, "get_platform", lambda: sysconfig_platform)
     monkeypatch.setattr(_manylinux, "_get_glibc_version", lambda: _manylinux._GLibCVersion(*glibc))

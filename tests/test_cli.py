@@ -254,3 +254,188 @@ class TestExcludeNewer:
         cutoff = cutoff_in("UTC", "2025-10-01", monkeypatch)
         assert cutoff == dt.datetime(2025, 10, 2, tzinfo=dt.UTC)
         assert cutoff > dt.datetime(2025, 10, 1, 19, 38, 25, tzinfo=dt.UTC)
+
+
+class TestFailOn:
+    def argv(self, links: Path, tmp_path: Path, *extra: str) -> list[str]:
+        return ["check", "alpha", "missing-one", "-p", "3.12", "-t", "win-arm64",
+                "--no-index", "-f", str(links), "--cache-dir", str(tmp_path), *extra]  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("fail_on", "expected"),
+        [
+            ([], 2),  # as before: something is missing
+            (["--fail-on", "build"], 1),
+            (["--fail-on", "missing"], 2),
+            (["--fail-on", "direct,conflict"], 0),
+            (["--fail-on", "direct", "--fail-on", "build"], 1),
+            (["--fail-on", "build,missing,direct,conflict,unresolvable"], 2),
+        ],
+    )
+    def test_only_what_it_names_counts(
+        self, links: Path, tmp_path: Path, fail_on: list[str], expected: int
+    ) -> None:
+        code, results = forecast(self.argv(links, tmp_path, *fail_on))
+        arm = results["win-arm64@3.12"]
+        assert (arm["beta"]["verdict"], arm["missing-one"]["verdict"]) == ("build", "missing")
+        assert code == expected
+
+    def test_builds_only_exit_0_with_fail_on_missing(self, links: Path, tmp_path: Path) -> None:
+        argv = ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path)]  # fmt: skip
+        assert forecast(argv)[0] == 1
+        assert forecast([*argv, "--fail-on", "missing"])[0] == 0
+
+    def test_an_unknown_kind_is_bad_input(
+        self, links: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out = run(self.argv(links, tmp_path, "--fail-on", "builds"))
+        assert (code, out) == (cli.EXIT_INPUT, "")
+        (line,) = capsys.readouterr().err.splitlines()
+        assert "unknown --fail-on value: builds" in line
+        assert "build, direct, missing, conflict, unresolvable" in line
+
+
+class TestPipAndUvNames:
+    def test_platform_and_python_version_are_aliases(self, links: Path, tmp_path: Path) -> None:
+        ours = forecast(["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index",
+                         "-f", str(links), "--cache-dir", str(tmp_path)])  # fmt: skip
+        theirs = forecast(["check", "alpha", "--python-version", "3.12", "--platform",
+                           "win_arm64", "--no-index", "-f", str(links),
+                           "--cache-dir", str(tmp_path)])  # fmt: skip
+        assert ours[0] == theirs[0] == 1
+        assert list(ours[1].values()) == list(theirs[1].values())
+
+
+class TestHelp:
+    @pytest.mark.parametrize("command", ["check", "explain"])
+    def test_exit_codes_are_listed(self, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run([command, "--help"])[0] == 0
+        text = capsys.readouterr().out
+        assert "exit codes:" in text
+        for code in (0, 1, 2, 3, 4, 5, 130):
+            assert f"\n  {code} " in text
+
+
+class TestJsonErrors:
+    @pytest.mark.parametrize(
+        ("argv", "kind", "status"),
+        [
+            (["check", "numpy", "--bogus", "--format", "json"], "invalid-option", 3),
+            (["check", "numpy", "--format=json", "--python", "3.99"], "unknown-target", 3),
+            (["check", "numpy", "--format", "json", "--offline"], "offline-cache-miss", 4),
+        ],
+    )
+    def test_an_error_with_format_json_is_a_document_on_stdout(
+        self,
+        argv: list[str],
+        kind: str,
+        status: int,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        code, out = run([*argv, "--cache-dir", str(tmp_path)])
+        assert code == status
+        document = json.loads(out)
+        assert document["schema"] == "wheelcast.error/1"
+        assert document["error"]["exit_code"] == status
+        assert document["error"]["message"]
+        assert document["error"]["kind"] == kind
+        assert len(capsys.readouterr().err.splitlines()) == 1  # and the one line, as ever
+
+    def test_without_format_json_stdout_stays_empty(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out = run(["check", "numpy", "--offline", "--cache-dir", str(tmp_path)])
+        assert (code, out) == (cli.EXIT_INDEX, "")
+        assert capsys.readouterr().err.startswith("wheelcast: error: offline")
+
+    def test_an_internal_error_is_a_document_too(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise ZeroDivisionError("a bug")
+
+        monkeypatch.setattr(cli, "run_check", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        code, out = run(["check", "numpy", "--format", "json"])
+        assert code == cli.EXIT_INTERNAL
+        error = json.loads(out)["error"]
+        assert (error["kind"], error["exit_code"]) == ("internal-error", 5)
+        assert "ZeroDivisionError: a bug" in error["message"]
+
+
+class TestColor:
+    class Screen(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def render(self, links: Path, tmp_path: Path, *extra: str) -> str:
+        out = self.Screen()
+        argv = ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path), *extra]  # fmt: skip
+        main(argv, out)
+        return out.getvalue()
+
+    @pytest.mark.parametrize(
+        ("environ", "flags", "escapes"),
+        [
+            ({}, [], True),  # a terminal: colour
+            ({"NO_COLOR": "1"}, [], False),
+            ({"NO_COLOR": ""}, [], True),  # set but empty: no-color.org says ignore it
+            ({"NO_COLOR": "1"}, ["--color", "always"], True),  # the flag wins
+            ({}, ["--color", "never"], False),
+        ],
+    )
+    def test_on_a_terminal(
+        self,
+        *,
+        links: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        environ: dict[str, str],
+        flags: list[str],
+        escapes: bool,
+    ) -> None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+        for key, value in environ.items():
+            monkeypatch.setenv(key, value)
+        text = self.render(links, tmp_path, *flags)
+        assert "beta" in text
+        assert ("\x1b[" in text) is escapes
+
+    @pytest.mark.parametrize(
+        ("environ", "flags", "escapes"),
+        [({}, [], False), ({"FORCE_COLOR": "1"}, [], True), ({}, ["--color", "always"], True)],
+    )
+    def test_in_a_pipe(
+        self,
+        *,
+        links: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        environ: dict[str, str],
+        flags: list[str],
+        escapes: bool,
+    ) -> None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+        for key, value in environ.items():
+            monkeypatch.setenv(key, value)
+        argv = ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path), *flags]  # fmt: skip
+        text = run(argv)[1]
+        assert "beta" in text
+        assert ("\x1b[" in text) is escapes
+
+    @pytest.mark.parametrize("command", [["targets"], ["doctor"]])
+    def test_never_on_the_other_commands(
+        self, command: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("NO_COLOR", "1")
+        out = self.Screen()
+        assert main([*command, "--color", "never"], out) == 0
+        assert out.getvalue()
+        assert "\x1b[" not in out.getvalue()

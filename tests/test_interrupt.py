@@ -1,7 +1,7 @@
 """Ctrl-C at any moment of a run: one line from wheelcast, exit 130, no traceback.
 
 The terminal sends SIGINT to the whole process group, the worker processes
-wheelcast spawns (``wheelcast._workers``, ``wheelcast.index.remote``) included, and a
+wheelcast spawns (``wheelcast.runtime.workers``, ``wheelcast.index.remote``) included, and a
 process still importing cannot catch it. Each case starts the real command in a
 session of its own, waits for a moment of the run (the command's own imports, or a
 worker process just started) and interrupts the group, as a terminal does.
@@ -114,7 +114,7 @@ def _interrupted(
 
 def _imports_started(run: _Run) -> bool:
     # The first module the command loads inside its own Ctrl-C guard.
-    return any(line.rstrip().endswith("| wheelcast.replay") for line in run.lines)
+    return any(line.rstrip().endswith("| wheelcast.cache.replay") for line in run.lines)
 
 
 def _worker_started(run: _Run) -> bool:
@@ -146,7 +146,7 @@ class TestInterrupt:
 class TestForgetHandledInterrupt:
     SCRIPT = (
         "import sys\n"
-        "from wheelcast._interrupts import forget_handled_interrupt\n"
+        "from wheelcast.runtime.interrupts import forget_handled_interrupt\n"
         "try:\n"
         "    exec('raise KeyboardInterrupt')  # as inside a dataclass being made\n"
         "except KeyboardInterrupt:\n"

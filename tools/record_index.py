@@ -27,13 +27,13 @@ from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
-from wheelcast.check import check
+from wheelcast.forecast.check import check
+from wheelcast.forecast.resolve import Options
+from wheelcast.forecast.select import Environment, Fit, evaluate, group_releases
 from wheelcast.index import DistFile, DistMetadata, IndexSession, ProjectPage, build_source
-from wheelcast.index.cache import Cache
-from wheelcast.resolve import Options
-from wheelcast.select import Environment, Fit, evaluate, group_releases
-from wheelcast.tags import compatible_tags, tag_priorities
+from wheelcast.index.store import Cache
 from wheelcast.targets import parse_python, parse_target
+from wheelcast.targets.tags import compatible_tags, tag_priorities
 
 REFERENCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "reference"
 CUTOFF = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)

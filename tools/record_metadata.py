@@ -31,13 +31,13 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
 from record_index import CASES, strip_description
+from wheelcast.forecast.resolve import Catalog
+from wheelcast.forecast.select import Environment, Fit, evaluate, sort_key
 from wheelcast.index import DistFile, DistMetadata, IndexSession, ProjectPage, build_source
-from wheelcast.index.cache import Cache
 from wheelcast.index.parse import file_of
-from wheelcast.resolve import Catalog
-from wheelcast.select import Environment, Fit, evaluate, sort_key
-from wheelcast.tags import compatible_tags, tag_priorities
+from wheelcast.index.store import Cache
 from wheelcast.targets import parse_python, parse_target
+from wheelcast.targets.tags import compatible_tags, tag_priorities
 
 
 def environments() -> list[Environment]:

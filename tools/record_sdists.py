@@ -1,4 +1,4 @@
-"""Record the listings of real sdists that tests/build checks build needs against.
+"""Record the listings of real sdists that tests/sdist checks build needs against.
 
 Run by hand, never by the tests::
 
@@ -6,7 +6,7 @@ Run by hand, never by the tests::
 
 For each sdist in SDISTS it asks the real index (pip's default, found as pip finds it)
 through wheelcast's own index layer, downloads the file into a temporary folder, reads it
-with ``wheelcast.build.read_sdist`` and writes ``<name>-<version>.json``: the top folder,
+with ``wheelcast.sdist.read_sdist`` and writes ``<name>-<version>.json``: the top folder,
 the build files' text, and the members the census counts (source files outside
 tests/docs/vendored code, with their sizes); every other member is only counted
 (``omitted_members``). No host name is written.
@@ -22,9 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from wheelcast.build.archive import SdistListing, is_ancillary, read_sdist
-from wheelcast.build.needs import analyze, census
 from wheelcast.index import IndexSession, build_source
+from wheelcast.sdist.archive import SdistListing, is_ancillary, read_sdist
+from wheelcast.sdist.needs import analyze, census
 
 # (project, sdist filename): numpy (meson-python, no Fortran), scipy (meson-python with
 # Fortran), cryptography (maturin: Rust and C), PyYAML (setuptools + Cython), six (pure).

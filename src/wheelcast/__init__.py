@@ -12,18 +12,14 @@ The library API; the ``wheelcast`` command is a thin layer over it::
 
 from __future__ import annotations
 
-import sys
-import types
-
-from wheelcast._lazy import attribute_loader
 from wheelcast._version import __version__
+from wheelcast.runtime.lazy import attribute_loader
 
 # typing's flag without importing typing, which costs more than a replayed answer (mypy
 # takes any name TYPE_CHECKING as true).
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
-    from wheelcast.check import CheckResult, IndexOptions, check
     from wheelcast.errors import (
         ArchiveError,
         CacheError,
@@ -39,15 +35,16 @@ if TYPE_CHECKING:
         UnsafeArchive,
         WheelcastError,
     )
-    from wheelcast.resolve import Options
-    from wheelcast.select import BinaryPolicy, Reason
+    from wheelcast.forecast.check import CheckResult, IndexOptions, check
+    from wheelcast.forecast.resolve import Options
+    from wheelcast.forecast.select import BinaryPolicy, Reason
+    from wheelcast.forecast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
     from wheelcast.targets import Platform, Python, Target, host_target, parse_python, parse_target
-    from wheelcast.verdict import Forecast, NearbyWheel, TargetForecast, Verdict
 
 # Loaded on first use (PEP 562): ``python -m wheelcast`` and the command answer a repeated
 # check from the cache before any of this is imported.
 _HOMES = {
-    "wheelcast.check": ("CheckResult", "IndexOptions", "check"),
+    "wheelcast.forecast.check": ("CheckResult", "IndexOptions", "check"),
     "wheelcast.errors": (
         "ArchiveError",
         "CacheError",
@@ -63,8 +60,8 @@ _HOMES = {
         "UnsafeArchive",
         "WheelcastError",
     ),
-    "wheelcast.resolve": ("Options",),
-    "wheelcast.select": ("BinaryPolicy", "Reason"),
+    "wheelcast.forecast.resolve": ("Options",),
+    "wheelcast.forecast.select": ("BinaryPolicy", "Reason"),
     "wheelcast.targets": (
         "Platform",
         "Python",
@@ -73,7 +70,7 @@ _HOMES = {
         "parse_python",
         "parse_target",
     ),
-    "wheelcast.verdict": ("Forecast", "NearbyWheel", "TargetForecast", "Verdict"),
+    "wheelcast.forecast.verdict": ("Forecast", "NearbyWheel", "TargetForecast", "Verdict"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -83,18 +80,6 @@ __getattr__ = attribute_loader(globals(), _HOME_OF)
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: object) -> None:
-        # Importing the submodule wheelcast.check binds it here by that name; the API's
-        # ``wheelcast.check`` is the function, as it was when this file imported it.
-        if name == "check" and isinstance(value, types.ModuleType):
-            value = value.check
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

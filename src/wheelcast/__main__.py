@@ -4,14 +4,14 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from wheelcast._interrupts import forget_handled_interrupt, held
+from wheelcast.runtime.interrupts import forget_handled_interrupt, held
 
 EXIT_INTERRUPTED = 130
 
 
 def replay(argv: Sequence[str], *, out: TextIO, err: TextIO) -> int | None:
-    """:func:`wheelcast.replay.replay`, loaded when first called (inside ``main``'s guard)."""
-    from wheelcast.replay import replay as stored  # noqa: PLC0415
+    """:func:`wheelcast.cache.replay.replay`, loaded when first called (inside ``main``'s guard)."""
+    from wheelcast.cache.replay import replay as stored  # noqa: PLC0415
 
     return stored(argv, out=out, err=err)
 
@@ -20,9 +20,9 @@ def main() -> int:
     """A repeated check is answered from the cache before the rest of wheelcast loads."""
     try:
         # Ctrl-C in the first tenths of a second, while the modules load, waits for the
-        # end of the import (see wheelcast._interrupts) and is answered like any other.
+        # end of the import (see wheelcast.runtime.interrupts) and is answered like any other.
         with held():
-            import wheelcast.replay  # noqa: F401, PLC0415 - loaded inside the guard
+            import wheelcast.cache.replay  # noqa: F401, PLC0415 - loaded inside the guard
         try:
             status = replay(sys.argv[1:], out=sys.stdout, err=sys.stderr)
         except Exception:  # a stored answer that cannot be replayed is a miss

@@ -20,11 +20,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
 
 from wheelcast._version import __version__
-from wheelcast._witness import logging_reads
-from wheelcast.check import CheckResult, IndexOptions, check, check_project, remembered_pages
+from wheelcast.cache.replay import encode, host_pinned, invocation_key
 from wheelcast.errors import (
     CacheError,
     IndexError_,
@@ -32,8 +31,19 @@ from wheelcast.errors import (
     InvalidOption,
     WheelcastError,
 )
-from wheelcast.index.cache import Cache
+from wheelcast.forecast.annotate_builds import LocalBuild
+from wheelcast.forecast.check import (
+    CheckResult,
+    IndexOptions,
+    check,
+    check_project,
+    remembered_pages,
+)
+from wheelcast.forecast.resolve import Options
+from wheelcast.forecast.select import BinaryPolicy
+from wheelcast.forecast.verdict import Forecast, Verdict
 from wheelcast.index.config import config_files
+from wheelcast.index.store import Cache
 from wheelcast.inputs import (
     DirectItem,
     IndexSettings,
@@ -46,24 +56,20 @@ from wheelcast.inputs import (
     read_requirements,
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
-from wheelcast.needs import LocalBuild
-from wheelcast.replay import encode, host_pinned, invocation_key
 from wheelcast.report import Reporter
-from wheelcast.resolve import Options
-from wheelcast.select import BinaryPolicy
+from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
     DEFAULT_TARGETS,
     PRESETS,
     Python,
     Target,
     host_target,
-    marker_environment,
     parse_python,
     parse_target,
 )
-from wheelcast.verdict import Forecast, Verdict
 
 if TYPE_CHECKING:
+    from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
 
@@ -75,24 +81,82 @@ EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 5
 
 
-def exit_status(result: CheckResult) -> int:
-    """0 all wheels, 1 something builds, 2 something is missing or unresolvable."""
+# What --fail-on may name, and the exit code each brings when it occurs.
+FAIL_ON = {
+    "build": EXIT_BUILD,
+    "direct": EXIT_BUILD,
+    "missing": EXIT_MISSING,
+    "conflict": EXIT_MISSING,
+    "unresolvable": EXIT_MISSING,
+}
+
+EXIT_CODES_HELP = f"""\
+exit codes:
+  {EXIT_WHEELS}    every target installs from wheels (or nothing --fail-on names occurred)
+  {EXIT_BUILD}    some package needs a build from source, or is a direct reference
+  {EXIT_MISSING}    some package is missing or in conflict, a target cannot be resolved,
+       or a build would fail on this machine (--interpreter)
+  {EXIT_INPUT}    bad input: requirement, target, option or file
+  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
+  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
+  130  interrupted"""
+
+
+def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
+    """0 all wheels, 1 something builds, 2 something is missing or unresolvable.
+
+    Only what ``fail_on`` names counts (``--fail-on``; by default everything).
+    """
     return max(
-        (exit_status_of(f.packages, resolvable=f.resolvable) for f in result.forecasts),
+        (
+            exit_status_of(f.packages, resolvable=f.resolvable, fail_on=fail_on)
+            for f in result.forecasts
+        ),
         default=EXIT_WHEELS,
     )
 
 
-def exit_status_of(packages: Sequence[Forecast], *, resolvable: bool) -> int:
-    """A build that would fail on this machine counts as missing: the install fails.
+def exit_status_of(
+    packages: Sequence[Forecast],
+    *,
+    resolvable: bool,
+    fail_on: frozenset[str] = frozenset(FAIL_ON),
+) -> int:
+    """A build that would fail on this machine counts as missing too: the install fails.
 
     A direct reference counts as a build: pip builds it unless it is a wheel.
     """
-    verdicts = {p.verdict for p in packages}
-    fails_here = any(p.build is not None and p.build.fails_here for p in packages)
-    if not resolvable or verdicts & {Verdict.MISSING, Verdict.CONFLICT} or fails_here:
-        return EXIT_MISSING
-    return EXIT_BUILD if verdicts & {Verdict.BUILD, Verdict.DIRECT} else EXIT_WHEELS
+    found = set() if resolvable else {"unresolvable"}
+    for package in packages:
+        match package.verdict:
+            case Verdict.BUILD:
+                found.add("build")
+                if package.build is not None and package.build.fails_here:
+                    found.add("missing")
+            case Verdict.DIRECT:
+                found.add("direct")
+            case Verdict.MISSING:
+                found.add("missing")
+            case Verdict.CONFLICT:
+                found.add("conflict")
+            case Verdict.BINARY | Verdict.PURE:
+                pass
+            case unexpected:
+                assert_never(unexpected)
+    return max((FAIL_ON[kind] for kind in found & fail_on), default=EXIT_WHEELS)
+
+
+def parse_fail_on(values: Sequence[str]) -> frozenset[str]:
+    """``--fail-on build,missing`` (repeatable); none given: everything, as before."""
+    names = {item.strip() for value in values for item in value.split(",") if item.strip()}
+    unknown = sorted(names - set(FAIL_ON))
+    if unknown:
+        shown = ", ".join(name[:40] for name in unknown[:5])
+        raise InvalidOption(
+            f"unknown --fail-on value: {shown}",
+            f"choose among {', '.join(FAIL_ON)}, comma-separated",
+        )
+    return frozenset(names) if names else frozenset(FAIL_ON)
 
 
 def error_status(error: WheelcastError) -> int:
@@ -224,7 +288,8 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-t",
         "--target",
-        "--python-platform",
+        "--python-platform",  # uv's name
+        "--platform",  # pip's name: a platform tag (win_arm64, manylinux_2_28_x86_64)
         action="append",
         default=[],
         dest="targets",
@@ -235,6 +300,7 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-p",
         "--python",
+        "--python-version",  # pip's and uv's name
         action="append",
         default=[],
         metavar="X.Y",
@@ -250,11 +316,25 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_color_option(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output (auto: on a terminal, unless NO_COLOR is set or"
+        " FORCE_COLOR asks for it)",
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"wheelcast: error: {message} (see '{self.prog} --help')\n")
+        raise UsageError(message, f"see '{self.prog} --help'")
+
+
+class UsageError(InvalidOption):
+    """A command line argparse cannot read; raised from the parser, reported by main."""
 
 
 def _add_resolution_options(parser: argparse.ArgumentParser) -> None:
@@ -335,6 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check_parser = commands.add_parser(
         "check",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="forecast requirements on many targets",
         description="Forecast, for each requirement and target: binary wheel, pure wheel,"
         " build from source, or missing.",
@@ -383,10 +465,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_resolution_options(check_parser)
     output = check_parser.add_argument_group("output")
     output.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(output)
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
+    output.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="KINDS",
+        help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)} (default: all)",
+    )
 
     explain_parser = commands.add_parser(
         "explain",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="one package on one target: every file and why",
         description="Explain what pip install does for one requirement on one target: the"
         " version it picks and why, every file of it, and the nearest versions with a wheel.",
@@ -397,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(explain_output)
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -408,16 +501,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
     doctor_parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(doctor_parser)
     doctor_parser.add_argument(
         "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
     )
     _add_index_options(doctor_parser)
+
+    diagnose_parser = commands.add_parser(
+        "diagnose",
+        help="what a failed pip/uv install log means, and what would install instead",
+        description="Read the output of a failed pip install or uv pip install: the package"
+        " built from which sdist, on which interpreter and platform, the missing tool, why no"
+        " wheel fit (forecast again), and the fix.",
+    )
+    diagnose_parser.add_argument("log", metavar="LOG", help="the log file, or - for stdin")
+    diagnose_parser.add_argument(
+        "-t", "--target", dest="log_target", metavar="TARGET",
+        help="the target (win-arm64@3.12) when the log does not show it, or shows it wrongly",
+    )  # fmt: skip
+    diagnose_parser.add_argument(
+        "--exclude-newer", metavar="DATE", help="forecast as of DATE (when the install failed)"
+    )
+    diagnose_parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_index_options(diagnose_parser)
 
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
     )
     targets_parser.add_argument("-p", "--python", default=None, metavar="X.Y")
     targets_parser.add_argument("--tags", type=int, default=3, help="how many tags to show")
+    _add_color_option(targets_parser)
     return parser
 
 
@@ -426,6 +539,7 @@ def run_check(
 ) -> int:
     """``check``; with ``command_line``, an answer that may be replayed is stored for it."""
     environ = dict(os.environ)  # as the command found it (its key), before anything runs
+    fail_on = parse_fail_on(args.fail_on)
     with logging_reads() as reads:
         reads.observe("folder", os.getcwd())
         for path in config_files():  # read for the default index URL during the run
@@ -448,10 +562,10 @@ def run_check(
     result = check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
-    writes = _report(_reporter(args.format), result, args.output, out)
+    writes = _report(_reporter(args.format, args.color), result, args.output, out)
     notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
     sys.stderr.write(notes)
-    status = exit_status(result)
+    status = exit_status(result, fail_on)
     replayable = (
         command_line is not None
         and writes is not None
@@ -548,7 +662,14 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
 
 def _looks_like_path(text: str) -> bool:
     # A requirement never contains a path separator outside "name @ url"; files exist.
-    return " @ " not in text and ("/" in text or os.sep in text or Path(text).exists())
+    if " @ " in text:
+        return False
+    if "/" in text or os.sep in text:
+        return True
+    try:
+        return Path(text).exists()
+    except (OSError, ValueError):  # too long a name, or a NUL: a requirement, not a file
+        return False
 
 
 def _merge(inputs: Sequence[ProjectInput]) -> ProjectInput:
@@ -582,14 +703,15 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
     )
 
 
-def _reporter(kind: str) -> Reporter:
+def _reporter(kind: str, color: str = "auto") -> Reporter:
     if kind == "json":
-        from wheelcast.report.json import JsonReporter  # noqa: PLC0415
+        from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
         return JsonReporter()
-    from wheelcast.report.text import TextReporter  # noqa: PLC0415
+    from wheelcast.report.check_text import TextReporter  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-    return TextReporter()
+    return TextReporter(color=color_wanted(color))
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
@@ -607,8 +729,9 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
-    from wheelcast.explain import explain  # noqa: PLC0415
-    from wheelcast.report.explain import render_json, render_text  # noqa: PLC0415
+    from wheelcast.forecast.explanation import explain  # noqa: PLC0415
+    from wheelcast.report.explain_json import render_json  # noqa: PLC0415
+    from wheelcast.report.explain_text import render_text  # noqa: PLC0415
 
     explanation = explain(
         requirement,
@@ -621,17 +744,39 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         render_json(explanation, out)
     else:
-        render_text(explanation, out)
+        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+        render_text(explanation, out, color=color_wanted(args.color))
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
     return exit_status_of([package], resolvable=not explanation.errors)
 
 
-def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
-    from wheelcast.doctor.command import run  # noqa: PLC0415
+def run_doctor(
+    args: argparse.Namespace,
+    out: TextIO,
+    *,
+    forecast: ForecastHook | None = None,
+    runner: Runner | None = None,
+) -> int:
+    """Run ``wheelcast doctor``: the report, rendered, and its exit status
+    (:func:`wheelcast.doctor.diagnose.exit_status`). ``forecast`` is the per-interpreter
+    check of the requirements (by default ``check`` with this command's index options)."""
+    # Loaded only for doctor: the other commands never pay for its probes or renderers.
+    from wheelcast.doctor.diagnose import diagnose, exit_status  # noqa: PLC0415
+    from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
+    from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
-    return run(args, out, forecast=_doctor_forecast(args))
+    hook = forecast if forecast is not None else _doctor_forecast(args)
+    report = diagnose(args.requirements, runner=runner, forecast=hook)
+    if args.format == "json":
+        render_json(report, out)
+    else:
+        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+        render_text(report, out, verbose=args.verbose, color=color_wanted(args.color))
+    return exit_status(report)
 
 
 def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
@@ -660,23 +805,32 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
     return forecast
 
 
-def run_targets(args: argparse.Namespace, out: TextIO) -> int:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+def run_diagnose(args: argparse.Namespace, out: TextIO) -> int:
+    from wheelcast.failure_log.command import run  # noqa: PLC0415
 
-    from wheelcast.report.text import console_width  # noqa: PLC0415
-    from wheelcast.tags import compatible_tags  # noqa: PLC0415
+    options = Options(
+        exclude_newer=(
+            parse_exclude_newer(args.exclude_newer) if args.exclude_newer is not None else None
+        )
+    )
+    return run(
+        args.log,
+        target=args.log_target,
+        kind=args.format,
+        options=options,
+        index=_index(args),
+        out=out,
+    )
+
+
+def run_targets(args: argparse.Namespace, out: TextIO) -> int:
+    from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
     python = parse_python(args.python) if args.python else host_target().python
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("target", "first tags", "platform_machine", "sys_platform"):
-        table.add_column(column)
-    for name in ("host", *PRESETS):
-        target = parse_target(name, [python])[0]
-        env = marker_environment(target)
-        tags = ", ".join(str(t) for t in compatible_tags(target)[: args.tags])
-        table.add_row(target.id, tags, env["platform_machine"], env["sys_platform"])
-    Console(file=out, highlight=False, width=console_width(out)).print(table)
+    targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+    render_text(targets, out, tags=args.tags, color=color_wanted(args.color))
     return 0
 
 
@@ -702,35 +856,65 @@ def _fewer_malloc_arenas() -> None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
     _fewer_malloc_arenas()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version, or a usage error already printed
+    except SystemExit as exit_:  # --help or --version, already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
+    except UsageError as error:
+        return _failed(error, EXIT_INPUT, out, json_wanted=_asks_json(argv))
     commands: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-        "check": functools.partial(
-            run_check, command_line=list(sys.argv[1:] if argv is None else argv)
-        ),
+        "check": functools.partial(run_check, command_line=argv),
         "explain": run_explain,
         "doctor": run_doctor,
+        "diagnose": run_diagnose,
         "targets": run_targets,
     }
+    json_wanted = getattr(args, "format", None) == "json"
     try:
         return commands[args.command](args, out)
     except WheelcastError as error:
-        print(f"wheelcast: error: {error}", file=sys.stderr)
-        return error_status(error)
+        return _failed(error, error_status(error), out, json_wanted=json_wanted)
     except KeyboardInterrupt:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last resort: one line, not a traceback
-        report_internal_error(error)
+        line = report_internal_error(error)
+        if json_wanted:
+            _write_error_document(out, "internal-error", line, "", EXIT_INTERNAL)
         return EXIT_INTERNAL
 
 
-def report_internal_error(error: BaseException) -> None:
-    """One line on stderr naming the error, with its traceback kept in a file."""
+def _asks_json(argv: Sequence[str]) -> bool:
+    """Whether a command line argparse could not read still asked for ``--format json``."""
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
+
+
+def _failed(error: WheelcastError, status: int, out: TextIO, *, json_wanted: bool) -> int:
+    """One line on stderr; with ``--format json``, the error as a document on stdout too."""
+    print(f"wheelcast: error: {error}", file=sys.stderr)
+    if json_wanted:
+        _write_error_document(out, error.reference, error.message, error.hint, status)
+    return status
+
+
+def _write_error_document(out: TextIO, kind: str, message: str, hint: str, status: int) -> None:
+    # CI parsing the report finds a document either way: the forecast, or why there is none.
+    import json  # noqa: PLC0415 - only on an error
+
+    document = {
+        "schema": "wheelcast.error/1",
+        "wheelcast": __version__,
+        "error": {"kind": kind, "message": message, "hint": hint, "exit_code": status},
+    }
+    out.write(json.dumps(document, indent=2) + "\n")
+
+
+def report_internal_error(error: BaseException) -> str:
+    """One line on stderr naming the error, with its traceback kept in a file; the line."""
     import tempfile  # noqa: PLC0415 - only after a crash
     import traceback  # noqa: PLC0415
 
@@ -746,8 +930,9 @@ def report_internal_error(error: BaseException) -> None:
     summary = f"{type(error).__name__}: {error}"
     if len(summary) > 300:
         summary = summary[:300] + "..."
-    print(
-        f"wheelcast: internal error: {summary} (hint: this is a bug in wheelcast, not in"
-        f" your input; please report it with the file: {where})",
-        file=sys.stderr,
+    line = (
+        f"internal error: {summary} (hint: this is a bug in wheelcast, not in"
+        f" your input; please report it with the file: {where})"
     )
+    print(f"wheelcast: {line}", file=sys.stderr)
+    return line

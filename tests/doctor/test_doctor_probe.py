@@ -31,8 +31,8 @@ from wheelcast.doctor import (
 )
 from wheelcast.doctor.probe import SCRIPT, parse_probe
 from wheelcast.errors import InputError
-from wheelcast.tags import compatible_tags
 from wheelcast.targets import Platform
+from wheelcast.targets.tags import compatible_tags
 
 
 class TestParseProbe:
@@ -389,7 +389,7 @@ class TestOnThisMachine:
                 continue
             theirs = [line.strip() for line in listed.splitlines()[1:] if line.startswith(" ")]
             native_first = Version(vendored) >= Version("26.3")
-            monkeypatch.setattr("wheelcast.tags.NATIVE_LINUX_FIRST", native_first)
+            monkeypatch.setattr("wheelcast.targets.tags.NATIVE_LINUX_FIRST", native_first)
             compatible_tags.cache_clear()
             try:
                 assert [str(t) for t in interpreter_tags(probe)] == theirs, probe.path

@@ -20,13 +20,13 @@ from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
 from tests.indexserver import IndexServer, MakeIndexServer
 
-from wheelcast._workers import Workers
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
-from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, Fetcher, FetchService, FetchSettings, HttpIndex
 from wheelcast.index.models import DistFile
 from wheelcast.index.remote import RemoteFetch
 from wheelcast.index.sources import build_source
+from wheelcast.index.store import Cache
+from wheelcast.runtime.workers import Workers
 
 T = TypeVar("T")
 NAME = canonicalize_name("demo")

@@ -36,10 +36,10 @@ from tests.indexserver import wheel_metadata as indexserver_metadata
 from wheelcast.cli import main
 from wheelcast.errors import IndexPageError, IndexUnreachable
 from wheelcast.index._lazy_wheel import TAIL_BYTES
-from wheelcast.index.cache import Cache
 from wheelcast.index.http import ACCEPT, Fetcher, FetchSettings, default_client
 from wheelcast.index.models import DistFile, ProjectPage
-from wheelcast.limits import (
+from wheelcast.index.store import Cache
+from wheelcast.runtime.limits import (
     MAX_METADATA_BYTES,
     MAX_PAGE_BYTES,
     MAX_RANGE_BYTES,

@@ -14,10 +14,10 @@ from packaging.utils import canonicalize_name
 from tests.indexserver import IndexServer
 from tests.inputs.helpers import DATA, PUBLIC, SAMPLE, environment
 
-from wheelcast._witness import current, logging_reads
 from wheelcast.cli import main
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs import load, lock_covers, needed, read_lock, read_pyproject
+from wheelcast.runtime.witness import current, logging_reads
 
 LOCKS = ["uv.lock", "pylock.uv.toml", "poetry.lock", "pdm.lock"]  # universal locks
 

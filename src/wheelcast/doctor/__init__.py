@@ -9,7 +9,8 @@ The pieces, each usable alone:
   turn what it says into a :class:`~wheelcast.targets.Target` (real tags and markers);
 * :mod:`~wheelcast.doctor.toolchains`: compilers and build tools with versions, and
   :func:`~wheelcast.doctor.toolchains.can_build`;
-* :mod:`~wheelcast.doctor.command`: the ``doctor`` subcommand (text and JSON).
+* its report is rendered by :mod:`wheelcast.report.doctor_text` and
+  :mod:`wheelcast.report.doctor_json`, and run by ``wheelcast.cli.run_doctor``.
 
 Nothing here prints; every program is run through a
 :class:`~wheelcast.doctor._run.Runner` so tests replay recorded outputs.

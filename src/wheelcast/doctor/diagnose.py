@@ -6,7 +6,7 @@ interpreter, then checks every ``build`` against the toolchains with
 :func:`~wheelcast.doctor.toolchains.can_build`.
 
 The hook is the seam for the per-interpreter check: :func:`default_forecast` runs
-:func:`wheelcast.check.check` against pip's default index and assumes every sdist
+:func:`wheelcast.forecast.check.check` against pip's default index and assumes every sdist
 compiles C. A caller that knows more (index options, the languages an sdist's build
 needs) passes its own hook with the same signature.
 """
@@ -17,14 +17,14 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from wheelcast.check import IndexOptions, check
 from wheelcast.doctor import Interpreter, find_interpreters
 from wheelcast.doctor._run import Runner, SubprocessRunner
 from wheelcast.doctor.discover import RegistryReader, discover
 from wheelcast.doctor.probe import ProbeError, interpreter_target
 from wheelcast.doctor.toolchains import Toolchains, can_build, find_toolchains
+from wheelcast.forecast.check import IndexOptions, check
+from wheelcast.forecast.verdict import Verdict
 from wheelcast.targets import Target
-from wheelcast.verdict import Verdict
 
 __all__ = [
     "Build",

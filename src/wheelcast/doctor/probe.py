@@ -11,7 +11,7 @@ importable there, that interpreter's own ``sys_tags()`` for verification. It is 
 for Python 3.6 and newer, so old interpreters are still described.
 
 :func:`interpreter_target` turns an :class:`InterpreterProbe` into a
-:class:`~wheelcast.targets.Target` whose tags :func:`wheelcast.tags.compatible_tags`
+:class:`~wheelcast.targets.Target` whose tags :func:`wheelcast.targets.tags.compatible_tags`
 computes and whose ``environment`` holds the interpreter's real marker values.
 """
 
@@ -29,8 +29,8 @@ from packaging.tags import Tag
 
 from wheelcast.doctor._run import DEFAULT_TIMEOUT, Runner
 from wheelcast.errors import InputError
-from wheelcast.tags import compatible_tags
 from wheelcast.targets import Platform, Python, Target
+from wheelcast.targets.environment import environment_of
 
 __all__ = [
     "SCRIPT",
@@ -441,7 +441,7 @@ def _not_run(path: str, runner: Runner, timeout: float, elapsed: float) -> Probe
 
 
 def _linux_arch(probe: InterpreterProbe) -> str:
-    # The same steps as wheelcast._host._linux_arch, on the probed values.
+    # The same steps as wheelcast.targets._host._linux_arch, on the probed values.
     plat = probe.sysconfig_platform.replace(".", "_").replace("-", "_").replace(" ", "_")
     arch = plat.split("_", 1)[1] if plat.startswith("linux_") else probe.machine
     if probe.pointer_bits == 32:
@@ -493,4 +493,4 @@ def interpreter_tags(probe: InterpreterProbe) -> tuple[Tag, ...]:
     """The interpreter's compatible tags, best first, computed by wheelcast (not by the
     interpreter, which may lack packaging). Raises :class:`ProbeError` like
     :func:`interpreter_target`."""
-    return compatible_tags(interpreter_target(probe))
+    return environment_of(interpreter_target(probe)).tags

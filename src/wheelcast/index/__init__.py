@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wheelcast._lazy import attribute_loader
 from wheelcast.index.models import DistFile, DistMetadata, IndexSource, ProjectPage
+from wheelcast.runtime.lazy import attribute_loader
 
 if TYPE_CHECKING:
     from wheelcast.index.session import IndexSession

@@ -7,10 +7,13 @@ sdist's top-level ``PKG-INFO``, and the ``DistMetadata`` built from the raw byte
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
+import io
 import tarfile
 import zipfile
-from typing import IO
+import zlib
+from typing import IO, Any
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -24,13 +27,13 @@ from packaging.version import InvalidVersion, Version
 
 from wheelcast.errors import IndexPageError
 from wheelcast.index.models import DistMetadata
-
-# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
-from wheelcast.limits import MAX_METADATA_BYTES
+from wheelcast.runtime import limits
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).
 ALL_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
+# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
+MAX_METADATA_BYTES = limits.MAX_METADATA_BYTES
 _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
 
 
@@ -109,9 +112,103 @@ def wheel_metadata_name(names: list[str], filename: str, url: str) -> str:
     return candidates[0]
 
 
+def zip_directory_problem(fileobj: IO[bytes], max_members: int, max_bytes: int) -> str | None:
+    """Why a zip's central directory is too large to parse (None: it is not), from its end
+    record alone: ``zipfile.ZipFile`` parses and keeps the whole directory on opening."""
+    # zipfile's own reader of the end records (ZIP64 included), so both agree on them.
+    end_record = getattr(zipfile, "_EndRecData", None)
+    if end_record is None:  # pragma: no cover - present in every CPython since 2.x
+        return None
+    try:
+        record: Any = end_record(fileobj)
+    except OSError:
+        return None  # zipfile words the error
+    finally:
+        fileobj.seek(0)
+    if not record:
+        return None
+    entries, size = int(record[4]), int(record[5])
+    if entries > max_members:
+        return f"more than {max_members} members ({entries} listed)"
+    if size > max_bytes:
+        return f"a central directory of {size} bytes, over the {max_bytes} byte cap"
+    return None
+
+
+def _check_zip(fileobj: IO[bytes], url: str) -> None:
+    problem = zip_directory_problem(fileobj, limits.ARCHIVE_MAX_MEMBERS, limits.ZIP_MAX_DIRECTORY)
+    if problem is not None:
+        raise IndexPageError(f"{url}: refused: {problem}", hint=_BAD_FILE_HINT)
+
+
+class _CappedStream(io.RawIOBase):
+    """The inflated bytes of an archive, refused past ``limits.ARCHIVE_MAX_INFLATED``."""
+
+    def __init__(self, inner: gzip.GzipFile, url: str) -> None:
+        self._inner = inner
+        self._url = url
+        self._total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._inner.read(len(buffer))
+        self._total += len(data)
+        if self._total > limits.ARCHIVE_MAX_INFLATED:
+            raise IndexPageError(
+                f"{self._url}: refused: inflates past {limits.ARCHIVE_MAX_INFLATED} bytes"
+                " before its PKG-INFO",
+                hint=_BAD_FILE_HINT,
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class RefusedHeader(Exception):
+    """A tar header :class:`CappedTarInfo` refuses; ``problem`` says why."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+# The header types whose data tarfile reads whole, into memory, to name the next member.
+_RECORD_TYPES = frozenset(
+    {tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME}
+    | {tarfile.GNUTYPE_LONGLINK}
+)
+_GNU_SPARSE = tarfile.GNUTYPE_SPARSE
+_SPARSE = "a sparse file (its map grows with the stream): no sdist tool writes one"
+
+
+class CappedTarInfo(tarfile.TarInfo):
+    """A ``TarInfo`` that refuses, before tarfile reads them into memory, a PAX or GNU
+    long-name record over ``limits.TAR_MAX_HEADER_RECORD`` (by its declared size) and a
+    sparse member, whose chained map tarfile would collect without bound."""
+
+    def _proc_member(self, tarfile: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in _RECORD_TYPES and self.size > limits.TAR_MAX_HEADER_RECORD:
+            raise RefusedHeader(
+                f"a tar header record of {self.size} bytes, over the"
+                f" {limits.TAR_MAX_HEADER_RECORD} byte cap"
+            )
+        if self.type == _GNU_SPARSE:
+            raise RefusedHeader(f"member {self.name!r} is {_SPARSE}")
+        return super()._proc_member(tarfile)  # type: ignore[misc, no-any-return]
+
+    # PAX spellings of a sparse map (GNU tar 1.14 to 1.28): refused alike.
+    def _proc_gnusparse_00(self, *args: object) -> None:
+        raise RefusedHeader(f"member {self.name!r} is {_SPARSE}")
+
+    _proc_gnusparse_01 = _proc_gnusparse_00
+    _proc_gnusparse_10 = _proc_gnusparse_00
+
+
 def read_wheel_metadata(fileobj: IO[bytes], filename: str, url: str) -> bytes:
     """The METADATA bytes of a complete wheel given as a seekable file object."""
     try:
+        _check_zip(fileobj, url)
         with zipfile.ZipFile(fileobj) as zf:
             name = wheel_metadata_name(zf.namelist(), filename, url)
             if zf.getinfo(name).file_size > MAX_METADATA_BYTES:
@@ -137,6 +234,7 @@ def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
     """The ``<top>/PKG-INFO`` bytes of an sdist, read in memory without extracting anything."""
     try:
         if filename.endswith(".zip"):
+            _check_zip(fileobj, url)
             with zipfile.ZipFile(fileobj) as zf:
                 for info in zf.infolist():
                     if _is_top_pkg_info(info.filename) and not info.is_dir():
@@ -144,16 +242,27 @@ def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
                             break
                         return zf.read(info)
         else:
-            # Stream mode: no seeking, members are visited once, nothing touches the disk.
-            with tarfile.open(fileobj=fileobj, mode="r|gz") as tf:
-                for member in tf:
+            # Stream mode: no seeking, members are visited once, nothing touches the disk;
+            # the inflated bytes, the members and each header record are capped.
+            unzipped = gzip.GzipFile(fileobj=fileobj, mode="rb")
+            inflated = io.BufferedReader(_CappedStream(unzipped, url))
+            with unzipped, tarfile.open(fileobj=inflated, mode="r|", tarinfo=CappedTarInfo) as tf:
+                for count, member in enumerate(tf, 1):
+                    tf.members.clear()  # type: ignore[attr-defined] # kept for random access, which a stream has not
+                    if count > limits.ARCHIVE_MAX_MEMBERS:
+                        raise IndexPageError(
+                            f"{url}: refused: more than {limits.ARCHIVE_MAX_MEMBERS} members",
+                            hint=_BAD_FILE_HINT,
+                        )
                     if _is_top_pkg_info(member.name) and member.isfile():
                         if member.size > MAX_METADATA_BYTES:
                             break
                         extracted = tf.extractfile(member)
                         if extracted is not None:
-                            return extracted.read()
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+                            return extracted.read(MAX_METADATA_BYTES)
+    except RefusedHeader as exc:
+        raise IndexPageError(f"{url}: refused: {exc.problem}", hint=_BAD_FILE_HINT) from None
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise IndexPageError(f"{url}: not a readable sdist: {exc}", hint=_BAD_FILE_HINT) from exc
     raise IndexPageError(f"{url}: the sdist has no top-level PKG-INFO", hint=_BAD_FILE_HINT)
 

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from wheelcast._witness import saw_folder
 from wheelcast.errors import InvalidOption
+from wheelcast.runtime.witness import saw_folder
 
 __all__ = ["config_files", "default_index_url"]
 

@@ -57,9 +57,9 @@ from wheelcast.index.auth import (
     split_credentials,
     with_userinfo,
 )
-from wheelcast.index.cache import Cache, encode_body
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
-from wheelcast.limits import (
+from wheelcast.index.store import Cache, encode_body
+from wheelcast.runtime.limits import (
     MAX_BODY_SECONDS,
     MAX_METADATA_BYTES,
     MAX_PAGE_BYTES,

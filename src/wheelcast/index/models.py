@@ -174,7 +174,7 @@ PagesRead = dict[str, tuple[NormalizedName, str | None]]
 class PageLedger(Protocol):
     """A source that can say which pages it has answered, each with a digest.
 
-    What ``wheelcast.memo`` checks a remembered result against. None, or a source without
+    What ``wheelcast.cache.memo`` checks a remembered result against. None, or a source without
     a ledger (a local folder), makes a run's result not rememberable.
     """
 

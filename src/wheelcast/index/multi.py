@@ -8,7 +8,6 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-from wheelcast.index.cache import Cache
 from wheelcast.index.models import (
     DistFile,
     DistMetadata,
@@ -18,6 +17,7 @@ from wheelcast.index.models import (
     PagesRead,
     ProjectPage,
 )
+from wheelcast.index.store import Cache
 
 __all__ = ["MultiIndex"]
 

@@ -9,7 +9,7 @@ Here one spawned process keeps the client and the request threads; calls
 pipe, and errors arrive as the ``WheelcastError`` the call raised.
 
 If the process cannot start or dies, the calls in flight and every later one run in
-threads here instead, as ``wheelcast._workers`` falls back to working in-process.
+threads here instead, as ``wheelcast.runtime.workers`` falls back to working in-process.
 """
 
 from __future__ import annotations
@@ -25,19 +25,21 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from wheelcast._interrupts import held
 from wheelcast.errors import IndexUnreachable
 from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, default_client
+from wheelcast.runtime.interrupts import held
+from wheelcast.runtime.workers import exit_with_parent, lifeline
 
 __all__ = ["RemoteFetch"]
 
 T = TypeVar("T")
 
 
-def _serve(conn: Connection, settings: FetchSettings) -> None:
+def _serve(conn: Connection, settings: FetchSettings, line: Connection) -> None:
     """The fetch process: run each call that arrives in a thread, send back its outcome."""
-    # Started with SIGINT blocked (wheelcast._interrupts); where it cannot be, from here.
+    # Started with SIGINT blocked (wheelcast.runtime.interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(line)  # even when a request thread holds the exit up
     fetcher = Fetcher(default_client(settings.credentials), settings)
     sending = threading.Lock()
 
@@ -68,7 +70,7 @@ def _serve(conn: Connection, settings: FetchSettings) -> None:
 class RemoteFetch:
     """A ``FetchService`` whose fetcher works in a spawned process; see the module docstring.
 
-    The caller's main module must be safe to import, as for ``wheelcast._workers``.
+    The caller's main module must be safe to import, as for ``wheelcast.runtime.workers``.
     """
 
     def __init__(self, settings: FetchSettings | None = None) -> None:
@@ -87,7 +89,10 @@ class RemoteFetch:
         context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
         conn, child = context.Pipe()
         process = context.Process(
-            target=_serve, args=(child, self._settings), name="wheelcast-http", daemon=True
+            target=_serve,
+            args=(child, self._settings, lifeline()),
+            name="wheelcast-http",
+            daemon=True,
         )
         try:
             with held():  # the child never sees the terminal's Ctrl-C

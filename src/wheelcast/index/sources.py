@@ -7,14 +7,14 @@ from pathlib import Path
 
 import httpx
 
-from wheelcast._workers import Workers
 from wheelcast.index.auth import split_credentials
-from wheelcast.index.cache import Cache
 from wheelcast.index.config import default_index_url
 from wheelcast.index.http import FetchService, FetchSettings, HttpIndex, default_client
 from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import IndexSource
 from wheelcast.index.multi import MultiIndex
+from wheelcast.index.store import Cache
+from wheelcast.runtime.workers import Workers
 
 __all__ = ["build_source", "requests_in_own_process"]
 

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from wheelcast._witness import saw_absent, saw_folder
 from wheelcast.errors import InvalidInputFile
 from wheelcast.inputs import _files
 from wheelcast.inputs.locks import is_lock_file, read_lock, read_uv_lock
-from wheelcast.inputs.model import ProjectInput
+from wheelcast.inputs.model import Origin, ProjectInput
 from wheelcast.inputs.pyproject import read_pyproject
 from wheelcast.inputs.requirements import read_requirements
+from wheelcast.runtime.limits import shown
+from wheelcast.runtime.witness import saw_absent, saw_folder
 
 _LOCKS_IN_ORDER = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 
@@ -82,9 +83,16 @@ def _workspace_lock(pyproject: Path) -> tuple[Path, str] | None:
         if not lock.is_file():
             saw_absent(lock)  # a lock made there later changes the answer
             continue
-        manifest = _files.load_toml(lock)[0].get("manifest", {})
-        members = manifest.get("members", []) if isinstance(manifest, dict) else []
-        listed = {canonicalize_name(str(m)) for m in members}
+        data, text = _files.load_toml(lock)
+        manifest = _files.typed(
+            data, "manifest", dict, {}, Origin(lock, _files.line_of(text, "manifest"))
+        )
+        members = _files.strings(
+            manifest.get("members", []),
+            Origin(lock, _files.line_of(text, "members")),
+            "manifest.members",
+        )
+        listed = {canonicalize_name(m) for m in members}
         return (lock, name) if canonicalize_name(name) in listed else None
     return None
 
@@ -99,7 +107,13 @@ def load(
 ) -> ProjectInput:
     """Read the project at ``path`` (a folder or a file; None: the current folder)."""
     path = Path.cwd() if path is None else path
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except (OSError, ValueError):  # a name too long or holding NUL
+        raise InvalidInputFile(
+            f"{shown(str(path))}: not a usable file or folder name", "check the path"
+        ) from None
+    if is_dir:
         saw_folder(path)
         path = find_input(path)
         workspace = _workspace_lock(path) if path.name == "pyproject.toml" else None
@@ -111,8 +125,8 @@ def load(
             return read_uv_lock(
                 lock, extras=extras, all_extras=all_extras, groups=groups, package=member
             )
-    elif not path.exists():
-        raise InvalidInputFile(f"{path}: no such file or folder", "check the path")
+    elif not exists:
+        raise InvalidInputFile(f"{shown(str(path))}: no such file or folder", "check the path")
     if is_lock_file(path):
         if build_deps:
             raise InvalidInputFile(

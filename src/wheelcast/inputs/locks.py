@@ -18,7 +18,7 @@ Pipfile.lock    ``default`` (+ ``develop`` for group ``dev``)    none: hashes on
 =============== ================================================ ==========================
 
 No upload time is cut by ``--exclude-newer``: a lock is installed as pinned (see
-:mod:`wheelcast.locked`). An entry without a field its tool always writes is an error,
+:mod:`wheelcast.forecast.locked`). An entry without a field its tool always writes is an error,
 never a package reported missing.
 
 :func:`read_lock` gives a :class:`ProjectInput` of kind ``"lock"`` whose ``locked``
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ from wheelcast.inputs.model import (
     Origin,
     ProjectInput,
 )
-from wheelcast.markers import evaluate as evaluate_marker
+from wheelcast.runtime.limits import shown
+from wheelcast.targets.markers import evaluate as evaluate_marker
 
 if TYPE_CHECKING:
     from packaging.pylock import PackageSdist, PackageWheel, Pylock
@@ -276,6 +278,11 @@ def _as_sets(text: str) -> Marker:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def _top(path: Path, text: str, key: str) -> Origin:
+    """Where a value not inside a per-package entry is written (its key's first line)."""
+    return Origin(path, _files.line_of(text, key))
+
+
 def _table_lines(text: str, header: str) -> list[int]:
     """Line numbers of each ``header`` (``[[package]]``), in document order."""
     return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == header]
@@ -293,10 +300,6 @@ def _hashes(value: object) -> dict[str, str]:
     if isinstance(value, Mapping):
         return {str(k): str(v) for k, v in value.items()}
     return {}
-
-
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _any_of(markers: Iterable[str], origin: Origin) -> Marker | None:
@@ -332,14 +335,14 @@ def _require(
     for field in fields:
         if not isinstance(entry.get(field), str) or not entry[field]:
             name = entry.get("name", "an entry")
-            raise origin.error(f"{name} has no '{field}'", _REGENERATE)
+            raise origin.error(f"{shown(name)} has no '{field}'", _REGENERATE)
 
 
 def _version_error(
     path: Path, text: str, field: str, found: object, known: str
 ) -> InvalidInputFile:
     return Origin(path, _files.line_of(text, field)).error(
-        f"unknown {path.name} {field} {found!r} (wheelcast reads {known})",
+        f"unknown {path.name} {field} {shown(found)} (wheelcast reads {known})",
         "regenerate it with a supported tool version, or update wheelcast",
     )
 
@@ -348,7 +351,7 @@ def _lock_metadata(
     data: Mapping[str, Any], path: Path, text: str, field: str, majors: tuple[str, ...]
 ) -> Mapping[str, Any]:
     """The ``[metadata]`` table of a poetry or pdm lock whose ``field`` has a known major."""
-    metadata: Mapping[str, Any] = data.get("metadata", {})
+    metadata = _files.typed(data, "metadata", dict, {}, _top(path, text, "metadata"))
     found = metadata.get(field)
     if str(found or "").split(".", maxsplit=1)[0] not in majors:
         raise _version_error(path, text, field, found, ", ".join(f"{m}.x" for m in majors))
@@ -381,8 +384,12 @@ def read_uv_lock(
         raise _version_error(path, text, "version", data.get("version"), "version 1")
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
-    manifest = data.get("manifest", {})
-    members = {canonicalize_name(m) for m in manifest.get("members", [])}
+    at = functools.partial(_top, path, text)
+    manifest = _files.typed(data, "manifest", dict, {}, at("manifest"))
+    members = {
+        canonicalize_name(m)
+        for m in _files.strings(manifest.get("members", []), at("members"), "manifest.members")
+    }
     nodes = [_uv_node(package, Origin(path, lines[i] if i < len(lines) else None))
              for i, package in enumerate(packages)]  # fmt: skip
     projects, chosen_roots, virtual = _uv_projects(nodes, members, package, path)
@@ -445,12 +452,16 @@ def read_uv_lock(
     return _lock_input(
         path,
         locked,
-        _str(data.get("requires-python")),
+        _files.typed(data, "requires-python", str, None, at("requires-python")),
         notes=tuple(notes),
         graph=graph,
         extras=frozenset(chosen_extras),
         environments=tuple(
-            m for e in data.get("supported-markers", []) if (m := _files.marker(e, Origin(path)))
+            m
+            for e in _files.strings(
+                data.get("supported-markers", []), at("supported-markers"), "supported-markers"
+            )
+            if (m := _files.marker(e, at("supported-markers")))
         ),
     )
 
@@ -527,7 +538,7 @@ class _UvNode:
 
 def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
     name = canonicalize_name(package["name"])
-    version = _str(package.get("version"))
+    version = _files.typed(package, "version", str, None, origin)
     source = package.get("source")
     if not isinstance(source, Mapping):
         raise origin.error(f"{name} has no 'source' table", _REGENERATE)
@@ -535,6 +546,7 @@ def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
     if not isinstance(wheels, list):
         raise origin.error(f"{name}: 'wheels' must be an array of tables", _REGENERATE)
     entries = [*wheels, *([package["sdist"]] if "sdist" in package else [])]
+    version = _files.typed(package, "version", str, None, origin)
     files = tuple(_uv_file(entry, origin) for entry in entries)
     local_kinds = ("path", "directory", "editable", "virtual", "git", "url")
     direct = next((str(source[k]) for k in local_kinds if k in source), None)
@@ -546,7 +558,9 @@ def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
             f"{name} {version} comes from an index but lists neither wheels nor an sdist",
             _REGENERATE,
         )
-    local = _str(source.get("editable")) or _str(source.get("virtual"))
+    local = _files.typed(source, "editable", str, None, origin) or _files.typed(
+        source, "virtual", str, None, origin
+    )
     return _UvNode(
         name=name,
         version=version,
@@ -559,12 +573,15 @@ def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
         package=LockedPackage(
             name=name,
             version=version,
-            marker=_any_of(package.get("resolution-markers", []), origin),
+            marker=_any_of(
+                _files.strings(package.get("resolution-markers", []), origin, "resolution-markers"),
+                origin,
+            ),
             files=files,
             source="uv.lock",
             origin=origin,
             direct=direct if not files or "url" in source else None,
-            index=_str(source.get("registry")),
+            index=_files.typed(source, "registry", str, None, origin),
         ),
     )
 
@@ -572,7 +589,7 @@ def _uv_node(package: Mapping[str, Any], origin: Origin) -> _UvNode:
 def _uv_edge_tables(tables: object, origin: Origin) -> dict[str, tuple[LockEdge, ...]]:
     if not isinstance(tables, Mapping):
         raise origin.error("optional and dev dependencies must be tables", _REGENERATE)
-    return {canonicalize_name(k): _uv_edges(v, origin) for k, v in tables.items()}
+    return {canonicalize_name(str(k)): _uv_edges(v, origin) for k, v in tables.items()}
 
 
 def _conflict_item(package: str, kind: str, name: str) -> str:
@@ -587,12 +604,15 @@ def _uv_manifest_groups(tables: object, origin: Origin) -> dict[str, tuple[LockE
     groups: dict[str, tuple[LockEdge, ...]] = {}
     for group, entries in tables.items():
         edges = _uv_edges(entries, origin)
-        groups[canonicalize_name(group)] = tuple(
+        groups[canonicalize_name(str(group))] = tuple(
             LockEdge(
                 edge.name,
                 None,
                 edge.marker,
-                frozenset(canonicalize_name(x) for x in entry.get("extras", [])),
+                frozenset(
+                    canonicalize_name(x)
+                    for x in _files.strings(entry.get("extras", []), origin, "extras")
+                ),
             )
             for edge, entry in zip(edges, entries, strict=True)
         )
@@ -615,7 +635,8 @@ def _all_chosen(
             if canonicalize_name(name) not in declared:
                 known = ", ".join(sorted(declared)) or "none"
                 raise InvalidInputFile(
-                    f"{path}: no workspace member has the {what} '{name}' (locked: {known})",
+                    f"{path}: no workspace member has the {what} '{shown(name)}'"
+                    f" (locked: {shown(known)})",
                     f"pick a locked {what}",
                 )
 
@@ -707,7 +728,9 @@ def _choose(
     for name in chosen:
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise at.error(f"unknown {what} '{name}' (locked: {known})", f"pick a locked {what}")
+            raise at.error(
+                f"unknown {what} '{shown(name)}' (locked: {shown(known)})", f"pick a locked {what}"
+            )
     return chosen
 
 
@@ -716,13 +739,16 @@ def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
         raise origin.error("dependencies must be an array of tables", _REGENERATE)
     for entry in entries:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
-            raise origin.error(f"a dependency entry has no name: {entry!r}", _REGENERATE)
+            raise origin.error(f"a dependency entry has no name: {shown(entry)}", _REGENERATE)
     return tuple(
         LockEdge(
             name=canonicalize_name(entry["name"]),
-            version=_str(entry.get("version")),
+            version=_files.typed(entry, "version", str, None, origin),
             marker=_files.marker(entry.get("marker"), origin),
-            extras=frozenset(canonicalize_name(e) for e in entry.get("extra", [])),
+            extras=frozenset(
+                canonicalize_name(e)
+                for e in _files.strings(entry.get("extra", []), origin, "extra")
+            ),
         )
         for entry in entries
     )
@@ -730,16 +756,20 @@ def _uv_edges(entries: object, origin: Origin) -> tuple[LockEdge, ...]:
 
 def _uv_file(entry: object, origin: Origin) -> LockedFile:
     if not isinstance(entry, Mapping):
-        raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
-    url = _str(entry.get("url")) or _str(entry.get("path"))
-    filename = _str(entry.get("filename")) or (_filename(url) if url else None)
+        raise origin.error(f"a file entry must be a table, not {shown(entry)}", _REGENERATE)
+    url = _files.typed(entry, "url", str, None, origin) or _files.typed(
+        entry, "path", str, None, origin
+    )
+    filename = _files.typed(entry, "filename", str, None, origin) or (
+        _filename(url) if url else None
+    )
     if filename is None:
         raise origin.error("a file entry has neither url, path nor filename", _REGENERATE)
     return LockedFile(
         filename=filename,
         url=url,
         hashes=_hashes(entry.get("hash")),
-        upload_time=_str(entry.get("upload-time")),
+        upload_time=_files.typed(entry, "upload-time", str, None, origin),
     )
 
 
@@ -899,22 +929,32 @@ def read_poetry_lock(
     metadata = _lock_metadata(data, path, text, "lock-version", ("1", "2"))
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
-    extra_table: Mapping[str, list[str]] = data.get("extras", {})
-    declared: dict[str, list[str]] = {canonicalize_name(e): v for e, v in extra_table.items()}
+    extras_at = _top(path, text, "extras")
+    extra_table = _files.typed(data, "extras", dict, {}, extras_at)
+    declared: dict[str, list[str]] = {
+        canonicalize_name(str(e)): _files.strings(v, extras_at, f"extras.{e}")
+        for e, v in extra_table.items()
+    }
     chosen = _choose(declared, extras, all_extras=all_extras, what="extra", at=Origin(path))
-    extra_members = {canonicalize_name(n.split()[0]) for e in chosen for n in declared[e]}
+    extra_members = {
+        canonicalize_name(n.split()[0]) for e in chosen for n in declared[e] if n.split()
+    }
     selected_groups = {"main", *(canonicalize_name(g) for g in groups)}
-    in_groups = [_poetry_groups(package) for package in packages]
+    in_groups = [
+        _poetry_groups(package, Origin(path, lines[i] if i < len(lines) else None))
+        for i, package in enumerate(packages)
+    ]
     locked_groups = {"main"}.union(*in_groups)
     for group in groups:
         if canonicalize_name(group) not in locked_groups:
             known = ", ".join(sorted(locked_groups))
             raise InvalidInputFile(
-                f"{path}: no package of the lock is in group '{group}' (groups: {known})",
+                f"{path}: no package of the lock is in group '{shown(group)}'"
+                f" (groups: {shown(known)})",
                 "pick a group the lock has (poetry locks every group of pyproject.toml)",
             )
     # poetry.lock 1.x lists the files apart, in [metadata.files], by package name.
-    old_files: Mapping[str, Any] = metadata.get("files", {})
+    old_files = _files.typed(metadata, "files", dict, {}, _top(path, text, "files"))
     locked = []
     for index, package in enumerate(packages):
         origin = Origin(path, lines[index] if index < len(lines) else None)
@@ -924,24 +964,31 @@ def read_poetry_lock(
         if not package_groups & selected_groups:
             continue
         markers = package.get("markers")
-        if isinstance(markers, dict):
-            texts = [markers.get(g, "") for g in sorted(package_groups & selected_groups)]
+        if isinstance(markers, dict):  # poetry 2 writes a table per group, 1.x one string
+            texts = [
+                _files.typed(markers, g, str, "", origin, name=f"markers.{g}")
+                for g in sorted(package_groups & selected_groups)
+            ]
             marker = None if any(not t for t in texts) else _any_of(texts, origin)
         else:
-            marker = _files.marker(_str(markers), origin)
+            marker = _files.marker(markers, origin)
         if (
             package.get("optional")
             and name not in extra_members
             and "extra" not in str(marker or "")
         ):
             continue  # an optional package of an extra that was not chosen (lock 1.x)
-        source = package.get("source", {})
-        kind = source.get("type")
-        direct = _str(source.get("url")) if kind in {"directory", "file", "git", "url"} else None
+        source = _files.typed(package, "source", dict, {}, origin)
+        kind = _files.typed(source, "type", str, None, origin, name="source.type")
+        direct = (
+            _files.typed(source, "url", str, None, origin)
+            if kind in {"directory", "file", "git", "url"}
+            else None
+        )
         locked.append(
             LockedPackage(
                 name=name,
-                version=_str(package.get("version")),
+                version=_files.typed(package, "version", str, None, origin),
                 marker=marker,
                 files=_poetry_files(
                     package.get("files", old_files.get(package["name"], [])), origin
@@ -949,11 +996,13 @@ def read_poetry_lock(
                 source="poetry.lock",
                 origin=origin,
                 direct=direct,
-                requires_python=_str(package.get("python-versions")),
-                index=_str(source.get("url")) if kind == "legacy" else None,
+                requires_python=_files.typed(package, "python-versions", str, None, origin),
+                index=_files.typed(source, "url", str, None, origin) if kind == "legacy" else None,
             )
         )
-    requires_python = _str(metadata.get("python-versions"))
+    requires_python = _files.typed(
+        metadata, "python-versions", str, None, _top(path, text, "python-versions")
+    )
     return _lock_input(
         path,
         locked,
@@ -963,11 +1012,10 @@ def read_poetry_lock(
     )
 
 
-def _poetry_groups(package: Mapping[str, Any]) -> set[str]:
-    return {
-        canonicalize_name(g) if g != "main" else g
-        for g in package.get("groups", [package.get("category", "main")])
-    }
+def _poetry_groups(package: Mapping[str, Any], origin: Origin) -> set[str]:
+    category = _files.typed(package, "category", str, "main", origin)
+    groups = _files.strings(package.get("groups", [category]), origin, "groups")
+    return {canonicalize_name(g) if g != "main" else g for g in groups}
 
 
 def _poetry_files(entries: object, origin: Origin) -> tuple[LockedFile, ...]:
@@ -976,7 +1024,7 @@ def _poetry_files(entries: object, origin: Origin) -> tuple[LockedFile, ...]:
     files = []
     for entry in entries:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("file"), str):
-            raise origin.error(f"a file entry has no 'file': {entry!r}", _REGENERATE)
+            raise origin.error(f"a file entry has no 'file': {shown(entry)}", _REGENERATE)
         files.append(LockedFile(entry["file"], None, _hashes(entry.get("hash"))))
     return tuple(files)
 
@@ -996,7 +1044,12 @@ def read_pdm_lock(
     metadata = _lock_metadata(data, path, text, "lock_version", ("4",))
     packages = _packages(data, "package", path, text)
     lines = _table_lines(text, "[[package]]")
-    locked_groups = {canonicalize_name(g) for g in metadata.get("groups", ["default"])}
+    locked_groups = {
+        canonicalize_name(g)
+        for g in _files.strings(
+            metadata.get("groups", ["default"]), _top(path, text, "groups"), "metadata.groups"
+        )
+    }
     wanted = [*extras, *groups]
     if all_extras:
         wanted += [g for g in locked_groups if g != "default"]
@@ -1004,44 +1057,60 @@ def read_pdm_lock(
         if canonicalize_name(group) not in locked_groups:
             known = ", ".join(sorted(locked_groups))
             raise Origin(path, _files.line_of(text, "groups")).error(
-                f"group '{group}' is not in the lock (locked: {known})",
+                f"group '{shown(group)}' is not in the lock (locked: {shown(known)})",
                 "lock it with pdm lock -G NAME, or pick a locked group",
             )
     selected = {"default", *(canonicalize_name(g) for g in wanted)}
-    inherit = "inherit_metadata" in metadata.get("strategy", [])
+    strategy = _files.strings(
+        metadata.get("strategy", []), _top(path, text, "strategy"), "metadata.strategy"
+    )
+    inherit = "inherit_metadata" in strategy
     notes = []
     if not inherit:
         notes.append(f"{path}: locked without 'inherit_metadata': every package is taken as needed")
     locked: list[LockedPackage] = []
     for index, package in enumerate(packages):
         origin = Origin(path, lines[index] if index < len(lines) else None)
-        if inherit and not {canonicalize_name(g) for g in package.get("groups", [])} & selected:
+        package_groups = _files.strings(package.get("groups", []), origin, "groups")
+        if inherit and not {canonicalize_name(g) for g in package_groups} & selected:
             continue
         _require(package, ("version",), origin, unless=("path", "url", "git"))
         files = []
-        for entry in package.get("files", []):
+        for entry in _files.typed(package, "files", list, [], origin):
             if not isinstance(entry, Mapping):
-                raise origin.error(f"a file entry must be a table, not {entry!r}", _REGENERATE)
-            url = _str(entry.get("url"))
-            filename = _str(entry.get("file")) or (_filename(url) if url else None)
+                raise origin.error(f"a file entry must be a table, not {shown(entry)}", _REGENERATE)
+            url = _files.typed(entry, "url", str, None, origin)
+            filename = _files.typed(entry, "file", str, None, origin) or (
+                _filename(url) if url else None
+            )
             if filename is None:
                 raise origin.error("a file entry has neither file nor url", _REGENERATE)
             files.append(LockedFile(filename, url, _hashes(entry.get("hash"))))
-        direct = _str(package.get("path")) or _str(package.get("url")) or _str(package.get("git"))
+        direct = (
+            _files.typed(package, "path", str, None, origin)
+            or _files.typed(package, "url", str, None, origin)
+            or _files.typed(package, "git", str, None, origin)
+        )
         locked.append(
             LockedPackage(
                 name=canonicalize_name(package["name"]),
-                version=_str(package.get("version")),
-                marker=_files.marker(_str(package.get("marker")), origin),
+                version=_files.typed(package, "version", str, None, origin),
+                marker=_files.marker(_files.typed(package, "marker", str, None, origin), origin),
                 files=tuple(files),
                 source="pdm.lock",
                 origin=origin,
                 direct=direct,
-                requires_python=_str(package.get("requires_python")),
+                requires_python=_files.typed(package, "requires_python", str, None, origin),
             )
         )
-    targets = metadata.get("targets", [])
-    requires_python = _str(targets[0].get("requires_python")) if len(targets) == 1 else None
+    targets = _files.tables(
+        metadata.get("targets", []), _top(path, text, "targets"), "metadata.targets"
+    )
+    requires_python = (
+        _files.typed(targets[0], "requires_python", str, None, _top(path, text, "requires_python"))
+        if len(targets) == 1
+        else None
+    )
     return _lock_input(path, _merged(locked), requires_python, notes=tuple(notes))
 
 
@@ -1083,7 +1152,9 @@ def read_pipfile_lock(
     It pins versions and hashes but names no files: every package ``needs_index``.
     """
     data, text = _files.load_json(path)
-    meta = data.get("_meta", {}) if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        raise Origin(path, 1).error("the lock must be a JSON object", _REGENERATE)
+    meta = _files.typed(data, "_meta", dict, {}, _top(path, text, '"_meta"'))
     if meta.get("pipfile-spec") != 6:
         raise _version_error(path, text, "pipfile-spec", meta.get("pipfile-spec"), "spec 6")
     if extras or all_extras:
@@ -1096,45 +1167,53 @@ def read_pipfile_lock(
         if section not in data:
             known = ", ".join(k for k in data if k != "_meta")
             raise InvalidInputFile(
-                f"{path}: no category '{group}' in the lock (locked: {known})",
+                f"{path}: no category '{shown(group)}' in the lock (locked: {shown(known)})",
                 "pick a locked category; 'dev' is pipenv's develop section",
             )
         sections.append(section)
     locked: dict[NormalizedName, LockedPackage] = {}
+    lines = _files.Lines(text)
     notes = [f"{path}: Pipfile.lock names no files: the index is asked for each pinned version"]
     for section in sections:
-        start = _files.line_of(text, f'"{section}": {{') or 1
+        start = lines.starting(f'"{section}":') or 1
         entries = data.get(section, {})
         if not isinstance(entries, dict):
             raise Origin(path, start).error(f"'{section}' must be an object", _REGENERATE)
         for raw_name, entry in entries.items():
-            line = _files.line_of(text, f'"{raw_name}": {{', start=start)
-            origin = Origin(path, line or _files.line_of(text, f'"{raw_name}":', start=start))
+            key = json.dumps(raw_name) + ":"  # as the lock writes the name
+            origin = Origin(path, lines.starting(key, start) or lines.starting(key))
             name = canonicalize_name(raw_name)
             if not isinstance(entry, dict):
-                raise origin.error(f"'{raw_name}' must be an object", _REGENERATE)
+                raise origin.error(f"'{shown(raw_name)}' must be an object", _REGENERATE)
             if name in locked:
                 continue
-            version = _str(entry.get("version"))
+            version = _files.typed(entry, "version", str, None, origin)
             direct = next((str(entry[k]) for k in ("path", "file", "git") if k in entry), None)
             if version is not None and not version.startswith("=="):
-                raise origin.error(f"'{raw_name}' is not pinned: {version}", _REGENERATE)
+                raise origin.error(
+                    f"'{shown(raw_name)}' is not pinned: {shown(version)}", _REGENERATE
+                )
             if version is None and direct is None:
-                raise origin.error(f"'{raw_name}' has neither a version nor a source", _REGENERATE)
+                raise origin.error(
+                    f"'{shown(raw_name)}' has neither a version nor a source", _REGENERATE
+                )
             locked[name] = LockedPackage(
                 name=name,
                 version=version[2:] if version else None,
-                marker=_files.marker(_str(entry.get("markers")), origin),
+                marker=_files.marker(_files.typed(entry, "markers", str, None, origin), origin),
                 files=(),
                 source="Pipfile.lock",
                 origin=origin,
                 needs_index=direct is None,
                 direct=direct,
-                hashes=tuple(entry.get("hashes", [])),
-                index=_str(entry.get("index")),
+                hashes=tuple(_files.strings(entry.get("hashes", []), origin, "hashes")),
+                index=_files.typed(entry, "index", str, None, origin),
             )
-    requires = meta.get("requires", {})
-    python = _str(requires.get("python_full_version")) or _str(requires.get("python_version"))
+    requires = _files.typed(meta, "requires", dict, {}, _top(path, text, '"requires"'))
+    at = _top(path, text, '"requires"')
+    python = _files.typed(requires, "python_full_version", str, None, at) or _files.typed(
+        requires, "python_version", str, None, at
+    )
     return ProjectInput(
         kind="lock",
         path=path,

@@ -4,7 +4,7 @@ A :class:`ProjectInput` is what one file (or folder, or environment) asks for:
 
 - ``requirements`` / ``constraints``: PEP 508 requirements to resolve;
 - ``direct``: direct URL and local path requirements (``-e .``, ``pkg @ https://...``,
-  ``./dist/x.whl``), which are never looked up on an index (:mod:`wheelcast.direct`
+  ``./dist/x.whl``), which are never looked up on an index (:mod:`wheelcast.forecast.direct`
   reads what they declare);
 - ``locked``: pinned packages from a lock file, checked as pinned without resolving.
   Which of them a target needs is :func:`wheelcast.inputs.needed`'s answer: a marker
@@ -76,7 +76,7 @@ class IndexSettings:
 
     ``only_binary`` / ``no_binary`` follow pip's FormatControl: canonical names or
     ``:all:``, a later option removing the name from the other set, as
-    :class:`wheelcast.select.BinaryPolicy` expects them.
+    :class:`wheelcast.forecast.select.BinaryPolicy` expects them.
     """
 
     index_url: str | None = None

@@ -18,7 +18,7 @@ dynamic).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from packaging.utils import canonicalize_name
 
 from wheelcast.inputs import _files
 from wheelcast.inputs.model import DirectItem, Origin, ProjectInput, RequirementItem
+from wheelcast.runtime.limits import MAX_GROUP_DEPTH, shown
 
 # CPython minors with a final release, as of 2026-11-25. 3.15.0 was scheduled for
 # 2026-10-01 (PEP 790) and is taken as released; 3.16 is not (due 2027-10).
@@ -41,6 +42,8 @@ RELEASED_PYTHONS: tuple[str, ...] = (
     "3.15",
 )
 
+_SPEC = "see the pyproject.toml specification"
+_END = object()  # the end of a group's entries
 _DEFAULT_BUILD_REQUIRES = "setuptools>=40.8.0"  # PEP 518, when [build-system] is missing
 
 
@@ -55,7 +58,8 @@ def default_pythons(requires_python: str, origin: Origin | None = None) -> tuple
     except InvalidSpecifier as exc:
         where = origin or Origin(Path("pyproject.toml"))
         raise where.error(
-            f"invalid requires-python '{requires_python}': {exc}", "write it as e.g. '>=3.10'"
+            f"invalid requires-python '{shown(requires_python)}': {shown(str(exc))}",
+            "write it as e.g. '>=3.10'",
         ) from None
     allowed = [
         minor
@@ -84,9 +88,12 @@ class _Pyproject:
         self.path = path
         self.data = data
         self.text = text
+        self.lines = _files.Lines(text)
         self.notes: list[str] = []
 
     def origin(self, *needles: str) -> Origin:
+        if len(needles) == 1 and (line := self.lines.quoted(needles[0])) is not None:
+            return Origin(self.path, line)
         for quote in ('"', "'"):
             line = _files.line_of(self.text, *(f"{quote}{n}{quote}" for n in needles))
             if line is not None:
@@ -96,21 +103,23 @@ class _Pyproject:
     def table(self, value: object, name: str) -> Mapping[str, Any]:
         if not isinstance(value, dict):
             raise self.origin(name.rsplit(".", 1)[-1]).error(
-                f"'{name}' must be a table", "see the pyproject.toml specification"
+                f"'{shown(name)}' must be a table", "see the pyproject.toml specification"
             )
         return value
 
     def strings(self, value: object, name: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.origin(name.rsplit(".", 1)[-1]).error(
-                f"'{name}' must be an array of strings", 'write e.g. ["requests>=2"]'
+                f"'{shown(name)}' must be an array of strings", 'write e.g. ["requests>=2"]'
             )
         return list(value)
 
     def requirements(self, texts: Iterable[str]) -> list[RequirementItem]:
         items = []
         for text in texts:
-            origin = self.origin(text)
+            # Found in one pass over the file, never searched for again per requirement.
+            line = self.lines.quoted(text)
+            origin = Origin(self.path, line) if line is not None else self.origin(text)
             items.append(RequirementItem(_files.requirement(text, origin), origin))
         return items
 
@@ -121,7 +130,8 @@ class _Pyproject:
         if not project:
             poetry = (
                 " (poetry's [tool.poetry] is not read: check poetry.lock)"
-                if "poetry" in self.data.get("tool", {})
+                if "poetry"
+                in _files.typed(self.data, "tool", dict, {}, self.origin("tool"), hint=_SPEC)
                 else ""
             )
             self.notes.append(
@@ -151,7 +161,7 @@ class _Pyproject:
             pythons = default_pythons(requires_python, self.origin(requires_python))
             if not pythons:
                 self.notes.append(
-                    f"{self.origin(requires_python)}: requires-python '{requires_python}'"
+                    f"{self.origin(requires_python)}: requires-python '{shown(requires_python)}'"
                     " allows no released CPython"
                 )
         # "name @ url" is installed from the URL, as from a requirements file.
@@ -206,7 +216,7 @@ class _Pyproject:
             if extra not in declared:
                 known = ", ".join(sorted(declared)) or "none"
                 raise Origin(self.path, _files.line_of(self.text, "optional-dependencies")).error(
-                    f"unknown extra '{extra}' (declared: {known})",
+                    f"unknown extra '{shown(extra)}' (declared: {shown(known)})",
                     "pick one of the declared extras",
                 )
             key = declared[extra]
@@ -226,46 +236,73 @@ class _Pyproject:
         declared: dict[str, str] = {canonicalize_name(k): k for k in table}
         items: list[RequirementItem] = []
         for group in wanted:
-            items += self.group(table, declared, canonicalize_name(group), ())
+            items += self.group(table, declared, canonicalize_name(group))
         return items
 
     def group(
-        self,
-        table: Mapping[str, Any],
-        declared: Mapping[str, str],
-        name: str,
-        chain: tuple[str, ...],
+        self, table: Mapping[str, Any], declared: Mapping[str, str], name: str
     ) -> list[RequirementItem]:
-        if name in chain:
-            cycle = " -> ".join((*chain, name))
-            raise self.origin("include-group", declared.get(name, name)).error(
-                f"dependency group cycle: {cycle}", "remove one of the include-group entries"
-            )
+        """The group's requirements, includes followed depth first in order, with an
+        explicit stack: a long include chain meets :data:`MAX_GROUP_DEPTH`, a cycle is
+        named, and neither reaches the interpreter's recursion limit."""
+        items: list[RequirementItem] = []
+        chain: list[str] = []
+        frames: list[Iterator[object]] = []
+
+        def enter(group: str) -> None:
+            if group in chain:
+                cycle = " -> ".join((*chain, group))
+                raise self.origin("include-group", declared.get(group, group)).error(
+                    f"dependency group cycle: {shown(cycle)}",
+                    "remove one of the include-group entries",
+                )
+            if len(chain) >= MAX_GROUP_DEPTH:
+                raise self.origin("include-group", declared.get(group, group)).error(
+                    f"dependency groups include each other deeper than {MAX_GROUP_DEPTH} levels",
+                    "include the groups from one group instead",
+                )
+            frames.append(iter(self.entries(table, declared, group)))
+            chain.append(group)
+
+        enter(name)
+        while frames:
+            entry = next(frames[-1], _END)
+            if entry is _END:
+                frames.pop()
+                chain.pop()
+            elif isinstance(entry, str):
+                items += self.requirements([entry])
+            elif isinstance(entry, dict) and set(entry) == {"include-group"}:
+                included = entry["include-group"]
+                if not isinstance(included, str):
+                    raise self.origin("include-group").error(
+                        f"dependency group '{shown(chain[-1])}': include-group must be a string",
+                        'write it as {include-group = "name"} (PEP 735)',
+                    )
+                enter(canonicalize_name(included))
+            else:
+                keys = [str(k) for k in entry] if isinstance(entry, dict) else [shown(entry)]
+                raise Origin(self.path, _files.line_of(self.text, *keys)).error(
+                    f"dependency group '{shown(chain[-1])}' holds {shown(entry)}",
+                    'entries are requirement strings or {include-group = "name"} (PEP 735)',
+                )
+        return items
+
+    def entries(
+        self, table: Mapping[str, Any], declared: Mapping[str, str], name: str
+    ) -> list[object]:
         if name not in declared:
-            known = ", ".join(sorted(declared)) or "none"
+            known = shown(", ".join(sorted(declared)) or "none")
             raise Origin(self.path, _files.line_of(self.text, "dependency-groups")).error(
-                f"unknown dependency group '{name}' (declared: {known})",
+                f"unknown dependency group '{shown(name)}' (declared: {known})",
                 "pick one of the groups in [dependency-groups]",
             )
         entries = table[declared[name]]
         if not isinstance(entries, list):
             raise self.origin(declared[name]).error(
-                f"dependency group '{name}' must be an array", "see PEP 735"
+                f"dependency group '{shown(name)}' must be an array", "see PEP 735"
             )
-        items: list[RequirementItem] = []
-        for entry in entries:
-            if isinstance(entry, str):
-                items += self.requirements([entry])
-            elif isinstance(entry, dict) and set(entry) == {"include-group"}:
-                included = canonicalize_name(str(entry["include-group"]))
-                items += self.group(table, declared, included, (*chain, name))
-            else:
-                keys = [str(k) for k in entry] if isinstance(entry, dict) else [str(entry)]
-                raise Origin(self.path, _files.line_of(self.text, *keys)).error(
-                    f"dependency group '{name}' holds {entry!r}",
-                    'entries are requirement strings or {include-group = "name"} (PEP 735)',
-                )
-        return items
+        return entries
 
     def build_requires(self) -> list[RequirementItem]:
         build_system = self.data.get("build-system")

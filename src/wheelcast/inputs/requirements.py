@@ -37,7 +37,6 @@ from packaging.requirements import InvalidRequirement as _PackagingInvalidRequir
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 
-from wheelcast._witness import saw_folder
 from wheelcast.errors import InvalidInputFile, InvalidRequirement
 from wheelcast.inputs import _files
 from wheelcast.inputs.model import (
@@ -47,7 +46,10 @@ from wheelcast.inputs.model import (
     ProjectInput,
     RequirementItem,
 )
+from wheelcast.runtime.limits import MAX_INCLUDE_DEPTH, shown
+from wheelcast.runtime.witness import saw_folder
 
+_BOM = "\ufeff"
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:")
@@ -92,7 +94,7 @@ def parse_requirement(text: str, where: str = "") -> Requirement:
         prefix = f"{where}: " if where else ""
         reason = str(exc).splitlines()[0]
         raise InvalidRequirement(
-            f"{prefix}invalid requirement '{text.strip()}': {reason}",
+            f"{prefix}invalid requirement '{shown(text.strip())}': {shown(reason)}",
             "write it as PEP 508 describes, e.g. 'numpy>=1.26' or 'uvicorn[standard]'",
         ) from None
 
@@ -128,7 +130,7 @@ def read_requirements_file(path: Path) -> list[Requirement]:
     if project.direct:
         item = project.direct[0]
         raise item.origin.error(
-            f"direct requirement '{item.url_or_path}' needs the full reader",
+            f"direct requirement '{shown(item.url_or_path)}' needs the full reader",
             "use wheelcast.inputs.read_requirements",
         )
     if project.constraints or project.settings != IndexSettings(
@@ -145,6 +147,26 @@ def read_requirements_file(path: Path) -> list[Requirement]:
 
 
 @dataclass
+class _Frame:
+    """A requirements file being read: the lines it has left."""
+
+    path: Path
+    constraint: bool
+    lines: Iterator[tuple[int, str]]
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+    ):  # a name too long, a symlink loop: read_text says so
+        return path.absolute()
+
+
+@dataclass
 class _Reader:
     environ: Mapping[str, str]
     requirements: list[RequirementItem] = field(default_factory=list)
@@ -152,6 +174,7 @@ class _Reader:
     direct: list[DirectItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stack: list[Path] = field(default_factory=list)
+    frames: list[_Frame] = field(default_factory=list)
     index_url: str | None = None
     extra_index_urls: list[str] = field(default_factory=list)
     find_links: list[str] = field(default_factory=list)
@@ -180,18 +203,40 @@ class _Reader:
         )
 
     def read(self, path: Path, *, constraint: bool, included_from: Origin | None) -> None:
-        resolved = path.resolve()
+        """Read ``path`` and its includes, depth first in file order, with an explicit
+        stack: a long ``-r`` chain meets :data:`MAX_INCLUDE_DEPTH`, never the
+        interpreter's recursion limit."""
+        self._open(path, constraint=constraint, included_from=included_from)
+        while self.frames:
+            frame = self.frames[-1]
+            found = next(frame.lines, None)
+            if found is None:
+                self.frames.pop()
+                self.stack.pop()
+                continue
+            number, line = found
+            self._line(line, Origin(frame.path, number), constraint=frame.constraint)
+
+    def _open(self, path: Path, *, constraint: bool, included_from: Origin | None) -> None:
+        resolved = _resolved(path)
         if resolved in self.stack:
             assert included_from is not None  # noqa: S101 - the first file starts the stack
             chain = " -> ".join(str(p.name) for p in [*self.stack, resolved])
             raise included_from.error(
-                f"include cycle: {chain}", "remove the -r/-c line that includes a file again"
+                f"include cycle: {shown(chain)}",
+                "remove the -r/-c line that includes a file again",
+            )
+        if len(self.stack) >= MAX_INCLUDE_DEPTH:
+            assert included_from is not None  # noqa: S101 - the cap is well above one
+            raise included_from.error(
+                f"includes nested deeper than {MAX_INCLUDE_DEPTH} files",
+                "include the files from one top-level requirements file instead",
             )
         text = _files.read_text(path, included_from)
+        if text.startswith(_BOM):  # as pip does: editors on Windows write one
+            text = text[1:]
         self.stack.append(resolved)
-        for number, line in _logical_lines(text, self.environ):
-            self._line(line, Origin(path, number), constraint=constraint)
-        self.stack.pop()
+        self.frames.append(_Frame(path, constraint, _logical_lines(text, self.environ)))
 
     def _line(self, line: str, origin: Origin, *, constraint: bool) -> None:
         args, options_text = _split_args_options(line)
@@ -199,7 +244,7 @@ class _Reader:
             tokens = shlex.split(options_text)
         except ValueError as exc:
             raise origin.error(
-                f"cannot split options '{options_text}': {exc}", "close the quote"
+                f"cannot split options '{shown(options_text)}': {exc}", "close the quote"
             ) from None
         allowed = _REQUIREMENT_OPTIONS if args else {**_GLOBAL_OPTIONS, **_REQUIREMENT_OPTIONS}
         options = _parse_options(tokens, allowed, origin)
@@ -218,11 +263,11 @@ class _Reader:
             case "requirement" | "constraint":
                 if _SCHEME.match(value):
                     raise origin.error(
-                        f"remote include '{value}' is not read",
+                        f"remote include '{shown(value)}' is not read",
                         "download the file and include it by path",
                     )
                 target = origin.path.parent / value
-                self.read(target, constraint=name == "constraint", included_from=origin)
+                self._open(target, constraint=name == "constraint", included_from=origin)
             case "editable":
                 self._requirement(value, origin, constraint=constraint, editable=True, hashes=())
             case "index-url":
@@ -235,7 +280,7 @@ class _Reader:
                 # pip: a relative find-links that exists beside the file is taken from there.
                 beside = origin.path.parent / value
                 self.find_links.append(
-                    str(beside) if not _SCHEME.match(value) and beside.exists() else value
+                    str(beside) if not _SCHEME.match(value) and _exists(beside) else value
                 )
             case "only-binary" | "no-binary":
                 _mutual_excludes(name, value, self.only_binary, self.no_binary, origin)
@@ -271,7 +316,7 @@ class _Reader:
                         "editable requirements are not allowed as constraints",
                         "move the -e line to a requirements file",
                     )
-                self.notes.append(f"{origin}: direct URL constraint '{text}' is not checked")
+                self.notes.append(f"{origin}: direct URL constraint '{shown(text)}' is not checked")
                 return
             self.direct.append(item)
             return
@@ -337,7 +382,7 @@ def _parse_options(
         token = tokens[position]
         position += 1
         if not token.startswith("-"):
-            raise origin.error(f"unexpected '{token}' among options", _HINT_OPTIONS)
+            raise origin.error(f"unexpected '{shown(token)}' among options", _HINT_OPTIONS)
         if token.startswith("--"):
             flag, has_value, inline = token.partition("=")
         elif len(token) > 2:  # -rfile.txt
@@ -348,7 +393,7 @@ def _parse_options(
             where = "after a requirement" if allowed is _REQUIREMENT_OPTIONS else "here"
             known = flag in _GLOBAL_OPTIONS or flag in _REQUIREMENT_OPTIONS
             message = f"option '{flag}' is not allowed {where}" if known else None
-            raise origin.error(message or f"unknown option '{flag}'", _HINT_OPTIONS)
+            raise origin.error(message or f"unknown option '{shown(flag)}'", _HINT_OPTIONS)
         name, takes_value = allowed[flag]
         if not takes_value:
             if has_value:
@@ -468,10 +513,20 @@ def _looks_like_path(text: str) -> bool:
     if "/" in base or "\\" in base or base in {".", ".."}:
         return True
     folder = Path(base)
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return False
+        saw_folder(folder)  # what it holds decides whether the line is a path
+        return (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file()
+    except (OSError, ValueError):  # a name too long or holding NUL is no folder
         return False
-    saw_folder(folder)  # what it holds decides whether the line is a path
-    return (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file()
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long or holding NUL names nothing
+        return False
 
 
 def _egg_name(text: str) -> NormalizedName | None:

@@ -1,10 +1,15 @@
-"""Ways to show a ``CheckResult``: a terminal matrix and a versioned JSON document."""
+"""Every way wheelcast shows an answer: one module per command and format.
+
+``check_text``/``check_json`` (the matrix, ``wheelcast.check/1``), ``explain_text``/
+``explain_json`` (``wheelcast.explain/1``), ``doctor_text``/``doctor_json``
+(``wheelcast.doctor/1``), ``targets_text``; ``console`` holds what the terminal renderers share.
+"""
 
 from __future__ import annotations
 
 from typing import Protocol, TextIO
 
-from wheelcast.check import CheckResult
+from wheelcast.forecast.check import CheckResult
 
 
 class Reporter(Protocol):

@@ -1,0 +1,1 @@
+"""Remembered results and replayed answers, reused only while what they depended on is unchanged."""

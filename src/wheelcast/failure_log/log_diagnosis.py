@@ -1,0 +1,283 @@
+"""A failed install's diagnosis: the facts of the log, re-forecast through ``wheelcast.check``.
+
+The re-forecast answers what the log cannot: whether any wheel of that version fits the
+target, the nearest release that has one, and (on Windows on Arm and Apple silicon) what
+the x64 interpreter under emulation would install instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import wheelcast
+from wheelcast.failure_log.log_reader import LogFacts, read_log
+from wheelcast.failure_log.tool_signatures import Family
+
+__all__ = [
+    "SCHEMA",
+    "Diagnosis",
+    "Reforecast",
+    "diagnose",
+    "diagnosis_document",
+    "render_json",
+    "render_text",
+]
+
+SCHEMA: Final = "wheelcast.diagnose/1"
+
+# Where an x64 interpreter runs under emulation, and the command that starts it.
+_EMULATED: Final = {
+    "win-arm64": ("win-amd64", "the x64 Python under emulation (py -{python}-64)"),
+    "macos-arm64": ("macos-x86_64", "an x86_64 Python under Rosetta (arch -x86_64 python{python})"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reforecast:
+    target: str  # "win-arm64@3.12"
+    verdict: str  # a wheelcast.Verdict value
+    version: str | None
+    detail: str  # why no wheel fits, when it builds
+    newer_wheel: str | None  # the oldest newer version with a wheel for the target
+    newer_wheel_uploaded: str | None
+    older_wheel: str | None
+    interpreter: str = ""  # the wheel tag's interpreter the target needs: cp312
+    platform_tag: str = ""  # its platform tag: win_arm64
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    facts: LogFacts
+    target: str | None  # the wheelcast target the log implies (or --target gave)
+    forecast: Reforecast | None  # the package's version on that target
+    emulated: Reforecast | None  # the same on the emulated x64 target, where there is one
+    emulated_how: str | None
+    toolchain: str | None  # what to install to build it
+    fixes: tuple[str, ...]
+
+
+def diagnose(
+    text: str,
+    *,
+    target: str | None = None,
+    options: wheelcast.Options | None = None,
+    index: wheelcast.IndexOptions | None = None,
+    reforecast: bool = True,
+) -> Diagnosis:
+    """Diagnose a failed install log; ``target`` overrides the platform and Python it implies."""
+    facts = read_log(text)
+    target_name = target or _implied_target(facts)
+    if target and "@" not in target and facts.python:
+        target_name = f"{target}@{facts.python}"  # --target win-arm64: the log's Python still holds
+    options = _as_of_log(options, facts)
+    forecast = emulated = None
+    emulated_how = None
+    # A target without a Python version cannot be forecast: say so rather than guess.
+    if reforecast and facts.package and target_name and "@" in target_name:
+        requirement = f"{facts.package}=={facts.version}" if facts.version else facts.package
+        targets = list(wheelcast.parse_target(target_name, []))
+        preset = target_name.split("@")[0]
+        if preset in _EMULATED and targets:
+            other, how = _EMULATED[preset]
+            python = _python_of(target_name, facts)
+            targets += wheelcast.parse_target(f"{other}@{python}" if python else other, [])
+            emulated_how = how.format(python=python)
+        result = wheelcast.check([requirement], targets, options=options, index=index)
+        found = [_reforecast(tf, facts.package) for tf in result.forecasts]
+        forecast = found[0] if found else None
+        emulated = found[1] if len(found) > 1 else None
+    family = _family(target_name)
+    toolchain = (facts.tool.install_for(family) or None) if facts.tool and family else None
+    return Diagnosis(
+        facts=facts,
+        target=target_name,
+        forecast=forecast,
+        emulated=emulated,
+        emulated_how=emulated_how,
+        toolchain=toolchain,
+        fixes=_fixes(facts, forecast, emulated, emulated_how, toolchain),
+    )
+
+
+def _as_of_log(options: wheelcast.Options | None, facts: LogFacts) -> wheelcast.Options | None:
+    """The log's own date, when its lines carry one and no ``exclude_newer`` was given:
+    the forecast then sees the index as the failed install did (through that whole day)."""
+    if facts.date is None or (options is not None and options.exclude_newer is not None):
+        return options
+    day = dt.date.fromisoformat(facts.date) + dt.timedelta(days=1)
+    cutoff = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return dataclasses.replace(options or wheelcast.Options(), exclude_newer=cutoff)
+
+
+def _python_of(target_name: str, facts: LogFacts) -> str:
+    return target_name.split("@", 1)[1] if "@" in target_name else (facts.python or "")
+
+
+def _implied_target(facts: LogFacts) -> str | None:
+    if facts.platform is None:
+        return None
+    return f"{facts.platform}@{facts.python}" if facts.python else facts.platform
+
+
+def _family(target_name: str | None) -> Family | None:
+    if not target_name:
+        return None
+    preset = target_name.split("@")[0]
+    if preset == "win-arm64":
+        return "windows-arm64"
+    if preset.startswith("win"):
+        return "windows"
+    if preset.startswith("macos"):
+        return "macos"
+    if preset.startswith("musllinux"):
+        return "alpine"
+    return "debian"
+
+
+def _reforecast(forecast: wheelcast.TargetForecast, package: str) -> Reforecast | None:
+    python = forecast.target.python
+    interpreter = "cp" + "".join(str(n) for n in python.version[:2])
+    interpreter += "t" if python.free_threaded else ""
+    for item in forecast.packages:
+        if item.name == package:
+            return Reforecast(
+                target=forecast.target.id,
+                verdict=item.verdict.value,
+                version=str(item.version) if item.version else None,
+                detail=item.detail,
+                newer_wheel=str(item.newer_wheel.version) if item.newer_wheel else None,
+                newer_wheel_uploaded=item.newer_wheel.upload_time if item.newer_wheel else None,
+                older_wheel=str(item.older_wheel.version) if item.older_wheel else None,
+                interpreter=interpreter,
+                platform_tag=forecast.target.platform.tag,
+            )
+    return None
+
+
+def _fixes(
+    facts: LogFacts,
+    forecast: Reforecast | None,
+    emulated: Reforecast | None,
+    emulated_how: str | None,
+    toolchain: str | None,
+) -> tuple[str, ...]:
+    fixes: list[str] = []
+    name = facts.package or "the package"
+    if forecast is not None and forecast.verdict == "build":
+        if forecast.newer_wheel:
+            when = (
+                f", uploaded {forecast.newer_wheel_uploaded[:10]}"
+                if forecast.newer_wheel_uploaded
+                else ""
+            )
+            fixes.append(
+                f"install {name}>={forecast.newer_wheel}: the first release with a wheel for"
+                f" {forecast.target}{when}"
+            )
+        if forecast.older_wheel:
+            fixes.append(
+                f"or pin {name}=={forecast.older_wheel}, the newest older release with a wheel"
+            )
+    if emulated is not None and emulated.verdict in {"binary", "pure"} and emulated_how:
+        fixes.append(
+            f"or use {emulated_how}: it installs {name} {emulated.version} from a wheel"
+            f" ({emulated.target})"
+        )
+    if toolchain and facts.tool:
+        fixes.append(f"or, to build it, install {facts.tool.tool}: {toolchain}")
+    return tuple(fixes)
+
+
+# --- rendering ---------------------------------------------------------------------
+
+
+def render_text(diagnosis: Diagnosis) -> str:
+    facts = diagnosis.facts
+    lines: list[str] = []
+    built = facts.package or "an unnamed package"
+    if facts.version:
+        built += f" {facts.version}"
+    source = f" from {facts.sdist}" if facts.sdist else ""
+    lines.append(f"{facts.installer} failed to build {built}{source}")
+    where = diagnosis.target or "a platform the log does not show"
+    lines.append(f"  on:      {where}" + (f" (Python {facts.python})" if facts.python else ""))
+    if facts.date:
+        lines.append(f"  as of:   {facts.date} (the log's date)")
+    if facts.tool:
+        lines.append(f"  missing: {facts.tool.tool}: {facts.tool.meaning}")
+    else:
+        lines.append("  missing: no known missing-tool message in the log")
+    forecast = diagnosis.forecast
+    if forecast is not None:
+        lines.append(f"  why:     {_why(facts, forecast)}")
+    elif facts.package and (diagnosis.target is None or "@" not in diagnosis.target):
+        lines.append(
+            "  why:     not forecast: the log does not show the platform and Python version;"
+            " pass --target, e.g. --target linux-x86_64@3.12"
+        )
+    lines.extend(f"  fix:     {fix}" for fix in diagnosis.fixes)
+    return "\n".join(lines) + "\n"
+
+
+def _why(facts: LogFacts, forecast: Reforecast) -> str:
+    name = f"{facts.package} {forecast.version}" if forecast.version else str(facts.package)
+    wanted = f"{forecast.interpreter} wheel for {forecast.platform_tag}"
+    miss = f" (closest miss: {forecast.detail})" if forecast.detail else ""
+    match forecast.verdict:
+        case "build":
+            return f"{name} has no {wanted}, so {facts.installer} built the sdist{miss}"
+        case "binary" | "pure":
+            return (
+                f"{name} has a wheel for {forecast.target}: an up-to-date installer takes it"
+                " (an old pip that does not know the wheel's tag, or --no-binary, builds instead)"
+            )
+        case _:
+            return f"{forecast.verdict} on {forecast.target}{miss}"
+
+
+def diagnosis_document(diagnosis: Diagnosis) -> dict[str, Any]:
+    facts = diagnosis.facts
+
+    def forecast(item: Reforecast | None) -> dict[str, Any] | None:
+        if item is None:
+            return None
+        return {
+            "target": item.target,
+            "verdict": item.verdict,
+            "version": item.version,
+            "detail": item.detail,
+            "newer_wheel": item.newer_wheel,
+            "newer_wheel_uploaded": item.newer_wheel_uploaded,
+            "older_wheel": item.older_wheel,
+            "interpreter": item.interpreter,
+            "platform_tag": item.platform_tag,
+        }
+
+    return {
+        "schema": SCHEMA,
+        "wheelcast": wheelcast.__version__,
+        "installer": facts.installer,
+        "package": facts.package,
+        "version": facts.version,
+        "sdist": facts.sdist,
+        "python": facts.python,
+        "platform": facts.platform,
+        "target": diagnosis.target,
+        "log_date": facts.date,
+        "missing_tool": None if facts.tool is None else {
+            "key": facts.tool.key, "tool": facts.tool.tool, "meaning": facts.tool.meaning,
+        },
+        "forecast": forecast(diagnosis.forecast),
+        "emulated": forecast(diagnosis.emulated),
+        "toolchain": diagnosis.toolchain,
+        "fixes": list(diagnosis.fixes),
+        "evidence": list(facts.evidence),
+    }  # fmt: skip
+
+
+def render_json(diagnosis: Diagnosis) -> str:
+    return json.dumps(diagnosis_document(diagnosis), indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""From requirements and targets to forecasts: selection, resolution, verdicts, explanations."""

@@ -1,0 +1,118 @@
+"""How ``wheelcast doctor`` shows its report in a terminal: interpreters, toolchains, results."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wheelcast.doctor.diagnose import DoctorReport
+from wheelcast.doctor.toolchains import Toolchains
+from wheelcast.report.console import terminal
+from wheelcast.report.doctor_json import interpreter_target_of
+from wheelcast.targets.environment import environment_of
+
+__all__ = ["render_text"]
+
+TEXT_TAGS = 3
+
+
+def _interpreter_rows(report: DoctorReport, console: Console, *, verbose: bool) -> None:
+    table = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
+    for column in ("interpreter", "python", "platform", "headers", "found by"):
+        table.add_column(column, overflow="fold")
+    for interpreter in report.interpreters:
+        probe = interpreter.probe
+        sources = ", ".join(interpreter.sources)
+        if probe is None:
+            table.add_row(interpreter.path, Text("cannot run", style="red"), "", "", sources)
+            continue
+        target = interpreter_target_of(interpreter)
+        python = f"{probe.implementation} {probe.short_version}"
+        python += " (venv)" if probe.is_venv else ""
+        platform = target.platform.tag if target else Text("not modelled", style="dim")
+        headers = Text("Python.h", style="green") if probe.python_h else Text("none", "yellow")
+        table.add_row(interpreter.path, python, platform, headers, sources)
+    console.print(Text("Interpreters", style="bold underline"))
+    console.print(table)
+    for interpreter in report.interpreters:
+        target = interpreter_target_of(interpreter)
+        if interpreter.probe is None:
+            console.print(Text(f"  {interpreter.path}: {interpreter.error}", style="dim red"))
+            continue
+        if target is None:
+            continue
+        every = environment_of(target).tags
+        tags = ", ".join(str(t) for t in (every if verbose else every[:TEXT_TAGS]))
+        console.print(Text(f"  {interpreter.path}: {tags}", style="dim"))
+        if verbose:
+            for key, value in interpreter.probe.environment:
+                console.print(Text(f"      {key} = {value!r}", style="dim"))
+
+
+def _toolchain_rows(toolchains: Toolchains, console: Console) -> None:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("tool", "version", "path"):
+        table.add_column(column, overflow="fold")
+    for tool in toolchains.tools:
+        table.add_row(tool.name, tool.version or "?", tool.path)
+    for install in toolchains.msvc:
+        parts = [
+            "x64" if install.x64_tools else "",
+            "ARM64" if install.arm64_tools else "",
+        ]
+        arches = "+".join(p for p in parts if p) or "no"
+        sdks = ", ".join(s.rsplit(".", 1)[-1] for s in install.windows_sdks) or "none"
+        table.add_row("MSVC", install.version, f"{install.name}: {arches} build tools; SDK {sdks}")
+    console.print(Text("Build toolchains", style="bold underline"))
+    if toolchains.tools or toolchains.msvc:
+        console.print(table)
+    else:
+        console.print(Text("  no compiler or build tool found", style="yellow"))
+    if toolchains.rust_targets:
+        console.print(Text(f"  rust targets: {', '.join(toolchains.rust_targets)}", "dim"))
+    for note in toolchains.notes:
+        console.print(Text(f"  note: {note}", style="dim"))
+
+
+def _result_lines(report: DoctorReport, console: Console) -> None:
+    console.print(Text(f"Requirements: {' '.join(report.requirements)}", "bold underline"))
+    for result in report.results:
+        line = Text(f"{result.interpreter.path} ", style="bold")
+        if result.from_wheels:
+            line.append("installs everything from wheels", style="green")
+        elif result.can_install:
+            line.append("installs, building from source", style="yellow")
+        else:
+            line.append("would fail", style="bold red")
+        console.print(line)
+        for build in result.builds:
+            if build.ok:
+                console.print(Text(f"  {build.name}: built from source, {build.detail}", "yellow"))
+            else:
+                console.print(
+                    Text(
+                        f"  {build.name} would be built from source and fail here: {build.detail}",
+                        style="red",
+                    )
+                )
+        for name in result.missing:
+            console.print(Text(f"  {name}: no file fits this interpreter", style="red"))
+        for error in result.errors:
+            console.print(Text(f"  unresolvable: {error}", style="red"))
+
+
+def render_text(
+    report: DoctorReport, out: TextIO, *, verbose: bool = False, color: bool | None = None
+) -> None:
+    console = terminal(out, color=color)
+    _interpreter_rows(report, console, verbose=verbose)
+    console.print()
+    _toolchain_rows(report.toolchains, console)
+    if report.results:
+        console.print()
+        _result_lines(report, console)
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="dim"))

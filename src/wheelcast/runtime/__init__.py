@@ -1,0 +1,1 @@
+"""Cross-cutting internals: lazy loading, workers, interrupts, read caps, witnesses, cache file."""
