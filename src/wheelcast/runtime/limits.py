@@ -43,6 +43,10 @@ MAX_INCLUDE_DEPTH = 32
 # PEP 735 {include-group = ...} levels followed from one chosen group.
 MAX_GROUP_DEPTH = 32
 
+# A failed install's output, read by ``wheelcast diagnose``: kilobytes in practice; more
+# is not a log, and reading it would only cost memory.
+MAX_LOG_BYTES = 16 * 1024 * 1024
+
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
 # Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap
