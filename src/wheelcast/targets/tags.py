@@ -54,10 +54,27 @@ def _musllinux_ladder(arch: str, version: tuple[int, int]) -> Iterator[str]:
         yield f"musllinux_{major}_{musl_minor}_{arch}"
 
 
+def _versioned_platforms(platform: Platform) -> tuple[str, ...]:
+    """iOS (PEP 730), Android (PEP 738) and Pyodide (PEP 783) ladders."""
+    assert platform.os_version is not None  # noqa: S101 - Platform guarantees it
+    if platform.os == "ios":
+        major, minor = platform.os_version
+        kind = "iphonesimulator" if platform.simulator else "iphoneos"
+        return tuple(_tags.ios_platforms((major, minor), f"{platform.arch}_{kind}"))
+    if platform.os == "android":
+        return tuple(_tags.android_platforms(platform.os_version[0], platform.arch))
+    # A Pyodide ABI accepts only itself, under PEP 783's name and the older pyodide_ one
+    # (uv's Pyodide and PyEmscripten platforms both list the two).
+    year, minor = platform.os_version
+    return (f"pyemscripten_{year}_{minor}_wasm32", f"pyodide_{year}_{minor}_wasm32")
+
+
 def platform_tags(platform: Platform) -> tuple[str, ...]:
     """The platform tags ``platform`` accepts, best first."""
     if platform.os == "windows":
         return (platform.tag,)
+    if platform.os_version is not None:
+        return _versioned_platforms(platform)
     if platform.os == "macos":
         assert platform.macos_version is not None  # noqa: S101 - Platform guarantees it
         return tuple(_tags.mac_platforms(platform.macos_version, platform.arch))
@@ -80,7 +97,16 @@ def compatible_tags(target: Target) -> tuple[Tag, ...]:
     python = target.python
     version = (python.version[0], python.version[1])
     platforms = platform_tags(target.platform)
-    interpreter = f"cp{version[0]}{version[1]}"
+    interpreter = python.interpreter
+    if python.implementation != "cpython":
+        # sys_tags() for any other interpreter: generic_tags with its EXT_SUFFIX ABI, then
+        # compatible_tags naming pp3-none-any for PyPy and no <interpreter>-none-any.
+        return (
+            *_tags.generic_tags(interpreter, [python.abi], platforms),
+            *_tags.compatible_tags(
+                version, "pp3" if python.implementation == "pypy" else None, platforms
+            ),
+        )
     return (
         *_tags.cpython_tags(python_version=version, abis=[python.abi], platforms=platforms),
         *_tags.compatible_tags(version, interpreter, platforms),
