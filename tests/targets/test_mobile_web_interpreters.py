@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import pytest
 from packaging import tags as ptags
+from tests.sdist.sdist_support import recorded
 
 from wheelcast.errors import UnknownTarget
+from wheelcast.sdist.needs import analyze
+from wheelcast.sdist.toolchain_advice import toolchain_advice
 from wheelcast.targets import (
     PRESETS,
     Platform,
@@ -321,3 +324,19 @@ class TestInterpreters:
         (target,) = parse_target("linux-aarch64@pp311", [])
         assert target.id == "linux-aarch64@pypy3.11"
         assert parse_target(target.id, []) == [target]
+
+
+class TestBuildAdvice:
+    @pytest.mark.parametrize(
+        ("preset", "says"),
+        [
+            ("ios-arm64", "cibuildwheel --platform ios"),
+            ("android-x86_64", "Android NDK"),
+            ("pyodide-2025", "pyodide build"),
+        ],
+    )
+    def test_a_mobile_or_browser_build_is_a_cross_build(self, preset: str, says: str) -> None:
+        needs = analyze(recorded("cryptography-46.0.4"))
+        advice = toolchain_advice(needs, PRESETS[preset])
+        assert advice[0].startswith("cross build:")
+        assert says in advice[0]
