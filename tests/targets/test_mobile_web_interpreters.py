@@ -340,3 +340,77 @@ class TestBuildAdvice:
         advice = toolchain_advice(needs, PRESETS[preset])
         assert advice[0].startswith("cross build:")
         assert says in advice[0]
+
+
+class TestCurrentTagRules:
+    def test_macos_26_follows_15(self) -> None:
+        ladder = platform_tags(Platform("macos", "arm64", macos_version=(26, 0)))
+        assert ladder[:4] == (
+            "macosx_26_0_arm64",
+            "macosx_26_0_universal2",
+            "macosx_15_0_arm64",
+            "macosx_15_0_universal2",
+        )
+        assert not any(tag.startswith(("macosx_16_", "macosx_20_", "macosx_25_")) for tag in ladder)
+
+    def test_macos_27_keeps_26(self) -> None:
+        ladder = platform_tags(Platform("macos", "x86_64", macos_version=(27, 0)))
+        majors = [int(tag.split("_")[1]) for tag in ladder if tag.endswith("_x86_64")]
+        assert majors[:4] == [27, 26, 15, 14]
+
+    @pytest.mark.parametrize(
+        "text", ["macosx_16_0_arm64", "macosx_20_0_x86_64", "macosx_25_1_arm64"]
+    )
+    def test_macos_16_to_25_do_not_exist(self, text: str) -> None:
+        with pytest.raises(UnknownTarget, match="macOS went from 15 to 26"):
+            parse_target(text, [PY313])
+
+    def test_host_reporting_16_asks_for_the_real_version(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A Python built against an older SDK sees macOS 26 as 16.0.
+        from wheelcast.targets import _host  # noqa: PLC0415
+
+        monkeypatch.setattr(_host.platform, "mac_ver", lambda: ("16.0", ("", "", ""), "arm64"))
+        asked: list[dict[str, str]] = []
+
+        class Done:
+            stdout = "26.1\n"
+
+        def run(*_args: object, env: dict[str, str], **_kwargs: object) -> Done:
+            asked.append(env)
+            return Done()
+
+        monkeypatch.setattr(_host.subprocess, "run", run)
+        assert _host._macos_version() == (26, 1)
+        assert asked == [{"SYSTEM_VERSION_COMPAT": "0"}]
+
+    @pytest.mark.parametrize(("python", "ok"), [("3.15t", True), ("3.16t", True), ("3.15", False)])
+    def test_abi3t_wheel_installs_on_free_threaded_315(self, python: str, ok: bool) -> None:
+        # PEP 803: cp315-abi3t-* is the stable ABI of free-threaded builds only.
+        (target,) = parse_target(f"linux-x86_64@{python}", [])
+        wheel = ptags.Tag("cp315", "abi3t", "manylinux_2_28_x86_64")
+        assert (wheel in set(compatible_tags(target))) is ok
+
+    @pytest.mark.parametrize("python", ["3.15t", "3.13t"])
+    def test_free_threaded_takes_no_abi3(self, python: str) -> None:
+        (target,) = parse_target(f"win-amd64@{python}", [])
+        tags = set(compatible_tags(target))
+        assert ptags.Tag("cp312", "abi3", "win_amd64") not in tags
+        assert ptags.Tag("cp312", "abi3t", "win_amd64") in tags
+
+    def test_abi3_abi3t_wheel_installs_on_both(self) -> None:
+        # PEP 803 asks extension authors to tag both ABIs at once: cp315-abi3.abi3t-*.
+        wheel = ptags.parse_tag("cp315-abi3.abi3t-macosx_11_0_arm64")
+        for python in ("3.15", "3.15t"):
+            (target,) = parse_target(f"macos-arm64@{python}", [])
+            assert wheel & set(compatible_tags(target))
+
+    @pytest.mark.parametrize(
+        ("text", "abi"), [("3.15", "cp315"), ("3.16t", "cp316t"), ("cp316", "cp316")]
+    )
+    def test_python_315_and_316(self, text: str, abi: str) -> None:
+        python = parse_python(text)
+        (target,) = parse_target("linux-aarch64", [python])
+        best = compatible_tags(target)[0]
+        assert (best.interpreter, best.abi) == (python.interpreter, abi)

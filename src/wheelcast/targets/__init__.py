@@ -51,6 +51,7 @@ __all__ = [
     "OS",
     "PRESETS",
     "PYODIDE_PYTHONS",
+    "SKIPPED_MACOS",
     "UNKNOWABLE_MARKERS",
     "Platform",
     "Python",
@@ -128,6 +129,8 @@ MAX_ANDROID_API: Final = 99
 """Android API levels are at 36 in 2025, one a year."""
 _LAST_MACOS_10_MINOR: Final = 16
 """10.16 is what macOS 11 reports to software built with an older SDK."""
+SKIPPED_MACOS: Final = (16, 25)
+"""The majors macOS never had: 15 (2024) was followed by 26 (2025)."""
 _MAX_DIGITS: Final = 9
 """Longer numbers are past every bound above (and ``int()`` refuses 4,300 digits)."""
 
@@ -200,6 +203,11 @@ class Platform:
                 )
         if self.macos_version is not None:
             major, minor = self.macos_version
+            if SKIPPED_MACOS[0] <= major <= SKIPPED_MACOS[1]:
+                return (
+                    f"there is no macOS {major}.{minor}: macOS went from 15 to 26"
+                    " (numbered by the year since 2025)"
+                )
             if not (major == 10 and minor <= _LAST_MACOS_10_MINOR) and not (
                 11 <= major <= MAX_MACOS_MAJOR and minor <= MAX_MACOS_MAJOR
             ):

@@ -20,7 +20,7 @@ from packaging import tags as _tags
 from packaging.tags import Tag
 from packaging.version import Version
 
-from wheelcast.targets import Platform, Target, manylinux_floor
+from wheelcast.targets import SKIPPED_MACOS, Platform, Target, manylinux_floor
 
 __all__ = ["compatible_tags", "platform_tags", "tag_priorities"]
 
@@ -77,7 +77,14 @@ def platform_tags(platform: Platform) -> tuple[str, ...]:
         return _versioned_platforms(platform)
     if platform.os == "macos":
         assert platform.macos_version is not None  # noqa: S101 - Platform guarantees it
-        return tuple(_tags.mac_platforms(platform.macos_version, platform.arch))
+        low, high = SKIPPED_MACOS
+        # packaging counts every major down from the target's; macOS 16 to 25 never
+        # existed, and no wheel may claim them.
+        return tuple(
+            tag
+            for tag in _tags.mac_platforms(platform.macos_version, platform.arch)
+            if not low <= int(tag.split("_")[1]) <= high
+        )
     ladder: list[str] = []
     if platform.libc == "glibc" and platform.libc_version is not None:
         ladder.extend(_manylinux_ladder(platform.arch, platform.libc_version))
