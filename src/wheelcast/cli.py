@@ -530,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     targets_parser.add_argument("-p", "--python", default=None, metavar="X.Y")
     targets_parser.add_argument("--tags", type=int, default=3, help="how many tags to show")
+    targets_parser.add_argument("--format", choices=("text", "json"), default="text")
     _add_color_option(targets_parser)
     return parser
 
@@ -830,6 +831,11 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
+    if args.format == "json":
+        from wheelcast.report.targets_json import render_json  # noqa: PLC0415
+
+        render_json(targets, out, tags=args.tags)
+        return 0
     render_text(targets, out, tags=args.tags, color=color_wanted(args.color))
     return 0
 

@@ -8,10 +8,15 @@ ladders); the tag order follows packaging's ``sys_tags``.
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
+
 import pytest
 from packaging import tags as ptags
 from tests.sdist.sdist_support import recorded
 
+from wheelcast.cli import main
 from wheelcast.errors import UnknownTarget
 from wheelcast.sdist.needs import analyze
 from wheelcast.sdist.toolchain_advice import toolchain_advice
@@ -414,3 +419,101 @@ class TestCurrentTagRules:
         (target,) = parse_target("linux-aarch64", [python])
         best = compatible_tags(target)[0]
         assert (best.interpreter, best.abi) == (python.interpreter, abi)
+
+
+UV_PLATFORMS = [
+    line.strip()
+    for line in (Path(__file__).parent.parent / "data" / "targets" / "uv-python-platforms.txt")
+    .read_text()
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+]
+# uv's TargetTriple::platform() for every value that is not {arch}-manylinux*.
+UV_PLATFORM_TAGS = {
+    "windows": "win_amd64",
+    "linux": "manylinux_2_28_x86_64",
+    "macos": "macosx_13_0_arm64",
+    "x86_64-pc-windows-msvc": "win_amd64",
+    "aarch64-pc-windows-msvc": "win_arm64",
+    "i686-pc-windows-msvc": "win32",
+    "x86_64-unknown-linux-gnu": "manylinux_2_28_x86_64",
+    "aarch64-apple-darwin": "macosx_13_0_arm64",
+    "x86_64-apple-darwin": "macosx_13_0_x86_64",
+    "aarch64-unknown-linux-gnu": "manylinux_2_28_aarch64",
+    "aarch64-unknown-linux-musl": "musllinux_1_2_aarch64",
+    "x86_64-unknown-linux-musl": "musllinux_1_2_x86_64",
+    "riscv64-unknown-linux": "manylinux_2_39_riscv64",
+    "aarch64-linux-android": "android_24_arm64_v8a",
+    "x86_64-linux-android": "android_24_x86_64",
+    "wasm32-pyodide2024": "pyemscripten_2024_0_wasm32",
+    "wasm32-pyodide2025": "pyemscripten_2025_0_wasm32",
+    "arm64-apple-ios": "ios_13_0_arm64_iphoneos",
+    "arm64-apple-ios-simulator": "ios_13_0_arm64_iphonesimulator",
+    "x86_64-apple-ios-simulator": "ios_13_0_x86_64_iphonesimulator",
+}
+
+
+def _uv_tag(value: str) -> str:
+    if value in UV_PLATFORM_TAGS:
+        return UV_PLATFORM_TAGS[value]
+    arch, _, family = value.partition("-")
+    return f"{'manylinux_2_17' if family == 'manylinux2014' else family}_{arch}"
+
+
+class TestEveryUvPlatform:
+    def test_the_recorded_list_is_uvs(self) -> None:
+        assert len(UV_PLATFORMS) == 46
+        assert set(UV_PLATFORM_TAGS) <= set(UV_PLATFORMS)
+
+    @pytest.mark.parametrize("value", UV_PLATFORMS)
+    def test_accepted_as_uv_maps_it(self, value: str) -> None:
+        (target,) = parse_target(value, [Python(version=(3, 12))])
+        assert target.platform.tag == _uv_tag(value)
+        assert target.name == value
+
+    @pytest.mark.parametrize(
+        ("alias", "value"),
+        [
+            ("x8664-pc-windows-msvc", "x86_64-pc-windows-msvc"),
+            ("arm64-pc-windows-msvc", "aarch64-pc-windows-msvc"),
+            ("x8664-unknown-linux-gnu", "x86_64-unknown-linux-gnu"),
+            ("x8664-unknown-linux-musl", "x86_64-unknown-linux-musl"),
+            ("x8664-apple-darwin", "x86_64-apple-darwin"),
+            ("x8664-manylinux2014", "x86_64-manylinux2014"),
+            ("x8664-manylinux228", "x86_64-manylinux_2_28"),
+            ("aarch64-manylinux231", "aarch64-manylinux_2_31"),
+            ("manylinux_2_28_x86_64", "x86_64-manylinux_2_28"),
+        ],
+    )
+    def test_uvs_aliases(self, alias: str, value: str) -> None:
+        assert _one(alias).platform == _one(value).platform
+
+
+class TestTargetsJson:
+    def test_document(self) -> None:
+        out = io.StringIO()
+        assert main(["targets", "--format", "json", "--python", "3.13", "--tags", "2"], out) == 0
+        document = json.loads(out.getvalue())
+        assert document["schema"] == "wheelcast.targets/1"
+        listed = {t["target"]["id"]: t for t in document["targets"]}
+        web = {"pyodide-2024", "pyemscripten-2026"}  # these run their own Python
+        assert set(listed) >= {f"{name}@3.13" for name in PRESETS if name not in web}
+        ios = listed["ios-arm64@3.13"]
+        assert ios["os_version"] == "13.0"
+        assert ios["simulator"] is False
+        assert ios["tags"] == ["cp313-cp313-ios_13_0_arm64_iphoneos",
+                               "cp313-cp313-ios_12_9_arm64_iphoneos"]  # fmt: skip
+        assert ios["tag_count"] == len(compatible_tags(_one("ios-arm64")))
+        assert ios["markers"]["sys_platform"] == "ios"
+        assert listed["android-x86_64@3.13"]["os_version"] == "24"
+        # A Pyodide ABI lists its own Python.
+        assert listed["pyodide-2024@3.12"]["target"]["platform"] == "pyemscripten_2024_0_wasm32"
+        assert listed["linux-s390x@3.13"]["target"]["arch"] == "s390x"
+
+    def test_pypy(self) -> None:
+        out = io.StringIO()
+        assert main(["targets", "--format", "json", "--python", "pp311"], out) == 0
+        listed = {t["target"]["id"]: t for t in json.loads(out.getvalue())["targets"]}
+        linux = listed["linux-x86_64@pypy3.11"]
+        assert (linux["interpreter"], linux["abi"]) == ("pp311", "pypy311_pp73")
+        assert linux["markers"]["implementation_name"] == "pypy"
