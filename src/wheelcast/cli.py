@@ -252,7 +252,13 @@ def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, L
                 _can_build, toolchains=toolchains, target=target, headers=probe.python_h
             )
     named = resolve_targets(args.targets, args.python) if args.targets or not interpreters else []
-    return [*interpreters, *named], local
+    chosen = [*interpreters, *named]
+    if getattr(args, "installer", None):
+        from wheelcast.targets.installers import parse_installer  # noqa: PLC0415
+
+        installer = parse_installer(args.installer)
+        chosen = [dataclasses.replace(t, installer=installer) for t in chosen]
+    return chosen, local
 
 
 def _can_build(
@@ -313,6 +319,13 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a real interpreter on this machine as a target (its own tags and markers);"
         " its builds are checked against the compilers found here",
+    )
+    group.add_argument(
+        "--installer",
+        default=None,
+        metavar="pip==X|uv==Y",
+        help="forecast for that pip or uv release: only the wheel tags it knows install"
+        " (pip==20.2 has no manylinux_2_x tags)",
     )
 
 

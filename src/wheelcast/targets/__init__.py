@@ -41,6 +41,7 @@ from typing import Final, Literal
 from wheelcast.errors import UnknownTarget
 from wheelcast.runtime.limits import shown
 from wheelcast.targets import _host
+from wheelcast.targets.installers import Installer
 
 __all__ = [
     "DEFAULT_ANDROID_API",
@@ -400,12 +401,15 @@ class Target:
     ``name`` is the platform part as the user or the presets wrote it (``win-arm64``,
     ``aarch64-pc-windows-msvc``, ``host``). ``environment`` is set only for a target read
     off a real interpreter (the host): its real PEP 508 marker values, sorted by key.
+    ``installer`` is set for a forecast of one pip or uv release (``--installer``): the
+    target then accepts only the tags that release knows.
     """
 
     name: str
     platform: Platform
     python: Python
     environment: tuple[tuple[str, str], ...] | None = None
+    installer: Installer | None = None  # an older pip or uv: the tags it knows (--installer)
 
     @property
     def id(self) -> str:

@@ -21,8 +21,9 @@ from packaging.tags import Tag
 from packaging.version import Version
 
 from wheelcast.targets import SKIPPED_MACOS, Platform, Target, manylinux_floor
+from wheelcast.targets.installers import refusal
 
-__all__ = ["compatible_tags", "platform_tags", "tag_priorities"]
+__all__ = ["compatible_tags", "installer_refusals", "platform_tags", "tag_priorities"]
 
 # packaging/_manylinux.py: the legacy names of glibc 2.17, 2.12 and 2.5, for every arch
 # whose ladder reaches them.
@@ -97,6 +98,32 @@ def platform_tags(platform: Platform) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def compatible_tags(target: Target) -> tuple[Tag, ...]:
     """Every tag a wheel may carry to install on ``target``, best first, as pip orders them.
+
+    With an ``installer`` on the target, only the tags that release knows (see
+    :mod:`wheelcast.targets.installers`); :func:`installer_refusals` names the others.
+    """
+    installer = target.installer
+    every = _all_compatible_tags(target)
+    if installer is None:
+        return every
+    return tuple(tag for tag in every if refusal(installer, tag) is None)
+
+
+@functools.lru_cache(maxsize=256)
+def installer_refusals(target: Target) -> Mapping[Tag, str]:
+    """The tags ``target``'s platform and Python accept but its installer does not, and why."""
+    installer = target.installer
+    if installer is None:
+        return MappingProxyType({})
+    refused = {}
+    for tag in _all_compatible_tags(target):
+        if (why := refusal(installer, tag)) is not None:
+            refused[tag] = why
+    return MappingProxyType(refused)
+
+
+def _all_compatible_tags(target: Target) -> tuple[Tag, ...]:
+    """The tags of ``target``'s platform and Python, whatever its installer.
 
     A free-threaded Python takes ``cp313t`` wheels and no ``abi3`` ones (packaging offers
     ``abi3t`` instead).
