@@ -252,7 +252,13 @@ def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, L
                 _can_build, toolchains=toolchains, target=target, headers=probe.python_h
             )
     named = resolve_targets(args.targets, args.python) if args.targets or not interpreters else []
-    return [*interpreters, *named], local
+    chosen = [*interpreters, *named]
+    if getattr(args, "installer", None):
+        from wheelcast.targets.installers import parse_installer  # noqa: PLC0415
+
+        installer = parse_installer(args.installer)
+        chosen = [dataclasses.replace(t, installer=installer) for t in chosen]
+    return chosen, local
 
 
 def _can_build(
@@ -313,6 +319,13 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a real interpreter on this machine as a target (its own tags and markers);"
         " its builds are checked against the compilers found here",
+    )
+    group.add_argument(
+        "--installer",
+        default=None,
+        metavar="pip==X|uv==Y",
+        help="forecast for that pip or uv release: only the wheel tags it knows install"
+        " (pip==20.2 has no manylinux_2_x tags)",
     )
 
 
@@ -530,6 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     targets_parser.add_argument("-p", "--python", default=None, metavar="X.Y")
     targets_parser.add_argument("--tags", type=int, default=3, help="how many tags to show")
+    targets_parser.add_argument("--format", choices=("text", "json"), default="text")
     _add_color_option(targets_parser)
     return parser
 
@@ -837,6 +851,11 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
+    if args.format == "json":
+        from wheelcast.report.targets_json import render_json  # noqa: PLC0415
+
+        render_json(targets, out, tags=args.tags)
+        return 0
     render_text(targets, out, tags=args.tags, color=color_wanted(args.color))
     return 0
 

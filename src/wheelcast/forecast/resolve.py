@@ -244,6 +244,7 @@ def file_environment(target: Target, options: Options) -> Environment:
         python_version=Version(target.python.full_version),
         policy=options.policy,
         exclude_newer=options.exclude_newer,
+        refused=derived.refused,
     )
 
 

@@ -138,6 +138,8 @@ class Environment:
     python_version: Version  # e.g. 3.12.0: what requires-python is checked against
     policy: BinaryPolicy = field(default_factory=BinaryPolicy)
     exclude_newer: dt.datetime | None = None
+    # tags the target takes but its installer release (--installer) does not, with why
+    refused: Mapping[Tag, str] = field(default_factory=dict)
 
     @functools.cached_property
     def interpreter(self) -> str:
@@ -272,7 +274,8 @@ def _evaluate(
     if kind is FileKind.WHEEL:
         match = env.wheel_tags(file_tags)
         if isinstance(match, Reason):
-            return Rejection(file, match, "", version)
+            note = min((env.refused[t] for t in file_tags if t in env.refused), default="")
+            return Rejection(file, Reason.PLATFORM if note else match, note, version)
         priority, best = match
     if not _requires_python_ok(file.requires_python, env.python_version):
         return Rejection(

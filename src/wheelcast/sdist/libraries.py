@@ -403,6 +403,8 @@ def install_line(entry: Library, platform: Platform) -> str:
                 if entry.brew
                 else "no Homebrew formula known"
             )
+        case "ios" | "android" | "emscripten":
+            return "cross-compiled for the target with the package; no system package has it"
         case _:
             ways = []
             if entry.vcpkg:

@@ -106,6 +106,14 @@ def _macos(languages: set[str]) -> list[str]:
     return lines
 
 
+# Mobile and browser wheels are never built on the device: pip there has no compiler.
+_CROSS_BUILDS = {
+    "ios": "cross build: on macOS with Xcode, e.g. `cibuildwheel --platform ios`",
+    "android": "cross build: with the Android NDK, e.g. `cibuildwheel --platform android`",
+    "emscripten": "cross build: with pyodide-build and the Emscripten SDK (`pyodide build`)",
+}
+
+
 def toolchain_advice(needs: BuildNeeds, platform: Platform) -> tuple[str, ...]:
     """One-line instructions to install what building ``needs`` takes on ``platform``.
 
@@ -123,6 +131,8 @@ def toolchain_advice(needs: BuildNeeds, platform: Platform) -> tuple[str, ...]:
             lines = _linux(platform, languages)
         case "macos":
             lines = _macos(languages)
+        case "ios" | "android" | "emscripten":
+            lines = [_CROSS_BUILDS[platform.os]]
     provided = {
         REQUIRE_TOOLS[name]
         for requirement in needs.requires

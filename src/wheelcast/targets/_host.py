@@ -68,9 +68,10 @@ def _linux_libc() -> tuple[Literal["glibc", "musl"] | None, tuple[int, int] | No
 def _macos_version() -> tuple[int, int]:
     release = platform.mac_ver()[0]
     version = tuple(int(part) for part in release.split(".")[:2])
-    if version == (10, 16):
-        # A Python built against an old SDK reports 10.16; ask for the real version the
-        # way packaging.tags.mac_platforms does.
+    if version == (10, 16) or version[:1] == (16,):
+        # A Python built against an old SDK reports 10.16 on macOS 11+ and 16.x on macOS
+        # 26+ (there was no macOS 16); ask for the real version the way
+        # packaging.tags.mac_platforms does for 10.16.
         release = subprocess.run(
             [sys.executable, "-sS", "-c", "import platform; print(platform.mac_ver()[0])"],
             check=True,

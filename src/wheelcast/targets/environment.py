@@ -16,7 +16,7 @@ from types import MappingProxyType
 from packaging.tags import Tag
 
 from wheelcast.targets import Target, marker_environment
-from wheelcast.targets.tags import compatible_tags, tag_priorities
+from wheelcast.targets.tags import compatible_tags, installer_refusals, tag_priorities
 
 __all__ = ["TargetEnvironment", "environment_of"]
 
@@ -27,6 +27,8 @@ class TargetEnvironment:
     tags: tuple[Tag, ...]  # best first, as pip orders them
     priorities: Mapping[Tag, int]  # each tag's rank in ``tags`` (0 = best); read-only
     markers: Mapping[str, str]  # the PEP 508 environment pip would see; read-only
+    # tags the platform accepts but the target's installer release does not, with why
+    refused: Mapping[Tag, str]
 
 
 @functools.lru_cache(maxsize=256)
@@ -37,4 +39,5 @@ def environment_of(target: Target) -> TargetEnvironment:
         tags=compatible_tags(target),
         priorities=tag_priorities(target),
         markers=MappingProxyType(marker_environment(target)),
+        refused=installer_refusals(target),
     )

@@ -20,9 +20,10 @@ from packaging import tags as _tags
 from packaging.tags import Tag
 from packaging.version import Version
 
-from wheelcast.targets import Platform, Target, manylinux_floor
+from wheelcast.targets import SKIPPED_MACOS, Platform, Target, manylinux_floor
+from wheelcast.targets.installers import refusal
 
-__all__ = ["compatible_tags", "platform_tags", "tag_priorities"]
+__all__ = ["compatible_tags", "installer_refusals", "platform_tags", "tag_priorities"]
 
 # packaging/_manylinux.py: the legacy names of glibc 2.17, 2.12 and 2.5, for every arch
 # whose ladder reaches them.
@@ -54,13 +55,37 @@ def _musllinux_ladder(arch: str, version: tuple[int, int]) -> Iterator[str]:
         yield f"musllinux_{major}_{musl_minor}_{arch}"
 
 
+def _versioned_platforms(platform: Platform) -> tuple[str, ...]:
+    """iOS (PEP 730), Android (PEP 738) and Pyodide (PEP 783) ladders."""
+    assert platform.os_version is not None  # noqa: S101 - Platform guarantees it
+    if platform.os == "ios":
+        major, minor = platform.os_version
+        kind = "iphonesimulator" if platform.simulator else "iphoneos"
+        return tuple(_tags.ios_platforms((major, minor), f"{platform.arch}_{kind}"))
+    if platform.os == "android":
+        return tuple(_tags.android_platforms(platform.os_version[0], platform.arch))
+    # A Pyodide ABI accepts only itself, under PEP 783's name and the older pyodide_ one
+    # (uv's Pyodide and PyEmscripten platforms both list the two).
+    year, minor = platform.os_version
+    return (f"pyemscripten_{year}_{minor}_wasm32", f"pyodide_{year}_{minor}_wasm32")
+
+
 def platform_tags(platform: Platform) -> tuple[str, ...]:
     """The platform tags ``platform`` accepts, best first."""
     if platform.os == "windows":
         return (platform.tag,)
+    if platform.os_version is not None:
+        return _versioned_platforms(platform)
     if platform.os == "macos":
         assert platform.macos_version is not None  # noqa: S101 - Platform guarantees it
-        return tuple(_tags.mac_platforms(platform.macos_version, platform.arch))
+        low, high = SKIPPED_MACOS
+        # packaging counts every major down from the target's; macOS 16 to 25 never
+        # existed, and no wheel may claim them.
+        return tuple(
+            tag
+            for tag in _tags.mac_platforms(platform.macos_version, platform.arch)
+            if not low <= int(tag.split("_")[1]) <= high
+        )
     ladder: list[str] = []
     if platform.libc == "glibc" and platform.libc_version is not None:
         ladder.extend(_manylinux_ladder(platform.arch, platform.libc_version))
@@ -74,13 +99,48 @@ def platform_tags(platform: Platform) -> tuple[str, ...]:
 def compatible_tags(target: Target) -> tuple[Tag, ...]:
     """Every tag a wheel may carry to install on ``target``, best first, as pip orders them.
 
+    With an ``installer`` on the target, only the tags that release knows (see
+    :mod:`wheelcast.targets.installers`); :func:`installer_refusals` names the others.
+    """
+    installer = target.installer
+    every = _all_compatible_tags(target)
+    if installer is None:
+        return every
+    return tuple(tag for tag in every if refusal(installer, tag) is None)
+
+
+@functools.lru_cache(maxsize=256)
+def installer_refusals(target: Target) -> Mapping[Tag, str]:
+    """The tags ``target``'s platform and Python accept but its installer does not, and why."""
+    installer = target.installer
+    if installer is None:
+        return MappingProxyType({})
+    refused = {}
+    for tag in _all_compatible_tags(target):
+        if (why := refusal(installer, tag)) is not None:
+            refused[tag] = why
+    return MappingProxyType(refused)
+
+
+def _all_compatible_tags(target: Target) -> tuple[Tag, ...]:
+    """The tags of ``target``'s platform and Python, whatever its installer.
+
     A free-threaded Python takes ``cp313t`` wheels and no ``abi3`` ones (packaging offers
     ``abi3t`` instead).
     """
     python = target.python
     version = (python.version[0], python.version[1])
     platforms = platform_tags(target.platform)
-    interpreter = f"cp{version[0]}{version[1]}"
+    interpreter = python.interpreter
+    if python.implementation != "cpython":
+        # sys_tags() for any other interpreter: generic_tags with its EXT_SUFFIX ABI, then
+        # compatible_tags naming pp3-none-any for PyPy and no <interpreter>-none-any.
+        return (
+            *_tags.generic_tags(interpreter, [python.abi], platforms),
+            *_tags.compatible_tags(
+                version, "pp3" if python.implementation == "pypy" else None, platforms
+            ),
+        )
     return (
         *_tags.cpython_tags(python_version=version, abis=[python.abi], platforms=platforms),
         *_tags.compatible_tags(version, interpreter, platforms),
