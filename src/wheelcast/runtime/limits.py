@@ -25,6 +25,10 @@ MAX_INCLUDE_DEPTH = 32
 # PEP 735 {include-group = ...} levels followed from one chosen group.
 MAX_GROUP_DEPTH = 32
 
+# Combinations one GitHub Actions job's matrix expands to: GitHub itself refuses more than
+# 256, so a larger matrix is a broken workflow, refused before it is expanded.
+MAX_MATRIX_COMBINATIONS = 256
+
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
 # Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap

@@ -10,6 +10,18 @@ how each was read, or :class:`DeclaredPythons`. What cannot be mapped is one
 from __future__ import annotations
 
 from wheelcast.targets.declared.declaration import Declared, DeclaredPythons
-from wheelcast.targets.declared.dockerfile import dockerfile_targets, parse_docker_platform
+from wheelcast.targets.declared.dockerfile import (
+    dockerfile_targets,
+    image_target,
+    parse_docker_platform,
+)
+from wheelcast.targets.declared.workflow import workflow_targets
 
-__all__ = ["Declared", "DeclaredPythons", "dockerfile_targets", "parse_docker_platform"]
+__all__ = [
+    "Declared",
+    "DeclaredPythons",
+    "dockerfile_targets",
+    "image_target",
+    "parse_docker_platform",
+    "workflow_targets",
+]

@@ -22,6 +22,7 @@ image). Anything else is refused with one error line naming the ``FROM``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from wheelcast.targets.declared.images import (
     python_image_debian,
 )
 
-__all__ = ["DEFAULT_PLATFORM", "dockerfile_targets", "parse_docker_platform"]
+__all__ = ["DEFAULT_PLATFORM", "dockerfile_targets", "image_target", "parse_docker_platform"]
 
 DEFAULT_PLATFORM: Final = "linux/amd64"
 """What ``docker build`` targets on an x86-64 machine when nothing names a platform."""
@@ -141,7 +142,7 @@ def dockerfile_targets(
     if platform_stage is not None and platform_stage.build_platform:
         notes.append(f"{path}: {_BUILD_PLATFORM_NOTE}")
     where = f"{path}:{image_stage.line}"
-    image = _image(image_stage, used, path)
+    image = _Image(*image_target(image_stage.image, used, path, image_stage.line))
     target = Target(_target_name(image_stage.image, used), image.platform, image.python)
     if image.platform.os == "windows":
         used = "windows/amd64"
@@ -428,38 +429,44 @@ def _strip_registry(reference: str) -> str:
     return "/".join(parts)
 
 
-def _image(stage: _Stage, platform: str, path: str) -> _Image:
-    reference, _, digest = stage.image.partition("@")
+def image_target(
+    image: str, platform: str = DEFAULT_PLATFORM, where: str = "image", line: int | None = None
+) -> tuple[Platform, Python, str]:
+    """The platform and Python of the container ``image`` on ``platform``, and what it is
+    (``Debian 12 (bookworm), glibc 2.36, CPython 3.12``); ``where`` and ``line`` name it in
+    the error when it cannot be told."""
+    unknown = functools.partial(_unknown, image, where, line)
+    reference, _, digest = image.partition("@")
     repository, colon, tag = _strip_registry(reference).lower().rpartition(":")
     if not colon or "/" in tag:
         repository, tag = _strip_registry(reference).lower(), ""
     if not tag and digest:
-        raise _unknown(stage, path, "a digest alone does not say which release it is")
-    os_name, arch = parse_docker_platform(platform, f"{path}:{stage.line}")
+        raise unknown("a digest alone does not say which release it is")
+    os_name, arch = parse_docker_platform(platform, where if line is None else f"{where}:{line}")
     found: _Image | None = None
     if repository == "python":
         found = _python_image(tag or "latest", os_name, arch)
     elif os_name == "linux" and repository in {"debian", "ubuntu", "alpine"}:
         found = _base_image(repository, tag or "latest", arch)
     elif repository == "scratch":
-        raise _unknown(stage, path, "an empty image has no Python")
-    if (
-        found is None
-        and repository in {"ubuntu", "alpine"}
-        and tag in {"", "latest", "rolling", "edge"}
-    ):
-        raise _unknown(stage, path, f"'{tag or 'latest'}' moves from release to release: pin one")
+        raise unknown("an empty image has no Python")
+    if found is None and repository in {"ubuntu", "alpine"} and tag in _MOVING_TAGS:
+        raise unknown(f"'{tag or 'latest'}' moves from release to release: pin one")
     if found is None:
-        raise _unknown(stage, path, None)
-    return found
+        raise unknown(None)
+    return found.platform, found.python, found.how
 
 
-def _unknown(stage: _Stage, path: str, why: str | None) -> Exception:
+_MOVING_TAGS: Final = frozenset({"", "latest", "rolling", "edge"})
+
+
+def _unknown(image: str, where: str, line: int | None, why: str | None) -> Exception:
     reason = f" ({why})" if why else ""
     return declaration_error(
-        path,
-        stage.line,
-        f"cannot tell which platform and Python 'FROM {shown(stage.image)}' has{reason}",
+        where,
+        line,
+        f"cannot tell which platform and Python '{'FROM ' if line else ''}{shown(image)}'"
+        f" has{reason}",
         "pass them instead: --target manylinux_2_36_x86_64@3.12 (glibc 2.36, CPython 3.12),"
         " or musllinux_1_2_x86_64@3.12 for a musl image",
     )
