@@ -15,13 +15,19 @@ from wheelcast.targets.declared.dockerfile import (
     image_target,
     parse_docker_platform,
 )
+from wheelcast.targets.declared.python_version_file import (
+    PYTHON_VERSION_FILES,
+    python_version_pins,
+)
 from wheelcast.targets.declared.workflow import workflow_targets
 
 __all__ = [
+    "PYTHON_VERSION_FILES",
     "Declared",
     "DeclaredPythons",
     "dockerfile_targets",
     "image_target",
     "parse_docker_platform",
+    "python_version_pins",
     "workflow_targets",
 ]
