@@ -251,8 +251,15 @@ def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, L
             local[target.id] = functools.partial(
                 _can_build, toolchains=toolchains, target=target, headers=probe.python_h
             )
-    named = resolve_targets(args.targets, args.python) if args.targets or not interpreters else []
-    return [*interpreters, *named], local
+    args.target_notes = [*getattr(args, "target_notes", []), *pin_pythons(args, None)]
+    declared, notes = declared_targets(args)
+    args.target_notes += notes
+    named = (
+        resolve_targets(args.targets, args.python)
+        if args.targets or not (interpreters or declared)
+        else []
+    )
+    return list(dict.fromkeys([*interpreters, *named, *declared])), local
 
 
 def _can_build(
@@ -314,6 +321,88 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         help="a real interpreter on this machine as a target (its own tags and markers);"
         " its builds are checked against the compilers found here",
     )
+    _add_declared_target_options(group)
+
+
+def _add_declared_target_options(group: argparse._ArgumentGroup) -> None:
+    """Targets read from where a project declares them (wheelcast.targets.declared)."""
+    group.add_argument(
+        "--dockerfile", action="append", default=[], type=Path, metavar="PATH",
+        help="the final stage's FROM image as a target (python:3.12-slim: glibc of its"
+        " Debian, that CPython; -alpine: musl); repeatable",
+    )  # fmt: skip
+    group.add_argument(
+        "--docker-platform", metavar="OS/ARCH",
+        help="docker build --platform for --dockerfile (default linux/amd64; FROM --platform wins)",
+    )  # fmt: skip
+    group.add_argument(
+        "--docker-stage", metavar="NAME",
+        help="docker build --target: the stage of --dockerfile to check (default: the last)",
+    )  # fmt: skip
+    group.add_argument(
+        "--github-actions", action="append", default=[], type=Path, metavar="WORKFLOW",
+        help="every job's runs-on image crossed with its setup-python versions; repeatable",
+    )  # fmt: skip
+    group.add_argument(
+        "--python-version-file", type=Path, metavar="PATH",
+        help="read --python from this .python-version (default: the project folder's,"
+        " when no --python is given)",
+    )  # fmt: skip
+
+
+def declared_targets(args: argparse.Namespace) -> tuple[list[Target], list[str]]:
+    """The targets of --dockerfile and --github-actions, and the notes saying how each was read.
+
+    The files are read as input files are (capped, witnessed for the replay of an answer).
+    """
+    if args.docker_platform is not None and not args.dockerfile:
+        raise InvalidOption("--docker-platform goes with --dockerfile", "add --dockerfile PATH")
+    if args.docker_stage is not None and not args.dockerfile:
+        raise InvalidOption("--docker-stage goes with --dockerfile", "add --dockerfile PATH")
+    if not args.dockerfile and not args.github_actions:
+        return [], []
+    from wheelcast.inputs._files import read_text  # noqa: PLC0415
+    from wheelcast.targets.declared import dockerfile_targets, workflow_targets  # noqa: PLC0415
+
+    found = [
+        dockerfile_targets(
+            read_text(path), str(path), platform=args.docker_platform, stage=args.docker_stage
+        )
+        for path in args.dockerfile
+    ] + [workflow_targets(read_text(path), str(path)) for path in args.github_actions]
+    targets = list(dict.fromkeys(t for declared in found for t in declared.targets))
+    return targets, [note for declared in found for note in declared.notes]
+
+
+def pin_pythons(args: argparse.Namespace, folder: Path | None) -> list[str]:
+    """With no --python (nor --interpreter), the versions ``.python-version`` pins become
+    --python: the file --python-version-file names, else the one in ``folder``. The notes
+    say so."""
+    if getattr(args, "pythons_pinned", False):
+        return []
+    args.pythons_pinned = True
+    if args.python or args.interpreter:
+        return []
+    from wheelcast.inputs._files import read_text  # noqa: PLC0415
+    from wheelcast.runtime.witness import saw_absent  # noqa: PLC0415
+    from wheelcast.targets.declared import PYTHON_VERSION_FILES, python_version_pins  # noqa: PLC0415
+
+    path = args.python_version_file
+    if path is None:
+        base = folder if folder is not None and folder.is_dir() else Path()
+        for candidate in (base / name for name in PYTHON_VERSION_FILES):
+            if candidate.is_file():
+                path = candidate
+                break
+            saw_absent(candidate)  # its arrival changes the answer
+    if path is None:
+        return []
+    pins = python_version_pins(read_text(path), str(path))
+    args.python = [
+        ".".join(map(str, p.version)) + ("t" if p.free_threaded else "") for p in pins.pythons
+    ]
+    said = ", ".join(p.short for p in pins.pythons) or "nothing wheelcast can take"
+    return [*pins.notes, f"Python {said} from {path} (pass --python to choose others)"]
 
 
 def _add_color_option(group: argparse._ActionsContainer) -> None:
@@ -553,17 +642,20 @@ def run_check(
                 "name packages (wheelcast check numpy 'pandas>=2'), a file or folder"
                 " (wheelcast check requirements.txt), or -r requirements.txt",
             )
+        args.target_notes = pin_pythons(
+            args, project.path.parent if project.path.is_file() else project.path
+        )
         if not args.python and project.pythons and not args.interpreter:
             args.python = list(project.pythons)
         options = _options(args, project.settings)
         index = _index(args, project.settings)
-    targets, local = command_targets(args)
+        targets, local = command_targets(args)  # reads --dockerfile and --github-actions
     build_needs = not args.no_build_needs
     result = check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
     writes = _report(_reporter(args.format, args.color), result, args.output, out)
-    notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
+    notes = "".join(f"wheelcast: note: {note}\n" for note in (*project.notes, *args.target_notes))
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
     replayable = (
@@ -723,6 +815,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             "run wheelcast check on it: a direct wheel is judged by its tags there",
         )
     targets, local = command_targets(args)
+    sys.stderr.write("".join(f"wheelcast: note: {note}\n" for note in args.target_notes))
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
         raise InvalidOption(
