@@ -50,6 +50,17 @@ class TestPythonImages:
             ("python:3-slim", "manylinux_2_41_x86_64", NEWEST_STABLE_PYTHON),
             ("python:slim-bookworm", "manylinux_2_36_x86_64", NEWEST_STABLE_PYTHON),
             ("python:alpine", "musllinux_1_2_x86_64", NEWEST_STABLE_PYTHON),
+            (
+                "mirror.invalid/astral-sh/uv:python3.12-bookworm-slim",
+                "manylinux_2_36_x86_64",
+                "3.12",
+            ),
+            ("mirror.invalid/astral-sh/uv:0.8-python3.13-alpine", "musllinux_1_2_x86_64", "3.13"),
+            (
+                "mirror.invalid/astral-sh/uv:0.8.4-python3.11-trixie",
+                "manylinux_2_41_x86_64",
+                "3.11",
+            ),
         ],
     )
     def test_the_tag_names_debian_or_alpine_and_python(
@@ -240,6 +251,8 @@ class TestRefused:
             ("FROM scratch\n", "Dockerfile:1: cannot tell .* 'FROM scratch' .*no Python"),
             ("RUN x\nFROM node:20\n", r"Dockerfile:2: cannot tell .*'FROM node:20'"),
             ("FROM myorg/python:3.12\n", "cannot tell .*'FROM myorg/python:3.12'"),
+            ("FROM mirror.invalid/astral-sh/uv:0.8-bookworm-slim\n", "cannot tell"),
+            ("FROM mirror.invalid/astral-sh/uv:latest\n", "cannot tell"),
             ("FROM ubuntu:latest\n", "'latest' moves from release to release"),
             ("FROM ubuntu\n", "'latest' moves from release to release"),
             ("FROM alpine:edge\n", "'edge' moves from release to release"),

@@ -11,6 +11,8 @@ followed back to an image. The final stage is the last ``FROM`` (or the one
   default one when the tag names none), the tag's CPython;
 * ``python:<version>-alpine[<release>]``: musl of that Alpine release;
 * ``python:<version>-windowsservercore`` / ``-nanoserver``: Windows on amd64;
+* uv's ``astral-sh/uv:python3.12-bookworm-slim`` (and ``0.8-python3.12-alpine``): the
+  python image it is built on;
 * ``debian``, ``ubuntu``, ``alpine`` base images: their C library and the CPython of their
   ``python3`` package (a note says so).
 
@@ -72,6 +74,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PYTHON_TAG_VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(?:a|b|rc)\d+)?")
 _ALPINE_VARIANT = re.compile(r"alpine(\d+\.\d+(?:\.\d+)?)?")
 _BRACED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-+])(.*))?", re.DOTALL)
+_UV_PYTHON_TAG = re.compile(r"(?:\d+(?:\.\d+)*-)?python(\d+\.\d+)-([a-z0-9.-]+)")
 _DATED = re.compile(r"\d{8}(?:\.\d+)?")
 _WINDOWS_VARIANTS: Final = frozenset({"windowsservercore", "nanoserver"})
 _WINDOWS_RELEASES = re.compile(r"ltsc\d{4}|\d{4}")
@@ -446,6 +449,9 @@ def image_target(
     found: _Image | None = None
     if repository == "python":
         found = _python_image(tag or "latest", os_name, arch)
+    elif repository == "astral-sh/uv" and (uv := _UV_PYTHON_TAG.fullmatch(tag)):
+        # uv's images with a Python are built on the python image of that tag.
+        found = _python_image(f"{uv[1]}-{uv[2]}", os_name, arch)
     elif os_name == "linux" and repository in {"debian", "ubuntu", "alpine"}:
         found = _base_image(repository, tag or "latest", arch)
     elif repository == "scratch":
