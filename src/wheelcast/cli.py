@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
+    from wheelcast.targets.declared import DeclaredPythons
 
 # Each command imports what only it needs (doctor, explain, rich tables) when it runs: a
 # check answered from the cache is mostly interpreter start-up and imports.
@@ -369,9 +370,23 @@ def declared_targets(args: argparse.Namespace) -> tuple[list[Target], list[str]]
             read_text(path), str(path), platform=args.docker_platform, stage=args.docker_stage
         )
         for path in args.dockerfile
-    ] + [workflow_targets(read_text(path), str(path)) for path in args.github_actions]
+    ] + [
+        workflow_targets(
+            read_text(path), str(path), version_file=functools.partial(_workflow_pins, path)
+        )
+        for path in args.github_actions
+    ]
     targets = list(dict.fromkeys(t for declared in found for t in declared.targets))
     return targets, [note for declared in found for note in declared.notes]
+
+
+def _workflow_pins(workflow: Path, name: str) -> DeclaredPythons:
+    """A setup step's python-version-file, relative to the repository the workflow is in."""
+    from wheelcast.inputs._files import read_text  # noqa: PLC0415
+    from wheelcast.targets.declared import python_version_pins  # noqa: PLC0415
+
+    root = next((p.parent for p in workflow.parents if p.name == ".github"), Path())
+    return python_version_pins(read_text(root / name), str(root / name))
 
 
 def pin_pythons(args: argparse.Namespace, folder: Path | None) -> list[str]:

@@ -148,6 +148,27 @@ class TestGithubActions:
         }
         assert "pypy3.10 skipped" in capsys.readouterr().err
 
+    def test_setup_pythons_version_file_is_read_from_the_repository_root(
+        self, project: Path
+    ) -> None:
+        workflow = project / ".github" / "workflows"
+        workflow.mkdir(parents=True)
+        (project / ".python-version").write_text("3.12\n")
+        write(
+            workflow / "ci.yml",
+            """\
+            jobs:
+              test:
+                runs-on: windows-11-arm
+                steps:
+                  - uses: actions/setup-python@v5
+                    with:
+                      python-version-file: .python-version
+            """,
+        )
+        _, results = check("--github-actions", str(workflow / "ci.yml"))
+        assert results == {"windows-11-arm@3.12": {"alpha": "binary"}}
+
 
 class TestPythonVersionFile:
     def test_the_project_folders_file_sets_the_python(

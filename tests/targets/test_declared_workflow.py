@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from wheelcast.errors import InvalidInputFile, WheelcastError
 from wheelcast.runtime.limits import MAX_INPUT_NESTING, MAX_MATRIX_COMBINATIONS, MAX_SHOWN_CHARS
-from wheelcast.targets.declared import Declared, workflow_targets
+from wheelcast.targets.declared import (
+    Declared,
+    DeclaredPythons,
+    python_version_pins,
+    workflow_targets,
+)
 from wheelcast.targets.declared.images import NEWEST_STABLE_PYTHON, RUNNERS
 
 
@@ -167,6 +172,37 @@ class TestPythons:
                       python-version: '3.13'
         """
         assert ids(text) == ["windows-11-arm@3.13 win_arm64"]
+
+    def test_a_python_version_file_is_read_through_the_reader(self) -> None:
+        text = job("ubuntu-24.04").replace(
+            "python-version: '3.12'", "python-version-file: .python-version"
+        )
+        asked: list[str] = []
+
+        def reader(name: str) -> DeclaredPythons:
+            asked.append(name)
+            return python_version_pins("3.11\n3.13t\n", name)
+
+        declared = workflow_targets(text, "ci.yml", version_file=reader)
+        assert [t.id for t in declared.targets] == ["ubuntu-24.04@3.11", "ubuntu-24.04@3.13t"]
+        assert asked == [".python-version"]
+        assert any(
+            "CPython 3.11, 3.13t from python-version-file .python-version" in n
+            for n in declared.notes
+        )
+
+    @pytest.mark.parametrize("name", ["pyproject.toml", ".tool-versions"])
+    def test_another_version_file_is_skipped_with_a_note(self, name: str) -> None:
+        text = job("ubuntu-24.04").replace("python-version: '3.12'", f"python-version-file: {name}")
+        text += (
+            "  other:\n    runs-on: macos-15\n    steps:\n      - uses: actions/setup-python@v5\n"
+        )
+        text += "        with: {python-version: '3.12'}\n"
+        declared = workflow_targets(
+            text, "ci.yml", version_file=lambda n: python_version_pins("3.12")
+        )
+        assert [t.id for t in declared.targets] == ["macos-15@3.12"]
+        assert any(f"python-version-file {name} is not read" in n for n in declared.notes)
 
     def test_a_job_without_setup_uses_its_matrix_python(self) -> None:
         text = """\

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,7 +31,7 @@ import yaml
 from wheelcast.errors import InvalidInputFile, UnknownTarget
 from wheelcast.runtime.limits import MAX_INPUT_NESTING, MAX_MATRIX_COMBINATIONS, shown
 from wheelcast.targets import Platform, Python, Target, parse_python
-from wheelcast.targets.declared.declaration import Declared, declaration_error
+from wheelcast.targets.declared.declaration import Declared, DeclaredPythons, declaration_error
 from wheelcast.targets.declared.dockerfile import image_target
 from wheelcast.targets.declared.images import (
     NEWEST_STABLE_PYTHON,
@@ -40,7 +40,7 @@ from wheelcast.targets.declared.images import (
     Runner,
 )
 
-__all__ = ["workflow_targets"]
+__all__ = ["VersionFileReader", "workflow_targets"]
 
 _SETUP_ACTIONS: Final = ("actions/setup-python", "astral-sh/setup-uv")
 # Matrix keys a job that runs no setup action may still pass its Python in (to uv, nox, tox).
@@ -57,17 +57,36 @@ _OTHER_PYTHONS: Final = ("pypy", "graalpy", "pyston", "jython", "ironpython")
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+VersionFileReader = Callable[[str], DeclaredPythons]
+"""Reads the file a setup step's ``python-version-file`` names (relative to the
+repository root) as a ``.python-version``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _VersionFile:
+    """A setup step's ``python-version-file``: read once the job's Pythons are wanted."""
+
+    name: str
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     path: str
     name: str
+    version_file: VersionFileReader | None = None
 
     def error(self, message: str, hint: str) -> InvalidInputFile:
         return declaration_error(self.path, None, f"job '{shown(self.name)}': {message}", hint)
 
 
-def workflow_targets(text: str, path: str = "workflow.yml") -> Declared:
-    """Every (runner, CPython) pair the workflow ``text`` runs a job on, in order, once."""
+def workflow_targets(
+    text: str, path: str = "workflow.yml", *, version_file: VersionFileReader | None = None
+) -> Declared:
+    """Every (runner, CPython) pair the workflow ``text`` runs a job on, in order, once.
+
+    ``version_file`` reads a setup step's ``python-version-file``; without it such a step
+    is skipped with a note.
+    """
     document = _load(text, path)
     jobs = document.get("jobs") if isinstance(document, dict) else None
     if not isinstance(jobs, dict) or not jobs:
@@ -80,7 +99,7 @@ def workflow_targets(text: str, path: str = "workflow.yml") -> Declared:
     targets: dict[Target, None] = {}
     notes: list[str] = []
     for name, body in jobs.items():
-        job = _Job(path, str(name))
+        job = _Job(path, str(name), version_file)
         found, said = _job_targets(job, body)
         targets.update(dict.fromkeys(found))
         notes += said
@@ -370,11 +389,15 @@ def _setup_versions(job: _Job, steps: object) -> list[object]:
         with_ = step.get("with")
         if isinstance(with_, dict) and with_.get("python-version") not in (None, ""):
             found.append(with_["python-version"])
+        elif isinstance(with_, dict) and isinstance(with_.get("python-version-file"), str):
+            found.append(_VersionFile(with_["python-version-file"]))
     return found
 
 
 def _pythons(job: _Job, raw: object) -> tuple[list[Python], list[str]]:
     """Each CPython ``raw`` names (one a line), and notes on what was skipped or read."""
+    if isinstance(raw, _VersionFile):
+        return _version_file(job, raw.name)
     if isinstance(raw, list):
         pythons: list[Python] = []
         notes: list[str] = []
@@ -402,6 +425,18 @@ def _pythons(job: _Job, raw: object) -> tuple[list[Python], list[str]]:
         else:
             pythons.append(_cpython(job, version, raw))
     return pythons, notes
+
+
+def _version_file(job: _Job, name: str) -> tuple[list[Python], list[str]]:
+    basename = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if job.version_file is None or not basename.startswith(".python-version"):
+        return [], [f"python-version-file {shown(name)} is not read: pass --target instead"]
+    pins = job.version_file(name)
+    said = ", ".join(p.short for p in pins.pythons) or "nothing"
+    return list(pins.pythons), [
+        *pins.notes,
+        f"CPython {said} from python-version-file {shown(name)}",
+    ]
 
 
 def _cpython(job: _Job, version: str, raw: object) -> Python:
