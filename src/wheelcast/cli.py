@@ -341,6 +341,10 @@ def _add_declared_target_options(group: argparse._ArgumentGroup) -> None:
         help="docker build --target: the stage of --dockerfile to check (default: the last)",
     )  # fmt: skip
     group.add_argument(
+        "--docker-build-arg", action="append", default=[], metavar="NAME=VALUE",
+        help="docker build --build-arg for --dockerfile: overrides an ARG default; repeatable",
+    )  # fmt: skip
+    group.add_argument(
         "--github-actions", action="append", default=[], type=Path, metavar="WORKFLOW",
         help="every job's runs-on image crossed with its setup-python versions; repeatable",
     )  # fmt: skip
@@ -360,6 +364,13 @@ def declared_targets(args: argparse.Namespace) -> tuple[list[Target], list[str]]
         raise InvalidOption("--docker-platform goes with --dockerfile", "add --dockerfile PATH")
     if args.docker_stage is not None and not args.dockerfile:
         raise InvalidOption("--docker-stage goes with --dockerfile", "add --dockerfile PATH")
+    if args.docker_build_arg and not args.dockerfile:
+        raise InvalidOption("--docker-build-arg goes with --dockerfile", "add --dockerfile PATH")
+    build_args = dict(item.partition("=")[::2] for item in args.docker_build_arg)
+    if any("=" not in item for item in args.docker_build_arg):
+        raise InvalidOption(
+            "--docker-build-arg takes NAME=VALUE", "e.g. --docker-build-arg PYTHON_VERSION=3.12"
+        )
     if not args.dockerfile and not args.github_actions:
         return [], []
     from wheelcast.inputs._files import read_text  # noqa: PLC0415
@@ -367,7 +378,11 @@ def declared_targets(args: argparse.Namespace) -> tuple[list[Target], list[str]]
 
     found = [
         dockerfile_targets(
-            read_text(path), str(path), platform=args.docker_platform, stage=args.docker_stage
+            read_text(path),
+            str(path),
+            platform=args.docker_platform,
+            stage=args.docker_stage,
+            build_args=build_args,
         )
         for path in args.dockerfile
     ] + [

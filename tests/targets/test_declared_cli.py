@@ -104,6 +104,14 @@ class TestDockerfile:
         )
         assert list(results) == ["win-arm64@3.12", "python:3.13-bookworm@3.13"]
 
+    def test_build_args_override_arg_defaults(self, project: Path) -> None:
+        write(project / "Dockerfile", "ARG PY=3.12\nARG OS=bookworm\nFROM python:${PY}-${OS}\n")
+        _, results = check(
+            "--dockerfile", "Dockerfile", "--docker-build-arg", "PY=3.13",
+            "--docker-build-arg", "OS=bookworm",
+        )  # fmt: skip
+        assert results == {"python:3.13-bookworm@3.13": {"alpha": "binary"}}
+
     def test_explain_takes_the_dockerfiles_target(self, project: Path) -> None:
         write(project / "Dockerfile", "FROM python:3.13-slim-bookworm\n")
         links = str(project.parent / "links")
@@ -220,6 +228,12 @@ class TestBadInput:
             ),
             ({}, ["--dockerfile", "nowhere"], "file not found: 'nowhere'"),
             ({}, ["--docker-platform", "linux/arm64"], "--docker-platform goes with --dockerfile"),
+            ({}, ["--docker-build-arg", "PY=3.12"], "--docker-build-arg goes with --dockerfile"),
+            (
+                {"Dockerfile": "FROM python:3.12\n"},
+                ["--dockerfile", "Dockerfile", "--docker-build-arg", "PY"],
+                "--docker-build-arg takes NAME=VALUE",
+            ),
             (
                 {"Dockerfile": "FROM python:3.12\n"},
                 ["--dockerfile", "Dockerfile", "--docker-platform", "linux/mips"],
