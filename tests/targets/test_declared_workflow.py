@@ -499,3 +499,16 @@ class TestFuzz:
             assert isinstance(error, InvalidInputFile)
             assert "\n" not in error.message
             assert len(str(error)) <= 6 * MAX_SHOWN_CHARS + 400
+
+
+def test_pyyaml_is_loaded_only_to_read_a_workflow() -> None:
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys, wheelcast.targets.declared as d; before = 'yaml' in sys.modules;"
+        " d.workflow_targets('jobs: {a: {runs-on: macos-15, steps: [{uses: actions/setup-python@v5,"
+        " with: {python-version: \"3.12\"}}]}}'); print(before, 'yaml' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -26,8 +26,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import yaml
-
 from wheelcast.errors import InvalidInputFile, UnknownTarget
 from wheelcast.runtime.limits import MAX_INPUT_NESTING, MAX_MATRIX_COMBINATIONS, shown
 from wheelcast.targets import Platform, Python, Target, parse_python
@@ -52,9 +50,6 @@ _NEWEST = re.compile(r"3(?:\.x)*|3\.\*|x")
 _PRERELEASE = re.compile(r"(\d+\.\d+(?:\.\d+)?)-(?:dev|alpha[.\d]*|beta[.\d]*|rc[.\d]*)")
 _PATCH_WILDCARD = re.compile(r"(\d+\.\d+)\.[x*]")
 _OTHER_PYTHONS: Final = ("pypy", "graalpy", "pyston", "jython", "ironpython")
-
-# libyaml's loader when PyYAML was built with it (ten times faster); both are safe loaders.
-_Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 VersionFileReader = Callable[[str], DeclaredPythons]
@@ -114,9 +109,14 @@ def workflow_targets(
 
 
 def _load(text: str, path: str) -> object:
+    # Imported here: a command that reads no workflow does not pay for PyYAML.
+    import yaml  # noqa: PLC0415
+
+    # libyaml's loader when PyYAML was built with it (ten times faster); both are safe.
+    loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_INPUT_NESTING:
@@ -128,7 +128,7 @@ def _load(text: str, path: str) -> object:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "unreadable"
