@@ -173,6 +173,7 @@ class TestArguments:
             "# syntax=docker/dockerfile:1\n# escape=`\nFROM `\n  python:3.12-slim-bookworm",
             "FROM \\\n  # a comment inside the continuation\n  python:3.12-slim-bookworm AS app",
             "from Python:3.12-SLIM-bookworm as App",
+            "FROM\tpython:3.12-slim-bookworm\tAS\tapp",
         ],
     )
     def test_arg_defaults_and_continuations_as_docker_reads_them(self, text: str) -> None:
@@ -196,6 +197,7 @@ class TestPlatforms:
         ("platform", "tag"),
         [
             ("linux/amd64", "manylinux_2_36_x86_64"),
+            ("linux/amd64/v3", "manylinux_2_36_x86_64"),
             ("linux/arm64", "manylinux_2_36_aarch64"),
             ("linux/arm64/v8", "manylinux_2_36_aarch64"),
             ("linux/arm/v7", "manylinux_2_36_armv7l"),

@@ -57,6 +57,9 @@ _MAX_EXPANSION_DEPTH: Final = 16
 
 _ARCHES: Final[Mapping[str, str]] = {
     "amd64": "x86_64",
+    "amd64/v2": "x86_64",
+    "amd64/v3": "x86_64",
+    "amd64/v4": "x86_64",
     "x86_64": "x86_64",
     "arm64": "aarch64",
     "arm64/v8": "aarch64",
@@ -215,7 +218,8 @@ def _stages(
     arguments: dict[str, str] = dict(automatic)
     stages: list[_Stage] = []
     for line, text in lines:
-        word, _, rest = text.partition(" ")
+        word, *more = text.split(None, 1)
+        rest = more[0] if more else ""
         instruction = word.upper()
         if instruction == "ARG" and not stages:
             for name, default in _arg_definitions(rest, path, line, arguments):
