@@ -287,6 +287,75 @@ class TestRefused:
             dockerfile_targets(text)
 
 
+WEB_APP = """\
+# syntax=docker/dockerfile:1.7
+ARG PYTHON_VERSION=3.12
+ARG DEBIAN_VERSION=bookworm
+
+FROM python:${PYTHON_VERSION}-slim-${DEBIAN_VERSION} AS base
+ENV PYTHONDONTWRITEBYTECODE=1 \\
+    PYTHONUNBUFFERED=1
+WORKDIR /app
+
+FROM base AS builder
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+        build-essential \\
+        libpq-dev \\
+    && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN --mount=type=cache,target=/root/.cache/pip \\
+    pip wheel --wheel-dir /wheels -r requirements.txt
+
+FROM base AS runtime
+COPY --from=builder /wheels /wheels
+RUN pip install --no-index /wheels/* && rm -rf /wheels
+USER 1000
+CMD ["gunicorn", "app.wsgi:application", "--bind", "0.0.0.0:8000"]
+"""
+
+UV_APP = """\
+FROM mirror.invalid/astral-sh/uv:0.8-python3.13-bookworm-slim AS builder
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy
+WORKDIR /app
+RUN --mount=type=cache,target=/root/.cache/uv \\
+    --mount=type=bind,source=uv.lock,target=uv.lock \\
+    uv sync --locked --no-install-project --no-dev
+
+FROM --platform=$TARGETPLATFORM python:3.13-slim-bookworm
+COPY --from=builder --chown=app:app /app /app
+ENV PATH="/app/.venv/bin:$PATH"
+"""
+
+CROSS_BUILD = """\
+FROM --platform=$BUILDPLATFORM docker.invalid/tonistiigi/xx AS xx
+FROM --platform=$BUILDPLATFORM python:3.12-alpine3.20 AS build
+COPY --from=xx / /
+ARG TARGETPLATFORM
+RUN xx-apk add --no-cache gcc musl-dev
+FROM python:3.12-alpine3.20
+"""
+
+
+class TestRealWorld:
+    @pytest.mark.parametrize(
+        ("text", "platform", "expected"),
+        [
+            (WEB_APP, None, ("manylinux_2_36_x86_64", "3.12")),
+            (UV_APP, "linux/arm64", ("manylinux_2_36_aarch64", "3.13")),
+            (CROSS_BUILD, "linux/arm64", ("musllinux_1_2_aarch64", "3.12")),
+        ],
+    )
+    def test_project_dockerfiles(
+        self, text: str, platform: str | None, expected: tuple[str, str]
+    ) -> None:
+        assert only(text, platform=platform) == expected
+
+    def test_the_web_apps_note_names_its_base_stage(self) -> None:
+        (note,) = dockerfile_targets(WEB_APP, "Dockerfile").notes
+        assert note.startswith("Dockerfile:5: FROM python:3.12-slim-bookworm on linux/amd64")
+        assert "(the final stage, line 19, builds on it)" in note
+
+
 # --- fuzzing the FROM parser (bounded by the profile in tests/conftest.py) ----------------
 
 _WORDS = st.sampled_from(
