@@ -111,10 +111,30 @@ class TestBaseImages:
             ("debian:bullseye-20240110-slim", "manylinux_2_31_x86_64", "3.9"),
             ("alpine:3.20", "musllinux_1_2_x86_64", "3.12"),
             ("alpine:3.18.4", "musllinux_1_2_x86_64", "3.11"),
+            ("redhat/ubi9-minimal", "manylinux_2_34_x86_64", "3.9"),
+            ("mirror.invalid/ubi8/ubi", "manylinux_2_28_x86_64", "3.6"),
+            ("rockylinux:9.3", "manylinux_2_34_x86_64", "3.9"),
+            ("almalinux:10", "manylinux_2_39_x86_64", "3.12"),
+            ("amazonlinux:2023", "manylinux_2_34_x86_64", "3.9"),
+            ("amazonlinux:2", "manylinux_2_26_x86_64", "3.7"),
+            ("nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", "manylinux_2_35_x86_64", "3.10"),
+            ("nvidia/cuda:12.6.0-base-ubi9", "manylinux_2_34_x86_64", "3.9"),
         ],
     )
     def test_the_distributions_python3_package(self, image: str, tag: str, python: str) -> None:
         assert only(f"FROM {image}\nRUN apt-get install -y python3\n") == (tag, python)
+
+    @pytest.mark.parametrize(
+        ("image", "tag", "python"),
+        [
+            ("mirror.invalid/lambda/python:3.12", "manylinux_2_34_x86_64", "3.12"),
+            ("mirror.invalid/lambda/python:3.13.2025.01.01", "manylinux_2_34_x86_64", "3.13"),
+            ("mirror.invalid/lambda/python:3.11", "manylinux_2_26_x86_64", "3.11"),
+            ("mirror.invalid/lambda/python:3.12-arm64", "manylinux_2_34_aarch64", "3.12"),
+        ],
+    )
+    def test_aws_lambdas_python_images(self, image: str, tag: str, python: str) -> None:
+        assert only(f"FROM {image}\n") == (tag, python)
 
     def test_the_note_says_the_python_is_the_python3_package(self) -> None:
         (note,) = dockerfile_targets("FROM ubuntu:24.04\n").notes

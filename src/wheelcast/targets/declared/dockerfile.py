@@ -13,8 +13,10 @@ followed back to an image. The final stage is the last ``FROM`` (or the one
 * ``python:<version>-windowsservercore`` / ``-nanoserver``: Windows on amd64;
 * uv's ``astral-sh/uv:python3.12-bookworm-slim`` (and ``0.8-python3.12-alpine``): the
   python image it is built on;
-* ``debian``, ``ubuntu``, ``alpine`` base images: their C library and the CPython of their
-  ``python3`` package (a note says so).
+* ``debian``, ``ubuntu``, ``alpine``, the Red Hat family (``redhat/ubi9``, ``rockylinux``,
+  ``almalinux``), ``amazonlinux`` and NVIDIA's ``nvidia/cuda:...-ubuntu22.04`` images:
+  their C library and the CPython of their ``python3`` package (a note says so);
+* AWS Lambda's ``lambda/python:3.12``: its Amazon Linux's glibc, the tag's CPython.
 
 The architecture comes from ``FROM --platform=`` or the command's platform (default
 ``linux/amd64``, as ``docker build`` on an x86-64 machine). A registry host and Docker
@@ -37,10 +39,13 @@ from wheelcast.targets.declared.declaration import Declared, declaration_error
 from wheelcast.targets.declared.images import (
     DEBIAN,
     DEBIAN_ALIASES,
+    ENTERPRISE,
     NEWEST_STABLE_PYTHON,
     UBUNTU,
     UBUNTU_ALIASES,
+    Distro,
     alpine_release,
+    lambda_base,
     python_image_debian,
 )
 
@@ -460,6 +465,8 @@ def image_target(
         found = _base_image(repository, tag or "latest", arch)
     elif repository == "scratch":
         raise unknown("an empty image has no Python")
+    elif os_name == "linux":
+        found = _other_linux_image(repository, tag, arch)
     if found is None and repository in {"ubuntu", "alpine"} and tag in _MOVING_TAGS:
         raise unknown(f"'{tag or 'latest'}' moves from release to release: pin one")
     if found is None:
@@ -534,6 +541,48 @@ def _python_image(tag: str, os_name: str, arch: str) -> _Image | None:  # noqa: 
         python,
         f"{distro.name}, glibc {distro.libc[0]}.{distro.libc[1]}, {described}",
     )
+
+
+def _other_linux_image(repository: str, tag: str, arch: str) -> _Image | None:
+    """The Red Hat family, Amazon Linux, AWS Lambda's Python and NVIDIA's CUDA images."""
+    if repository == "lambda/python" and (version := _LAMBDA_TAG.fullmatch(tag)):
+        python = parse_python(version[1])
+        distro = ENTERPRISE[lambda_base((python.version[0], python.version[1]))]
+        # A tag ending in the architecture names an image built for it alone.
+        only = {"arm64": "aarch64", "x86_64": "x86_64"}.get(version[2] or "", arch)
+        return _distro_image(distro, only, python, "")
+    if repository == "nvidia/cuda" and (cuda := _CUDA_TAG.fullmatch(tag)):
+        if cuda[1] is not None:
+            return _base_image("ubuntu", cuda[1], arch)
+        repository, tag = "rockylinux", cuda[2]
+    major = re.match(r"\d+", tag)
+    release: str | None = None
+    if repository in _ENTERPRISE_REPOSITORIES and major is not None:
+        release = f"el{major[0]}"
+    elif (ubi := _UBI.fullmatch(repository)) is not None:
+        release = f"el{ubi[1]}"
+    elif repository == "amazonlinux" and major is not None:
+        release = f"al{major[0]}"
+    family = ENTERPRISE.get(release or "")
+    if family is None:
+        return None
+    return _distro_image(family, arch, parse_python(family.python), " from its python3 package")
+
+
+def _distro_image(distro: Distro, arch: str, python: Python, source: str) -> _Image:
+    return _Image(
+        Platform("linux", arch, "glibc", distro.libc),
+        python,
+        f"{distro.name}, glibc {distro.libc[0]}.{distro.libc[1]}, CPython {python.short}{source}",
+    )
+
+
+_ENTERPRISE_REPOSITORIES: Final = frozenset(
+    {"rockylinux", "rockylinux/rockylinux", "almalinux", "almalinux/almalinux", "oraclelinux"}
+)
+_UBI = re.compile(r"(?:redhat/|ubi\d+/)?ubi(\d+)(?:/ubi)?(?:-minimal|-micro|-init)?")
+_LAMBDA_TAG = re.compile(r"(3\.\d+)(?:\.\d+)*(?:-(arm64|x86_64))?")
+_CUDA_TAG = re.compile(r"[\d.]+(?:-[a-z]+)*-(?:ubuntu(\d+\.\d+)|(?:ubi|rockylinux)(\d+))")
 
 
 def _musl_of(release: str | None) -> tuple[int, int] | None:

@@ -17,6 +17,7 @@ __all__ = [
     "ALPINE",
     "DEBIAN",
     "DEBIAN_ALIASES",
+    "ENTERPRISE",
     "NEWEST_STABLE_PYTHON",
     "PYTHON_IMAGE_DEBIAN",
     "RETIRED_RUNNERS",
@@ -26,6 +27,7 @@ __all__ = [
     "Distro",
     "Runner",
     "alpine_release",
+    "lambda_base",
     "python_image_debian",
 ]
 
@@ -108,6 +110,25 @@ UBUNTU_ALIASES: Final[Mapping[str, str]] = MappingProxyType(
         "questing": "25.10",
     }
 )
+
+
+# glibc and python3 of the Red Hat family (UBI, Rocky, Alma) and Amazon Linux: EL8 is
+# glibc 2.28 with python3 3.6, EL9 2.34 with 3.9, EL10 2.39 with 3.12; Amazon Linux 2023
+# is 2.34 with 3.9, Amazon Linux 2 is 2.26 with 3.7.
+ENTERPRISE: Final[Mapping[str, Distro]] = MappingProxyType(
+    {
+        "el8": Distro("Enterprise Linux 8", (2, 28), "3.6"),
+        "el9": Distro("Enterprise Linux 9", (2, 34), "3.9"),
+        "el10": Distro("Enterprise Linux 10", (2, 39), "3.12"),
+        "al2": Distro("Amazon Linux 2", (2, 26), "3.7"),
+        "al2023": Distro("Amazon Linux 2023", (2, 34), "3.9"),
+    }
+)
+
+
+def lambda_base(python: tuple[int, int]) -> str:
+    """The Amazon Linux under AWS Lambda's ``python:<X.Y>`` base image (from 3.12: 2023)."""
+    return "al2023" if python >= (3, 12) else "al2"
 
 
 @dataclass(frozen=True, slots=True)
