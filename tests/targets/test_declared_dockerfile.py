@@ -415,6 +415,7 @@ class TestFuzz:
         _holds(text)
 
     @given(_TEXT, st.sampled_from(["linux/arm64", "linux/386", "windows/amd64"]), _TEXT)
+    @example("\\", "linux/arm64", "")  # a lone continuation: an empty instruction
     def test_with_a_platform_and_a_stage(self, text: str, platform: str, stage: str) -> None:
         _holds(text, platform, stage)
 

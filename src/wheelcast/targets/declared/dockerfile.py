@@ -49,7 +49,13 @@ from wheelcast.targets.declared.images import (
     python_image_debian,
 )
 
-__all__ = ["DEFAULT_PLATFORM", "dockerfile_targets", "image_target", "parse_docker_platform"]
+__all__ = [
+    "DEFAULT_PLATFORM",
+    "ImageFacts",
+    "dockerfile_targets",
+    "image_target",
+    "parse_docker_platform",
+]
 
 DEFAULT_PLATFORM: Final = "linux/amd64"
 """What ``docker build`` targets on an x86-64 machine when nothing names a platform."""
@@ -99,12 +105,17 @@ class _Stage:
 
 
 @dataclass(frozen=True, slots=True)
-class _Image:
-    """What one image is: the platform it runs and its Python, and how that was known."""
+class ImageFacts:
+    """What one image is: the platform it runs and its Python, and how that was known.
+
+    ``packaged``: the Python is the distribution's ``python3`` package, which a ``RUN``
+    that installs another (deadsnakes' ``python3.11``, ``uv python install 3.12``) replaces.
+    """
 
     platform: Platform
     python: Python
     how: str
+    packaged: bool = False
 
 
 def parse_docker_platform(text: str, where: str = "--docker-platform") -> tuple[str, str]:
@@ -153,7 +164,7 @@ def dockerfile_targets(
     if platform_stage is not None and platform_stage.build_platform:
         notes.append(f"{path}: {_BUILD_PLATFORM_NOTE}")
     where = f"{path}:{image_stage.line}"
-    image = _Image(*image_target(image_stage.image, used, path, image_stage.line))
+    image = image_target(image_stage.image, used, path, image_stage.line)
     target = Target(_target_name(image_stage.image, used), image.platform, image.python)
     if image.platform.os == "windows":
         used = "windows/amd64"
@@ -223,7 +234,7 @@ def _stages(
     arguments: dict[str, str] = dict(automatic)
     stages: list[_Stage] = []
     for line, text in lines:
-        word, *more = text.split(None, 1)
+        word, *more = text.split(None, 1) or [""]
         rest = more[0] if more else ""
         instruction = word.upper()
         if instruction == "ARG" and not stages:
@@ -443,7 +454,7 @@ def _strip_registry(reference: str) -> str:
 
 def image_target(
     image: str, platform: str = DEFAULT_PLATFORM, where: str = "image", line: int | None = None
-) -> tuple[Platform, Python, str]:
+) -> ImageFacts:
     """The platform and Python of the container ``image`` on ``platform``, and what it is
     (``Debian 12 (bookworm), glibc 2.36, CPython 3.12``); ``where`` and ``line`` name it in
     the error when it cannot be told."""
@@ -455,7 +466,7 @@ def image_target(
     if not tag and digest:
         raise unknown("a digest alone does not say which release it is")
     os_name, arch = parse_docker_platform(platform, where if line is None else f"{where}:{line}")
-    found: _Image | None = None
+    found: ImageFacts | None = None
     if repository == "python":
         found = _python_image(tag or "latest", os_name, arch)
     elif repository == "astral-sh/uv" and (uv := _UV_PYTHON_TAG.fullmatch(tag)):
@@ -471,7 +482,7 @@ def image_target(
         raise unknown(f"'{tag or 'latest'}' moves from release to release: pin one")
     if found is None:
         raise unknown(None)
-    return found.platform, found.python, found.how
+    return found
 
 
 _MOVING_TAGS: Final = frozenset({"", "latest", "rolling", "edge"})
@@ -506,7 +517,7 @@ def _python_tag(tag: str) -> tuple[Python, str, list[str]] | None:
     return python, f"CPython {python.short}", variants
 
 
-def _python_image(tag: str, os_name: str, arch: str) -> _Image | None:  # noqa: PLR0911 - one return per kind
+def _python_image(tag: str, os_name: str, arch: str) -> ImageFacts | None:  # noqa: PLR0911 - one return per kind
     named = _python_tag(tag)
     if named is None:
         return None
@@ -516,7 +527,7 @@ def _python_image(tag: str, os_name: str, arch: str) -> _Image | None:  # noqa: 
         # The official Windows images are built for amd64 only.
         if arch not in {"amd64", "x86_64"} or not all(_WINDOWS_RELEASES.fullmatch(v) for v in rest):
             return None
-        return _Image(Platform("windows", "amd64"), python, f"Windows, {described}")
+        return ImageFacts(Platform("windows", "amd64"), python, f"Windows, {described}")
     variants = [v for v in variants if v != "slim"]
     if os_name != "linux" or len(variants) > 1:
         return None
@@ -524,7 +535,7 @@ def _python_image(tag: str, os_name: str, arch: str) -> _Image | None:  # noqa: 
         musl = _musl_of(alpine[1])
         release = f"Alpine {alpine[1]}" if alpine[1] else "Alpine"
         return (
-            _Image(
+            ImageFacts(
                 Platform("linux", arch, "musl", musl),
                 python,
                 f"{release}, musl {musl[0]}.{musl[1]}, {described}",
@@ -536,21 +547,21 @@ def _python_image(tag: str, os_name: str, arch: str) -> _Image | None:  # noqa: 
     distro = DEBIAN.get(variants[0] if variants else python_image_debian(minor))
     if distro is None:
         return None
-    return _Image(
+    return ImageFacts(
         Platform("linux", arch, "glibc", distro.libc),
         python,
         f"{distro.name}, glibc {distro.libc[0]}.{distro.libc[1]}, {described}",
     )
 
 
-def _other_linux_image(repository: str, tag: str, arch: str) -> _Image | None:
+def _other_linux_image(repository: str, tag: str, arch: str) -> ImageFacts | None:
     """The Red Hat family, Amazon Linux, AWS Lambda's Python and NVIDIA's CUDA images."""
     if repository == "lambda/python" and (version := _LAMBDA_TAG.fullmatch(tag)):
         python = parse_python(version[1])
         distro = ENTERPRISE[lambda_base((python.version[0], python.version[1]))]
         # A tag ending in the architecture names an image built for it alone.
         only = {"arm64": "aarch64", "x86_64": "x86_64"}.get(version[2] or "", arch)
-        return _distro_image(distro, only, python, "")
+        return _distro_image(distro, only, python, packaged=False)
     if repository == "nvidia/cuda" and (cuda := _CUDA_TAG.fullmatch(tag)):
         if cuda[1] is not None:
             return _base_image("ubuntu", cuda[1], arch)
@@ -566,14 +577,16 @@ def _other_linux_image(repository: str, tag: str, arch: str) -> _Image | None:
     family = ENTERPRISE.get(release or "")
     if family is None:
         return None
-    return _distro_image(family, arch, parse_python(family.python), " from its python3 package")
+    return _distro_image(family, arch, parse_python(family.python), packaged=True)
 
 
-def _distro_image(distro: Distro, arch: str, python: Python, source: str) -> _Image:
-    return _Image(
+def _distro_image(distro: Distro, arch: str, python: Python, *, packaged: bool) -> ImageFacts:
+    source = " from its python3 package" if packaged else ""
+    return ImageFacts(
         Platform("linux", arch, "glibc", distro.libc),
         python,
         f"{distro.name}, glibc {distro.libc[0]}.{distro.libc[1]}, CPython {python.short}{source}",
+        packaged,
     )
 
 
@@ -598,7 +611,7 @@ def _musl_of(release: str | None) -> tuple[int, int] | None:
     return (1, 2) if (int(parts[0]), int(parts[1])) >= (3, 13) else None
 
 
-def _base_image(repository: str, tag: str, arch: str) -> _Image | None:
+def _base_image(repository: str, tag: str, arch: str) -> ImageFacts | None:
     if repository == "alpine":
         release = tag if re.fullmatch(r"\d+\.\d+(?:\.\d+)?", tag) else None
         found = alpine_release(release) if release else None
@@ -607,10 +620,11 @@ def _base_image(repository: str, tag: str, arch: str) -> _Image | None:
         name, alpine = found
         major, minor, *_ = alpine.musl.split(".")
         python = parse_python(alpine.python)
-        return _Image(
+        return ImageFacts(
             Platform("linux", arch, "musl", (int(major), int(minor))),
             python,
             f"Alpine {name}, musl {alpine.musl}, CPython {python.short} from its python3 package",
+            packaged=True,
         )
     release, *variants = tag.split("-")
     if any(v != "slim" and not _DATED.fullmatch(v) for v in variants):
@@ -622,10 +636,4 @@ def _base_image(repository: str, tag: str, arch: str) -> _Image | None:
         distro = UBUNTU.get(UBUNTU_ALIASES.get(release, release))
     if distro is None:
         return None
-    python = parse_python(distro.python)
-    return _Image(
-        Platform("linux", arch, "glibc", distro.libc),
-        python,
-        f"{distro.name}, glibc {distro.libc[0]}.{distro.libc[1]},"
-        f" CPython {python.short} from its python3 package",
-    )
+    return _distro_image(distro, arch, parse_python(distro.python), packaged=True)

@@ -216,11 +216,9 @@ def _container_targets(
             "container has no image", "write container: IMAGE or container: {image: IMAGE}"
         )
     docker_platform = "linux/arm64" if runner.arch == "aarch64" else "linux/amd64"
-    platform, python, _ = image_target(
-        image, docker_platform, f"{job.path}: job '{shown(job.name)}'"
-    )
+    facts = image_target(image, docker_platform, f"{job.path}: job '{shown(job.name)}'")
     name = image if docker_platform == "linux/amd64" else f"{image}[{docker_platform}]"
-    return [Target(name, platform, p) for p in (pythons or [python])]
+    return [Target(name, facts.platform, p) for p in (pythons or [facts.python])]
 
 
 def _platform(runner: Runner) -> Platform:
