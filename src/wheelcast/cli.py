@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
+    from wheelcast.targets.declared import DeclaredPythons
 
 # Each command imports what only it needs (doctor, explain, rich tables) when it runs: a
 # check answered from the cache is mostly interpreter start-up and imports.
@@ -251,8 +252,15 @@ def command_targets(args: argparse.Namespace) -> tuple[list[Target], dict[str, L
             local[target.id] = functools.partial(
                 _can_build, toolchains=toolchains, target=target, headers=probe.python_h
             )
-    named = resolve_targets(args.targets, args.python) if args.targets or not interpreters else []
-    chosen = [*interpreters, *named]
+    args.target_notes = [*getattr(args, "target_notes", []), *pin_pythons(args, None)]
+    declared, notes = declared_targets(args)
+    args.target_notes += notes
+    named = (
+        resolve_targets(args.targets, args.python)
+        if args.targets or not (interpreters or declared)
+        else []
+    )
+    chosen = list(dict.fromkeys([*interpreters, *named, *declared]))
     if getattr(args, "installer", None):
         from wheelcast.targets.installers import parse_installer  # noqa: PLC0415
 
@@ -327,6 +335,117 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         help="forecast for that pip or uv release: only the wheel tags it knows install"
         " (pip==20.2 has no manylinux_2_x tags)",
     )
+    _add_declared_target_options(group)
+
+
+def _add_declared_target_options(group: argparse._ArgumentGroup) -> None:
+    """Targets read from where a project declares them (wheelcast.targets.declared)."""
+    group.add_argument(
+        "--dockerfile", action="append", default=[], type=Path, metavar="PATH",
+        help="the final stage's FROM image as a target (python:3.12-slim: glibc of its"
+        " Debian, that CPython; -alpine: musl); repeatable",
+    )  # fmt: skip
+    group.add_argument(
+        "--docker-platform", metavar="OS/ARCH",
+        help="docker build --platform for --dockerfile (default linux/amd64; FROM --platform wins)",
+    )  # fmt: skip
+    group.add_argument(
+        "--docker-stage", metavar="NAME",
+        help="docker build --target: the stage of --dockerfile to check (default: the last)",
+    )  # fmt: skip
+    group.add_argument(
+        "--docker-build-arg", action="append", default=[], metavar="NAME=VALUE",
+        help="docker build --build-arg for --dockerfile: overrides an ARG default; repeatable",
+    )  # fmt: skip
+    group.add_argument(
+        "--github-actions", action="append", default=[], type=Path, metavar="WORKFLOW",
+        help="every job's runs-on image crossed with its setup-python versions; repeatable",
+    )  # fmt: skip
+    group.add_argument(
+        "--python-version-file", type=Path, metavar="PATH",
+        help="read --python from this .python-version (default: the project folder's,"
+        " when no --python is given)",
+    )  # fmt: skip
+
+
+def declared_targets(args: argparse.Namespace) -> tuple[list[Target], list[str]]:
+    """The targets of --dockerfile and --github-actions, and the notes saying how each was read.
+
+    The files are read as input files are (capped, witnessed for the replay of an answer).
+    """
+    if args.docker_platform is not None and not args.dockerfile:
+        raise InvalidOption("--docker-platform goes with --dockerfile", "add --dockerfile PATH")
+    if args.docker_stage is not None and not args.dockerfile:
+        raise InvalidOption("--docker-stage goes with --dockerfile", "add --dockerfile PATH")
+    if args.docker_build_arg and not args.dockerfile:
+        raise InvalidOption("--docker-build-arg goes with --dockerfile", "add --dockerfile PATH")
+    build_args = dict(item.partition("=")[::2] for item in args.docker_build_arg)
+    if any("=" not in item for item in args.docker_build_arg):
+        raise InvalidOption(
+            "--docker-build-arg takes NAME=VALUE", "e.g. --docker-build-arg PYTHON_VERSION=3.12"
+        )
+    if not args.dockerfile and not args.github_actions:
+        return [], []
+    from wheelcast.inputs._files import read_text  # noqa: PLC0415
+    from wheelcast.targets.declared import dockerfile_targets, workflow_targets  # noqa: PLC0415
+
+    found = [
+        dockerfile_targets(
+            read_text(path),
+            str(path),
+            platform=args.docker_platform,
+            stage=args.docker_stage,
+            build_args=build_args,
+        )
+        for path in args.dockerfile
+    ] + [
+        workflow_targets(
+            read_text(path), str(path), version_file=functools.partial(_workflow_pins, path)
+        )
+        for path in args.github_actions
+    ]
+    targets = list(dict.fromkeys(t for declared in found for t in declared.targets))
+    return targets, [note for declared in found for note in declared.notes]
+
+
+def _workflow_pins(workflow: Path, name: str) -> DeclaredPythons:
+    """A setup step's python-version-file, relative to the repository the workflow is in."""
+    from wheelcast.inputs._files import read_text  # noqa: PLC0415
+    from wheelcast.targets.declared import python_version_pins  # noqa: PLC0415
+
+    root = next((p.parent for p in workflow.parents if p.name == ".github"), Path())
+    return python_version_pins(read_text(root / name), str(root / name))
+
+
+def pin_pythons(args: argparse.Namespace, folder: Path | None) -> list[str]:
+    """With no --python (nor --interpreter), the versions ``.python-version`` pins become
+    --python: the file --python-version-file names, else the one in ``folder``. The notes
+    say so."""
+    if getattr(args, "pythons_pinned", False):
+        return []
+    args.pythons_pinned = True
+    if args.python or args.interpreter:
+        return []
+    from wheelcast.inputs._files import read_text  # noqa: PLC0415
+    from wheelcast.runtime.witness import saw_absent  # noqa: PLC0415
+    from wheelcast.targets.declared import PYTHON_VERSION_FILES, python_version_pins  # noqa: PLC0415
+
+    path = args.python_version_file
+    if path is None:
+        base = folder if folder is not None and folder.is_dir() else Path()
+        for candidate in (base / name for name in PYTHON_VERSION_FILES):
+            if candidate.is_file():
+                path = candidate
+                break
+            saw_absent(candidate)  # its arrival changes the answer
+    if path is None:
+        return []
+    pins = python_version_pins(read_text(path), str(path))
+    args.python = [
+        ".".join(map(str, p.version)) + ("t" if p.free_threaded else "") for p in pins.pythons
+    ]
+    said = ", ".join(p.short for p in pins.pythons) or "nothing wheelcast can take"
+    return [*pins.notes, f"Python {said} from {path} (pass --python to choose others)"]
 
 
 def _add_color_option(group: argparse._ActionsContainer) -> None:
@@ -567,17 +686,20 @@ def run_check(
                 "name packages (wheelcast check numpy 'pandas>=2'), a file or folder"
                 " (wheelcast check requirements.txt), or -r requirements.txt",
             )
+        args.target_notes = pin_pythons(
+            args, project.path.parent if project.path.is_file() else project.path
+        )
         if not args.python and project.pythons and not args.interpreter:
             args.python = list(project.pythons)
         options = _options(args, project.settings)
         index = _index(args, project.settings)
-    targets, local = command_targets(args)
+        targets, local = command_targets(args)  # reads --dockerfile and --github-actions
     build_needs = not args.no_build_needs
     result = check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
     writes = _report(_reporter(args.format, args.color), result, args.output, out)
-    notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
+    notes = "".join(f"wheelcast: note: {note}\n" for note in (*project.notes, *args.target_notes))
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
     replayable = (
@@ -737,6 +859,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             "run wheelcast check on it: a direct wheel is judged by its tags there",
         )
     targets, local = command_targets(args)
+    sys.stderr.write("".join(f"wheelcast: note: {note}\n" for note in args.target_notes))
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
         raise InvalidOption(

@@ -47,6 +47,10 @@ MAX_GROUP_DEPTH = 32
 # is not a log, and reading it would only cost memory.
 MAX_LOG_BYTES = 16 * 1024 * 1024
 
+# Combinations one GitHub Actions job's matrix expands to: GitHub itself refuses more than
+# 256, so a larger matrix is a broken workflow, refused before it is expanded.
+MAX_MATRIX_COMBINATIONS = 256
+
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
 # Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap
