@@ -18,6 +18,7 @@ import functools
 import io
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
@@ -326,6 +327,19 @@ def _add_color_option(group: argparse._ActionsContainer) -> None:
     )
 
 
+def _add_verbosity_options(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="count",
+        default=0,
+        help="text: only the summary lines; -qq: nothing, only the exit code",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", help="text: every note and detail, and timing"
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
@@ -474,6 +488,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KINDS",
         help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)} (default: all)",
     )
+    _add_verbosity_options(output)
+    output.add_argument(
+        "--show",
+        choices=("problems", "all"),
+        default="problems",
+        help="the table's rows: those with a build, missing, direct or conflict on some"
+        " target (default), or every package",
+    )
 
     explain_parser = commands.add_parser(
         "explain",
@@ -544,7 +566,8 @@ def run_check(
         reads.observe("folder", os.getcwd())
         for path in config_files():  # read for the default index URL during the run
             reads.observe("file", str(path))
-        project = project_input(args)
+        sources = project_inputs(args)
+        project = sources[0] if len(sources) == 1 else _merge(sources)
         if not (project.requirements or project.direct or project.locked):
             raise InvalidOption(
                 f"nothing to check in {project.path}"
@@ -559,11 +582,18 @@ def run_check(
         index = _index(args, project.settings)
     targets, local = command_targets(args)
     build_needs = not args.no_build_needs
+    started = time.monotonic()
     result = check_project(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
-    writes = _report(_reporter(args.format, args.color), result, args.output, out)
-    notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
+    if args.verbose:
+        packages = len({p.name for f in result.forecasts for p in f.packages})
+        seconds = time.monotonic() - started
+        sys.stderr.write(
+            f"wheelcast: {packages} packages on {len(targets)} targets in {seconds:.1f} s\n"
+        )
+    writes = _report(_check_reporter(args, sources), result, args.output, out)
+    notes = "" if args.quiet else "".join(f"wheelcast: note: {n}\n" for n in project.notes)
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
     replayable = (
@@ -620,6 +650,12 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
     A path argument is read as its kind (folder, lock file, pyproject, requirements); a
     lock file is checked on its own; with nothing given, the current folder.
     """
+    inputs = project_inputs(args)
+    return inputs[0] if len(inputs) == 1 else _merge(inputs)
+
+
+def project_inputs(args: argparse.Namespace) -> list[ProjectInput]:
+    """:func:`project_input`'s inputs, one per file, folder or environment, before merging."""
     selection = {
         "extras": tuple(args.extra),
         "all_extras": args.all_extras,
@@ -657,7 +693,7 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
             f"a lock file is checked on its own: {locks[0].path}",
             "run wheelcast check LOCKFILE alone; a lock already pins every package",
         )
-    return inputs[0] if len(inputs) == 1 else _merge(inputs)
+    return inputs
 
 
 def _looks_like_path(text: str) -> bool:
@@ -712,6 +748,29 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
     return TextReporter(color=color_wanted(color))
+
+
+def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
+    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
+    if args.format != "text":
+        return _reporter(args.format, args.color)
+    from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+    header = input_header(
+        sources,
+        extras=args.extra,
+        all_extras=args.all_extras,
+        groups=args.group,
+        build_deps=args.build_deps,
+    )
+    return TextReporter(
+        color=color_wanted(args.color),
+        show=Show(args.show),
+        quiet=args.quiet,
+        verbose=args.verbose,
+        header=header,
+    )
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
