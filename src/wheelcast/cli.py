@@ -344,7 +344,37 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message, f"see '{self.prog} --help'")
+        near = _did_you_mean(self, message)
+        hint = f"did you mean {near}? " if near else ""
+        raise UsageError(message, f"{hint}see '{self.prog} --help'")
+
+
+def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
+    """The option or choice closest to the one argparse refused (argparse says none
+    before Python 3.14)."""
+    import difflib  # noqa: PLC0415 - only on a bad command line
+    import re  # noqa: PLC0415
+
+    if choice := re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message):
+        choices = re.findall(r"'([^']*)'", choice[2])
+        close = difflib.get_close_matches(choice[1], choices, n=1, cutoff=0.6)
+        return close[0] if close else None
+    if not message.startswith("unrecognized arguments: "):
+        return None
+    options: set[str] = set()
+    parsers = [parser]
+    while parsers:
+        current = parsers.pop()
+        for action in current._actions:
+            options.update(o for o in action.option_strings if o.startswith("--"))
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    for word in message.removeprefix("unrecognized arguments: ").split():
+        if word.startswith("--"):
+            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.6)
+            if close:
+                return str(close[0])
+    return None
 
 
 class UsageError(InvalidOption):
