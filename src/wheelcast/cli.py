@@ -19,7 +19,7 @@ import io
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
 
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
+    from wheelcast.forecast.observe import Observer
 
 # Each command imports what only it needs (doctor, explain, rich tables) when it runs: a
 # check answered from the cache is mostly interpreter start-up and imports.
@@ -613,9 +614,16 @@ def run_check(
     targets, local = command_targets(args)
     build_needs = not args.no_build_needs
     started = time.monotonic()
-    result = check_project(
-        project, targets, options=options, index=index, build_needs=build_needs, local=local
-    )
+    with progress_line(args) as progress:
+        result = check_project(
+            project,
+            targets,
+            options=options,
+            index=index,
+            build_needs=build_needs,
+            local=local,
+            progress=progress,
+        )
     if args.verbose:
         packages = len({p.name for f in result.forecasts for p in f.packages})
         seconds = time.monotonic() - started
@@ -648,6 +656,19 @@ def run_check(
                 # Only a shortcut for next time: the answer is given already.
                 cache.put_result(key, stored, pages)
     return status
+
+
+@contextlib.contextmanager
+def progress_line(args: argparse.Namespace) -> Iterator[Observer | None]:
+    """A progress line on stderr, for the text format on a terminal only (not with -q)."""
+    if args.format != "text" or args.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    from wheelcast.report.progress import ProgressLine  # noqa: PLC0415
+
+    with ProgressLine(sys.stderr, color=color_wanted(args.color)) as line:
+        yield line
 
 
 def _report(
