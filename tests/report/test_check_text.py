@@ -17,7 +17,7 @@ from wheelcast.cli import main
 from wheelcast.forecast.check import CheckResult
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
 from wheelcast.inputs import Origin, ProjectInput, RequirementItem
-from wheelcast.report.check_text import Show, TextReporter, input_header
+from wheelcast.report.check_text import UNLISTED, Show, TextReporter, input_header
 from wheelcast.sdist import BuildNeeds
 from wheelcast.targets import parse_python, parse_target
 
@@ -316,3 +316,30 @@ class TestCommandLine:
         assert text.splitlines()[0] == (
             "input: requirements.txt (1 requirement), alpha (command line)"
         )
+
+
+class TestUnknownPackage:
+    def result(self, name: str, detail: str) -> CheckResult:
+        target = parse_target("win-amd64", [PY312])[0]
+        missing = package(name, "1", Verdict.MISSING, detail=detail)
+        return CheckResult((), (TargetForecast(target, (missing,)),))
+
+    def test_an_import_name_names_its_project(self) -> None:
+        text = render(self.result("yaml", UNLISTED))
+        assert "[1] yaml: not on the index; did you mean pyyaml? (yaml is its import name)" in text
+
+    def test_another_name_is_said_to_be_unknown(self) -> None:
+        text = render(self.result("nmupy", UNLISTED))
+        assert "[1] nmupy: not on the index: check the name" in text
+
+    def test_a_project_without_a_fitting_file_is_no_unknown_name(self) -> None:
+        text = render(self.result("yaml", "1.0: yaml-1.0-cp39-cp39-win_amd64.whl: wrong Python"))
+        assert "did you mean" not in text
+        assert "[1]" not in text  # the closest miss is for -v
+
+    def test_on_the_command_line(self, links: Path, tmp_path: Path) -> None:
+        out = io.StringIO()
+        argv = ["check", "yaml", "-p", "3.12", "-t", "win-amd64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c")]  # fmt: skip
+        assert main(argv, out) == 2
+        assert "did you mean pyyaml?" in out.getvalue()

@@ -28,7 +28,17 @@ from wheelcast.forecast.verdict import Forecast, TargetForecast, Verdict
 from wheelcast.inputs import ProjectInput
 from wheelcast.report.console import LEGEND, STYLE, terminal
 
-__all__ = ["PROBLEMS", "Show", "TextReporter", "cell", "details", "input_header", "summary"]
+__all__ = [
+    "IMPORT_NAMES",
+    "PROBLEMS",
+    "UNLISTED",
+    "Show",
+    "TextReporter",
+    "cell",
+    "details",
+    "input_header",
+    "summary",
+]
 
 
 class Show(enum.Enum):
@@ -39,6 +49,32 @@ class Show(enum.Enum):
 
 
 PROBLEMS = frozenset({Verdict.BUILD, Verdict.MISSING, Verdict.CONFLICT, Verdict.DIRECT})
+
+# verdict.py's closest miss for a project the index has no page (or no file) for.
+UNLISTED = "the index lists no files for this project"
+# Import names people write as requirements, with the project that installs them: known
+# without asking the index (a guess at other spellings would cost a request each). Shown
+# only when the index has no such project (some of these names are other projects).
+IMPORT_NAMES = {
+    "bs4": "beautifulsoup4",
+    "crypto": "pycryptodome",
+    "cv2": "opencv-python",
+    "dateutil": "python-dateutil",
+    "docx": "python-docx",
+    "dotenv": "python-dotenv",
+    "gi": "pygobject",
+    "jwt": "pyjwt",
+    "magic": "python-magic",
+    "pil": "pillow",
+    "pptx": "python-pptx",
+    "serial": "pyserial",
+    "skimage": "scikit-image",
+    "usb": "pyusb",
+    "win32api": "pywin32",
+    "win32com": "pywin32",
+    "yaml": "pyyaml",
+    "zmq": "pyzmq",
+}
 
 _WORD = {Verdict.MISSING: "missing", Verdict.CONFLICT: "conflict", Verdict.DIRECT: "direct"}
 
@@ -52,6 +88,13 @@ def details(package: Forecast, *, verbose: bool = False) -> str:
         case Verdict.BINARY | Verdict.PURE:
             if package.skipped_newer is not None:
                 parts.append(package.skipped_newer.text)
+        case Verdict.MISSING if package.detail == UNLISTED:
+            meant = IMPORT_NAMES.get(package.name)
+            parts.append(
+                f"not on the index; did you mean {meant}? ({package.name} is its import name)"
+                if meant
+                else "not on the index: check the name (-, _ and . are the same to pip)"
+            )
         case Verdict.MISSING | Verdict.CONFLICT | Verdict.DIRECT:
             if verbose and package.detail:
                 parts.append(package.detail)
