@@ -659,9 +659,10 @@ def run_check(
 
 
 @contextlib.contextmanager
-def progress_line(args: argparse.Namespace) -> Iterator[Observer | None]:
+def progress_line(args: argparse.Namespace, *, wanted: bool = True) -> Iterator[Observer | None]:
     """A progress line on stderr, for the text format on a terminal only (not with -q)."""
-    if args.format != "text" or args.quiet or not sys.stderr.isatty():
+    quiet = getattr(args, "quiet", 0)
+    if not wanted or args.format != "text" or quiet or not sys.stderr.isatty():
         yield None
         return
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
@@ -843,14 +844,16 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.explain_json import render_json  # noqa: PLC0415
     from wheelcast.report.explain_text import render_text  # noqa: PLC0415
 
-    explanation = explain(
-        requirement,
-        targets[0],
-        options=_options(args),
-        index=_index(args),
-        build_needs=not args.no_build_needs,
-        local=local.get(targets[0].id),
-    )
+    with progress_line(args) as progress:
+        explanation = explain(
+            requirement,
+            targets[0],
+            options=_options(args),
+            index=_index(args),
+            build_needs=not args.no_build_needs,
+            local=local.get(targets[0].id),
+            progress=progress,
+        )
     if args.format == "json":
         render_json(explanation, out)
     else:
@@ -878,8 +881,9 @@ def run_doctor(
     from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
     from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
-    hook = forecast if forecast is not None else _doctor_forecast(args)
-    report = diagnose(args.requirements, runner=runner, forecast=hook)
+    with progress_line(args, wanted=bool(args.requirements)) as progress:
+        hook = forecast if forecast is not None else _doctor_forecast(args, progress)
+        report = diagnose(args.requirements, runner=runner, forecast=hook)
     if args.format == "json":
         render_json(report, out)
     else:
@@ -889,13 +893,13 @@ def run_doctor(
     return exit_status(report)
 
 
-def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
+def _doctor_forecast(args: argparse.Namespace, progress: Observer | None = None) -> ForecastHook:
     """doctor's per-interpreter check: ``check`` with the index options and build needs."""
 
     from wheelcast.doctor.diagnose import Build, Outcome  # noqa: PLC0415
 
     def forecast(requirements: Sequence[str], targets: Sequence[Target]) -> list[Outcome]:
-        result = check(requirements, targets, index=_index(args))
+        result = check(requirements, targets, index=_index(args), progress=progress)
         return [
             Outcome(
                 target=f.target,

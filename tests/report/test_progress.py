@@ -16,6 +16,7 @@ import pytest
 from tests.indexserver import build_wheel
 
 from wheelcast.forecast.check import IndexOptions, check
+from wheelcast.forecast.explanation import explain
 from wheelcast.forecast.observe import Stage, Step
 from wheelcast.report.progress import ProgressLine
 from wheelcast.targets import parse_python, parse_target
@@ -60,6 +61,18 @@ class TestObserver:
         assert any(s.stage is Stage.METADATA and s.done for s in steps)
         sdists = {(Path(s.name).name, s.done) for s in steps if s.stage is Stage.SDIST}
         assert sdists == {("beta-2.0.tar.gz", False), ("beta-2.0.tar.gz", True)}
+
+    def test_explain_tells_it_too(self, links: Path, tmp_path: Path) -> None:
+        steps: list[Step] = []
+        target = parse_target("win-arm64", [PY312])[0]
+        index = IndexOptions(find_links=(str(links),), no_index=True, cache_dir=tmp_path / "c")
+        explanation = explain("beta", target, index=index, progress=steps.append)
+        assert explanation.package is not None
+        told = {(s.stage, Path(s.name).name, s.done) for s in steps}
+        assert {
+            (Stage.TARGET, "win-arm64@3.12", False), (Stage.TARGET, "win-arm64@3.12", True),
+            (Stage.PAGE, "beta", True), (Stage.SDIST, "beta-2.0.tar.gz", True),
+        } <= told  # fmt: skip
 
     def test_without_one_the_answer_is_the_same(self, links: Path, tmp_path: Path) -> None:
         targets = [parse_target("win-arm64", [PY312])[0]]
@@ -157,6 +170,15 @@ class TestOnTheCommandLine:
         assert b"checking" in stderr
         assert b"targets" in stderr
         assert "checking" not in stdout  # the report itself is untouched
+        assert "beta" in stdout
+
+    def test_explain_on_a_terminal(self, links: Path, tmp_path: Path) -> None:
+        argv = ["explain", "beta", "-p", "3.12", "-t", "win-arm64", "--no-index",
+                "-f", str(links), "--cache-dir", str(tmp_path / "c")]  # fmt: skip
+        code, stderr, stdout = run_with_stderr(argv, terminal=True, cwd=tmp_path)
+        assert code == 1
+        assert b"targets" in stderr
+        assert b"sdists 1/1" in stderr
         assert "beta" in stdout
 
     def test_in_a_pipe_never(self, links: Path, tmp_path: Path) -> None:

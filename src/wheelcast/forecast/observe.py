@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from packaging.utils import NormalizedName
 
 from wheelcast.forecast.resolve import Repository
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
 
-__all__ = ["ObservedRepository", "Observer", "Stage", "Step", "Tally"]
+__all__ = ["ObservedRepository", "Observer", "Stage", "Step", "Tally", "sdists_told"]
+
+T = TypeVar("T")
 
 
 class Stage(enum.Enum):
@@ -94,3 +96,16 @@ class ObservedRepository:
         for file in files:
             self._tally(Stage.METADATA, file.url)
         self._repository.prefetch_metadata(files)
+
+
+def sdists_told(read: Callable[[DistFile], T], tally: Tally) -> Callable[[DistFile], T]:
+    """``read`` (an sdist's build needs), telling ``tally`` each sdist it reads."""
+
+    def told(file: DistFile) -> T:
+        tally(Stage.SDIST, file.url)
+        try:
+            return read(file)
+        finally:
+            tally(Stage.SDIST, file.url, done=True)
+
+    return told
