@@ -307,6 +307,18 @@ class TestCommandLine:
             r"wheelcast: 2 packages on 2 targets in \d+\.\d s\n", capsys.readouterr().err
         )
 
+    def test_columns_sets_the_width_in_a_pipe(
+        self, links: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("COLUMNS", "56")
+        targets = [f"{name}@3.12" for name in SIX]
+        argv = [arg for name in targets for arg in ("-t", name)]
+        text = self.run(links, tmp_path, *argv, "--show", "all")[1]
+        assert max(len(line) for line in text.splitlines()) <= 56
+        # win-arm64 and win-amd64 first (self.run names them), then the four others.
+        assert re.search(r"^beta +2\.0 +▲ \[1\] +● +(▲ \[1\] +){3}▲ \[1\]$", text, re.MULTILINE)
+        assert "A win-arm64@3.12  B win-amd64@3.12" in text
+
     def test_the_header_names_the_file(
         self, links: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -335,7 +335,7 @@ class TextReporter:
         widths = [_widest(c) for c in columns]
         if _width(columns) > width:
             # Nothing narrower is left but the names: cut them, never a cell.
-            widths[0] = max(_PACKAGE_FLOOR, width - (_width(columns) - widths[0]))
+            widths[0] = min(widths[0], max(_PACKAGE_FLOOR, width - (_width(columns) - widths[0])))
         headers = [header.split("\n") for header, _ in columns]
         for line in range(max(len(h) for h in headers)):
             texts = [Text(h[line] if line < len(h) else "", style="bold") for h in headers]
