@@ -18,7 +18,8 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
 
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     from wheelcast.doctor._run import Runner
     from wheelcast.doctor.diagnose import ForecastHook
     from wheelcast.doctor.toolchains import Toolchains
+    from wheelcast.forecast.observe import Observer
     from wheelcast.targets.declared import DeclaredPythons
 
 # Each command imports what only it needs (doctor, explain, rich tables) when it runs: a
@@ -458,11 +460,54 @@ def _add_color_option(group: argparse._ActionsContainer) -> None:
     )
 
 
+def _add_verbosity_options(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="count",
+        default=0,
+        help="text: only the summary lines; -qq: nothing, only the exit code",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", help="text: every note and detail, and timing"
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message, f"see '{self.prog} --help'")
+        near = _did_you_mean(self, message)
+        hint = f"did you mean {near}? " if near else ""
+        raise UsageError(message, f"{hint}see '{self.prog} --help'")
+
+
+def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
+    """The option or choice closest to the one argparse refused (argparse says none
+    before Python 3.14)."""
+    import difflib  # noqa: PLC0415 - only on a bad command line
+    import re  # noqa: PLC0415
+
+    if choice := re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message):
+        choices = re.findall(r"'([^']*)'", choice[2])
+        close = difflib.get_close_matches(choice[1], choices, n=1, cutoff=0.6)
+        return close[0] if close else None
+    if not message.startswith("unrecognized arguments: "):
+        return None
+    options: set[str] = set()
+    parsers = [parser]
+    while parsers:
+        current = parsers.pop()
+        for action in current._actions:
+            options.update(o for o in action.option_strings if o.startswith("--"))
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    for word in message.removeprefix("unrecognized arguments: ").split():
+        if word.startswith("--"):
+            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.6)
+            if close:
+                return str(close[0])
+    return None
 
 
 class UsageError(InvalidOption):
@@ -606,6 +651,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KINDS",
         help=f"exit non-zero only for these, comma-separated: {', '.join(FAIL_ON)} (default: all)",
     )
+    _add_verbosity_options(output)
+    output.add_argument(
+        "--show",
+        choices=("problems", "all"),
+        default="problems",
+        help="the table's rows: those with a build, missing, direct or conflict on some"
+        " target (default), or every package",
+    )
 
     explain_parser = commands.add_parser(
         "explain",
@@ -677,7 +730,8 @@ def run_check(
         reads.observe("folder", os.getcwd())
         for path in config_files():  # read for the default index URL during the run
             reads.observe("file", str(path))
-        project = project_input(args)
+        sources = project_inputs(args)
+        project = sources[0] if len(sources) == 1 else _merge(sources)
         if not (project.requirements or project.direct or project.locked):
             raise InvalidOption(
                 f"nothing to check in {project.path}"
@@ -695,11 +749,29 @@ def run_check(
         index = _index(args, project.settings)
         targets, local = command_targets(args)  # reads --dockerfile and --github-actions
     build_needs = not args.no_build_needs
-    result = check_project(
-        project, targets, options=options, index=index, build_needs=build_needs, local=local
+    started = time.monotonic()
+    with progress_line(args) as progress:
+        result = check_project(
+            project,
+            targets,
+            options=options,
+            index=index,
+            build_needs=build_needs,
+            local=local,
+            progress=progress,
+        )
+    if args.verbose:
+        packages = len({p.name for f in result.forecasts for p in f.packages})
+        seconds = time.monotonic() - started
+        sys.stderr.write(
+            f"wheelcast: {packages} packages on {len(targets)} targets in {seconds:.1f} s\n"
+        )
+    writes = _report(_check_reporter(args, sources), result, args.output, out)
+    notes = (
+        ""
+        if args.quiet
+        else "".join(f"wheelcast: note: {n}\n" for n in (*project.notes, *args.target_notes))
     )
-    writes = _report(_reporter(args.format, args.color), result, args.output, out)
-    notes = "".join(f"wheelcast: note: {note}\n" for note in (*project.notes, *args.target_notes))
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
     replayable = (
@@ -724,6 +796,20 @@ def run_check(
                 # Only a shortcut for next time: the answer is given already.
                 cache.put_result(key, stored, pages)
     return status
+
+
+@contextlib.contextmanager
+def progress_line(args: argparse.Namespace, *, wanted: bool = True) -> Iterator[Observer | None]:
+    """A progress line on stderr, for the text format on a terminal only (not with -q)."""
+    quiet = getattr(args, "quiet", 0)
+    if not wanted or args.format != "text" or quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    from wheelcast.report.progress import ProgressLine  # noqa: PLC0415
+
+    with ProgressLine(sys.stderr, color=color_wanted(args.color)) as line:
+        yield line
 
 
 def _report(
@@ -756,6 +842,12 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
     A path argument is read as its kind (folder, lock file, pyproject, requirements); a
     lock file is checked on its own; with nothing given, the current folder.
     """
+    inputs = project_inputs(args)
+    return inputs[0] if len(inputs) == 1 else _merge(inputs)
+
+
+def project_inputs(args: argparse.Namespace) -> list[ProjectInput]:
+    """:func:`project_input`'s inputs, one per file, folder or environment, before merging."""
     selection = {
         "extras": tuple(args.extra),
         "all_extras": args.all_extras,
@@ -793,7 +885,7 @@ def project_input(args: argparse.Namespace) -> ProjectInput:
             f"a lock file is checked on its own: {locks[0].path}",
             "run wheelcast check LOCKFILE alone; a lock already pins every package",
         )
-    return inputs[0] if len(inputs) == 1 else _merge(inputs)
+    return inputs
 
 
 def _looks_like_path(text: str) -> bool:
@@ -850,6 +942,29 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
     return TextReporter(color=color_wanted(color))
 
 
+def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
+    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
+    if args.format != "text":
+        return _reporter(args.format, args.color)
+    from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+    header = input_header(
+        sources,
+        extras=args.extra,
+        all_extras=args.all_extras,
+        groups=args.group,
+        build_deps=args.build_deps,
+    )
+    return TextReporter(
+        color=color_wanted(args.color),
+        show=Show(args.show),
+        quiet=args.quiet,
+        verbose=args.verbose,
+        header=header,
+    )
+
+
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     direct = names_a_distribution(args.requirement)
     requirement = None if direct else parse_requirement(args.requirement)
@@ -870,14 +985,16 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.explain_json import render_json  # noqa: PLC0415
     from wheelcast.report.explain_text import render_text  # noqa: PLC0415
 
-    explanation = explain(
-        requirement,
-        targets[0],
-        options=_options(args),
-        index=_index(args),
-        build_needs=not args.no_build_needs,
-        local=local.get(targets[0].id),
-    )
+    with progress_line(args) as progress:
+        explanation = explain(
+            requirement,
+            targets[0],
+            options=_options(args),
+            index=_index(args),
+            build_needs=not args.no_build_needs,
+            local=local.get(targets[0].id),
+            progress=progress,
+        )
     if args.format == "json":
         render_json(explanation, out)
     else:
@@ -905,8 +1022,9 @@ def run_doctor(
     from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
     from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
-    hook = forecast if forecast is not None else _doctor_forecast(args)
-    report = diagnose(args.requirements, runner=runner, forecast=hook)
+    with progress_line(args, wanted=bool(args.requirements)) as progress:
+        hook = forecast if forecast is not None else _doctor_forecast(args, progress)
+        report = diagnose(args.requirements, runner=runner, forecast=hook)
     if args.format == "json":
         render_json(report, out)
     else:
@@ -916,13 +1034,13 @@ def run_doctor(
     return exit_status(report)
 
 
-def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
+def _doctor_forecast(args: argparse.Namespace, progress: Observer | None = None) -> ForecastHook:
     """doctor's per-interpreter check: ``check`` with the index options and build needs."""
 
     from wheelcast.doctor.diagnose import Build, Outcome  # noqa: PLC0415
 
     def forecast(requirements: Sequence[str], targets: Sequence[Target]) -> list[Outcome]:
-        result = check(requirements, targets, index=_index(args))
+        result = check(requirements, targets, index=_index(args), progress=progress)
         return [
             Outcome(
                 target=f.target,

@@ -90,7 +90,7 @@ class TestBuildNeedsInCheck:
             out,
         )  # fmt: skip
         assert code == 1
-        assert "▲ 1.0 build: C, C++" in out.getvalue()
+        assert "fastlib 1.0: build: C, C++" in out.getvalue()  # a footnote below the table
 
     def test_the_sdist_is_read_once_and_then_cached(
         self, index: IndexServer, tmp_path: Path

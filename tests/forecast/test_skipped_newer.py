@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def server(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
 def check(server: IndexServer, cache: Path, *args: str, json_out: bool = False) -> str:
     out = io.StringIO()
     main(
-        ["check", *args, "--python", "3.12", "--no-build-needs", "-i", server.url,
+        ["check", *args, "--python", "3.12", "--no-build-needs", "-i", server.url, "--show", "all",
          "--cache-dir", str(cache), *(["--format", "json"] if json_out else [])],
         out,
     )  # fmt: skip
@@ -74,11 +75,21 @@ def check(server: IndexServer, cache: Path, *args: str, json_out: bool = False) 
 
 
 def cells(text: str) -> dict[str, list[str]]:
+    """Each row's cells, a footnote mark replaced by its footnote: ``● 1.0 (1.1+ ...)``."""
+    notes = {}
+    for line in text.splitlines():
+        if line.startswith("["):
+            mark, _, note = line.partition(" ")
+            notes[mark] = f"({note.partition(': ')[2]})"
     rows: dict[str, list[str]] = {}
     for line in text.splitlines():
         name, _, rest = line.partition(" ")
         if name in {"torchlike", "slimlib"}:
-            rows[name] = [c.strip() for c in rest.strip().split("  ") if c.strip()]
+            rows[name] = [
+                re.sub(r"\[\d+\]", lambda m: notes[m[0]], c.strip())
+                for c in rest.strip().split("  ")
+                if c.strip()
+            ]
     return rows
 
 
@@ -137,7 +148,7 @@ class TestCell:
         ]
         # Without the option the newer sdist is pip's pick: a build, no note of this kind.
         text = check(server, tmp_path / "2", "slimlib", "--target", "linux-x86_64")
-        assert cells(text)["slimlib"][0].startswith("▲ 2.0 build")
+        assert cells(text)["slimlib"][0].startswith("▲ 2.0 (build")
 
 
 class TestJSON:

@@ -110,7 +110,7 @@ class TestCheck:
     def test_text_cell_names_the_libraries(self, index: IndexServer, tmp_path: Path) -> None:
         code, out = run(index, tmp_path / "c", "check", "gbm", "-p", "3.12", "-t", "win-arm64")
         assert code == 1
-        assert "▲ 1.0 build: C, C++ + zlib" in out
+        assert "gbm 1.0: build: C, C++ + zlib" in out  # a footnote below the table
         assert "CUDA" not in out
 
 

@@ -21,12 +21,14 @@ from wheelcast.errors import IndexUnreachable, OfflineMiss, WheelcastError
 from wheelcast.forecast.annotate_builds import Analyzer, LocalBuild, annotate
 from wheelcast.forecast.direct import direct_references
 from wheelcast.forecast.locked import forecast_locked
+from wheelcast.forecast.observe import ObservedRepository, Observer, Stage, Tally
 from wheelcast.forecast.resolve import (
     Catalog,
     DirectReference,
     Lookahead,
     Options,
     Repository,
+    Resolution,
     fewer_collections,
     resolve,
 )
@@ -84,6 +86,7 @@ def check(
     repository: Repository | None = None,
     build_needs: bool = True,
     local: Mapping[str, LocalBuild] | None = None,
+    progress: Observer | None = None,
 ) -> CheckResult:
     """Forecast what ``pip install`` would do for ``requirements`` on each target.
 
@@ -91,7 +94,9 @@ def check(
     each page and metadata file is fetched once for the whole run. With
     ``build_needs``, every sdist some target would build is read (statically, cached)
     for what its build needs. ``local`` maps the ids of targets that are this machine
-    to a check of whether a build would succeed here.
+    to a check of whether a build would succeed here. ``progress`` is told each page,
+    metadata file, sdist and target as it is asked for and answered
+    (:mod:`wheelcast.forecast.observe`).
     """
     options = options or Options()
     # Repeats kept once, as check_project does (see merged_duplicates).
@@ -108,10 +113,20 @@ def check(
         project = project.urls_as_direct()
         direct, notes = direct_references(project.direct, repository)
         indexed = tuple(item.requirement for item in project.requirements)
-        forecasts = _noted(_run(indexed, targets, repository, options, direct=direct), notes)
+        tally = Tally(progress) if progress is not None else None
+        if tally is not None:
+            repository = ObservedRepository(repository, tally)
+        resolved = _run(indexed, targets, repository, options, direct=direct, tally=tally)
+        forecasts = _noted(resolved, notes)
         return CheckResult(reqs, annotate(forecasts, None, local), options)
     return check_project(
-        project, targets, options=options, index=index, build_needs=build_needs, local=local
+        project,
+        targets,
+        options=options,
+        index=index,
+        build_needs=build_needs,
+        local=local,
+        progress=progress,
     )
 
 
@@ -123,6 +138,7 @@ def check_project(
     index: IndexOptions | None = None,
     build_needs: bool = True,
     local: Mapping[str, LocalBuild] | None = None,
+    progress: Observer | None = None,
 ) -> CheckResult:
     """``check`` for what a requirements file, pyproject, lock file or environment asks.
 
@@ -162,6 +178,7 @@ def check_project(
             build_needs=build_needs,
             local=local,
             workers=workers,
+            tally=Tally(progress) if progress is not None else None,
         )
         if key is not None and rememberable:
             with Cache(index.cache_dir) as cache:
@@ -239,6 +256,7 @@ def _compute(
     build_needs: bool,
     local: Mapping[str, LocalBuild] | None,
     workers: Workers | None = None,
+    tally: Tally | None = None,
 ) -> tuple[CheckResult, bool]:
     """The result, and whether it may be remembered (no network fault was absorbed)."""
     # Here, not at the top: a run answered from the cache never imports the HTTP stack.
@@ -249,31 +267,55 @@ def _compute(
     faults: list[WheelcastError] = []
     with sdist_reader(session, index, workers) as reader:
         if project.kind == "lock":
-            forecasts = tuple(forecast_locked(project, t, options, session) for t in targets)
+            forecasts = tuple(_locked(project, targets, options, session, tally))
         else:
             # Offline, everything is on disk already: reading ahead would only compete for
             # the interpreter with the resolvers.
             ahead = not index.offline
             direct, notes = direct_references(project.direct, session)
+            on_sdist = reader.start
+            if tally is not None:
+                on_sdist = functools.partial(_sdist_started, reader.start, tally)
             resolved = _run(
                 requirements,
                 targets,
-                session,
+                session if tally is None else ObservedRepository(session, tally),
                 options,
                 read_ahead=ahead,
                 # Likely builds' sdists download while the graph is walked, not after.
-                on_sdist=reader.start if ahead and build_needs else None,
+                on_sdist=on_sdist if ahead and build_needs else None,
                 requests_elsewhere=requests_in_own_process(offline=index.offline, workers=workers),
                 direct=direct,
                 # A conflict names where each side was written.
                 origins={str(item.requirement): str(item.origin) for item in project.requirements},
+                tally=tally,
             )
             session.release_pages()  # what follows reads sdists, not pages: free the memory
             forecasts = _noted(resolved, notes)
         forecasts = _annotated(
-            forecasts, reader if build_needs else None, local=local, faults=faults
+            forecasts, reader if build_needs else None, local=local, faults=faults, tally=tally
         )
     return CheckResult(requirements, forecasts, options), not faults
+
+
+def _locked(
+    project: ProjectInput,
+    targets: Sequence[Target],
+    options: Options,
+    session: IndexSession,
+    tally: Tally | None,
+) -> Iterator[TargetForecast]:
+    for target in targets:
+        if tally is not None:
+            tally(Stage.TARGET, target.id)
+        yield forecast_locked(project, target, options, session)
+        if tally is not None:
+            tally(Stage.TARGET, target.id, done=True)
+
+
+def _sdist_started(start: Callable[[DistFile], None], tally: Tally, file: DistFile) -> None:
+    tally(Stage.SDIST, file.url)
+    start(file)
 
 
 def _run_key(
@@ -337,16 +379,22 @@ def _annotated(
     *,
     local: Mapping[str, LocalBuild] | None,
     faults: list[WheelcastError],
+    tally: Tally | None = None,
 ) -> tuple[TargetForecast, ...]:
     if analyze is None:
         return annotate(forecasts, None, local)
 
     def watched(file: DistFile) -> BuildNeeds:
+        if tally is not None:
+            tally(Stage.SDIST, file.url)
         try:
             return analyze(file)
         except (IndexUnreachable, OfflineMiss) as fault:
             faults.append(fault)  # reported in the cell; the result is not remembered
             raise
+        finally:
+            if tally is not None:
+                tally(Stage.SDIST, file.url, done=True)
 
     return annotate(forecasts, watched, local)
 
@@ -465,6 +513,7 @@ def _run(
     requests_elsewhere: bool = False,
     direct: Sequence[DirectReference] = (),
     origins: Mapping[str, str] | None = None,
+    tally: Tally | None = None,
 ) -> tuple[TargetForecast, ...]:
     """Resolve every target; ``read_ahead`` when pages and metadata come over a network
     (calling ``on_sdist`` with each sdist the read-ahead finds a target would likely take).
@@ -488,6 +537,10 @@ def _run(
                 # first, then resolve from memory. With the requests in a process of
                 # their own, this one is idle for half the walk: resolve meanwhile.
                 lookahead.wait()
+        if tally is not None:
+            for target in targets:
+                tally(Stage.TARGET, target.id)
+            one = functools.partial(_resolved, one, tally)
         try:
             if len(targets) == 1:
                 resolution = one(targets[0], requirements, repository, options, catalog)
@@ -507,3 +560,12 @@ def _run(
         finally:
             if lookahead is not None:
                 lookahead.stop()
+
+
+def _resolved(
+    one: Callable[..., Resolution], tally: Tally, target: Target, *args: object
+) -> Resolution:
+    try:
+        return one(target, *args)
+    finally:
+        tally(Stage.TARGET, target.id, done=True)

@@ -20,6 +20,7 @@ from packaging.version import Version
 
 from wheelcast.forecast.annotate_builds import Analyzer, LocalBuild, annotate
 from wheelcast.forecast.check import IndexOptions, open_repository, sdist_reader, worker_processes
+from wheelcast.forecast.observe import ObservedRepository, Observer, Stage, Tally, sdists_told
 from wheelcast.forecast.resolve import Catalog, Options, Repository, file_environment, resolve
 from wheelcast.forecast.select import (
     Fit,
@@ -105,24 +106,26 @@ def explain(
     repository: Repository | None = None,
     build_needs: bool = True,
     local: LocalBuild | None = None,
+    progress: Observer | None = None,
 ) -> Explanation:
     """Explain what ``pip install REQUIREMENT`` does on ``target``, file by file.
 
     With ``build_needs``, a chosen sdist is read for what its build needs; ``local``
     checks whether that build would succeed on this machine (a target read off a real
-    interpreter here).
+    interpreter here). ``progress`` is told what is read, as ``check`` tells it.
     """
     options = options or Options()
     req = requirement if isinstance(requirement, Requirement) else parse_requirement(requirement)
     here = {target.id: local} if local else None
+    tally = Tally(progress) if progress is not None else None
     if repository is not None:
-        return _explain(req, target, options, repository, None, here)
+        return _explain(req, target, options, repository, None, here, tally)
     index = index or IndexOptions()
     with worker_processes(index) as workers, open_repository(index, workers) as session:
         if not build_needs:
-            return _explain(req, target, options, session, None, here)
+            return _explain(req, target, options, session, None, here, tally)
         with sdist_reader(session, index, workers) as analyze:
-            return _explain(req, target, options, session, analyze, here)
+            return _explain(req, target, options, session, analyze, here, tally)
 
 
 def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolved
@@ -132,10 +135,17 @@ def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolve
     repository: Repository,
     analyze: Analyzer | None,
     local: Mapping[str, LocalBuild] | None,
+    tally: Tally | None = None,
 ) -> Explanation:
     name = canonicalize_name(req.name)
+    if tally is not None:
+        repository = ObservedRepository(repository, tally)
+        analyze = sdists_told(analyze, tally) if analyze is not None else None
+        tally(Stage.TARGET, target.id)
     catalog = Catalog(repository)
     resolution = forecast(resolve(target, [req], repository, options, catalog))
+    if tally is not None:
+        tally(Stage.TARGET, target.id, done=True)
     (result,) = annotate([resolution], analyze, local)
     package = next((p for p in result.packages if p.name == name), None)
     view = ProjectView(catalog.releases(name), file_environment(target, options))

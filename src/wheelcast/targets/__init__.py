@@ -572,6 +572,45 @@ def _target_hint() -> str:
     )
 
 
+# The names other tools and habits give an OS (with its C library) or an architecture.
+_OS_WORDS = {
+    **dict.fromkeys(("win", "windows"), ("windows", None)),
+    **dict.fromkeys(("linux", "manylinux", "gnu"), ("linux", "glibc")),
+    **dict.fromkeys(("musl", "musllinux", "alpine"), ("linux", "musl")),
+    **dict.fromkeys(("mac", "macos", "macosx", "osx", "darwin", "apple"), ("macos", None)),
+}
+_ARCH_WORDS = {
+    **dict.fromkeys(("arm64", "aarch64"), "arm64"),
+    **dict.fromkeys(("amd64", "x86_64", "x64", "x86-64"), "x64"),
+    **dict.fromkeys(("x86", "i686", "i386", "32"), "x86"),
+}
+_ONE_WORD = {"win64": "win-amd64", "windows": "win-amd64", "linux": "linux-x86_64",
+             "macos": "macos-arm64", "mac": "macos-arm64"}  # fmt: skip
+
+
+def nearest_preset(name: str) -> str | None:
+    """The preset an unknown target name most likely meant (``linux-arm64``:
+    ``linux-aarch64``, ``windows-arm64``: ``win-arm64``), or None."""
+    import difflib  # noqa: PLC0415 - only for a name that failed
+
+    name = name.lower()
+    words = [w for w in re.split(r"[-_ ]+", name) if w]
+    if len(words) == 1 and words[0] in _ONE_WORD:
+        return _ONE_WORD[words[0]]
+    system = _OS_WORDS.get(words[0]) if len(words) >= 2 else None
+    if system is None:  # a typo of a whole name, if anything
+        close = difflib.get_close_matches(name, list(PRESETS), n=1, cutoff=0.8)
+        return close[0] if close else None
+    same_os = {p: pf for p, pf in PRESETS.items() if (pf.os, pf.libc) == system}
+    word = "-".join(words[1:])
+    arch = _ARCH_WORDS.get(word)
+    if arch is None:  # a typo of the architecture (arm46), not another one (riscv64)
+        spelled = {pf.arch: p for p, pf in same_os.items()}
+        close = difflib.get_close_matches(word, list(spelled), n=1, cutoff=0.8)
+        return spelled[close[0]] if close else None
+    return next((p for p, pf in same_os.items() if _ARCH_WORDS.get(pf.arch) == arch), None)
+
+
 def _checked_glibc(text: str, arch: str, version: tuple[int, int]) -> Platform:
     floor = manylinux_floor(arch)
     if version < floor:
@@ -729,7 +768,9 @@ def parse_target(text: str, pythons: Sequence[Python]) -> list[Target]:
         return [host_target(python) for python in wanted] if wanted else [host_target()]
     platform = _parse_platform(name)
     if platform is None:
-        raise UnknownTarget(f"unknown target '{shown(text)}'", _target_hint())
+        near = nearest_preset(name)
+        hint = f"did you mean {near}? " if near else ""
+        raise UnknownTarget(f"unknown target '{shown(text)}'", hint + _target_hint())
     if platform.os == "emscripten":
         wanted = _pyodide_pythons(text, platform, wanted, pinned=bool(python_text))
     if not wanted:

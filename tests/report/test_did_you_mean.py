@@ -1,0 +1,72 @@
+"""Did you mean: a target, an option or a choice close to the one refused."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from wheelcast.cli import EXIT_INPUT, main
+from wheelcast.targets import nearest_preset
+
+
+class TestNearestPreset:
+    @pytest.mark.parametrize(
+        ("name", "preset"),
+        [
+            ("linux-arm64", "linux-aarch64"),
+            ("windows-arm64", "win-arm64"),
+            ("windows-amd64", "win-amd64"),
+            ("win-x64", "win-amd64"),
+            ("win64", "win-amd64"),
+            ("windows-x86", "win32"),
+            ("linux-amd64", "linux-x86_64"),
+            ("linux_arm64", "linux-aarch64"),
+            ("darwin-arm64", "macos-arm64"),
+            ("mac-x86_64", "macos-x86_64"),
+            ("alpine-aarch64", "musllinux-aarch64"),
+            ("win-arm46", "win-arm64"),  # a typo
+            ("lnux-aarch64", "linux-aarch64"),
+        ],
+    )
+    def test_names_the_preset_meant(self, name: str, preset: str) -> None:
+        assert nearest_preset(name) == preset
+
+    @pytest.mark.parametrize("name", ["linux-mips64", "macos-x86", "foo", "", "-"])
+    def test_none_rather_than_a_wrong_guess(self, name: str) -> None:
+        assert nearest_preset(name) is None
+
+
+def error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv, io.StringIO()) == EXIT_INPUT
+    (line,) = capsys.readouterr().err.splitlines()
+    return line
+
+
+class TestCommandLine:
+    def test_an_unknown_target(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["check", "numpy", "-t", "linux-arm64@3.12"], capsys)
+        assert line.startswith("wheelcast: error: unknown target 'linux-arm64@3.12'")
+        assert "(hint: did you mean linux-aarch64? use a preset" in line
+
+    def test_an_unknown_target_with_nothing_near(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert "did you mean" not in error_line(["check", "numpy", "-t", "plan9-mips"], capsys)
+
+    @pytest.mark.parametrize(
+        ("argv", "near"),
+        [
+            (["check", "numpy", "--targte", "win-arm64"], "--target"),
+            (["check", "numpy", "--exclude-newr=2024-01-01"], "--exclude-newer"),
+            (["check", "numpy", "--format", "jsn"], "json"),
+            (["chek", "numpy"], "check"),
+            (["check", "numpy", "--show", "problem"], "problems"),
+        ],
+    )
+    def test_an_unknown_option_or_choice(
+        self, argv: list[str], near: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert f"(hint: did you mean {near}? see 'wheelcast" in error_line(argv, capsys)
+
+    def test_nothing_near(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["check", "numpy", "--zzzzzz"], capsys)
+        assert "unrecognized arguments: --zzzzzz (hint: see 'wheelcast --help')" in line
