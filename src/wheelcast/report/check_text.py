@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wheelcast.forecast.check import CheckResult
+from wheelcast.forecast.emulation import SideBySide
 from wheelcast.forecast.verdict import Forecast, TargetForecast, Verdict
 from wheelcast.report.console import LEGEND, STYLE, terminal
 
@@ -57,9 +58,10 @@ def _build_cell(text: Text, package: Forecast, style: str) -> Text:
     return text
 
 
-def summary(forecast: TargetForecast) -> Text:
+def summary(forecast: TargetForecast, emulated: SideBySide | None = None) -> Text:
     """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``;
-    direct references pip builds are counted apart (``1 direct (builds from source: x)``)."""
+    direct references pip builds are counted apart (``1 direct (builds from source: x)``).
+    ``emulated``: what the x64 interpreter under emulation installs from wheels instead."""
     target = forecast.target
     builds = forecast.with_verdict(Verdict.BUILD)
     missing = forecast.with_verdict(Verdict.MISSING)
@@ -91,6 +93,8 @@ def summary(forecast: TargetForecast) -> Text:
         line.append(f"\n  unresolvable: {error}", style="red")
     for note in forecast.notes:
         line.append(f"\n  note: {note}", style="dim")
+    if emulated is not None:
+        line.append(f"\n  {emulated.text}", style="cyan")
     return line
 
 
@@ -102,6 +106,7 @@ class TextReporter:
     def __init__(self, *, color: bool | None = None, width: int | None = None) -> None:
         self.color = color
         self.width = width
+        self.emulated: dict[str, SideBySide] = {}  # by target id: see summary
 
     def render(self, result: CheckResult, out: TextIO) -> None:
         console = terminal(out, color=self.color, width=self.width)
@@ -116,4 +121,4 @@ class TextReporter:
         console.print(table)
         console.print(Text(LEGEND, style="dim"))
         for f in result.forecasts:
-            console.print(summary(f))
+            console.print(summary(f, self.emulated.get(f.target.id)))
