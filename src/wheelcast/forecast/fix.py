@@ -422,7 +422,8 @@ def _ceiling(
     if not newer:
         return SpecifierSet(f"<={pin.version}"), ""
     first = min(r.version for r in newer)
-    cost = f"{len(newer)} release{'s' if len(newer) != 1 else ''} back ({first} to {newest})"
+    span = f"{first} to {newest}" if first != newest else str(first)
+    cost = f"{len(newer)} release{'s' if len(newer) != 1 else ''} back ({span})"
     picked = pin.fit.file.upload_time if pin.fit is not None else None
     latest = _uploaded(releases[view.releases.index[newest]].files)
     if picked is not None and latest is not None:
@@ -745,8 +746,11 @@ def _edits(project: ProjectInput, changes: Sequence[Change]) -> tuple[Edit, ...]
                     f"lock {change.constraint} again with the tool that wrote {project.path.name}"
                 )
             else:
-                after = template.format(name=change.name)
-                if change.kind is not ChangeKind.KEEP:
+                # uv takes the version too; the others take it from the project's
+                # requirements, where the constraint goes first.
+                moved = change.kind is ChangeKind.REPIN and project.path.name == "uv.lock"
+                after = template.format(name=f'"{change.constraint}"' if moved else change.name)
+                if change.kind is not ChangeKind.KEEP and not moved:
                     after += f"  (with {change.constraint} in the project's requirements)"
             edits.append(Edit("command", before, after))
         return tuple(edits)
@@ -830,9 +834,7 @@ def _target_fix(
             )
         if emulation is not None:
             alternatives.append(
-                emulation.text
-                if emulation.still
-                else f"{emulation.text}; every package from wheels"
+                emulation.text if emulation.still else f"{emulation.text}, and nothing else builds"
             )
         alternatives.extend(
             f"with --extra-index-url {url}, every package installs from wheels"
@@ -844,8 +846,13 @@ def _target_fix(
         if package.verdict is not Verdict.BUILD:
             continue
         known = by_name.get(package.name)
-        advice = known.build.advice if known is not None and known.build is not None else ()
-        toolchain.append((package.name, advice))
+        build = known.build if known is not None else None
+        if build is not None and build.advice:
+            toolchain.append((package.name, build.advice))
+        elif build is not None and build.unknown:
+            toolchain.append((package.name, (f"what its build needs is unknown: {build.unknown}",)))
+        else:
+            toolchain.append((package.name, ("what its build needs was not read",)))
     install = ""
     if toolchain:
         launcher = (
