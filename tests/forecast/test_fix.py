@@ -58,6 +58,7 @@ def index(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
     top    1.0 needs beta<2; 2.0 needs beta>=2 (pure wheels)
     beta   1.0: a win_amd64 wheel and an sdist; 2.0: a cp312 win_arm64 wheel
     fast   1.0: a win_amd64 wheel and a C sdist, nothing for win_arm64
+    gamma  1.0: a cp311 win_arm64 wheel and an sdist
     """
     files = tmp_path / "files"
     files.mkdir()
@@ -80,12 +81,19 @@ def index(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
         entry(build_wheel(files, "fast", "1.0", tag="cp312-cp312-win_amd64"), "2024-01-01"),
         entry(sdist(files, "fast", "1.0", {"setup.py": C_SETUP, "src/speed.c": ""}), "2024-01-01"),
     ]
-    for name, found in (("alpha", alpha), ("top", top), ("beta", beta), ("fast", fast)):
+    gamma = [
+        entry(build_wheel(files, "gamma", "1.0", tag="cp311-cp311-win_arm64"), "2024-01-01"),
+        entry(sdist(files, "gamma", "1.0"), "2024-01-01"),
+    ]
+    named = (("alpha", alpha), ("top", top), ("beta", beta), ("fast", fast), ("gamma", gamma))
+    for name, found in named:
         write_page(pages, name, found)
     return make_index_server(pages, tmp_path / "metadata", files)
 
 
-def run(index: IndexServer, cache: Path, *requirements: str) -> FixResult:
+def run(
+    index: IndexServer, cache: Path, *requirements: str, try_indexes: tuple[str, ...] = ()
+) -> FixResult:
     origin = Origin(Path("requirements.txt"), 1)
     project = ProjectInput(
         "requirements",
@@ -93,7 +101,11 @@ def run(index: IndexServer, cache: Path, *requirements: str) -> FixResult:
         tuple(RequirementItem(Requirement(r), origin) for r in requirements),
     )
     return fix_project(
-        project, ARM, options=Options(), index=IndexOptions(index_url=index.url, cache_dir=cache)
+        project,
+        ARM,
+        options=Options(),
+        index=IndexOptions(index_url=index.url, cache_dir=cache),
+        try_indexes=try_indexes,
     )
 
 
@@ -131,6 +143,48 @@ class TestChanges:
         assert result.builds_after == 0
 
 
+class TestSeveralTargets:
+    def test_a_change_that_would_cost_another_target_its_wheel_is_scoped(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        # alpha<2.0 gives win-arm64 its wheel (1.0) but would leave win-amd64 nothing.
+        origin = Origin(Path("requirements.txt"), 1)
+        project = ProjectInput(
+            "requirements", origin.path, (RequirementItem(Requirement("alpha"), origin),)
+        )
+        targets = [*ARM, *parse_target("win-amd64", [parse_python("3.12")])]
+        result = fix_project(
+            project, targets, index=IndexOptions(index_url=index.url, cache_dir=tmp_path)
+        )
+        (change,) = result.changes
+        assert (
+            change.constraint
+            == 'alpha<2.0; sys_platform == "win32" and platform_machine == "ARM64"'
+        )
+        assert change.targets == ("win-arm64@3.12",)
+        assert [(e.before, e.after) for e in result.edits] == [("", change.constraint)]
+        assert [str(f.packages[0].version) for f in result.after.forecasts] == ["1.0", "2.0"]
+        assert result.builds_after == 0
+
+    def test_a_moved_pin_holds_everywhere_and_the_recheck_shows_its_cost(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        origin = Origin(Path("requirements.txt"), 1)
+        project = ProjectInput(
+            "requirements", origin.path, (RequirementItem(Requirement("top==1.0"), origin),)
+        )
+        targets = [*ARM, *parse_target("win-amd64", [parse_python("3.12")])]
+        result = fix_project(
+            project, targets, index=IndexOptions(index_url=index.url, cache_dir=tmp_path)
+        )
+        (change,) = result.changes
+        assert (change.constraint, change.marker) == ("top==2.0", "")
+        # top 2.0 needs beta>=2, which has no win_amd64 wheel: the re-check says so.
+        arm, x64 = result.after.forecasts
+        assert not [p.name for p in arm.packages if p.verdict.value not in ("binary", "pure")]
+        assert [p.name for p in x64.packages if p.verdict.value == "missing"] == ["beta"]
+
+
 class TestWhatRemains:
     def test_emulation_toolchain_and_install_command(
         self, index: IndexServer, tmp_path: Path
@@ -147,6 +201,25 @@ class TestWhatRemains:
         assert any("MSVC v143 ARM64 build tools" in line for line in advice)
         assert fix.install == "py -3.12 -m pip install fast"
         assert result.builds_after == 1
+
+    def test_another_python_that_has_the_wheels(self, index: IndexServer, tmp_path: Path) -> None:
+        (fix,) = run(index, tmp_path, "gamma").targets
+        assert not fix.fixed
+        assert fix.alternatives == ("Python 3.11 on win-arm64 installs every package from wheels",)
+
+    def test_an_extra_index_the_user_names(
+        self, index: IndexServer, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        files = tmp_path / "extra-files"
+        files.mkdir()
+        wheel = build_wheel(files, "fast", "1.0", tag="cp312-cp312-win_arm64")
+        write_page(tmp_path / "extra-pages", "fast", [entry(wheel, "2024-02-01")])
+        extra = make_index_server(tmp_path / "extra-pages", tmp_path / "extra-md", files)
+        (fix,) = run(index, tmp_path, "fast", try_indexes=(extra.url,)).targets
+        assert (
+            f"with --extra-index-url {extra.url}, every package installs from wheels"
+            in fix.alternatives
+        )
 
 
 class TestEdits:

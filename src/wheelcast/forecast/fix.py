@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from packaging.markers import Marker
 from packaging.metadata import InvalidMetadata
 from packaging.requirements import Requirement
 from packaging.specifiers import Specifier, SpecifierSet
@@ -75,10 +76,18 @@ class Change:
     why: tuple[str, ...]
     targets: tuple[str, ...]
     cost: str = ""  # for a ceiling: how many releases back and how much older
+    # Where the change would cost another target its wheels, it holds only where asked:
+    # 'sys_platform == "win32" and platform_machine == "ARM64"'.
+    marker: str = ""
 
     @property
     def constraint(self) -> str:
-        return f"{self.name}{self.specifier}"
+        return f"{self.name}{self.specifier}" + (f"; {self.marker}" if self.marker else "")
+
+    def holds_on(self, target: Target) -> bool:
+        if not self.marker:
+            return True
+        return evaluate_marker(Marker(self.marker), {**environment_of(target).markers, "extra": ""})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,7 @@ class Blocker:
     by: str  # "thinc 8.3.2", "the input", "a constraint"
     requirement: str  # the clauses that exclude the wheels: "numpy<2.1.0"
     text: str
+    parent: NormalizedName | None = None  # the package whose requirement it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,30 +174,30 @@ def fix_project(
     with open_repository(index) as session:
         resolver = _Resolver(session, Catalog(session), options, wheels_only, requested)
         plans = [_plan(forecast, resolver) for forecast in before.forecasts]
-        changes = _merged(plans, requested)
+        changes = _merged(plans, resolver)
         emulated = _emulated(plans, resolver)
         others = {
             p.forecast.target: _other_pythons(p.forecast.target, resolver)
             for p in plans
             if not p.fixed
         }
-    tried = {
-        p.forecast.target: _tried_indexes(p.forecast.target, resolver, index, try_indexes)
-        for p in plans
-        if not p.fixed and try_indexes
-    }
-    after = _recheck(project, targets, changes, options, index)
-    if any(
-        plan.fixed and plan.secondary and not_from_wheels(f)
-        for plan, f in zip(plans, after.forecasts, strict=True)
-    ):
-        # The smallest set was not enough for pip: pin what the wheels-only resolution
-        # moved besides (a wheel whose newer release caps a package that builds).
-        for plan in plans:
-            for name, wanted in plan.secondary.items():
-                plan.wanted.setdefault(name, wanted)
-        changes = _merged(plans, requested)
+        tried = {
+            p.forecast.target: _tried_indexes(p.forecast.target, resolver, index, try_indexes)
+            for p in plans
+            if not p.fixed and try_indexes
+        }
         after = _recheck(project, targets, changes, options, index)
+        if any(
+            plan.fixed and plan.secondary and not_from_wheels(f)
+            for plan, f in zip(plans, after.forecasts, strict=True)
+        ):
+            # The smallest set was not enough for pip: pin what the wheels-only resolution
+            # moved besides (a wheel whose newer release caps a package that builds).
+            for plan in plans:
+                for name, wanted in plan.secondary.items():
+                    plan.wanted.setdefault(name, wanted)
+            changes = _merged(plans, resolver)
+            after = _recheck(project, targets, changes, options, index)
     fixes = tuple(
         _target_fix(
             plan,
@@ -214,14 +224,31 @@ def _recheck(
     options: Options,
     index: IndexOptions,
 ) -> CheckResult:
-    """``check`` of the input with the changes: edited lines, and the rest as constraints."""
-    after_options = dataclasses.replace(
-        options,
-        constraints=options.constraints
-        + tuple(Requirement(c.constraint) for c in changes if c.kind is not ChangeKind.REPIN),
-    )
+    """``check`` of the input with the changes: edited lines, and the rest as constraints.
+
+    A constraint with a marker holds where pip finds its marker true; wheelcast's resolver
+    takes constraints as they are, so each group of targets gets the ones that hold there.
+    """
     changed = _changed_project(project, changes)
-    return check_project(changed, targets, options=after_options, index=index, build_needs=False)
+    narrowing = [c for c in changes if c.kind is not ChangeKind.REPIN]
+    groups: dict[tuple[str, ...], list[Target]] = {}
+    for target in targets:
+        key = tuple(c.constraint for c in narrowing if c.holds_on(target))
+        groups.setdefault(key, []).append(target)
+    found: dict[Target, TargetForecast] = {}
+    first: CheckResult | None = None
+    for key, group in groups.items():
+        after_options = dataclasses.replace(
+            options,
+            constraints=options.constraints + tuple(Requirement(c.split(";")[0]) for c in key),
+        )
+        result = check_project(
+            changed, group, options=after_options, index=index, build_needs=False
+        )
+        first = first or result
+        found.update((f.target, f) for f in result.forecasts)
+    assert first is not None  # noqa: S101 - there is at least one target
+    return dataclasses.replace(first, forecasts=tuple(found[t] for t in targets))
 
 
 # --- one target ---------------------------------------------------------------------
@@ -310,7 +337,13 @@ def _plan(forecast: TargetForecast, resolver: _Resolver) -> _TargetPlan:
         plan.blockers.extend(
             _blockers(pin, pins, target, view(pin.name), requested=requested, options=options)
         )
-    moved = _moved(target, normal, resolver, view)
+    # Only what keeps a package from its wheels moves: the package itself, or the
+    # package whose requirement blocks (freeing every pin of a long file would not be
+    # the smallest change, and would cost a resolution per pin).
+    implicated = {b.package for b in plan.blockers} | {
+        b.parent for b in plan.blockers if b.parent is not None
+    }
+    moved = _moved(target, normal, resolver, view, implicated)
     if moved is None:
         plan.fixed = False
         return plan
@@ -467,15 +500,16 @@ def _requirements_on(
     *,
     requested: tuple[Requirement, ...],
     options: Options,
-) -> Iterator[tuple[str, Requirement]]:
-    """Who asks for ``pin``'s package on ``target``, and with what requirement."""
+) -> Iterator[tuple[str, NormalizedName | None, Requirement]]:
+    """Who asks for ``pin``'s package on ``target`` (the parent package, if one does),
+    and with what requirement."""
     name = pin.name
     markers = environment_of(target).markers
     for parent in pin.required_by:
         if parent == REQUESTED:
             for req in requested:
                 if canonicalize_name(req.name) == name and _holds(req, markers):
-                    yield "the input", req
+                    yield "the input", None, req
             continue
         parent_pin = pins.get(canonicalize_name(parent))
         if parent_pin is None or parent_pin.metadata is None:
@@ -486,10 +520,10 @@ def _requirements_on(
             continue
         for req in declared:
             if canonicalize_name(req.name) == name and _holds(req, markers):
-                yield f"{parent_pin.name} {parent_pin.version}", req
+                yield f"{parent_pin.name} {parent_pin.version}", parent_pin.name, req
     for constraint in options.constraints:
         if canonicalize_name(constraint.name) == name:
-            yield "a constraint", constraint
+            yield "a constraint", None, constraint
 
 
 def _holds(req: Requirement, markers: Mapping[str, str]) -> bool:
@@ -513,7 +547,9 @@ def _blockers(
         text = f"no {name} release{cutoff} has a {wheel}"
         return [Blocker(name, "the index", "", text)]
     found = []
-    for who, req in _requirements_on(pin, pins, target, requested=requested, options=options):
+    for who, parent, req in _requirements_on(
+        pin, pins, target, requested=requested, options=options
+    ):
         if any(req.specifier.contains(w.version, prereleases=True) for w in wheels):
             continue
         clauses = [
@@ -536,7 +572,7 @@ def _blockers(
             )
             + ")"
         )
-        found.append(Blocker(name, who, f"{name}{excluding}", text))
+        found.append(Blocker(name, who, f"{name}{excluding}", text, parent))
     return found
 
 
@@ -589,12 +625,16 @@ def _relaxed(
 
 
 def _moved(
-    target: Target, normal: Resolution, resolver: _Resolver, view: ViewOf
+    target: Target,
+    normal: Resolution,
+    resolver: _Resolver,
+    view: ViewOf,
+    implicated: set[NormalizedName],
 ) -> dict[NormalizedName, tuple[Version, Requirement | None]] | None:
     """New versions for the requested packages with which a wheels-only resolution exists
     on ``target``, each nearest to what was picked; None when freeing them is not enough."""
     requested, wheels_only = resolver.requested, resolver.wheels_only
-    movable = {canonicalize_name(r.name) for r in requested if r.specifier}
+    movable = {canonicalize_name(r.name) for r in requested if r.specifier} & implicated
     if not movable:
         return None
     free = resolver.wheels(target, _relaxed(requested, movable))
@@ -636,9 +676,10 @@ def _ordinal(versions: Sequence[Version], version: Version) -> int:
 # --- all targets ----------------------------------------------------------------------
 
 
-def _merged(plans: Sequence[_TargetPlan], requested: tuple[Requirement, ...]) -> tuple[Change, ...]:
-    """One change per package, holding on every target that asked for one."""
-    names = {canonicalize_name(r.name) for r in requested}
+def _merged(plans: Sequence[_TargetPlan], resolver: _Resolver) -> tuple[Change, ...]:
+    """One change per package, holding on every target that asked for one, and on the
+    others unless it would leave one of them without a wheel of the package."""
+    names = {canonicalize_name(r.name) for r in resolver.requested}
     by_name: dict[NormalizedName, list[tuple[str, ChangeKind, SpecifierSet, str, str]]] = {}
     for plan in plans:
         for name, (kind, spec, why, cost) in plan.wanted.items():
@@ -655,20 +696,62 @@ def _merged(plans: Sequence[_TargetPlan], requested: tuple[Requirement, ...]) ->
         specifier = _combined(
             [s for _, k, s, _, _ in wanted if k is kind or kind is not ChangeKind.REPIN]
         )
-        if kind is ChangeKind.KEEP and len(kinds) > 1:
-            continue  # a real change on another target supersedes the floor
+        # The targets whose bound is the one kept say why; the others' are implied by it.
+        binding = [w for w in wanted if w[2] == specifier] or wanted
+        asked = {t for t, _, _, _, _ in wanted}
+        hurt = [
+            p.forecast.target
+            for p in plans
+            if p.forecast.target.id not in asked
+            and any(pk.name == name for pk in p.forecast.packages)
+            and not _wheel_within(p.forecast.target, name, specifier, resolver)
+        ]
+        marker = (
+            _marker_of([p.forecast.target for p in plans if p.forecast.target.id in asked], plans)
+            if hurt and kind is not ChangeKind.REPIN
+            else ""
+        )
         changes.append(
             Change(
                 name=name,
                 kind=kind,
                 specifier=specifier,
                 requested=name in names,
-                why=tuple(dict.fromkeys(f"{why} ({t})" for t, _, _, why, _ in wanted)),
+                why=tuple(dict.fromkeys(f"{why} ({t})" for t, _, _, why, _ in binding)),
                 targets=tuple(t for t, _, _, _, _ in wanted),
                 cost="; ".join(dict.fromkeys(c for _, _, _, _, c in wanted if c)),
+                marker=marker,
             )
         )
     return tuple(changes)
+
+
+def _wheel_within(
+    target: Target, name: NormalizedName, specifier: SpecifierSet, resolver: _Resolver
+) -> bool:
+    """Whether some release ``specifier`` allows has a wheel for ``target``."""
+    view = ProjectView(resolver.catalog.releases(name), file_environment(target, resolver.options))
+    return any(
+        view.first_wheel([i]) is not None for i in _final_indexes(view, specifier, resolver.options)
+    )
+
+
+def _marker_of(targets: Sequence[Target], plans: Sequence[_TargetPlan]) -> str:
+    """A PEP 508 marker true on ``targets`` (by OS and machine; by Python too when the run
+    checks more than one)."""
+    pythons = {p.forecast.target.python for p in plans}
+    parts = []
+    for target in targets:
+        env = environment_of(target).markers
+        clauses = [
+            f'sys_platform == "{env["sys_platform"]}"',
+            f'platform_machine == "{env["platform_machine"]}"',
+        ]
+        if len(pythons) > 1:
+            clauses.append(f'python_version == "{env["python_version"]}"')
+        parts.append(" and ".join(clauses))
+    unique = list(dict.fromkeys(parts))
+    return unique[0] if len(unique) == 1 else " or ".join(f"({p})" for p in unique)
 
 
 def _combined(specifiers: Sequence[SpecifierSet]) -> SpecifierSet:
@@ -689,7 +772,8 @@ def _combined(specifiers: Sequence[SpecifierSet]) -> SpecifierSet:
 
 def _changed_project(project: ProjectInput, changes: Sequence[Change]) -> ProjectInput:
     """``project`` with the requested lines changes name moved (a lock: as requirements)."""
-    by_name = {c.name: c for c in changes if c.requested}
+    # A change scoped by a marker stays a constraint: the line itself holds everywhere.
+    by_name = {c.name: c for c in changes if c.requested and not c.marker}
     if project.kind == "lock":
         origin = Origin(project.path)
         items = tuple(
@@ -755,10 +839,10 @@ def _edits(project: ProjectInput, changes: Sequence[Change]) -> tuple[Edit, ...]
             edits.append(Edit("command", before, after))
         return tuple(edits)
     kind = "pyproject" if project.kind == "pyproject" else "requirement"
-    edits = []
+    edits = [Edit(kind, "", c.constraint) for c in requested if c.marker]
     for item in project.requirements:
         name = canonicalize_name(item.requirement.name)
-        found = next((c for c in requested if c.name == name), None)
+        found = next((c for c in requested if c.name == name and not c.marker), None)
         if found is not None:
             edited = _edited(item.requirement, found)
             edits.append(Edit(kind, str(item.requirement), str(edited)))

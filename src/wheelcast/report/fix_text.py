@@ -50,6 +50,8 @@ def _edits(result: FixResult, out: TextIO, constraints_path: str | None) -> None
         for edit in result.edits:
             if edit.kind == "command":
                 out.write(f"  {edit.before}: run `{edit.after}`\n")
+            elif not edit.before:
+                out.write(f"  {edit.kind}: add  {edit.after}\n")
             else:
                 out.write(f"  {edit.kind}: {edit.before}  ->  {edit.after}\n")
     if result.constraints:
