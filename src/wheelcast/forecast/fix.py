@@ -79,6 +79,7 @@ class Change:
     # Where the change would cost another target its wheels, it holds only where asked:
     # 'sys_platform == "win32" and platform_machine == "ARM64"'.
     marker: str = ""
+    otherwise: str = ""  # for a moved pin held by a marker: where the old pin stays
 
     @property
     def constraint(self) -> str:
@@ -609,7 +610,9 @@ def _is_pin(req: Requirement) -> bool:
 
 
 def _relaxed(
-    requested: tuple[Requirement, ...], names: set[NormalizedName], pins: Mapping[str, str] = {}
+    requested: tuple[Requirement, ...],
+    names: set[NormalizedName],
+    pins: Mapping[NormalizedName, str] | None = None,
 ) -> tuple[Requirement, ...]:
     """``requested`` with the specifiers of ``names`` dropped, or set from ``pins``."""
     out = []
@@ -617,7 +620,7 @@ def _relaxed(
         name = canonicalize_name(req.name)
         if name in names:
             new = Requirement(str(req))
-            new.specifier = SpecifierSet(pins.get(name, ""))
+            new.specifier = SpecifierSet((pins or {}).get(name, ""))
             out.append(new)
         else:
             out.append(req)
@@ -706,11 +709,11 @@ def _merged(plans: Sequence[_TargetPlan], resolver: _Resolver) -> tuple[Change, 
             and any(pk.name == name for pk in p.forecast.packages)
             and not _wheel_within(p.forecast.target, name, specifier, resolver)
         ]
-        marker = (
-            _marker_of([p.forecast.target for p in plans if p.forecast.target.id in asked], plans)
-            if hurt and kind is not ChangeKind.REPIN
-            else ""
-        )
+        if kind is ChangeKind.REPIN:
+            hurt = [p.forecast.target for p in plans if _costs_wheels(p, name, specifier, resolver)]
+        mine = [p.forecast.target for p in plans if p.forecast.target.id in asked]
+        marker = _marker_of(mine, plans) if hurt else ""
+        otherwise = _complement_of(mine, plans) if hurt and kind is ChangeKind.REPIN else ""
         changes.append(
             Change(
                 name=name,
@@ -721,6 +724,7 @@ def _merged(plans: Sequence[_TargetPlan], resolver: _Resolver) -> tuple[Change, 
                 targets=tuple(t for t, _, _, _, _ in wanted),
                 cost="; ".join(dict.fromkeys(c for _, _, _, _, c in wanted if c)),
                 marker=marker,
+                otherwise=otherwise,
             )
         )
     return tuple(changes)
@@ -734,6 +738,36 @@ def _wheel_within(
     return any(
         view.first_wheel([i]) is not None for i in _final_indexes(view, specifier, resolver.options)
     )
+
+
+def _costs_wheels(
+    plan: _TargetPlan, name: NormalizedName, specifier: SpecifierSet, resolver: _Resolver
+) -> bool:
+    """Whether moving ``name``'s pin to ``specifier`` leaves ``plan``'s target, which had
+    every package from wheels, without a wheels-only resolution."""
+    if not_from_wheels(plan.forecast) or name in plan.wanted:
+        return False
+    pins = {name: str(specifier)}
+    trial = _relaxed(resolver.requested, {name}, pins)
+    return bool(resolver.wheels(plan.forecast.target, trial).errors)
+
+
+def _complement_of(targets: Sequence[Target], plans: Sequence[_TargetPlan]) -> str:
+    """A marker true wherever :func:`_marker_of` ``targets`` is false (De Morgan: PEP 508
+    has no ``not``)."""
+    pythons = {p.forecast.target.python for p in plans}
+    parts = []
+    for target in targets:
+        env = environment_of(target).markers
+        clauses = [
+            f'sys_platform != "{env["sys_platform"]}"',
+            f'platform_machine != "{env["platform_machine"]}"',
+        ]
+        if len(pythons) > 1:
+            clauses.append(f'python_version != "{env["python_version"]}"')
+        parts.append(" or ".join(clauses))
+    unique = list(dict.fromkeys(parts))
+    return unique[0] if len(unique) == 1 else " and ".join(f"({p})" for p in unique)
 
 
 def _marker_of(targets: Sequence[Target], plans: Sequence[_TargetPlan]) -> str:
@@ -772,25 +806,41 @@ def _combined(specifiers: Sequence[SpecifierSet]) -> SpecifierSet:
 
 def _changed_project(project: ProjectInput, changes: Sequence[Change]) -> ProjectInput:
     """``project`` with the requested lines changes name moved (a lock: as requirements)."""
-    # A change scoped by a marker stays a constraint: the line itself holds everywhere.
-    by_name = {c.name: c for c in changes if c.requested and not c.marker}
+    # A narrowing scoped by a marker stays a constraint: the line itself holds everywhere.
+    by_name = {
+        c.name: c for c in changes if c.requested and (not c.marker or c.kind is ChangeKind.REPIN)
+    }
     if project.kind == "lock":
         origin = Origin(project.path)
         items = tuple(
-            RequirementItem(_edited(req, by_name.get(canonicalize_name(req.name))), origin)
+            RequirementItem(line, origin)
             for req in _requested(project)
+            for line in _edited_lines(req, by_name.get(canonicalize_name(req.name)))
         )
         return ProjectInput("requirements", project.path, items, settings=project.settings)
     items = tuple(
-        dataclasses.replace(
-            item,
-            requirement=_edited(
-                item.requirement, by_name.get(canonicalize_name(item.requirement.name))
-            ),
-        )
+        dataclasses.replace(item, requirement=line)
         for item in project.requirements
+        for line in _edited_lines(
+            item.requirement, by_name.get(canonicalize_name(item.requirement.name))
+        )
     )
     return dataclasses.replace(project, requirements=items)
+
+
+def _edited_lines(req: Requirement, change: Change | None) -> tuple[Requirement, ...]:
+    """The line(s) ``req`` becomes: a pin moved only where a marker says is two lines,
+    the new pin there and the old one everywhere else."""
+    if change is None or not (change.kind is ChangeKind.REPIN and change.marker):
+        return (_edited(req, change),)
+    moved, kept = _edited(req, change), Requirement(str(req))
+    moved.marker = Marker(_and(req.marker, change.marker))
+    kept.marker = Marker(_and(req.marker, change.otherwise))
+    return moved, kept
+
+
+def _and(marker: Marker | None, text: str) -> str:
+    return text if marker is None else f"({marker}) and ({text})"
 
 
 def _edited(req: Requirement, change: Change | None) -> Requirement:
@@ -839,13 +889,25 @@ def _edits(project: ProjectInput, changes: Sequence[Change]) -> tuple[Edit, ...]
             edits.append(Edit("command", before, after))
         return tuple(edits)
     kind = "pyproject" if project.kind == "pyproject" else "requirement"
-    edits = [Edit(kind, "", c.constraint) for c in requested if c.marker]
+    # A narrowing held by a marker is a line added; a pin moved by one, two lines.
+    edits = [
+        Edit(kind, "", c.constraint)
+        for c in requested
+        if c.marker and c.kind is not ChangeKind.REPIN
+    ]
     for item in project.requirements:
         name = canonicalize_name(item.requirement.name)
-        found = next((c for c in requested if c.name == name and not c.marker), None)
+        found = next(
+            (
+                c
+                for c in requested
+                if c.name == name and (not c.marker or c.kind is ChangeKind.REPIN)
+            ),
+            None,
+        )
         if found is not None:
-            edited = _edited(item.requirement, found)
-            edits.append(Edit(kind, str(item.requirement), str(edited)))
+            lines = _edited_lines(item.requirement, found)
+            edits.append(Edit(kind, str(item.requirement), "\n".join(map(str, lines))))
     return tuple(edits)
 
 

@@ -53,7 +53,10 @@ def _edits(result: FixResult, out: TextIO, constraints_path: str | None) -> None
             elif not edit.before:
                 out.write(f"  {edit.kind}: add  {edit.after}\n")
             else:
-                out.write(f"  {edit.kind}: {edit.before}  ->  {edit.after}\n")
+                after = edit.after.replace(
+                    "\n", "\n" + " " * (len(edit.kind) + len(edit.before) + 10)
+                )
+                out.write(f"  {edit.kind}: {edit.before}  ->  {after}\n")
     if result.constraints:
         where = constraints_path or "a constraints file (-o FILE writes it)"
         out.write(f"constraints ({where}):\n")
