@@ -47,7 +47,7 @@ class TestNumpyOnWindowsOnArm:
         code, out, err = run(fix(fix_index, tmp_path, "numpy"), capsys)
         assert (code, err) == (0, "")
         assert "numpy>=2.3.0" in out
-        assert "numpy below 2.3.0 has no cp312 win_arm64 wheel" in out
+        assert "numpy 2.2.6, the release before 2.3.0, has no cp312 win_arm64 wheel" in out
         assert "requirement: numpy  ->  numpy>=2.3.0" in out
         assert out.splitlines()[-1] == "with these changes: 0 builds on 1 target"
 

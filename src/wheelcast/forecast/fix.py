@@ -377,8 +377,9 @@ def _compare(
         old = before.get(pin.name)
         old_version = old.version if old is not None else None
         was_wheel = old is not None and old.fit is not None and old.fit.kind is FileKind.WHEEL
-        if was_wheel and pin.name not in names and pin.version != old_version:
-            # Moved only because another package moved: pip finds it again by itself.
+        if was_wheel and pin.version != old_version:
+            # A wheel either way, moved only because another package moved: pip finds it
+            # again by itself (pinned only if the re-check shows it does not).
             plan.secondary[pin.name] = (
                 ChangeKind.RAISE
                 if old_version is None or pin.version > old_version
@@ -402,8 +403,12 @@ def _compare(
         elif pin.name in names and pin.fit.tag is not None and pin.fit.tag.platform != "any":
             kept = _floor(view(pin.name), pin, options)
             if kept is not None:
-                why = f"{pin.name} below {kept} has no {where}"
-                plan.wanted[pin.name] = (ChangeKind.KEEP, SpecifierSet(f">={kept}"), why, "")
+                floor, below = kept
+                why = (
+                    f"{pin.name} {below}, the release before {floor}, has no {where}:"
+                    " a resolver that backtracks below it builds"
+                )
+                plan.wanted[pin.name] = (ChangeKind.KEEP, SpecifierSet(f">={floor}"), why, "")
 
 
 def _wheel_words(target: Target) -> str:
@@ -420,9 +425,10 @@ def _has_wheel(view: ProjectView, index: int) -> Fit | None:
     return view.first_wheel([index])
 
 
-def _floor(view: ProjectView, pin: Pin, options: Options) -> Version | None:
+def _floor(view: ProjectView, pin: Pin, options: Options) -> tuple[Version, Version] | None:
     """The oldest release of the unbroken run of releases with a wheel that ends at the
-    pick, when the release below it (allowed by the requirements) would be a build."""
+    pick, and the release below it, when that one (allowed by the requirements) would be
+    a build."""
     assert pin.version is not None  # noqa: S101 - only picks with a file come here
     releases = view.releases.releases
     floor = pin.version
@@ -438,7 +444,7 @@ def _floor(view: ProjectView, pin: Pin, options: Options) -> Version | None:
             continue
         fits, _ = view.release(i)
         if any(f.kind is FileKind.SDIST and not f.yanked for f in fits):
-            return floor  # pip would build this one
+            return floor, releases[i].version  # pip would build this one
     return None
 
 
