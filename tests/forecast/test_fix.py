@@ -278,3 +278,14 @@ class TestCombined:
         from wheelcast.forecast.fix import _combined  # noqa: PLC0415 - a private helper
 
         assert _combined([SpecifierSet(s) for s in specifiers]) == SpecifierSet(expected)
+
+    def test_each_reason_is_said_once_with_its_targets(self) -> None:
+        from wheelcast.forecast.fix import _why_on  # noqa: PLC0415 - a private helper
+
+        spec = SpecifierSet("==2")
+        wanted = [
+            ("a@3.12", ChangeKind.REPIN, spec, "x==2 installs", ""),
+            ("a@3.13", ChangeKind.REPIN, spec, "x==2 installs", ""),
+            ("b@3.12", ChangeKind.REPIN, spec, "other", ""),
+        ]
+        assert _why_on(wanted) == ("x==2 installs (a@3.12, a@3.13)", "other (b@3.12)")

@@ -726,7 +726,7 @@ def _merged(plans: Sequence[_TargetPlan], resolver: _Resolver) -> tuple[Change, 
                 kind=kind,
                 specifier=specifier,
                 requested=name in names,
-                why=tuple(dict.fromkeys(f"{why} ({t})" for t, _, _, why, _ in binding)),
+                why=_why_on(binding),
                 targets=tuple(t for t, _, _, _, _ in wanted),
                 cost="; ".join(dict.fromkeys(c for _, _, _, _, c in wanted if c)),
                 marker=marker,
@@ -734,6 +734,14 @@ def _merged(plans: Sequence[_TargetPlan], resolver: _Resolver) -> tuple[Change, 
             )
         )
     return tuple(changes)
+
+
+def _why_on(wanted: Sequence[tuple[str, ChangeKind, SpecifierSet, str, str]]) -> tuple[str, ...]:
+    """Each reason once, with the targets it holds on: ``... (win-arm64@3.12, win-arm64@3.13)``."""
+    targets: dict[str, list[str]] = {}
+    for target, _, _, why, _ in wanted:
+        targets.setdefault(why, []).append(target)
+    return tuple(f"{why} ({', '.join(found)})" for why, found in targets.items())
 
 
 def _wheel_within(
