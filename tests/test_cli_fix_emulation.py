@@ -56,3 +56,20 @@ def test_not_in_json(index_server: IndexServer, tmp_path: Path) -> None:
     _, out = check(index_server, tmp_path, "numpy==1.26.2", "-t", "win-arm64", "-p", "3.12",
                    "--exclude-newer", "2023-11-20", "--format", "json")  # fmt: skip
     assert "emulation" not in out
+
+
+def test_a_fault_beside_the_answer_does_not_fail_it(
+    index_server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wheelcast.errors import OfflineMiss  # noqa: PLC0415
+    from wheelcast.forecast import emulation  # noqa: PLC0415
+
+    def offline(*_: object, **__: object) -> None:
+        raise OfflineMiss("not cached: numpy", "run once online")
+
+    monkeypatch.setattr(emulation, "emulations", offline)
+    code, out = check(index_server, tmp_path, "numpy==1.26.2", "-t", "win-arm64", "-p", "3.12",
+                      "--exclude-newer", "2023-11-20")  # fmt: skip
+    assert code == 1
+    assert "win-arm64 (cp312): 1 needs a build (numpy)" in out
+    assert "emulation" not in out

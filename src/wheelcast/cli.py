@@ -610,7 +610,10 @@ def _emulated_beside(
         return False
     from wheelcast.forecast.emulation import emulations  # noqa: PLC0415
 
-    reporter.emulated = emulations(result, project, options=options, index=index)
+    try:
+        reporter.emulated = emulations(result, project, options=options, index=index)
+    except WheelcastError:
+        return False  # a line beside the answer, never a reason to fail it (--offline, say)
     return bool(reporter.emulated)
 
 

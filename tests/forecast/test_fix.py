@@ -21,9 +21,9 @@ from tests.indexserver import (
 
 from wheelcast.forecast.check import IndexOptions
 from wheelcast.forecast.fix import ChangeKind, FixResult, fix_project
-from wheelcast.forecast.resolve import Options
+from wheelcast.forecast.resolve import Options, Resolution
 from wheelcast.inputs import LockedPackage, Origin, ProjectInput, RequirementItem
-from wheelcast.targets import parse_python, parse_target
+from wheelcast.targets import Target, parse_python, parse_target
 
 ARM = parse_target("win-arm64", [parse_python("3.12")])
 C_SETUP = (
@@ -207,6 +207,25 @@ class TestWhatRemains:
         assert any("MSVC v143 ARM64 build tools" in line for line in advice)
         assert fix.install == "py -3.12 -m pip install fast"
         assert result.builds_after == 1
+
+    def test_an_alternative_that_cannot_be_read_is_left_out(
+        self, index: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from wheelcast.errors import OfflineMiss  # noqa: PLC0415
+        from wheelcast.forecast import fix as module  # noqa: PLC0415
+
+        original = module._Resolver.normal
+
+        def normal(self: module._Resolver, target: Target, *args: object) -> Resolution:
+            if target.platform.arch == "amd64":
+                raise OfflineMiss("not cached: fast", "run once online")
+            return original(self, target, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(module._Resolver, "normal", normal)
+        (fix,) = run(index, tmp_path, "fast").targets
+        assert fix.emulation is None
+        assert fix.alternatives == ()
+        assert fix.toolchain[0][0] == "fast"
 
     def test_another_python_that_has_the_wheels(self, index: IndexServer, tmp_path: Path) -> None:
         (fix,) = run(index, tmp_path, "gamma").targets

@@ -28,6 +28,7 @@ from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
+from wheelcast.errors import WheelcastError
 from wheelcast.forecast.check import CheckResult, IndexOptions, check_project, open_repository
 from wheelcast.forecast.emulation import SideBySide, emulator, not_from_wheels, side_by_side
 from wheelcast.forecast.resolve import (
@@ -938,7 +939,10 @@ def _emulated(plans: Sequence[_TargetPlan], resolver: _Resolver) -> dict[Target,
         emulated = emulator(native.target)
         if emulated is None:
             continue
-        resolution = resolver.normal(emulated.target)
+        try:
+            resolution = resolver.normal(emulated.target)
+        except WheelcastError:
+            continue  # an alternative, not the answer: offline without its pages, say
         shown = side_by_side(native, forecast(resolution), emulated)
         if shown is not None:
             found[native.target] = shown
@@ -952,7 +956,11 @@ def _other_pythons(target: Target, resolver: _Resolver) -> tuple[str, ...]:
         if version == target.python.version[:2] and not target.python.free_threaded:
             continue
         other = Target(target.name, target.platform, Python(version=version))
-        if not resolver.wheels(other).errors:
+        try:
+            found = resolver.wheels(other)
+        except WheelcastError:
+            continue  # an alternative, not the answer: offline without its pages, say
+        if not found.errors:
             good.append(other.python.short)
     return tuple(good)
 
