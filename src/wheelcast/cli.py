@@ -907,7 +907,12 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     index = _index(args, project.settings)
     targets, _ = command_targets(args)
     result = fix_project(
-        project, targets, options=options, index=index, try_indexes=tuple(args.try_index)
+        project,
+        targets,
+        options=options,
+        index=index,
+        try_indexes=tuple(args.try_index),
+        build_needs=not args.no_build_needs,
     )
     if args.output is not None:
         try:

@@ -206,7 +206,24 @@ class TestWhatRemains:
         assert name == "fast"
         assert any("MSVC v143 ARM64 build tools" in line for line in advice)
         assert fix.install == "py -3.12 -m pip install fast"
+        assert index.requests["/files/fast-1.0.tar.gz"] >= 1  # read for what it needs
         assert result.builds_after == 1
+
+    def test_without_build_needs_the_sdist_is_not_read(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        origin = Origin(Path("requirements.txt"), 1)
+        project = ProjectInput(
+            "requirements", origin.path, (RequirementItem(Requirement("fast"), origin),)
+        )
+        result = fix_project(
+            project,
+            ARM,
+            index=IndexOptions(index_url=index.url, cache_dir=tmp_path),
+            build_needs=False,
+        )
+        assert result.targets[0].toolchain == (("fast", ("what its build needs was not read",)),)
+        assert index.requests.get("/files/fast-1.0.tar.gz", 0) == 0
 
     def test_an_alternative_that_cannot_be_read_is_left_out(
         self, index: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -163,14 +163,16 @@ def fix_project(
     options: Options | None = None,
     index: IndexOptions | None = None,
     try_indexes: Sequence[str] = (),
+    build_needs: bool = True,
 ) -> FixResult:
     """The smallest set of changes that makes every target install from wheels.
 
-    ``try_indexes``: extra index URLs the user names, tried for what no change fixes.
+    ``try_indexes``: extra index URLs the user names, tried for what no change fixes;
+    ``build_needs``: read the sdists that stay builds, for the toolchain they need.
     """
     options = options or Options()
     index = index or IndexOptions()
-    before = check_project(project, targets, options=options, index=index)
+    before = check_project(project, targets, options=options, index=index, build_needs=build_needs)
     requested = _requested(project)
     wheels_only = _wheels_only(options)
     with open_repository(index) as session:
