@@ -710,6 +710,8 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose_parser.add_argument("--format", choices=("text", "json"), default="text")
     _add_index_options(diagnose_parser)
 
+    _add_fix_parser(commands)
+
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
     )
@@ -766,7 +768,9 @@ def run_check(
         sys.stderr.write(
             f"wheelcast: {packages} packages on {len(targets)} targets in {seconds:.1f} s\n"
         )
-    writes = _report(_check_reporter(args, sources), result, args.output, out)
+    reporter = _check_reporter(args, sources)
+    emulated = _emulated_beside(reporter, result, project, options, index)
+    writes = _report(reporter, result, args.output, out)
     notes = (
         ""
         if args.quiet
@@ -780,6 +784,7 @@ def run_check(
         and not local  # this machine's compilers are not witnessed
         and not args.installed  # nor an environment's packages
         and not project.direct  # nor a local path's contents
+        and not emulated  # nor the x64 targets' pages, read beside the check
         and (host_pinned() or all(t.id != "host" for t in targets))
     )
     if replayable:
@@ -810,6 +815,28 @@ def progress_line(args: argparse.Namespace, *, wanted: bool = True) -> Iterator[
 
     with ProgressLine(sys.stderr, color=color_wanted(args.color)) as line:
         yield line
+
+
+def _emulated_beside(
+    reporter: Reporter,
+    result: CheckResult,
+    project: ProjectInput,
+    options: Options,
+    index: IndexOptions,
+) -> bool:
+    """Give a text report what the x64 interpreter under emulation installs beside each
+    Windows on Arm target that builds; whether there was any."""
+    from wheelcast.report.check_text import TextReporter  # noqa: PLC0415
+
+    if not isinstance(reporter, TextReporter):
+        return False
+    from wheelcast.forecast.emulation import emulations  # noqa: PLC0415
+
+    try:
+        reporter.emulated = emulations(result, project, options=options, index=index)
+    except WheelcastError:
+        return False  # a line beside the answer, never a reason to fail it (--offline, say)
+    return bool(reporter.emulated)
 
 
 def _report(
@@ -1085,6 +1112,85 @@ def run_diagnose(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_fix_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    fix_parser = commands.add_parser(
+        "fix",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="what to change so that every target installs from wheels",
+        description="Resolve again with wheels required and propose the smallest change:"
+        " raise or lower a pin, name the requirement that blocks, and for what still"
+        " builds the alternatives (another Python, x64 emulation, an extra index, the"
+        " toolchain); the changes are re-checked. The exit code is the re-check's.",
+    )
+    fix_parser.add_argument(
+        "requirements", nargs="*", metavar="REQUIREMENT_OR_PATH",
+        help="as for check: requirements, or a folder, requirements file, pyproject or lock",
+    )  # fmt: skip
+    fix_parser.add_argument(
+        "-r", "--requirement", action="append", default=[], type=Path, metavar="FILE",
+        dest="requirement_files",
+    )  # fmt: skip
+    project = fix_parser.add_argument_group("project")
+    project.add_argument("--extra", action="append", default=[], metavar="NAME")
+    project.add_argument("--all-extras", action="store_true")
+    project.add_argument("--group", action="append", default=[], metavar="NAME")
+    project.add_argument("--build-deps", action="store_true")
+    fix_parser.set_defaults(installed=None)
+    _add_target_options(fix_parser)
+    _add_index_options(fix_parser)
+    _add_resolution_options(fix_parser)
+    fix_parser.add_argument(
+        "--try-index", action="append", default=[], metavar="URL",
+        help="an extra index to try for what no change of versions fixes; repeatable",
+    )  # fmt: skip
+    output = fix_parser.add_argument_group("output")
+    output.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(output)
+    output.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write the constraints file to FILE"
+    )
+
+
+def run_fix(args: argparse.Namespace, out: TextIO) -> int:
+    from wheelcast.forecast.fix import fix_project  # noqa: PLC0415
+    from wheelcast.report.fix_json import render_json  # noqa: PLC0415
+    from wheelcast.report.fix_text import render_text  # noqa: PLC0415
+
+    project = project_input(args)
+    if not (project.requirements or project.locked):
+        raise InvalidOption(
+            f"nothing to fix in {project.path}" if args.requirements else "no requirements given",
+            "name packages (wheelcast fix numpy), a file or folder, or -r requirements.txt",
+        )
+    if not args.python and project.pythons and not args.interpreter:
+        args.python = list(project.pythons)
+    options = _options(args, project.settings)
+    index = _index(args, project.settings)
+    targets, _ = command_targets(args)
+    result = fix_project(
+        project,
+        targets,
+        options=options,
+        index=index,
+        try_indexes=tuple(args.try_index),
+        build_needs=not args.no_build_needs,
+    )
+    if args.output is not None:
+        try:
+            args.output.write_text(result.constraints_text(), encoding="utf-8")
+        except OSError as exc:
+            raise InvalidOption(
+                f"cannot write the constraints to {args.output}: {exc.strerror}",
+                "check that its folder exists and is writable",
+            ) from None
+    if args.format == "json":
+        render_json(result, out)
+    else:
+        render_text(result, out, constraints_path=str(args.output) if args.output else None)
+    return exit_status(result.after)
+
+
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
@@ -1137,6 +1243,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "explain": run_explain,
         "doctor": run_doctor,
         "diagnose": run_diagnose,
+        "fix": run_fix,
         "targets": run_targets,
     }
     json_wanted = getattr(args, "format", None) == "json"

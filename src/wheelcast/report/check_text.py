@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 
 from wheelcast.forecast.check import CheckResult
+from wheelcast.forecast.emulation import SideBySide
 from wheelcast.forecast.verdict import Forecast, TargetForecast, Verdict
 from wheelcast.inputs import ProjectInput
 from wheelcast.report.console import LEGEND, STYLE, terminal
@@ -141,9 +142,12 @@ def cell(package: Forecast | None, *, version: bool = True, mark: str = "") -> T
     return text
 
 
-def summary(forecast: TargetForecast, *, notes: bool = True) -> Text:
+def summary(
+    forecast: TargetForecast, emulated: SideBySide | None = None, *, notes: bool = True
+) -> Text:
     """One line per target, e.g. ``win-arm64 (cp312): 1 needs a build (numpy), 0 missing``;
-    direct references pip builds are counted apart (``1 direct (builds from source: x)``)."""
+    direct references pip builds are counted apart (``1 direct (builds from source: x)``).
+    ``emulated``: what the x64 interpreter under emulation installs from wheels instead."""
     target = forecast.target
     builds = forecast.with_verdict(Verdict.BUILD)
     missing = forecast.with_verdict(Verdict.MISSING)
@@ -176,6 +180,8 @@ def summary(forecast: TargetForecast, *, notes: bool = True) -> Text:
     if notes:
         for note in forecast.notes:
             line.append(f"\n  note: {note}", style="dim")
+    if emulated is not None:
+        line.append(f"\n  {emulated.text}", style="cyan")
     return line
 
 
@@ -269,12 +275,13 @@ class TextReporter:
         self.quiet = quiet
         self.verbose = verbose
         self.header = header
+        self.emulated: dict[str, SideBySide] = {}  # by target id: see summary
 
     def render(self, result: CheckResult, out: TextIO) -> None:
         if self.quiet >= 2:  # -qq
             return
         console = terminal(out, color=self.color, width=self.width)
-        if self.quiet:
+        if self.quiet:  # the counts alone: no footnote, note or emulation line
             for f in result.forecasts:
                 console.print(summary(f, notes=False))
             return
@@ -294,7 +301,7 @@ class TextReporter:
         for number, text in enumerate(notes, 1):
             console.print(Text(f"[{number}] {text}"))
         for f in result.forecasts:
-            console.print(summary(f, notes=False))
+            console.print(summary(f, self.emulated.get(f.target.id), notes=False))
         for note in _distinct_notes(result.forecasts):
             console.print(Text(f"note: {note}", style="dim"))
 
