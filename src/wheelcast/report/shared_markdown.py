@@ -72,8 +72,8 @@ def inline(text: str, *, cell: bool = False) -> str:
     if len(parts) % 2 == 0:  # an unpaired backtick: no code span to keep
         return escape(text)
     return "".join(
-        code(part, cell=cell) if odd and part else escape(part)
-        for odd, part in ((i % 2 == 1, p) for i, p in enumerate(parts))
+        code(part, cell=cell) if i % 2 else _SPECIAL.sub(r"\\\1", part)
+        for i, part in enumerate(parts)
     )
 
 
