@@ -641,7 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(check_parser)
     _add_resolution_options(check_parser)
     output = check_parser.add_argument_group("output")
-    output.add_argument("--format", choices=("text", "json"), default="text")
+    output.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_color_option(output)
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     output.add_argument(
@@ -673,7 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(explain_parser)
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
-    explain_output.add_argument("--format", choices=("text", "json"), default="text")
+    explain_output.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_color_option(explain_output)
 
     doctor_parser = commands.add_parser(
@@ -685,7 +685,7 @@ def build_parser() -> argparse.ArgumentParser:
         " build from source, and fail for want of a compiler.",
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
-    doctor_parser.add_argument("--format", choices=("text", "json"), default="text")
+    doctor_parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_color_option(doctor_parser)
     doctor_parser.add_argument(
         "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
@@ -963,6 +963,10 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
         from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
         return JsonReporter()
+    if kind == "markdown":
+        from wheelcast.report.check_markdown import MarkdownReporter  # noqa: PLC0415
+
+        return MarkdownReporter()
     from wheelcast.report.check_text import TextReporter  # noqa: PLC0415
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
@@ -1024,6 +1028,10 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         )
     if args.format == "json":
         render_json(explanation, out)
+    elif args.format == "markdown":
+        from wheelcast.report.explain_markdown import render_markdown  # noqa: PLC0415
+
+        render_markdown(explanation, out)
     else:
         from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
@@ -1054,6 +1062,10 @@ def run_doctor(
         report = diagnose(args.requirements, runner=runner, forecast=hook)
     if args.format == "json":
         render_json(report, out)
+    elif args.format == "markdown":
+        from wheelcast.report.doctor_markdown import render_markdown  # noqa: PLC0415
+
+        render_markdown(report, out)
     else:
         from wheelcast.report.console import color_wanted  # noqa: PLC0415
 

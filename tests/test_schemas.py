@@ -1,0 +1,279 @@
+"""schemas/*.json: one JSON Schema (draft 2020-12) per format version the commands write.
+
+Each is checked against real output (the recorded index on 127.0.0.1), strictly: every key
+the output has is declared (a copy of the schema that refuses undeclared keys must pass
+too), and a document with a key missing or of the wrong type fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from tests.indexserver import IndexServer, MakeIndexServer, build_wheel
+from tests.report.test_doctor_output import numpy_builds_on_arm, story_interpreters, story_runner
+from tests.report.test_markdown_check import seed_server
+
+from wheelcast import cli
+from wheelcast.cli import main
+from wheelcast.doctor import Toolchains
+from wheelcast.doctor.diagnose import diagnose
+from wheelcast.report.doctor_json import render_json as render_doctor
+
+ROOT = Path(__file__).parent.parent
+SCHEMAS = ROOT / "schemas"
+LOGS = ROOT / "tests" / "data" / "logs"
+SEED = ["-p", "3.12", "-t", "win-arm64", "--exclude-newer", "2023-11-20"]
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every schema by the format id it describes (``wheelcast.check/1``)."""
+    found = {}
+    for path in sorted(SCHEMAS.glob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        found[schema["properties"]["schema"]["const"]] = schema
+    return found
+
+
+def registry(strict: bool) -> Registry:  # type: ignore[type-arg]
+    resources = [
+        (s["$id"], Resource.from_contents(_closed(s) if strict else s)) for s in schemas().values()
+    ]
+    return Registry().with_resources(resources)  # type: ignore[return-value]
+
+
+def _closed(schema: Any) -> Any:
+    """``schema`` with ``additionalProperties: false`` wherever it lists properties."""
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    closed = {key: _closed(value) for key, value in schema.items()}
+    if "properties" in closed:
+        closed.setdefault("additionalProperties", False)
+    return closed
+
+
+def validate(document: dict[str, Any], *, strict: bool = True, kind: str | None = None) -> None:
+    schema = schemas()[kind or document["schema"]]
+    Draft202012Validator(_closed(schema) if strict else schema, registry=registry(strict)).validate(
+        document
+    )
+
+
+def run_json(argv: list[str], status: int) -> dict[str, Any]:
+    out = io.StringIO()
+    assert main([*argv, "--format", "json"], out) == status
+    document: dict[str, Any] = json.loads(out.getvalue())
+    return document
+
+
+class TestFiles:
+    def test_each_is_a_valid_draft_2020_12_schema(self) -> None:
+        for schema in schemas().values():
+            assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+            Draft202012Validator.check_schema(schema)
+
+    def test_every_format_id_in_the_code_has_one(self) -> None:
+        source = "\n".join(
+            path.read_text(encoding="utf-8") for path in (ROOT / "src").rglob("*.py")
+        )
+        ids = set(re.findall(r"\"(wheelcast\.[a-z]+/\d+)\"", source))
+        assert ids == set(schemas())
+        assert ids >= {"wheelcast.check/1", "wheelcast.explain/1", "wheelcast.error/1"}
+
+    def test_file_names_follow_the_id(self) -> None:
+        for format_id, schema in schemas().items():
+            name = format_id.removeprefix("wheelcast.").replace("/", "-") + ".json"
+            assert (SCHEMAS / name).exists()
+            assert schema["$id"].endswith("/" + name)
+
+
+@pytest.fixture
+def links(tmp_path: Path) -> Path:
+    """A find-links folder: a pure wheel asking for a package that has only a cp312 wheel."""
+    folder = tmp_path / "links"
+    folder.mkdir()
+    build_wheel(folder, "alpha", "1.0", requires_dist=["beta>=1"])
+    build_wheel(folder, "beta", "1.0", tag="cp312-cp312-win_amd64")
+    return folder
+
+
+class TestRealOutput:
+    def test_check_with_a_build_and_its_needs(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        server = seed_server(tmp_path, make_index_server)
+        document = run_json(
+            ["check", "numpy", "idna", "-t", "win-amd64", *SEED, "-i", server.url,
+             "--cache-dir", str(tmp_path / "c")],
+            status=2,
+        )  # fmt: skip
+        packages = [p for r in document["results"] for p in r["packages"]]
+        assert {p["verdict"] for p in packages} >= {"build", "binary", "missing"}
+        assert any(p["build"] and p["build"]["backend"] == "meson-python" for p in packages)
+        validate(document)
+
+    def test_check_with_wheels_missing_and_direct(self, links: Path, tmp_path: Path) -> None:
+        sdist = tmp_path / "gamma-1.0.tar.gz"
+        sdist.write_bytes(b"")  # a direct reference: pip builds it, wheelcast reads its name
+        document = run_json(
+            ["check", "alpha", str(sdist), "-p", "3.12", "-t", "win-arm64", "-t", "win-amd64",
+             "--no-index", "-f", str(links), "--cache-dir", str(tmp_path / "c")],
+            status=2,
+        )  # fmt: skip
+        verdicts = {p["verdict"] for r in document["results"] for p in r["packages"]}
+        assert verdicts >= {"pure", "binary", "missing", "direct"}
+        validate(document)
+
+    def test_explain(self, tmp_path: Path, make_index_server: MakeIndexServer) -> None:
+        server = seed_server(tmp_path, make_index_server)
+        document = run_json(
+            ["explain", "numpy", *SEED, "-i", server.url, "--cache-dir", str(tmp_path / "c")],
+            status=1,
+        )
+        assert document["package"]["build"]["languages"]
+        assert document["platform_gap"] is not None
+        validate(document)
+
+    def test_explain_a_binary_pick(self, index_server: IndexServer, tmp_path: Path) -> None:
+        document = run_json(
+            ["explain", "numpy", "-p", "3.12", "-t", "win-amd64", "--exclude-newer",
+             "2023-11-20", "-i", index_server.url, "--cache-dir", str(tmp_path)],
+            status=0,
+        )  # fmt: skip
+        assert document["package"]["verdict"] == "binary"
+        validate(document)
+
+    def test_doctor(self) -> None:
+        report = diagnose(
+            ["numpy"],
+            runner=story_runner(),
+            forecast=numpy_builds_on_arm,
+            interpreters=story_interpreters(),
+            toolchains=Toolchains(notes=("vswhere not found",)),
+        )
+        out = io.StringIO()
+        render_doctor(report, out)
+        document = json.loads(out.getvalue())
+        assert document["results"]
+        validate(document)
+
+    def test_diagnose(self, index_server: IndexServer, tmp_path: Path) -> None:
+        document = run_json(
+            ["diagnose", str(LOGS / "seed-numpy-win-arm64.txt"), "--exclude-newer", "2025-07-01",
+             "-i", index_server.url, "--cache-dir", str(tmp_path)],
+            status=0,
+        )  # fmt: skip
+        assert document["forecast"] is not None
+        validate(document)
+
+    @pytest.mark.parametrize(
+        ("argv", "status"),
+        [
+            (["check", "numpy", "--bogus"], 3),
+            (["check", "numpy", "--python", "3.99"], 3),
+            (["check", "numpy", "--offline"], 4),
+        ],
+    )
+    def test_error(self, argv: list[str], status: int, tmp_path: Path) -> None:
+        document = run_json([*argv, "--cache-dir", str(tmp_path)], status)
+        validate(document)
+
+    def test_internal_error(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
+            raise ZeroDivisionError("a bug")
+
+        monkeypatch.setattr(cli, "run_check", crash)
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        validate(run_json(["check", "numpy"], status=5))
+
+
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every key and index in ``value``, deepest last."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*at, key)
+            yield from _paths(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:1]):  # one item says what they all are
+            yield from _paths(item, (*at, index))
+
+
+def _wrong(value: Any) -> Any:
+    """A value no schema allows where ``value`` is: another JSON type entirely."""
+    return {"unexpected": True} if not isinstance(value, dict) else [value]
+
+
+@pytest.fixture(scope="module")
+def check_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("links")
+    build_wheel(folder, "alpha", "1.0", requires_dist=["beta>=1"])
+    build_wheel(folder, "beta", "1.0", tag="cp312-cp312-win_amd64")
+    return run_json(
+        ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "-t", "win-amd64", "--no-index",
+         "-f", str(folder), "--cache-dir", str(folder / "c")],
+        status=2,
+    )  # fmt: skip
+
+
+class TestMutated:
+    """The published (open) schema refuses a wrong type or a missing key anywhere."""
+
+    def test_every_missing_key_fails(self, check_document: dict[str, Any]) -> None:
+        validate(check_document, strict=False)
+        for path in _paths(check_document):
+            if isinstance(path[-1], int):
+                continue
+            mutated = copy.deepcopy(check_document)
+            parent = mutated
+            for step in path[:-1]:
+                parent = parent[step]
+            del parent[path[-1]]
+            with pytest.raises(ValidationError):
+                validate(mutated, strict=False, kind="wheelcast.check/1")
+
+    def test_every_wrong_type_fails(self, check_document: dict[str, Any]) -> None:
+        for path in _paths(check_document):
+            mutated = copy.deepcopy(check_document)
+            parent = mutated
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = _wrong(parent[path[-1]])
+            with pytest.raises(ValidationError):
+                validate(mutated, strict=False, kind="wheelcast.check/1")
+
+    @pytest.mark.parametrize(
+        ("where", "value"),
+        [
+            (("results", 0, "packages", 0, "verdict"), "maybe"),
+            (("results", 0, "summary", "build"), -1),
+            (("schema",), "wheelcast.check/2"),
+            (("results", 0, "resolvable"), "yes"),
+        ],
+    )
+    def test_a_wrong_value_fails(
+        self, check_document: dict[str, Any], where: tuple[Any, ...], value: object
+    ) -> None:
+        mutated = copy.deepcopy(check_document)
+        parent = mutated
+        for step in where[:-1]:
+            parent = parent[step]
+        parent[where[-1]] = value
+        with pytest.raises(ValidationError):
+            validate(mutated, strict=False, kind="wheelcast.check/1")
+
+    def test_an_error_document_without_its_exit_code_fails(self, tmp_path: Path) -> None:
+        document = run_json(["check", "numpy", "--offline", "--cache-dir", str(tmp_path)], 4)
+        del document["error"]["exit_code"]
+        with pytest.raises(ValidationError):
+            validate(document, strict=False)
