@@ -464,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(check_parser)
     _add_resolution_options(check_parser)
     output = check_parser.add_argument_group("output")
-    output.add_argument("--format", choices=("text", "json"), default="text")
+    output.add_argument("--format", choices=("text", "json", "html"), default="text")
     _add_color_option(output)
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     output.add_argument(
@@ -488,8 +488,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(explain_parser)
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
-    explain_output.add_argument("--format", choices=("text", "json"), default="text")
+    explain_output.add_argument("--format", choices=("text", "json", "html"), default="text")
     _add_color_option(explain_output)
+    explain_output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -500,8 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
         " build from source, and fail for want of a compiler.",
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
-    doctor_parser.add_argument("--format", choices=("text", "json"), default="text")
+    doctor_parser.add_argument("--format", choices=("text", "json", "html"), default="text")
     _add_color_option(doctor_parser)
+    doctor_parser.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     doctor_parser.add_argument(
         "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
     )
@@ -540,6 +542,7 @@ def run_check(
     """``check``; with ``command_line``, an answer that may be replayed is stored for it."""
     environ = dict(os.environ)  # as the command found it (its key), before anything runs
     fail_on = parse_fail_on(args.fail_on)
+    _html_destination(args, out)
     with logging_reads() as reads:
         reads.observe("folder", os.getcwd())
         for path in config_files():  # read for the default index URL during the run
@@ -704,6 +707,10 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
 
 
 def _reporter(kind: str, color: str = "auto") -> Reporter:
+    if kind == "html":
+        from wheelcast.report.check_html import HtmlReporter  # noqa: PLC0415
+
+        return HtmlReporter()
     if kind == "json":
         from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
@@ -712,6 +719,34 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
     return TextReporter(color=color_wanted(color))
+
+
+def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
+    """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen.
+
+    Checked before the run, so a long check does not end in a page of markup on a terminal.
+    """
+    if args.format == "html" and args.output is None and out.isatty():
+        raise InvalidOption(
+            "--format html writes a file, not a terminal page",
+            "add -o report.html (or redirect: > report.html)",
+        )
+
+
+def _write_report(render: Callable[[TextIO], None], output: Path | None, out: TextIO) -> None:
+    """``render`` into ``output`` (one error line when it cannot be written), else ``out``."""
+    if output is None:
+        render(out)
+        return
+    buffer = io.StringIO()
+    render(buffer)
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidOption(
+            f"cannot write the report to {output}: {exc.strerror}",
+            "check that its folder exists and is writable",
+        ) from None
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
@@ -729,6 +764,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
+    _html_destination(args, out)
     from wheelcast.forecast.explanation import explain  # noqa: PLC0415
     from wheelcast.report.explain_json import render_json  # noqa: PLC0415
     from wheelcast.report.explain_text import render_text  # noqa: PLC0415
@@ -741,12 +777,19 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         build_needs=not args.no_build_needs,
         local=local.get(targets[0].id),
     )
-    if args.format == "json":
-        render_json(explanation, out)
-    else:
-        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-        render_text(explanation, out, color=color_wanted(args.color))
+    def render(stream: TextIO) -> None:
+        if args.format == "html":
+            from wheelcast.report.explain_html import render_html  # noqa: PLC0415
+
+            render_html(explanation, stream)
+        elif args.format == "json":
+            render_json(explanation, stream)
+        else:
+            render_text(explanation, stream, color=color_wanted(args.color))
+
+    _write_report(render, args.output, out)
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
@@ -768,14 +811,22 @@ def run_doctor(
     from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
     from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
+    _html_destination(args, out)
     hook = forecast if forecast is not None else _doctor_forecast(args)
     report = diagnose(args.requirements, runner=runner, forecast=hook)
-    if args.format == "json":
-        render_json(report, out)
-    else:
-        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-        render_text(report, out, verbose=args.verbose, color=color_wanted(args.color))
+    def render(stream: TextIO) -> None:
+        if args.format == "html":
+            from wheelcast.report.doctor_html import render_html  # noqa: PLC0415
+
+            render_html(report, stream)
+        elif args.format == "json":
+            render_json(report, stream)
+        else:
+            render_text(report, stream, verbose=args.verbose, color=color_wanted(args.color))
+
+    _write_report(render, args.output, out)
     return exit_status(report)
 
 
