@@ -31,9 +31,7 @@ def script_json(document: Mapping[str, object]) -> str:
     ``JSON.parse`` reads the escapes back to the same characters, so the page holds the
     same document ``--format json`` writes.
     """
-    return json.dumps(document, ensure_ascii=True, separators=(",", ":")).translate(
-        _SCRIPT_ESCAPES
-    )
+    return json.dumps(document, ensure_ascii=True, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
 
 
 @functools.cache
@@ -55,15 +53,17 @@ def _asset(name: str) -> Markup:
     return Markup(source)  # noqa: S704 - the package's own file, not input
 
 
-def render_page(
-    template: str, document: Mapping[str, object], out: TextIO, *, title: str
-) -> None:
+def render_page(template: str, document: Mapping[str, object], out: TextIO, *, title: str) -> None:
     """Write ``template`` with ``document`` embedded; ``title`` is escaped as text."""
-    page = _environment().get_template(template).render(
-        title=title,
-        data=Markup(script_json(document)),  # noqa: S704 - escaped for <script> above
-        schema=str(document.get("schema", "")),
-        style=_asset("report.css"),
-        script=_asset("report.js"),
+    page = (
+        _environment()
+        .get_template(template)
+        .render(
+            title=title,
+            data=Markup(script_json(document)),  # noqa: S704 - escaped for <script> above
+            schema=str(document.get("schema", "")),
+            style=_asset("report.css"),
+            script=_asset("report.js"),
+        )
     )
     out.write(page)

@@ -404,7 +404,8 @@
       if (data.platform_gap) verdict.appendChild(el("p", { text: gapText(name, data.platform_gap) }));
       else if (data.other_platforms.length && pkg.version) verdict.appendChild(el("p", { text: name + " " + pkg.version + " has no wheel for this target; its wheels for this Python are for " + data.other_platforms.join(", ") }));
       verdict.appendChild(el("p", { className: "dim", text: data.why }));
-      packageNodes(pkg, target).forEach(function (node) { verdict.appendChild(node); });
+      // the headline has the badge already
+      packageNodes(pkg, target).slice(1).forEach(function (node) { verdict.appendChild(node); });
     }
 
     var files = byId("files");
