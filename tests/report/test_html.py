@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -284,3 +287,21 @@ def test_readme_first_example_as_html(index_server: IndexServer, tmp_path: Path)
     doc = embedded(report.read_text(encoding="utf-8"))
     arm, x64 = doc["results"]
     assert (arm["packages"][0]["verdict"], x64["packages"][0]["verdict"]) == ("build", "binary")
+
+
+def test_without_chromium_the_browser_tests_skip_saying_why(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    environ = {k: v for k, v in os.environ.items() if k != "WHEELCAST_CHROMIUM"}
+    environ["PATH"] = str(empty)  # no chromium to find, nor anything else
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+         str(Path(__file__).with_name("test_html_browser.py"))],
+        env=environ, capture_output=True, text=True, timeout=120, check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"\b\d+ skipped\b", done.stdout), done.stdout
+    assert "passed" not in done.stdout
+    assert "failed" not in done.stdout
+    assert "no Chromium found" in done.stdout

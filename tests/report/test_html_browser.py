@@ -44,7 +44,7 @@ CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-sta
 def find_chromium() -> str | None:
     given = os.environ.get("WHEELCAST_CHROMIUM")
     if given:
-        return given
+        return shutil.which(given)  # a path or a name; None when it is not an executable
     return next((path for name in CHROMIUMS if (path := shutil.which(name))), None)
 
 
@@ -55,7 +55,10 @@ def browser() -> Iterator[Browser]:
     )
     executable = find_chromium()
     if executable is None:
-        pytest.skip("no Chromium found: apt-get install chromium, or set WHEELCAST_CHROMIUM")
+        pytest.skip(
+            "no Chromium found (WHEELCAST_CHROMIUM, or chromium on PATH):"
+            " apt-get install chromium, as .ci/run does"
+        )
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable)
         yield launched
@@ -116,9 +119,9 @@ def open_page(browser: Browser) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def small_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def small_report(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """fastlib builds on win-arm64 (C, C++) and is a wheel on win-amd64; purelib is pure.
-    Made once for the module: each test opens it in a page of its own."""
+    Made once for the module (after ``browser``): each test opens it in a page of its own."""
     folder = tmp_path_factory.mktemp("small")
     servers: list[IndexServer] = []
 
@@ -142,8 +145,11 @@ def small_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def realistic(index_server: IndexServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 34 reference requirements on six targets (130 and more packages each)."""
+def realistic(
+    browser: Browser, index_server: IndexServer, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The 34 reference requirements on six targets (130 and more packages each); made
+    after ``browser``, so that a machine without one skips before the check runs."""
     folder = tmp_path_factory.mktemp("realistic")
     report = folder / "realistic.html"
     code, _ = run(
