@@ -582,6 +582,10 @@ def _index(args: argparse.Namespace, settings: IndexSettings | None = None) -> I
     )
 
 
+# Every report command writes each of these (fix and diagnose: text and json).
+REPORT_FORMATS = ("text", "json", "markdown", "html")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="wheelcast",
@@ -641,7 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(check_parser)
     _add_resolution_options(check_parser)
     output = check_parser.add_argument_group("output")
-    output.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    output.add_argument("--format", choices=REPORT_FORMATS, default="text")
     _add_color_option(output)
     output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     output.add_argument(
@@ -673,8 +677,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(explain_parser)
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
-    explain_output.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    explain_output.add_argument("--format", choices=REPORT_FORMATS, default="text")
     _add_color_option(explain_output)
+    explain_output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -685,8 +690,9 @@ def build_parser() -> argparse.ArgumentParser:
         " build from source, and fail for want of a compiler.",
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
-    doctor_parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    doctor_parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
     _add_color_option(doctor_parser)
+    doctor_parser.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     doctor_parser.add_argument(
         "-v", "--verbose", action="store_true", help="every tag and marker value (text)"
     )
@@ -728,6 +734,7 @@ def run_check(
     """``check``; with ``command_line``, an answer that may be replayed is stored for it."""
     environ = dict(os.environ)  # as the command found it (its key), before anything runs
     fail_on = parse_fail_on(args.fail_on)
+    _html_destination(args, out)
     with logging_reads() as reads:
         reads.observe("folder", os.getcwd())
         for path in config_files():  # read for the default index URL during the run
@@ -959,6 +966,10 @@ def _merge_settings(a: IndexSettings, b: IndexSettings) -> IndexSettings:
 
 
 def _reporter(kind: str, color: str = "auto") -> Reporter:
+    if kind == "html":
+        from wheelcast.report.check_html import HtmlReporter  # noqa: PLC0415
+
+        return HtmlReporter()
     if kind == "json":
         from wheelcast.report.check_json import JsonReporter  # noqa: PLC0415
 
@@ -996,6 +1007,34 @@ def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -
     )
 
 
+def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
+    """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen.
+
+    Checked before the run, so a long check does not end in a page of markup on a terminal.
+    """
+    if args.format == "html" and args.output is None and out.isatty():
+        raise InvalidOption(
+            "--format html writes a file, not a terminal page",
+            "add -o report.html (or redirect: > report.html)",
+        )
+
+
+def _write_report(render: Callable[[TextIO], None], output: Path | None, out: TextIO) -> None:
+    """``render`` into ``output`` (one error line when it cannot be written), else ``out``."""
+    if output is None:
+        render(out)
+        return
+    buffer = io.StringIO()
+    render(buffer)
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidOption(
+            f"cannot write the report to {output}: {exc.strerror}",
+            "check that its folder exists and is writable",
+        ) from None
+
+
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     direct = names_a_distribution(args.requirement)
     requirement = None if direct else parse_requirement(args.requirement)
@@ -1012,6 +1051,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             f"explain takes exactly one target ({names})",
             "pass one --target and at most one --python, e.g. --target win-arm64 --python 3.12",
         )
+    _html_destination(args, out)
     from wheelcast.forecast.explanation import explain  # noqa: PLC0415
     from wheelcast.report.explain_json import render_json  # noqa: PLC0415
     from wheelcast.report.explain_text import render_text  # noqa: PLC0415
@@ -1026,16 +1066,23 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             local=local.get(targets[0].id),
             progress=progress,
         )
-    if args.format == "json":
-        render_json(explanation, out)
-    elif args.format == "markdown":
-        from wheelcast.report.explain_markdown import render_markdown  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-        render_markdown(explanation, out)
-    else:
-        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    def render(stream: TextIO) -> None:
+        if args.format == "html":
+            from wheelcast.report.explain_html import render_html  # noqa: PLC0415
 
-        render_text(explanation, out, color=color_wanted(args.color))
+            render_html(explanation, stream)
+        elif args.format == "markdown":
+            from wheelcast.report.explain_markdown import render_markdown  # noqa: PLC0415
+
+            render_markdown(explanation, stream)
+        elif args.format == "json":
+            render_json(explanation, stream)
+        else:
+            render_text(explanation, stream, color=color_wanted(args.color))
+
+    _write_report(render, args.output, out)
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
@@ -1057,19 +1104,27 @@ def run_doctor(
     from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
     from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
+    _html_destination(args, out)
     with progress_line(args, wanted=bool(args.requirements)) as progress:
         hook = forecast if forecast is not None else _doctor_forecast(args, progress)
         report = diagnose(args.requirements, runner=runner, forecast=hook)
-    if args.format == "json":
-        render_json(report, out)
-    elif args.format == "markdown":
-        from wheelcast.report.doctor_markdown import render_markdown  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-        render_markdown(report, out)
-    else:
-        from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    def render(stream: TextIO) -> None:
+        if args.format == "html":
+            from wheelcast.report.doctor_html import render_html  # noqa: PLC0415
 
-        render_text(report, out, verbose=args.verbose, color=color_wanted(args.color))
+            render_html(report, stream)
+        elif args.format == "markdown":
+            from wheelcast.report.doctor_markdown import render_markdown  # noqa: PLC0415
+
+            render_markdown(report, stream)
+        elif args.format == "json":
+            render_json(report, stream)
+        else:
+            render_text(report, stream, verbose=args.verbose, color=color_wanted(args.color))
+
+    _write_report(render, args.output, out)
     return exit_status(report)
 
 
