@@ -26,6 +26,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 # witness what they read, lock files evaluate markers); index before sdist and cache (both
 # read through the store); sdist and cache before forecast (build needs, remembered
 # results); forecast before doctor (it diagnoses with a check); doctor and forecast before
+# report; wheelhouse after forecast and doctor (it fetches what a check picked) and before
 # report; report before the entry points. No import orders errors against runtime, inputs
 # against index, or sdist against cache: those are placed to read as the flow.
 STAGES: tuple[tuple[str, ...], ...] = (
@@ -38,6 +39,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.cache",),
     ("wheelcast.forecast",),
     ("wheelcast.doctor",),
+    ("wheelcast.wheelhouse",),
     ("wheelcast.report",),
     ("wheelcast.failure_log", "wheelcast.cli", "wheelcast.__main__", "wheelcast"),
 )
