@@ -226,9 +226,8 @@ def _build(
                      _failure(outcome.why, package), rel_log), None  # fmt: skip
     wheel_sha = file_sha256(outcome.wheel)
     _write_text(stamp, f"{sdist_sha} {outcome.wheel.name} {wheel_sha}\n")
-    how = package.build.here[1] if package.build and package.build.here else "built"
     built = Built(target, package.name, version, rel_sdist, f"{folder}/{outcome.wheel.name}",
-                  how.removeprefix("would "), rel_log)  # fmt: skip
+                  f"built by {interpreter} -m build (isolated)", rel_log)  # fmt: skip
     return built, _placed_wheel(target, folder, outcome.wheel.name, package, wheel_sha)
 
 

@@ -1,0 +1,242 @@
+"""``wheelcast wheelhouse`` against a tiny index on 127.0.0.1: fetched, verified, built,
+resumed, and installed with no index at all."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.indexserver import Failure, IndexServer, MakeIndexServer
+from tests.wheelhouse.wheelhouse_support import TinyIndex, host_tag, make_index
+
+from wheelcast.cli import main
+
+ARM = "win-arm64@3.12"
+ARM_FILES = {
+    "alpha-1.0-py3-none-any.whl",
+    "beta-1.0-py3-none-any.whl",
+    "delta-1.0-cp312-cp312-win_arm64.whl",
+    "gamma-1.0.tar.gz",
+}
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(argv, out), out.getvalue()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dists(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.is_file() and p.name.endswith((".whl", ".gz"))}
+
+
+def file_requests(server: IndexServer) -> dict[str, int]:
+    """Downloads of whole files (not their PEP 658 metadata)."""
+    return {
+        path: count
+        for path, count in server.requests.items()
+        if path.startswith("/files/") and not path.endswith(".metadata")
+    }
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> TinyIndex:
+    return make_index(tmp_path / "index")
+
+
+@pytest.fixture
+def server(tiny: TinyIndex, make_index_server: MakeIndexServer) -> IndexServer:
+    return make_index_server(tiny.pages, tiny.metadata, tiny.files)
+
+
+def wheelhouse(server: IndexServer, tmp_path: Path, *targets: str, fmt: str = "json") -> list[str]:
+    argv = ["wheelhouse", "alpha", "-i", server.url, "--cache-dir", str(tmp_path / "cache")]
+    for target in targets:
+        argv += ["-t", target]
+    return [*argv, "-d", str(tmp_path / "wh"), "--format", fmt]
+
+
+class TestForeignTarget:
+    def test_the_folder_holds_exactly_the_forecast_files_with_the_index_hashes(
+        self, server: IndexServer, tiny: TinyIndex, tmp_path: Path
+    ) -> None:
+        code, out = run(wheelhouse(server, tmp_path, ARM))
+        check_code, check_out = run(
+            ["check", "alpha", "-i", server.url, "--cache-dir", str(tmp_path / "cache"),
+             "-t", ARM, "--format", "json"]
+        )  # fmt: skip
+        forecast = json.loads(check_out)["results"][0]["packages"]
+        expected = {p["file"] for p in forecast}
+        assert code == check_code == 1  # gamma is left for pip to build on the target
+        folder = tmp_path / "wh" / ARM
+        assert dists(folder) == expected == ARM_FILES
+        manifest = json.loads((tmp_path / "wh" / "manifest.json").read_text())
+        assert manifest == json.loads(out)
+        assert manifest["schema"] == "wheelcast.wheelhouse/1"
+        entries = {Path(e["file"]).name: e for e in manifest["files"]}
+        assert set(entries) == ARM_FILES
+        for name, entry in entries.items():
+            assert entry["sha256"] == sha256(folder / name) == sha256(tiny.file(name))
+            assert entry["url"] == server.file_url(name)
+            assert entry["target"] == ARM
+        assert entries["gamma-1.0.tar.gz"]["verdict"] == "build"
+        assert entries["delta-1.0-cp312-cp312-win_arm64.whl"]["verdict"] == "binary"
+        assert entries["alpha-1.0-py3-none-any.whl"]["verdict"] == "pure"
+        [target] = manifest["targets"]
+        assert target["builds"] == []  # not this machine: nothing is built
+        assert target["complete"] is False
+        assert (folder / "constraints.txt").read_text().splitlines()[1:] == [
+            "alpha==1.0", "beta==1.0", "delta==1.0", "gamma==1.0",
+        ]  # fmt: skip
+        assert (folder / "requirements.txt").read_text() == "alpha\n"
+        assert target["install"] == (
+            f"pip install --no-index --find-links {folder} -r {folder}/requirements.txt"
+            f" -c {folder}/constraints.txt"
+        )
+
+    def test_a_hash_mismatch_is_an_error_and_leaves_nothing_partial(
+        self,
+        server: IndexServer,
+        tiny: TinyIndex,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        # The index lists one sha256; the file served is another (a bad mirror).
+        wheel = tiny.file("delta-1.0-cp312-cp312-win_arm64.whl")
+        wheel.write_bytes(wheel.read_bytes() + b"tampered")
+        code, _ = run(wheelhouse(server, tmp_path, ARM))
+        assert code == 4
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1
+        assert "delta-1.0-cp312-cp312-win_arm64.whl: sha256 does not match" in err[0]
+        folder = tmp_path / "wh" / ARM
+        left = {p.name for p in folder.iterdir()}
+        assert wheel.name not in left
+        assert not [name for name in left if name.startswith(".")]  # no temporary file
+        assert not (tmp_path / "wh" / "manifest.json").exists()
+        # What was whole and verified stays, and is not fetched again once the mirror heals.
+        assert left <= ARM_FILES
+        assert left
+
+
+class TestResume:
+    def test_an_interrupted_run_resumes_without_fetching_verified_files_again(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        cache = ["-i", server.url, "--cache-dir", str(tmp_path / "cache")]
+        assert run(["check", "alpha", *cache, "-t", ARM])[0] == 1  # metadata cached
+        server.fail(Failure.CLOSE, prefix="/files/delta-1.0-cp312")  # the network drops
+        code, _ = run(wheelhouse(server, tmp_path, ARM))
+        assert code == 4
+        folder = tmp_path / "wh" / ARM
+        assert dists(folder) == ARM_FILES - {"delta-1.0-cp312-cp312-win_arm64.whl"}
+        # A run killed mid-download leaves its temporary file: the next run deletes it.
+        (folder / ".download-abc-delta-1.0-cp312-cp312-win_arm64.whl").write_bytes(b"half")
+        server.reset()
+        code, out = run(wheelhouse(server, tmp_path, ARM))
+        assert code == 1
+        assert file_requests(server) == {"/files/delta-1.0-cp312-cp312-win_arm64.whl": 1}
+        manifest = json.loads(out)
+        assert (manifest["downloaded"], manifest["reused"]) == (1, 3)
+        assert dists(folder) == ARM_FILES
+        assert not [p for p in folder.iterdir() if p.name.startswith(".download-")]
+        reused = {Path(e["file"]).name for e in manifest["files"] if e["reused"]}
+        assert reused == ARM_FILES - {"delta-1.0-cp312-cp312-win_arm64.whl"}
+
+    def test_a_damaged_file_in_the_folder_is_fetched_again(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        assert run(wheelhouse(server, tmp_path, ARM))[0] == 1
+        damaged = tmp_path / "wh" / ARM / "beta-1.0-py3-none-any.whl"
+        damaged.write_bytes(b"not the wheel")
+        server.reset()
+        code, out = run(wheelhouse(server, tmp_path, ARM, fmt="text"))
+        assert code == 1
+        assert file_requests(server) == {"/files/beta-1.0-py3-none-any.whl": 1}
+        assert "1 file(s) downloaded, 3 already there and verified (reused)" in out
+        assert damaged.read_bytes()[:2] == b"PK"
+
+
+def _venv(where: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, timeout=300)
+    return where / ("Scripts" if os.name == "nt" else "bin") / "python"
+
+
+def _run(command: list[Any], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+class TestHost:
+    def test_the_host_wheelhouse_installs_with_no_index_and_pip_check_passes(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        code, out = run(wheelhouse(server, tmp_path, "host", ARM))
+        manifest = json.loads(out)
+        host = next(t for t in manifest["targets"] if t["target"].startswith("host@"))
+        [build] = host["builds"]
+        assert (build["name"], build["ok"]) == ("gamma", True)
+        assert host["complete"] is True
+        assert code == 1  # the win-arm64 folder still has gamma's sdist
+        # The build backend came from the same index, for this machine.
+        assert server.requests["/files/tinyback-1.0-py3-none-any.whl"] == 1
+        # Files both targets take are downloaded once and linked into the other folder.
+        assert file_requests(server)["/files/alpha-1.0-py3-none-any.whl"] == 1
+        folder = tmp_path / "wh" / host["folder"]
+        assert dists(folder) == {
+            "alpha-1.0-py3-none-any.whl", "beta-1.0-py3-none-any.whl",
+            f"delta-1.0-{host_tag()}.whl", "gamma-1.0.tar.gz", "gamma-1.0-py3-none-any.whl",
+        }  # fmt: skip
+        built = next(e for e in manifest["files"] if e["verdict"] == "built")
+        assert built["url"] is None
+        assert built["sha256"] == sha256(tmp_path / "wh" / built["file"])
+        python = _venv(tmp_path / "venv")
+        env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        env.pop("PIP_INDEX_URL", None)
+        install = [python, "-m", *host["install"].split()]
+        server.reset()
+        done = _run(install, env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert not server.requests  # the install asked no index
+        check = _run([python, "-m", "pip", "check"], env)
+        assert check.returncode == 0, check.stdout
+        value = _run([python, "-c", "import alpha, beta, delta, gamma; print(gamma.VALUE)"], env)
+        assert value.stdout.strip() == "42"
+
+    def test_a_failing_build_is_reported_with_why_and_its_log(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index", backend_ok=False)
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        code, out = run(wheelhouse(server, tmp_path, "host"))
+        assert code == 2  # pip could not install gamma offline
+        [host] = json.loads(out)["targets"]
+        [build] = host["builds"]
+        assert (build["name"], build["ok"], build["wheel"]) == ("gamma", False, None)
+        assert build["detail"]
+        log = (tmp_path / "wh" / build["log"]).read_text()
+        assert "broken" in log
+        assert host["complete"] is False
+
+
+class TestBadInput:
+    def test_a_dest_that_is_a_file_is_one_line_and_exit_3(
+        self, server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "wh").write_text("a file")
+        code, _ = run(wheelhouse(server, tmp_path, ARM, fmt="text"))
+        assert code == 3
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1
+        assert "cannot write the wheelhouse" in err[0]
