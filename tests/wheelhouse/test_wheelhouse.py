@@ -128,6 +128,44 @@ class TestForeignTarget:
         assert left <= ARM_FILES
         assert left
 
+    def test_a_file_from_a_find_links_folder_is_copied_from_there(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        links = tmp_path / "links"
+        tiny = make_index(tmp_path / "index", arm_wheel_in=links)
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        code, out = run([*wheelhouse(server, tmp_path, ARM), "-f", str(links)])
+        assert code == 1
+        folder = tmp_path / "wh" / ARM
+        assert dists(folder) == ARM_FILES
+        arm = "delta-1.0-cp312-cp312-win_arm64.whl"
+        assert sha256(folder / arm) == sha256(links / arm)
+        entry = next(e for e in json.loads(out)["files"] if e["file"].endswith(arm))
+        assert entry["url"] == (links / arm).resolve().as_uri()
+
+    def test_targets_share_files_and_an_earlier_target_keeps_its_manifest_entries(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        assert run(wheelhouse(server, tmp_path, ARM))[0] == 1
+        server.reset()
+        code, out = run(wheelhouse(server, tmp_path, "win-arm64@3.13", ARM))
+        assert code == 2  # delta has no wheel for 3.13 on Windows on Arm, nor an sdist
+        this_run = json.loads(out)
+        [skipped] = this_run["targets"][0]["skipped"]
+        assert (skipped["name"], skipped["verdict"]) == ("delta", "missing")
+        # 3.13 takes alpha, beta and gamma as 3.12 does: linked from its folder, not fetched.
+        assert file_requests(server) == {}
+        assert (this_run["downloaded"], this_run["reused"]) == (0, 4)
+        new = tmp_path / "wh" / "win-arm64@3.13"
+        assert dists(new) == ARM_FILES - {"delta-1.0-cp312-cp312-win_arm64.whl"}
+        old = tmp_path / "wh" / ARM / "alpha-1.0-py3-none-any.whl"
+        assert (new / old.name).stat().st_ino == old.stat().st_ino  # a hard link
+        server.reset()
+        assert run(wheelhouse(server, tmp_path, "win-arm64@3.13"))[0] == 2
+        manifest = json.loads((tmp_path / "wh" / "manifest.json").read_text())
+        assert [t["target"] for t in manifest["targets"]] == [ARM, "win-arm64@3.13"]
+        assert {e["target"] for e in manifest["files"]} == {ARM, "win-arm64@3.13"}
+
 
 class TestResume:
     def test_an_interrupted_run_resumes_without_fetching_verified_files_again(
@@ -152,6 +190,19 @@ class TestResume:
         assert not [p for p in folder.iterdir() if p.name.startswith(".download-")]
         reused = {Path(e["file"]).name for e in manifest["files"] if e["reused"]}
         assert reused == ARM_FILES - {"delta-1.0-cp312-cp312-win_arm64.whl"}
+
+    def test_a_distribution_no_longer_forecast_is_removed(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        assert run(wheelhouse(server, tmp_path, ARM))[0] == 1
+        folder = tmp_path / "wh" / ARM
+        (folder / "beta-0.9-py3-none-any.whl").write_bytes(b"an older forecast's pick")
+        (folder / "NOTES.txt").write_text("not a distribution: kept")
+        code, out = run(wheelhouse(server, tmp_path, ARM))
+        assert code == 1
+        assert json.loads(out)["removed"] == 1
+        assert dists(folder) == ARM_FILES
+        assert (folder / "NOTES.txt").exists()
 
     def test_a_damaged_file_in_the_folder_is_fetched_again(
         self, server: IndexServer, tmp_path: Path

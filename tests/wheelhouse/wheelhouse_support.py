@@ -92,7 +92,11 @@ class TinyIndex:
         return self.files / filename
 
 
-def make_index(root: Path, *, backend_ok: bool = True) -> TinyIndex:
+def make_index(
+    root: Path, *, backend_ok: bool = True, arm_wheel_in: Path | None = None
+) -> TinyIndex:
+    """The index under ``root``; ``arm_wheel_in``: delta's win_arm64 wheel is in that
+    folder (a ``--find-links`` folder) instead of on the index."""
     pages, metadata, files = root / "pages", root / "metadata", root / "files"
     metadata.mkdir(parents=True)
     wheels: dict[str, list[Path]] = {
@@ -100,7 +104,11 @@ def make_index(root: Path, *, backend_ok: bool = True) -> TinyIndex:
         "beta": [build_wheel(files, "beta", "1.0")],
         "delta": [
             build_wheel(files, "delta", "1.0", tag=host_tag()),
-            build_wheel(files, "delta", "1.0", tag="cp312-cp312-win_arm64"),
+            *(
+                [build_wheel(files, "delta", "1.0", tag="cp312-cp312-win_arm64")]
+                if arm_wheel_in is None
+                else []
+            ),
         ],
         "tinyback": [
             build_wheel(
@@ -116,6 +124,8 @@ def make_index(root: Path, *, backend_ok: bool = True) -> TinyIndex:
             (metadata / f"{path.name}.metadata").write_bytes(meta)
             entries.append(file_entry(path.name, path.read_bytes(), metadata=meta))
         write_page(pages, name, entries)
+    if arm_wheel_in is not None:
+        build_wheel(arm_wheel_in, "delta", "1.0", tag="cp312-cp312-win_arm64")
     sdist = _sdist(files, "gamma", "1.0", "tinyback")
     write_page(pages, "gamma", [file_entry(sdist.name, sdist.read_bytes())])
     return TinyIndex(pages, metadata, files)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TextIO, TypedDict
+from typing import TextIO, TypedDict, cast
 
 from wheelcast._version import __version__
 from wheelcast.wheelhouse import Built, Placed, Skipped, TargetHouse, Wheelhouse
@@ -62,6 +62,7 @@ class ManifestJSON(TypedDict):
     wheelcast: str
     downloaded: int
     reused: int
+    removed: int  # distributions an earlier forecast had put there, deleted
     targets: list[TargetJSON]
     files: list[FileJSON]
 
@@ -117,6 +118,7 @@ def manifest(wheelhouse: Wheelhouse) -> ManifestJSON:
         "wheelcast": __version__,
         "downloaded": wheelhouse.downloaded,
         "reused": wheelhouse.reused,
+        "removed": wheelhouse.removed,
         "targets": [_target(h, root) for h in wheelhouse.targets],
         "files": [_file(p) for h in wheelhouse.targets for p in h.files],
     }
@@ -127,9 +129,43 @@ def render_json(wheelhouse: Wheelhouse, out: TextIO) -> None:
 
 
 def write_manifest(wheelhouse: Wheelhouse) -> Path:
-    """``manifest.json`` in the wheelhouse root, written whole or not at all."""
+    """``manifest.json`` in the wheelhouse root, written whole or not at all.
+
+    The targets an earlier run put in the same root, and this one did not touch, keep their
+    entries: one wheelhouse may be filled a target at a time.
+    """
     path = wheelhouse.root / "manifest.json"
+    document = manifest(wheelhouse)
+    ours = {t["target"] for t in document["targets"]}
+    earlier = _earlier(path)
+    if earlier is not None:
+        document["targets"] = [
+            *(t for t in earlier["targets"] if t["target"] not in ours),
+            *document["targets"],
+        ]
+        document["files"] = [
+            *(f for f in earlier["files"] if f["target"] not in ours),
+            *document["files"],
+        ]
     temp = path.with_name(".manifest.json.tmp")
-    temp.write_text(json.dumps(manifest(wheelhouse), indent=2) + "\n", encoding="utf-8")
+    temp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     os.replace(temp, path)
     return path
+
+
+def _earlier(path: Path) -> ManifestJSON | None:
+    """The manifest an earlier run wrote there, when it is one this version can read."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none, or damaged: this run's manifest replaces it
+    if not isinstance(loaded, dict) or loaded.get("schema") != SCHEMA:
+        return None
+    targets, files = loaded.get("targets"), loaded.get("files")
+    if not isinstance(targets, list) or not isinstance(files, list):
+        return None
+    if not all(isinstance(t, dict) and isinstance(t.get("target"), str) for t in targets):
+        return None
+    if not all(isinstance(f, dict) and isinstance(f.get("target"), str) for f in files):
+        return None
+    return cast(ManifestJSON, loaded)

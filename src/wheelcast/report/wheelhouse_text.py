@@ -24,6 +24,7 @@ def render_text(wheelhouse: Wheelhouse, out: TextIO, *, color: bool | None = Non
     console.print(
         f"[bold]{escape(root)}[/]: {wheelhouse.downloaded} file(s) downloaded,"
         f" {wheelhouse.reused} already there and verified (reused)"
+        + (f", {wheelhouse.removed} no longer forecast (removed)" if wheelhouse.removed else "")
     )
     for house in wheelhouse.targets:
         files = [f for f in house.files if f.verdict != "built"]

@@ -139,13 +139,16 @@ def make_wheelhouse(
         for folder in folders.values():
             remove_leftovers(root / folder)
         with open_repository(index) as session:
-            # The pages say which source lists each file (cached: no request when fresh).
-            names = list(dict.fromkeys(pick.name for pick in picks))
-            session.prefetch_pages(names)
-            for name in names:
-                session.page(name)
+            if _sources(index) > 1:
+                # Each file is downloaded from the source that lists it, which only the
+                # pages say (a revalidation each: answered 304 when nothing changed).
+                names = list(dict.fromkeys(pick.name for pick in picks))
+                session.prefetch_pages(names)
+                for name in names:
+                    session.page(name)
             fetched = fetch_files(picks, root, session.download, progress)
         houses: list[TargetHouse] = []
+        removed = 0
         for forecast in result.forecasts:
             target = forecast.target.id
             folder = folders[target]
@@ -166,6 +169,7 @@ def make_wheelhouse(
             (root / folder).mkdir(parents=True, exist_ok=True)
             _write_text(root / folder / "requirements.txt", _requirements(project, placed))
             _write_text(root / folder / "constraints.txt", _constraints(placed))
+            removed += _remove_stale(root / folder, {p.path.rpartition("/")[2] for p in placed})
             houses.append(
                 TargetHouse(
                     forecast.target,
@@ -178,7 +182,28 @@ def make_wheelhouse(
                 )
             )
     progress.finish()
-    return Wheelhouse(root, tuple(houses), fetched.downloaded, fetched.reused, fetched.linked)
+    return Wheelhouse(
+        root, tuple(houses), fetched.downloaded, fetched.reused, fetched.linked, removed
+    )
+
+
+_DISTRIBUTIONS = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")
+
+
+def _remove_stale(folder: Path, kept: set[str]) -> int:
+    """Delete the distributions an earlier forecast put in ``folder`` and this one did not
+    pick: pip's --find-links would see them, and the folder holds exactly the forecast."""
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name.endswith(_DISTRIBUTIONS) and path.name not in kept:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _sources(index: IndexOptions) -> int:
+    indexes = 0 if index.no_index else 1 + len(index.extra_index_urls)
+    return indexes + len(index.find_links)
 
 
 def _build_environ(index: IndexOptions, environ: Mapping[str, str] | None) -> dict[str, str]:

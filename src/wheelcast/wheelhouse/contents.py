@@ -78,6 +78,7 @@ class Wheelhouse:
     downloaded: int  # distinct files fetched from the index this run
     reused: int  # distinct files already there with the index's sha256
     linked: int  # copies into a second target's folder (hard links where possible)
+    removed: int = 0  # distributions of an earlier forecast deleted from the folders
 
 
 class Progress(Protocol):
