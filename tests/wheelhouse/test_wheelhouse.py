@@ -9,6 +9,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,23 @@ def file_requests(server: IndexServer) -> dict[str, int]:
         for path, count in server.requests.items()
         if path.startswith("/files/") and not path.endswith(".metadata")
     }
+
+
+class StallingServer(IndexServer):
+    """Answers ``stall`` only once :attr:`release` is set: a download that hangs."""
+
+    def __init__(self, *dirs: Path, stall: str) -> None:
+        super().__init__(*dirs)
+        self.stall = stall
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+    def _record(self, method: str, path: str, headers: Mapping[str, str]) -> Failure | None:
+        failure = super()._record(method, path, headers)
+        if path == self.stall and not self.release.is_set():
+            self.stalled.set()
+            self.release.wait(120)
+        return failure
 
 
 @pytest.fixture
@@ -190,6 +210,40 @@ class TestResume:
         assert not [p for p in folder.iterdir() if p.name.startswith(".download-")]
         reused = {Path(e["file"]).name for e in manifest["files"] if e["reused"]}
         assert reused == ARM_FILES - {"delta-1.0-cp312-cp312-win_arm64.whl"}
+
+    def test_a_run_killed_mid_download_resumes_without_fetching_verified_files(
+        self, tiny: TinyIndex, tmp_path: Path
+    ) -> None:
+        stalled = "/files/delta-1.0-cp312-cp312-win_arm64.whl"
+        with StallingServer(tiny.pages, tiny.metadata, tiny.files, stall=stalled) as server:
+            assert run(["check", "alpha", "-i", server.url, "--cache-dir", str(tmp_path / "cache"),
+                        "-t", ARM])[0] == 1  # fmt: skip
+            argv = wheelhouse(server, tmp_path, ARM, fmt="text")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "wheelcast", *argv],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            folder = tmp_path / "wh" / ARM
+            others = ARM_FILES - {stalled.rpartition("/")[2]}
+            try:
+                assert server.stalled.wait(120)
+                deadline = time.monotonic() + 60
+                while (not folder.is_dir() or dists(folder) != others) and (
+                    time.monotonic() < deadline
+                ):
+                    time.sleep(0.05)
+            finally:
+                process.kill()  # SIGKILL: no clean-up runs
+                process.wait(30)
+            assert dists(folder) == others  # nothing under the stalled file's name
+            server.release.set()
+            server.reset()
+            code, out = run(argv)
+            assert code == 1
+            assert file_requests(server) == {stalled: 1}
+            assert "1 file(s) downloaded, 3 already there and verified (reused)" in out
+            assert dists(folder) == ARM_FILES
 
     def test_a_distribution_no_longer_forecast_is_removed(
         self, server: IndexServer, tmp_path: Path
