@@ -135,53 +135,61 @@ def make_wheelhouse(
         folders[forecast.target.id] = name
     plans = {f.target.id: _plan(f, folders[f.target.id]) for f in result.forecasts}
     picks = [pick for picks, _, _ in plans.values() for pick in picks]
-    with folder_lock(root):
-        for folder in folders.values():
-            remove_leftovers(root / folder)
-        with open_repository(index) as session:
-            if _sources(index) > 1:
-                # Each file is downloaded from the source that lists it, which only the
-                # pages say (a revalidation each: answered 304 when nothing changed).
-                names = list(dict.fromkeys(pick.name for pick in picks))
-                session.prefetch_pages(names)
-                for name in names:
-                    session.page(name)
-            fetched = fetch_files(picks, root, session.download, progress)
-        houses: list[TargetHouse] = []
-        removed = 0
-        for forecast in result.forecasts:
-            target = forecast.target.id
-            folder = folders[target]
-            placed = [p for p in fetched.placed if p.target == target]
-            _, skipped, sdists = plans[target]
-            built: list[Built] = []
-            interpreter = interpreters.get(target)
-            if interpreter is not None and sdists:
-                env = _build_environ(index, environ)
-                for filename, package in sdists.items():
-                    progress.building(package.name, target)
-                    outcome, wheel = _build(
-                        root, target, folder, filename, package, interpreter=interpreter, env=env
+    try:
+        with folder_lock(root):
+            for folder in folders.values():
+                remove_leftovers(root / folder)
+            with open_repository(index) as session:
+                if _sources(index) > 1:
+                    # Each file is downloaded from the source that lists it, which only the
+                    # pages say (a revalidation each: answered 304 when nothing changed).
+                    names = list(dict.fromkeys(pick.name for pick in picks))
+                    session.prefetch_pages(names)
+                    for name in names:
+                        session.page(name)
+                fetched = fetch_files(picks, root, session.download, progress)
+            houses: list[TargetHouse] = []
+            removed = 0
+            for forecast in result.forecasts:
+                target = forecast.target.id
+                folder = folders[target]
+                placed = [p for p in fetched.placed if p.target == target]
+                _, skipped, sdists = plans[target]
+                built: list[Built] = []
+                interpreter = interpreters.get(target)
+                if interpreter is not None and sdists:
+                    env = _build_environ(index, environ)
+                    for filename, package in sdists.items():
+                        progress.building(package.name, target)
+                        outcome, wheel = _build(
+                            root,
+                            target,
+                            folder,
+                            filename,
+                            package,
+                            interpreter=interpreter,
+                            env=env,
+                        )
+                        built.append(outcome)
+                        if wheel is not None:
+                            placed.append(wheel)
+                (root / folder).mkdir(parents=True, exist_ok=True)
+                _write_text(root / folder / "requirements.txt", _requirements(project, placed))
+                _write_text(root / folder / "constraints.txt", _constraints(placed))
+                removed += _remove_stale(root / folder, {p.path.rpartition("/")[2] for p in placed})
+                houses.append(
+                    TargetHouse(
+                        forecast.target,
+                        folder,
+                        tuple(placed),
+                        tuple(built),
+                        tuple(skipped),
+                        resolvable=forecast.resolvable,
+                        local=interpreter is not None,
                     )
-                    built.append(outcome)
-                    if wheel is not None:
-                        placed.append(wheel)
-            (root / folder).mkdir(parents=True, exist_ok=True)
-            _write_text(root / folder / "requirements.txt", _requirements(project, placed))
-            _write_text(root / folder / "constraints.txt", _constraints(placed))
-            removed += _remove_stale(root / folder, {p.path.rpartition("/")[2] for p in placed})
-            houses.append(
-                TargetHouse(
-                    forecast.target,
-                    folder,
-                    tuple(placed),
-                    tuple(built),
-                    tuple(skipped),
-                    resolvable=forecast.resolvable,
-                    local=interpreter is not None,
                 )
-            )
-    progress.finish()
+    finally:
+        progress.finish()  # also on an error: the bar must not stay on the terminal
     return Wheelhouse(
         root, tuple(houses), fetched.downloaded, fetched.reused, fetched.linked, removed
     )
