@@ -329,13 +329,39 @@ class TestHost:
         [host] = json.loads(out)["targets"]
         [build] = host["builds"]
         assert (build["name"], build["ok"], build["wheel"]) == ("gamma", False, None)
-        assert build["detail"]
+        assert "broken" in build["detail"]
         log = (tmp_path / "wh" / build["log"]).read_text()
         assert "broken" in log
         assert host["complete"] is False
 
+    def test_an_interpreter_on_this_machine_builds_its_sdists(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        argv = wheelhouse(server, tmp_path, fmt="text")
+        code, out = run([*argv, "--interpreter", sys.executable])
+        assert code == 0
+        [house] = json.loads((tmp_path / "wh" / "manifest.json").read_text())["targets"]
+        assert house["target"].startswith(sys.executable)
+        assert "/" not in house["folder"]
+        assert [b["ok"] for b in house["builds"]] == [True]
+        assert "gamma-1.0-py3-none-any.whl" in dists(tmp_path / "wh" / house["folder"])
+        assert f"built  gamma 1.0: built by {sys.executable} -m build (isolated)" in out
+
 
 class TestBadInput:
+    def test_a_wheelhouse_another_run_is_writing_is_refused(
+        self, server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        fcntl = pytest.importorskip("fcntl")
+        (tmp_path / "wh").mkdir()
+        with (tmp_path / "wh" / ".wheelhouse.lock").open("a+b") as held:
+            fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+            code, _ = run(wheelhouse(server, tmp_path, ARM, fmt="text"))
+        assert code == 3
+        [line] = capsys.readouterr().err.strip().splitlines()
+        assert "is being written by another wheelcast run" in line
+        assert not (tmp_path / "wh" / ARM).exists()
+
     def test_a_dest_that_is_a_file_is_one_line_and_exit_3(
         self, server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -9,12 +9,17 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from wheelcast.errors import IndexPageError
+from wheelcast.forecast.verdict import BuildInfo, Forecast, Verdict
 from wheelcast.index.models import DistFile
 from wheelcast.report.wheelhouse_text import BarProgress
+from wheelcast.sdist import BuildNeeds
+from wheelcast.wheelhouse.assemble import _failure
 from wheelcast.wheelhouse.download import public_url, safe_filename
-from wheelcast.wheelhouse.pep517_build import build_environment, build_wheel
+from wheelcast.wheelhouse.pep517_build import _last_error, build_environment, build_wheel
 
 
 class TestPublicUrl:
@@ -119,3 +124,49 @@ class TestBarProgress:
         progress.building("gamma", "host@3.12")
         progress.finish()
         assert "gamma" in out.getvalue()
+
+
+class TestWhyABuildFailed:
+    def test_the_backends_error_with_builds_verdict(self) -> None:
+        output = "\n".join(
+            [
+                "* Building wheel...",
+                "running build_ext",
+                "building 'fast' extension",
+                "fast.c:1:10: fatal error: Python.h: No such file or directory",
+                "error: command '/usr/bin/gcc' failed with exit code 1",
+                "",
+                "ERROR Backend subprocess exited when trying to invoke build_wheel",
+            ]
+        )
+        assert _last_error(output) == (
+            "error: command '/usr/bin/gcc' failed with exit code 1"
+            " (Backend subprocess exited when trying to invoke build_wheel)"
+        )
+
+    def test_nothing_printed(self) -> None:
+        assert _last_error("") == "the build failed and printed nothing"
+
+    def test_doctor_names_the_missing_toolchain_first(self) -> None:
+        needs = BuildNeeds("setuptools", "setuptools.build_meta", ("setuptools",), ("C",))
+        package = Forecast(
+            canonicalize_name("fast"),
+            Version("1.0"),
+            Verdict.BUILD,
+            None,
+            ("(requested)",),
+            build=BuildInfo(needs, ("install gcc",), here=(False, "no C compiler found")),
+        )
+        assert _failure("error: command 'gcc' failed", package) == (
+            "no C compiler found (the build said: error: command 'gcc' failed)"
+        )
+
+    def test_otherwise_the_advice_for_its_languages(self) -> None:
+        needs = BuildNeeds("setuptools", "setuptools.build_meta", ("setuptools",), ("C",))
+        package = Forecast(
+            canonicalize_name("fast"), Version("1.0"), Verdict.BUILD, None, (),
+            build=BuildInfo(needs, ("install gcc (apt install gcc)",)),
+        )  # fmt: skip
+        assert _failure("it failed", package) == (
+            "it failed (to build it here: install gcc (apt install gcc))"
+        )

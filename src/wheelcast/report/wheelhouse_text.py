@@ -44,8 +44,8 @@ def render_text(wheelhouse: Wheelhouse, out: TextIO, *, color: bool | None = Non
         for sdist in house.sdists_left:
             if not house.local:
                 console.print(
-                    f"  [yellow]sdist[/]  {escape(sdist.name)} {sdist.version}: pip builds it"
-                    " at install time (a compiler is needed there)"
+                    f"  [yellow]sdist[/]  {escape(sdist.name)} {sdist.version}: pip builds it on"
+                    " the target at install time (its build requirements are not in the folder)"
                 )
         for skipped in house.skipped:
             console.print(

@@ -269,7 +269,7 @@ def _failure(why: str, package: Forecast) -> str:
     build = package.build
     if build is not None and build.here is not None and not build.here[0]:
         return f"{build.here[1]} (the build said: {why})"
-    if build is not None and build.advice:
+    if build is not None and build.languages and build.advice:
         return f"{why} (to build it here: {build.advice[0]})"
     return why
 

@@ -81,14 +81,21 @@ def _unpack(sdist: Path, into: Path) -> Path:
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else into
 
 
+# What ``python -m build`` itself prints (its progress, tips and final error), as opposed
+# to what the backend and pip print.
+_BUILD_OWN = ("* ", "- ", "TIP ", "ERROR ", "WARNING ")
+
+
 def _last_error(output: str) -> str:
-    """The line of the output that says what went wrong, as far as one line can."""
+    """What went wrong, in one line: the backend's last error and build's verdict on it."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for marker in ("error:", "Error:", "ERROR:", "ModuleNotFoundError", "No module named"):
-        for line in reversed(lines):
-            if marker in line:
-                return line[:_ERROR_LINE_CAP]
-    return lines[-1][:_ERROR_LINE_CAP] if lines else "the build printed nothing"
+    verdict = next((ln[6:] for ln in reversed(lines) if ln.startswith("ERROR ")), "")
+    backend = [ln for ln in lines if not ln.startswith(_BUILD_OWN)]
+    said = next((ln for ln in reversed(backend) if "error" in ln.lower()), "")
+    said = said or (backend[-1] if backend else "")
+    if said and verdict:
+        return f"{said[:_ERROR_LINE_CAP]} ({verdict[:_ERROR_LINE_CAP]})"
+    return (said or verdict or "the build failed and printed nothing")[:_ERROR_LINE_CAP]
 
 
 def _interpreter_lacks_build(output: str) -> bool:
