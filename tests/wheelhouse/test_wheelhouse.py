@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.indexserver import Failure, IndexServer, MakeIndexServer
+from tests.indexserver import Failure, IndexServer, MakeIndexServer, build_wheel
 from tests.wheelhouse.wheelhouse_support import TinyIndex, host_tag, make_index
 
 from wheelcast.cli import main
@@ -371,3 +371,24 @@ class TestBadInput:
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1
         assert "cannot write the wheelhouse" in err[0]
+
+
+class TestDirect:
+    def test_a_direct_local_wheel_is_copied_in_and_a_direct_sdist_is_listed(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        local = build_wheel(tmp_path / "mine", "epsilon", "0.1")
+        zeta = tmp_path / "zeta"
+        zeta.mkdir()
+        (zeta / "pyproject.toml").write_text('[project]\nname = "zeta"\nversion = "0.1"\n')
+        argv = wheelhouse(server, tmp_path, ARM)
+        argv[2:2] = [str(local), f"zeta @ {zeta.as_uri()}"]
+        code, out = run(argv)
+        assert code == 1
+        folder = tmp_path / "wh" / ARM
+        assert dists(folder) == ARM_FILES | {local.name}
+        manifest = json.loads(out)
+        entry = next(e for e in manifest["files"] if e["name"] == "epsilon")
+        assert (entry["sha256"], entry["verdict"]) == (sha256(local), "pure")
+        [skipped] = manifest["targets"][0]["skipped"]
+        assert (skipped["name"], skipped["verdict"]) == ("zeta", "direct")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,9 @@ from packaging.utils import canonicalize_name
 from wheelcast.forecast.check import CheckResult, IndexOptions, open_repository
 from wheelcast.forecast.verdict import Forecast, TargetForecast, Verdict
 from wheelcast.index.config import default_index_url
+from wheelcast.index.local import copy_local_file
+from wheelcast.index.models import DistFile
+from wheelcast.index.session import IndexSession
 from wheelcast.inputs import ProjectInput
 from wheelcast.targets import Target
 from wheelcast.wheelhouse.contents import (
@@ -24,6 +28,7 @@ from wheelcast.wheelhouse.contents import (
     Wheelhouse,
 )
 from wheelcast.wheelhouse.download import (
+    Download,
     Pick,
     fetch_files,
     file_sha256,
@@ -147,7 +152,7 @@ def make_wheelhouse(
                     session.prefetch_pages(names)
                     for name in names:
                         session.page(name)
-                fetched = fetch_files(picks, root, session.download, progress)
+                fetched = fetch_files(picks, root, _downloader(session), progress)
             houses: list[TargetHouse] = []
             removed = 0
             for forecast in result.forecasts:
@@ -207,6 +212,18 @@ def _remove_stale(folder: Path, kept: set[str]) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def _downloader(session: IndexSession) -> Download:
+    """Downloads through the session; a file on this machine (a find-links folder, a
+    direct reference to a local wheel) is copied from where it is."""
+
+    def download(file: DistFile, dest: Path, max_bytes: int) -> Path:
+        if file.url.startswith("file:"):
+            return asyncio.run(copy_local_file(file, dest, max_bytes))
+        return session.download(file, dest, max_bytes)
+
+    return download
 
 
 def _sources(index: IndexOptions) -> int:

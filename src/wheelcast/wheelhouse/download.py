@@ -28,6 +28,7 @@ from wheelcast.wheelhouse.contents import Placed, Progress
 __all__ = [
     "BUILD_PREFIX",
     "TEMP_PREFIX",
+    "Download",
     "Fetched",
     "Pick",
     "fetch_files",
@@ -35,6 +36,7 @@ __all__ = [
     "folder_lock",
     "public_url",
     "remove_leftovers",
+    "safe_filename",
 ]
 
 # The index sources' temporary names (``wheelcast.index.http``, ``wheelcast.index.local``).
