@@ -349,6 +349,15 @@ class TestHost:
 
 
 class TestBadInput:
+    def test_help_says_it_runs_the_sdists_build_code(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert run(["wheelhouse", "--help"])[0] == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert "RUNS THE SDISTS' BUILD CODE" in text
+        assert "--interpreter" in text
+        assert "--exclude-newer" in text
+
     def test_a_wheelhouse_another_run_is_writing_is_refused(
         self, server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
