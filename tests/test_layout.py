@@ -26,8 +26,10 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 # witness what they read, lock files evaluate markers); index before sdist and cache (both
 # read through the store); sdist and cache before forecast (build needs, remembered
 # results); forecast before doctor and failure_log (they diagnose with a check); those
-# before report; report before the entry points. No import orders errors against runtime, inputs
-# against index, or sdist against cache: those are placed to read as the flow.
+# before report; wheelhouse after forecast and doctor (it fetches what a check picked, with
+# doctor's toolchains) and before report; report before the entry points. No import orders
+# errors against runtime, inputs against index, or sdist against cache: those are placed to
+# read as the flow.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.errors", "wheelcast._version"),
     ("wheelcast.runtime",),
@@ -38,6 +40,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.cache",),
     ("wheelcast.forecast",),
     ("wheelcast.doctor", "wheelcast.failure_log"),
+    ("wheelcast.wheelhouse",),
     ("wheelcast.report",),
     ("wheelcast.cli", "wheelcast.__main__", "wheelcast"),
 )

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from wheelcast.doctor.toolchains import Toolchains
     from wheelcast.forecast.observe import Observer
     from wheelcast.targets.declared import DeclaredPythons
+    from wheelcast.wheelhouse import Wheelhouse
 
 # Each command imports what only it needs (doctor, explain, rich tables) when it runs: a
 # check answered from the cache is mostly interpreter start-up and imports.
@@ -698,25 +699,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_index_options(doctor_parser)
 
-    diagnose_parser = commands.add_parser(
-        "diagnose",
-        help="what a failed pip/uv install log means, and what would install instead",
-        description="Read the output of a failed pip install or uv pip install: the package"
-        " built from which sdist, on which interpreter and platform, the missing tool, why no"
-        " wheel fit (forecast again), and the fix.",
-    )
-    diagnose_parser.add_argument("log", metavar="LOG", help="the log file, or - for stdin")
-    diagnose_parser.add_argument(
-        "-t", "--target", dest="log_target", metavar="TARGET",
-        help="the target (win-arm64@3.12) when the log does not show it, or shows it wrongly",
-    )  # fmt: skip
-    diagnose_parser.add_argument(
-        "--exclude-newer", metavar="DATE", help="forecast as of DATE (when the install failed)"
-    )
-    diagnose_parser.add_argument("--format", choices=("text", "json"), default="text")
-    _add_index_options(diagnose_parser)
-
+    _add_diagnose_parser(commands)
     _add_fix_parser(commands)
+    _add_wheelhouse_parser(commands)
 
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
@@ -1179,6 +1164,26 @@ def run_diagnose(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_diagnose_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    diagnose_parser = commands.add_parser(
+        "diagnose",
+        help="what a failed pip/uv install log means, and what would install instead",
+        description="Read the output of a failed pip install or uv pip install: the package"
+        " built from which sdist, on which interpreter and platform, the missing tool, why no"
+        " wheel fit (forecast again), and the fix.",
+    )
+    diagnose_parser.add_argument("log", metavar="LOG", help="the log file, or - for stdin")
+    diagnose_parser.add_argument(
+        "-t", "--target", dest="log_target", metavar="TARGET",
+        help="the target (win-arm64@3.12) when the log does not show it, or shows it wrongly",
+    )  # fmt: skip
+    diagnose_parser.add_argument(
+        "--exclude-newer", metavar="DATE", help="forecast as of DATE (when the install failed)"
+    )
+    diagnose_parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_index_options(diagnose_parser)
+
+
 def _add_fix_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     fix_parser = commands.add_parser(
         "fix",
@@ -1274,6 +1279,107 @@ def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_wheelhouse_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    parser = commands.add_parser(
+        "wheelhouse",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="fetch (and for this machine build) every file a target needs, for an offline install",
+        description="Download, per target, the files the forecast picked into DIR/TARGET,"
+        " each checked against the index's sha256 (files already there and intact are kept),"
+        " and write manifest.json, requirements.txt and constraints.txt. For a target that is"
+        " this machine (host, --interpreter) every sdist is built into a wheel with an isolated"
+        " PEP 517 build: this RUNS THE SDISTS' BUILD CODE, the only wheelcast command that"
+        " executes third-party code.",
+    )
+    parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT_OR_PATH",
+                        help="as for check (default: the current folder)")  # fmt: skip
+    parser.add_argument("-r", "--requirement", action="append", default=[], type=Path,
+                        metavar="FILE", dest="requirement_files")  # fmt: skip
+    parser.add_argument("-d", "--dest", type=Path, default=Path("wheelhouse"), metavar="DIR",
+                        help="the wheelhouse folder (default: ./wheelhouse)")  # fmt: skip
+    parser.add_argument("--extra", action="append", default=[], metavar="NAME")
+    parser.add_argument("--all-extras", action="store_true")
+    parser.add_argument("--group", action="append", default=[], metavar="NAME")
+    parser.set_defaults(build_deps=False, installed=None)
+    _add_target_options(parser)
+    _add_index_options(parser)
+    _add_resolution_options(parser)
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", choices=("text", "json"), default="text")
+    _add_color_option(output)
+
+
+def run_wheelhouse(args: argparse.Namespace, out: TextIO) -> int:
+    """``wheelhouse``: check, then fetch into one folder per target, then build here."""
+    project = project_input(args)
+    if not (project.requirements or project.direct or project.locked):
+        raise InvalidOption(
+            "no requirements given",
+            "name packages, a file or folder, or -r requirements.txt, as for check",
+        )
+    if not args.python and project.pythons and not args.interpreter:
+        args.python = list(project.pythons)
+    if not args.targets and not args.interpreter:
+        args.targets = ["host"]  # a wheelhouse for every default target is rarely meant
+    options = _options(args, project.settings)
+    index = _index(args, project.settings)
+    targets, local = command_targets(args)
+    interpreters = dict(zip((t.id for t in targets), args.interpreter, strict=False))
+    running = host_target()
+    for target in targets:
+        if target.name == "host" and target.python == running.python:
+            interpreters[target.id] = sys.executable
+            local.setdefault(target.id, _host_build_check(target))
+    result = check_project(
+        project, targets, options=options, index=index,
+        build_needs=not args.no_build_needs, local=local,
+    )  # fmt: skip
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+    from wheelcast.report.wheelhouse_json import render_json, write_manifest  # noqa: PLC0415
+    from wheelcast.report.wheelhouse_text import BarProgress, render_text  # noqa: PLC0415
+    from wheelcast.wheelhouse import make_wheelhouse  # noqa: PLC0415
+
+    color = color_wanted(args.color)
+    progress = BarProgress(sys.stderr, color=color) if sys.stderr.isatty() else None
+    house = make_wheelhouse(
+        result, project, args.dest, index=index, interpreters=interpreters, progress=progress
+    )
+    write_manifest(house)
+    if args.format == "json":
+        render_json(house, out)
+    else:
+        render_text(house, out, color=color)
+    sys.stderr.write("".join(f"wheelcast: note: {note}\n" for note in project.notes))
+    return _wheelhouse_status(house)
+
+
+def _host_build_check(target: Target) -> LocalBuild:
+    import sysconfig  # noqa: PLC0415
+
+    from wheelcast.doctor._run import SubprocessRunner  # noqa: PLC0415
+    from wheelcast.doctor.toolchains import find_toolchains  # noqa: PLC0415
+
+    toolchains = find_toolchains(SubprocessRunner(), windows=sys.platform == "win32")
+    headers = Path(sysconfig.get_paths()["include"], "Python.h").is_file()
+    return functools.partial(_can_build, toolchains=toolchains, target=target, headers=headers)
+
+
+def _wheelhouse_status(house: Wheelhouse) -> int:
+    """2: a package has no file (or its build failed here); 1: an sdist is left to build."""
+    status = EXIT_WHEELS
+    for target in house.targets:
+        if (
+            not target.resolvable
+            or any(b.wheel is None for b in target.builds)
+            or any(s.verdict != "direct" for s in target.skipped)
+        ):
+            return EXIT_MISSING
+        if target.sdists_left or target.skipped:
+            status = EXIT_BUILD
+    return status
+
+
 def _fewer_malloc_arenas() -> None:
     """Ask glibc for at most two malloc arenas (as MALLOC_ARENA_MAX=2 would).
 
@@ -1312,6 +1418,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "diagnose": run_diagnose,
         "fix": run_fix,
         "targets": run_targets,
+        "wheelhouse": run_wheelhouse,
     }
     json_wanted = getattr(args, "format", None) == "json"
     try:
