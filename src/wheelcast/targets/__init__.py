@@ -564,9 +564,18 @@ def _number(digits: str) -> int:
     return int(digits)
 
 
+_HINTED_PRESETS: Final = (
+    *list(PRESETS)[:9],  # the Windows, Linux and macOS presets uv defaults to
+    "ios-arm64",
+    "android-arm64_v8a",
+    "pyodide-2025",
+)
+
+
 def _target_hint() -> str:
     return (
-        f"use a preset ({', '.join(PRESETS)}), 'host', a platform tag such as "
+        # The first presets by name and one of each other kind: a hint stays one line.
+        f"use a preset ({', '.join(_HINTED_PRESETS)}, ...), 'host', a platform tag such as "
         "manylinux_2_28_x86_64, or a uv target triple such as aarch64-pc-windows-msvc; "
         "`wheelcast targets` lists them"
     )
