@@ -43,6 +43,7 @@ MOBILE = [
     ("android-arm64_v8a", "aarch64-linux-android"),
     ("android-x86_64", "x86_64-linux-android"),
     ("android-armeabi_v7a", None),
+    ("android-x86", None),
 ]
 LINUX = [
     ("linux-armv7l", None),
@@ -57,6 +58,7 @@ CASES: list[tuple[str, list[tuple[str, str | None]], str]] = [
     ("markupsafe", MOBILE, "3.13"),
     ("markupsafe", LINUX, "3.12"),
     ("msgpack", [("pyodide-2025", "wasm32-pyodide2025")], "3.13"),
+    ("msgpack", [("pyodide-2024", "wasm32-pyodide2024")], "3.12"),
     ("msgpack", [("pyemscripten-2026", None)], "3.14"),
     ("numpy", [("linux-x86_64", None), ("macos-arm64", None)], "pp311"),
     ("pydantic-core", [("linux-x86_64", None), ("macos-arm64", None)], "graalpy3.11"),

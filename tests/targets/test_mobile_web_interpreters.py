@@ -517,3 +517,13 @@ class TestTargetsJson:
         linux = listed["linux-x86_64@pypy3.11"]
         assert (linux["interpreter"], linux["abi"]) == ("pp311", "pypy311_pp73")
         assert linux["markers"]["implementation_name"] == "pypy"
+
+
+def test_unknown_target_hint_stays_one_short_line() -> None:
+    with pytest.raises(UnknownTarget) as info:
+        parse_target("tvos-arm64", [PY313])
+    hint = info.value.hint
+    assert "ios-arm64" in hint
+    assert "android-arm64_v8a" in hint
+    assert "linux-s390x" not in hint  # `wheelcast targets` lists the rest
+    assert len(hint) < 400

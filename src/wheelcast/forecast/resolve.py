@@ -48,6 +48,7 @@ from wheelcast.forecast.select import (
     group_releases,
     os_family,
 )
+from wheelcast.index._dist import variant_wheel
 from wheelcast.index.models import DistFile, DistMetadata, ProjectPage
 from wheelcast.targets import UNKNOWABLE_MARKERS, Target
 from wheelcast.targets.environment import environment_of
@@ -1156,7 +1157,12 @@ def passed_over(
         fits, rejections = view.release(i)
         if any(not f.yanked for f in fits):
             return None
-        misses = [r for r in rejections if r.reason in _TARGET_REASONS]
+        # A PEP 825 variant wheel is a file pip skips, as it skips another platform's.
+        misses = [
+            r
+            for r in rejections
+            if r.reason in _TARGET_REASONS or variant_wheel(r.file.filename) is not None
+        ]
         if fits or any(
             not _for_python(r.file.requires_python, view)
             for r in rejections

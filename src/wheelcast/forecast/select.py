@@ -22,7 +22,12 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from wheelcast.index._dist import ALL_SDIST_SUFFIXES, version_in_filename
+from wheelcast.index._dist import (
+    ALL_SDIST_SUFFIXES,
+    NULL_VARIANT,
+    variant_wheel,
+    version_in_filename,
+)
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles
 
 
@@ -193,6 +198,11 @@ def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip t
         try:
             wheel_name, version, build, tags = parse_wheel_filename(filename)
         except (InvalidWheelFilename, InvalidVersion):
+            if variant := variant_wheel(filename):
+                return (
+                    f"a variant wheel (label '{variant[1]}', PEP 825 draft): pip takes a"
+                    " variant label for an invalid filename and skips it"
+                )
             return "invalid wheel filename"
         if wheel_name != name:
             return f"wrong project name (not {name})"
@@ -261,7 +271,7 @@ def _evaluate(
             if parsed.startswith(("not a", "wrong"))
             else Reason.INVALID_FILENAME
         )
-        return Rejection(file, reason, parsed)
+        return Rejection(file, reason, parsed + _null_variant_fit(file.filename, name, env))
     kind, version, file_tags, build = parsed
     too_new = None if screened else _after_cutoff(file, version, env.exclude_newer)
     if too_new is not None:
@@ -285,6 +295,22 @@ def _evaluate(
             version,
         )
     return Fit(file, kind, version, best, priority, build)
+
+
+def _null_variant_fit(filename: str, name: NormalizedName, env: Environment) -> str:
+    """For PEP 825's null variant (no properties): whether it would fit this target."""
+    variant = variant_wheel(filename)
+    if variant is None or variant[1] != NULL_VARIANT:
+        return ""
+    parsed = file_kind_and_version(variant[0], name)
+    if isinstance(parsed, str):
+        return ""
+    fits = not isinstance(env.wheel_tags(parsed[2]), Reason)
+    return (
+        "; it is the null variant and its tags fit: a variant-aware installer would take it"
+        if fits
+        else "; it is the null variant, and its tags do not fit either"
+    )
 
 
 def sort_key(fit: Fit, policy: BinaryPolicy) -> tuple[object, ...]:

@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from wheelcast.forecast.resolve import REQUESTED, DirectReference, PassedOver, Pin, Resolution
 from wheelcast.forecast.select import FileKind, Fit, Reason, Rejection
+from wheelcast.index._dist import variant_wheel
 from wheelcast.index.models import DistFile
 from wheelcast.sdist import BuildNeeds
 from wheelcast.targets import Target
@@ -220,9 +221,17 @@ def skipped_newer(passed: PassedOver, target: Target) -> SkippedNewer | None:
             why = f"have no wheel for Python {target.python.short}"
         case Reason.FORMAT_NOT_ALLOWED:
             why = "have only an sdist, which --only-binary rules out"
+        case Reason.INVALID_FILENAME if labels := _variant_labels(passed.misses):
+            why = f"have only variant wheels ({', '.join(labels)}; PEP 825), which pip skips"
         case _:
             return None
     return SkippedNewer(passed.oldest, passed.newest, closest.reason, why)
+
+
+def _variant_labels(misses: tuple[Rejection, ...]) -> list[str]:
+    """The PEP 825 labels of the variant wheels among ``misses``, in order, once each."""
+    labels = [v[1] for r in misses if (v := variant_wheel(r.file.filename))]
+    return list(dict.fromkeys(labels))
 
 
 _TAG_REASONS = frozenset({Reason.PLATFORM, Reason.ABI, Reason.PYTHON_TAG})

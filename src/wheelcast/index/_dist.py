@@ -10,6 +10,7 @@ import functools
 import gzip
 import hashlib
 import io
+import re
 import tarfile
 import zipfile
 import zlib
@@ -77,11 +78,42 @@ def is_sdist(filename: str) -> bool:
     return filename.endswith(SDIST_SUFFIXES)
 
 
+# PEP 825 (draft): a variant wheel's filename ends in a label of these characters.
+_VARIANT_LABEL_RE = re.compile(r"[0-9a-z_.]+")
+NULL_VARIANT = "null"
+"""The label PEP 825 reserves for the variant with no properties."""
+
+
+def variant_wheel(filename: str) -> tuple[str, str] | None:
+    """(the filename without its label, the label) of a PEP 825 variant wheel, else None.
+
+    The label is one more dash-separated part after the platform tag. With a build tag
+    too, the name has seven parts; without, six whose third (a Python tag) does not start
+    with a digit, which tells it from a build tag. Installers that predate variants reject
+    both forms as invalid, as PEP 825 intends; this names them instead.
+    """
+    if not filename.endswith(".whl"):
+        return None
+    parts = filename[:-4].split("-")
+    seven = len(parts) == 7  # name, version, build, three tags, label
+    six = len(parts) == 6 and not parts[2][:1].isdigit()  # no build tag
+    if not (seven or six) or not _VARIANT_LABEL_RE.fullmatch(parts[-1]):
+        return None
+    base = "-".join(parts[:-1]) + ".whl"
+    try:
+        parse_wheel_filename(base)
+    except (InvalidWheelFilename, InvalidVersion):
+        return None
+    return base, parts[-1]
+
+
 def project_of(filename: str) -> NormalizedName | None:
     """The normalized project name in a wheel or sdist filename, or None if it has none."""
     try:
         if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[0]
+            # A variant wheel belongs to its project's page, to be named there as one.
+            variant = variant_wheel(filename)
+            return parse_wheel_filename(variant[0] if variant else filename)[0]
         if is_sdist(filename):
             return parse_sdist_filename(filename)[0]
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):

@@ -10,21 +10,27 @@ A target is named on the command line as one of:
 * a preset from :data:`PRESETS` (``win-arm64``, ``linux-x86_64``, ``macos-arm64``, ...);
 * an exact platform tag (``manylinux_2_17_aarch64``, ``manylinux2014_x86_64``,
   ``musllinux_1_1_x86_64``, ``macosx_14_0_arm64``, ``win_arm64``, ``win_amd64``,
-  ``win32``, ``linux_x86_64``);
-* a value of uv's ``--python-platform`` for Windows, Linux or macOS
-  (``aarch64-pc-windows-msvc``, ``x86_64-unknown-linux-gnu``, ``x86_64-manylinux_2_28``,
-  ``aarch64-apple-darwin``, ``linux``, ...), mapped to the platform uv maps it to;
+  ``win32``, ``linux_x86_64``, ``ios_15_0_arm64_iphoneos``, ``android_26_x86_64``,
+  ``pyemscripten_2026_0_wasm32``);
+* a value of uv's ``--python-platform`` (``aarch64-pc-windows-msvc``,
+  ``x86_64-unknown-linux-gnu``, ``x86_64-manylinux_2_28``, ``aarch64-apple-darwin``,
+  ``arm64-apple-ios``, ``aarch64-linux-android``, ``wasm32-pyodide2025``, ``linux``, ...)
+  or one of uv's aliases, mapped to the platform uv maps it to;
 * ``host``, the running machine and interpreter;
 
-optionally followed by ``@<python>`` (``win-arm64@3.13t``) to pin the Python version.
+optionally followed by ``@<python>`` (``win-arm64@3.13t``, ``linux-x86_64@pp311``) to pin
+the Python version and implementation (CPython, PyPy, GraalPy).
 
 Defaults follow uv's: Linux means manylinux with glibc 2.28 (uv maps
 ``x86_64-unknown-linux-gnu`` to ``x86_64-manylinux_2_28``), musl means musllinux 1.2,
-macOS means 13.0, the oldest macOS release still supported by Apple.
+macOS means 13.0, the oldest macOS release still supported by Apple, iOS 13.0 and
+Android API level 24 (or uv's ``IPHONEOS_DEPLOYMENT_TARGET`` and ``ANDROID_API_LEVEL``).
+A Pyodide ABI (Emscripten) is built for one CPython minor, which its target takes.
 
 Marker environment of a foreign target: ``platform_release`` and ``platform_version``
 describe the kernel of one particular machine and cannot be known for a platform in
-general, so they are the empty string, as uv does. :data:`UNKNOWABLE_MARKERS` names them
+general, so they are the empty string, as uv does (Emscripten excepted: uv gives the
+compiler's version and ``#1``). :data:`UNKNOWABLE_MARKERS` names them
 so callers can warn when a requirement's marker depends on them. The host target carries
 its real values.
 """
@@ -564,9 +570,18 @@ def _number(digits: str) -> int:
     return int(digits)
 
 
+_HINTED_PRESETS: Final = (
+    *list(PRESETS)[:9],  # the Windows, Linux and macOS presets uv defaults to
+    "ios-arm64",
+    "android-arm64_v8a",
+    "pyodide-2025",
+)
+
+
 def _target_hint() -> str:
     return (
-        f"use a preset ({', '.join(PRESETS)}), 'host', a platform tag such as "
+        # The first presets by name and one of each other kind: a hint stays one line.
+        f"use a preset ({', '.join(_HINTED_PRESETS)}, ...), 'host', a platform tag such as "
         "manylinux_2_28_x86_64, or a uv target triple such as aarch64-pc-windows-msvc; "
         "`wheelcast targets` lists them"
     )
