@@ -26,6 +26,8 @@ image). Anything else is refused with one error line naming the ``FROM``.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -102,6 +104,7 @@ class _Stage:
     platform: str | None
     name: str | None
     build_platform: bool = False  # --platform names $BUILDPLATFORM (or BUILDOS/ARCH)
+    runs: tuple[tuple[int, str], ...] = ()  # (line, command) of each RUN in the stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,21 +161,31 @@ def dockerfile_targets(
             "pass the Dockerfile of the image (the one docker build reads)",
         )
     final = _final_stage(stages, stage, path)
-    image_stage, platform_stage = _follow(stages, final)
+    chain, platform_stage = _follow(stages, final)
+    image_stage = chain[0]
     used = platform_stage.platform if platform_stage and platform_stage.platform else requested
     notes: list[str] = []
     if platform_stage is not None and platform_stage.build_platform:
         notes.append(f"{path}: {_BUILD_PLATFORM_NOTE}")
     where = f"{path}:{image_stage.line}"
     image = image_target(image_stage.image, used, path, image_stage.line)
-    target = Target(_target_name(image_stage.image, used), image.platform, image.python)
+    python = image.python
+    installed = _installed_python(chain) if image.packaged else None
+    if installed is not None:
+        python = installed[2]
+    target = Target(_target_name(image_stage.image, used), image.platform, python)
     if image.platform.os == "windows":
         used = "windows/amd64"
     via = "" if image_stage is final else f" (the final stage, line {final.line}, builds on it)"
     notes.append(
         f"{where}: FROM {shown(image_stage.image)} on {used}{via} is {image.how}:"
-        f" target {image.platform.tag}@{image.python.short}"
+        f" target {image.platform.tag}@{python.short}"
     )
+    if installed is not None:
+        notes.append(
+            f"{path}:{installed[0]}: RUN installs CPython {python.short} ({installed[1]}): it"
+            f" is the target's Python, not the python3 package's {image.python.short}"
+        )
     return Declared((target,), tuple(notes))
 
 
@@ -248,6 +261,9 @@ def _stages(
                     arguments.update({name: automatic[name]} if name in automatic else {})
         elif instruction == "FROM":
             stages.append(_from(rest, text, path, line, arguments))
+        elif instruction == "RUN" and stages:
+            last = stages[-1]
+            stages[-1] = dataclasses.replace(last, runs=(*last.runs, (line, rest)))
     return stages
 
 
@@ -427,17 +443,47 @@ def _final_stage(stages: list[_Stage], wanted: str | None, path: str) -> _Stage:
     )
 
 
-def _follow(stages: list[_Stage], final: _Stage) -> tuple[_Stage, _Stage | None]:
-    """The stage whose image ``final`` is built on, and the nearest one naming a platform."""
-    current = final
+def _follow(stages: list[_Stage], final: _Stage) -> tuple[list[_Stage], _Stage | None]:
+    """The stages from the one whose image ``final`` is built on to ``final``, and the
+    nearest one naming a platform."""
+    chain = [final]
     platform = final if final.platform else None
     while True:
-        before = stages[: stages.index(current)]
-        parent = next((s for s in reversed(before) if s.name == current.image.lower()), None)
+        before = stages[: stages.index(chain[0])]
+        parent = next((s for s in reversed(before) if s.name == chain[0].image.lower()), None)
         if parent is None:
-            return current, platform
-        current = parent
+            return chain, platform
+        chain.insert(0, parent)
         platform = platform or (parent if parent.platform else None)
+
+
+def _installed_python(chain: list[_Stage]) -> tuple[int, str, Python] | None:
+    """The last CPython a ``RUN`` of ``chain`` installs (line, how, version), if any."""
+    found: tuple[int, str, Python] | None = None
+    for stage in chain:
+        for line, command in stage.runs:
+            for pattern in _PYTHON_INSTALLS:
+                for match in pattern.finditer(command):
+                    for version in _VERSION_IN_INSTALL.findall(match[0]):
+                        with contextlib.suppress(UnknownTarget):
+                            found = (line, shown(match[0].strip()), parse_python(version))
+    return found
+
+
+# A RUN that puts another Python beside the distribution's: deadsnakes' or EPEL's
+# python3.11 packages, uv, pyenv, conda.
+_PYTHON_INSTALLS: Final = (
+    re.compile(
+        r"\b(?:apt-get|apt|apk|dnf|yum|microdnf|zypper)\b[^;&|]*?\b(?:install|add)\b[^;&|]*"
+    ),
+    re.compile(r"\buv\s+python\s+install\b[^;&|]*"),
+    re.compile(r"\buv\b[^;&|]*?--python[= ]\S+"),
+    re.compile(r"\bpyenv\s+(?:install|global)\b[^;&|]*"),
+    re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:install|create)\b[^;&|]*?\bpython=+\S+"),
+)
+_VERSION_IN_INSTALL = re.compile(
+    r"(?<![\w.])(?:python=*|cpython-|--python[= ])?(3\.\d+(?:\.\d+)?t?)(?![\d.])"
+)
 
 
 # --- what an image is ------------------------------------------------------------------
