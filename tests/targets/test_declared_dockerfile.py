@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from typing import Any
 
 import pytest
@@ -224,6 +225,24 @@ class TestStages:
         # "FROM python AS python" then "FROM python": the second is the image again.
         text = "FROM python:3.11-alpine AS python\nFROM python:3.12-slim\n"
         assert only(text) == ("manylinux_2_41_x86_64", "3.12")
+
+
+class TestManyLines:
+    """Stages, aliases and RUN lines are read in linear time: a long file is no hang."""
+
+    def test_a_long_chain_of_aliases(self) -> None:
+        text = "FROM python:3.12-slim AS s0\n" + "".join(
+            f"FROM s{n} AS s{n + 1}\nRUN apt-get install -y python3.11\n" for n in range(20_000)
+        )
+        started = time.monotonic()
+        assert only(text) == ("manylinux_2_41_x86_64", "3.12")
+        assert time.monotonic() - started < 20  # quadratic, it took minutes
+
+    def test_many_run_lines_on_a_distribution_image(self) -> None:
+        text = "FROM ubuntu:22.04\n" + "RUN apt-get install -y python3.11 && make\n" * 50_000
+        started = time.monotonic()
+        assert only(text) == ("manylinux_2_35_x86_64", "3.11")
+        assert time.monotonic() - started < 20
 
 
 class TestArguments:

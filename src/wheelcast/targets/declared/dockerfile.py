@@ -246,6 +246,7 @@ def _stages(
     }
     arguments: dict[str, str] = dict(automatic)
     stages: list[_Stage] = []
+    runs: dict[int, list[tuple[int, str]]] = {}
     for line, text in lines:
         word, *more = text.split(None, 1) or [""]
         rest = more[0] if more else ""
@@ -262,9 +263,11 @@ def _stages(
         elif instruction == "FROM":
             stages.append(_from(rest, text, path, line, arguments))
         elif instruction == "RUN" and stages:
-            last = stages[-1]
-            stages[-1] = dataclasses.replace(last, runs=(*last.runs, (line, rest)))
-    return stages
+            runs.setdefault(len(stages) - 1, []).append((line, rest))
+    return [
+        dataclasses.replace(stage, runs=tuple(runs[index])) if index in runs else stage
+        for index, stage in enumerate(stages)
+    ]
 
 
 def _arg_definitions(
@@ -445,44 +448,70 @@ def _final_stage(stages: list[_Stage], wanted: str | None, path: str) -> _Stage:
 
 def _follow(stages: list[_Stage], final: _Stage) -> tuple[list[_Stage], _Stage | None]:
     """The stages from the one whose image ``final`` is built on to ``final``, and the
-    nearest one naming a platform."""
+    nearest one naming a platform. A ``FROM NAME`` names the last stage called so before it."""
+    parents: list[int | None] = []
+    named: dict[str, int] = {}
+    for index, stage in enumerate(stages):
+        parents.append(named.get(stage.image.lower()))
+        if stage.name is not None:
+            named[stage.name] = index
     chain = [final]
-    platform = final if final.platform else None
-    while True:
-        before = stages[: stages.index(chain[0])]
-        parent = next((s for s in reversed(before) if s.name == chain[0].image.lower()), None)
-        if parent is None:
-            return chain, platform
-        chain.insert(0, parent)
-        platform = platform or (parent if parent.platform else None)
+    parent = parents[stages.index(final)]
+    while parent is not None:
+        chain.append(stages[parent])
+        parent = parents[parent]
+    chain.reverse()
+    platform = next((s for s in reversed(chain) if s.platform), None)
+    return chain, platform
 
 
 def _installed_python(chain: list[_Stage]) -> tuple[int, str, Python] | None:
-    """The last CPython a ``RUN`` of ``chain`` installs (line, how, version), if any."""
-    found: tuple[int, str, Python] | None = None
-    for stage in chain:
-        for line, command in stage.runs:
-            for pattern in _PYTHON_INSTALLS:
-                for match in pattern.finditer(command):
-                    for version in _VERSION_IN_INSTALL.findall(match[0]):
-                        with contextlib.suppress(UnknownTarget):
-                            found = (line, shown(match[0].strip()), parse_python(version))
-    return found
+    """The last CPython a ``RUN`` of ``chain`` installs (line, how, version), if any.
+
+    Read from the end, each command cut at ``;``, ``&`` and ``|`` and its words looked
+    up: the time stays linear in the length of the ``RUN`` lines.
+    """
+    for stage in reversed(chain):
+        for line, command in reversed(stage.runs):
+            for segment in reversed(_SEPARATORS.split(command)):
+                pattern = _install_pattern(segment.split())
+                python = _last_python(pattern.findall(segment)) if pattern else None
+                if python is not None:
+                    return line, shown(segment.strip()), python
+    return None
+
+
+def _last_python(versions: list[str]) -> Python | None:
+    for version in reversed(versions):
+        with contextlib.suppress(UnknownTarget):
+            return parse_python(version)
+    return None
+
+
+def _install_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """How versions are named in a command that installs a Python (``None``: it does not):
+    a package manager's ``python3.11``; uv's, pyenv's or conda's version."""
+    present = set(words)
+    if present & _PACKAGE_MANAGERS and present & {"install", "add"}:
+        return _PACKAGE_VERSION
+    uv_python = "uv" in present and (
+        {"python", "install"} <= present or any(w.startswith("--python") for w in words)
+    )
+    pyenv = "pyenv" in present and bool(present & {"install", "global"})
+    conda = bool(present & _CONDAS) and bool(present & {"install", "create"})
+    return _TOOL_VERSION if uv_python or pyenv or conda else None
 
 
 # A RUN that puts another Python beside the distribution's: deadsnakes' or EPEL's
 # python3.11 packages, uv, pyenv, conda.
-_PYTHON_INSTALLS: Final = (
-    re.compile(
-        r"\b(?:apt-get|apt|apk|dnf|yum|microdnf|zypper)\b[^;&|]*?\b(?:install|add)\b[^;&|]*"
-    ),
-    re.compile(r"\buv\s+python\s+install\b[^;&|]*"),
-    re.compile(r"\buv\b[^;&|]*?--python[= ]\S+"),
-    re.compile(r"\bpyenv\s+(?:install|global)\b[^;&|]*"),
-    re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:install|create)\b[^;&|]*?\bpython=+\S+"),
-)
-_VERSION_IN_INSTALL = re.compile(
-    r"(?<![\w.])(?:python=*|cpython-|--python[= ])?(3\.\d+(?:\.\d+)?t?)(?![\d.])"
+_SEPARATORS = re.compile(r"[;&|]")
+_PACKAGE_MANAGERS: Final = frozenset({"apt-get", "apt", "apk", "dnf", "yum", "microdnf", "zypper"})
+_CONDAS: Final = frozenset({"conda", "mamba", "micromamba"})
+# Only the minors wheelcast knows (3.3 to 3.16), so a match is rarely refused after it.
+_MINOR = r"3\.(?:1[0-6]|[3-9])"
+_PACKAGE_VERSION = re.compile(rf"(?<![\w.-])python({_MINOR})(?![\d.])")
+_TOOL_VERSION = re.compile(
+    rf"(?<![\w.])(?:python=*|cpython-|--python=?)?({_MINOR}(?:\.\d+)?t?)(?![\d.])"
 )
 
 
