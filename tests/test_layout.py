@@ -25,8 +25,8 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 # Read from the imports, these orders are forced: runtime and targets before inputs (inputs
 # witness what they read, lock files evaluate markers); index before sdist and cache (both
 # read through the store); sdist and cache before forecast (build needs, remembered
-# results); forecast before doctor (it diagnoses with a check); doctor and forecast before
-# report; report before the entry points. No import orders errors against runtime, inputs
+# results); forecast before doctor and failure_log (they diagnose with a check); those
+# before report; report before the entry points. No import orders errors against runtime, inputs
 # against index, or sdist against cache: those are placed to read as the flow.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.errors", "wheelcast._version"),
@@ -37,9 +37,9 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.sdist",),
     ("wheelcast.cache",),
     ("wheelcast.forecast",),
-    ("wheelcast.doctor",),
+    ("wheelcast.doctor", "wheelcast.failure_log"),
     ("wheelcast.report",),
-    ("wheelcast.failure_log", "wheelcast.cli", "wheelcast.__main__", "wheelcast"),
+    ("wheelcast.cli", "wheelcast.__main__", "wheelcast"),
 )
 
 TOP_FILES = {"__init__.py", "__main__.py", "cli.py", "errors.py", "_version.py", "py.typed"}

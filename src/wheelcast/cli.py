@@ -931,21 +931,28 @@ def _doctor_forecast(args: argparse.Namespace) -> ForecastHook:
 
 
 def run_diagnose(args: argparse.Namespace, out: TextIO) -> int:
-    from wheelcast.failure_log.command import run  # noqa: PLC0415
+    from wheelcast.failure_log import NothingRecognised, diagnose, read_log_input  # noqa: PLC0415
 
     options = Options(
         exclude_newer=(
             parse_exclude_newer(args.exclude_newer) if args.exclude_newer is not None else None
         )
     )
-    return run(
-        args.log,
-        target=args.log_target,
-        kind=args.format,
-        options=options,
-        index=_index(args),
-        out=out,
-    )
+    text = read_log_input(args.log)
+    try:
+        diagnosis = diagnose(text, target=args.log_target, options=options, index=_index(args))
+    except NothingRecognised as error:
+        shown = "standard input" if args.log == "-" else args.log
+        raise NothingRecognised(f"{shown}: {error.message}", error.hint) from None
+    if args.format == "json":
+        from wheelcast.report.diagnose_json import render_json  # noqa: PLC0415
+
+        out.write(render_json(diagnosis))
+    else:
+        from wheelcast.report.diagnose_text import render_text  # noqa: PLC0415
+
+        out.write(render_text(diagnosis))
+    return 0
 
 
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:

@@ -10,7 +10,7 @@ import pytest
 from tests.indexserver import IndexServer
 
 from wheelcast.cli import main
-from wheelcast.failure_log.command import MAX_LOG_BYTES
+from wheelcast.runtime.limits import MAX_LOG_BYTES
 
 LOGS = Path(__file__).parent.parent / "data" / "logs"
 SEED = LOGS / "seed-numpy-win-arm64.txt"

@@ -13,7 +13,8 @@ from tests.indexserver import IndexServer
 
 import wheelcast
 from wheelcast.failure_log import SIGNATURES, NothingRecognised, diagnose, read_log
-from wheelcast.failure_log.log_diagnosis import diagnosis_document, render_json, render_text
+from wheelcast.report.diagnose_json import diagnosis_document, render_json
+from wheelcast.report.diagnose_text import render_text
 
 LOGS = Path(__file__).parent.parent / "data" / "logs"
 FIXTURES = sorted(LOGS.glob("*.txt"))

@@ -332,22 +332,6 @@ class TestPipes:
         assert found[1] == {"attrs"}
 
 
-class TestReadme:
-    def test_the_safety_section_states_each_input_cap(self) -> None:
-        from wheelcast.runtime import limits  # noqa: PLC0415
-
-        readme = (REPO / "README.md").read_text()
-        section = readme.split("### Safety: input files", 1)[1].split("\n## ", 1)[0]
-        for name in (
-            "MAX_INPUT_FILE_BYTES",
-            "MAX_INPUT_NESTING",
-            "MAX_INCLUDE_DEPTH",
-            "MAX_GROUP_DEPTH",
-            "MAX_SHOWN_CHARS",
-        ):
-            assert f"| `{name}` | {getattr(limits, name)} " in section, name
-
-
 class TestManyEntries:
     """Lines are found in one pass: many entries take linear time, not quadratic."""
 

@@ -291,33 +291,6 @@ def _builds(doc: dict[str, Any]) -> dict[str, Any]:
     return {p["name"]: p["build"] for r in doc["results"] for p in r["packages"]}
 
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-_SECTION = ("SDIST_", "ARCHIVE_", "TAR_", "ZIP_", "METADATA_", "BUILD_")
-
-
-def _spelled(value: int) -> str:
-    """A cap as the README writes it: 2 GiB, 16 MiB, 100,000."""
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if value >= size and value % size == 0:
-            return f"{value // size} {unit}"
-    return f"{value:,}"
-
-
-def test_readme_states_every_archive_cap() -> None:
-    rows = {
-        line.split("|")[3].strip().strip("`"): line.split("|")[2].strip()
-        for line in README.read_text(encoding="utf-8").splitlines()
-        if line.startswith("| ") and line.count("|") == 4 and "`" in line
-    }
-    caps = {
-        name: value
-        for name, value in vars(limits).items()
-        if name.isupper() and name.startswith(_SECTION) and isinstance(value, int)
-    }
-    assert caps
-    assert {name: rows.get(name) for name in caps} == {n: _spelled(v) for n, v in caps.items()}
-
-
 def _sparse_bomb(extensions: int) -> bytes:
     """A GNU sparse member whose map is chained over ``extensions`` blocks."""
     info = tarfile.TarInfo("demo-1.0/sparse")

@@ -522,11 +522,3 @@ def test_pyyaml_is_loaded_only_to_read_a_workflow() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
-
-
-def test_the_readme_states_the_matrix_cap() -> None:
-    from pathlib import Path  # noqa: PLC0415
-
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Safety: input files", 1)[1].split("\n## ", 1)[0]
-    assert f"| `MAX_MATRIX_COMBINATIONS` | {MAX_MATRIX_COMBINATIONS} " in section

@@ -1,4 +1,4 @@
-"""A failed install's diagnosis: the facts of the log, re-forecast through ``wheelcast.check``.
+"""A failed install's diagnosis: the facts of the log, re-forecast with ``check``.
 
 The re-forecast answers what the log cannot: whether any wheel of that version fits the
 target, the nearest release that has one, and (on Windows on Arm and Apple silicon) what
@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-import wheelcast
 from wheelcast.failure_log.log_reader import LogFacts, read_log
 from wheelcast.failure_log.tool_signatures import Family
+from wheelcast.forecast.check import IndexOptions, check
+from wheelcast.forecast.resolve import Options
+from wheelcast.forecast.verdict import TargetForecast
+from wheelcast.targets import parse_target
 
 __all__ = [
-    "SCHEMA",
     "Diagnosis",
     "Reforecast",
     "diagnose",
-    "diagnosis_document",
-    "render_json",
-    "render_text",
 ]
-
-SCHEMA: Final = "wheelcast.diagnose/1"
 
 # Where an x64 interpreter runs under emulation, and the command that starts it.
 _EMULATED: Final = {
@@ -64,8 +60,8 @@ def diagnose(
     text: str,
     *,
     target: str | None = None,
-    options: wheelcast.Options | None = None,
-    index: wheelcast.IndexOptions | None = None,
+    options: Options | None = None,
+    index: IndexOptions | None = None,
     reforecast: bool = True,
 ) -> Diagnosis:
     """Diagnose a failed install log; ``target`` overrides the platform and Python it implies."""
@@ -79,14 +75,14 @@ def diagnose(
     # A target without a Python version cannot be forecast: say so rather than guess.
     if reforecast and facts.package and target_name and "@" in target_name:
         requirement = f"{facts.package}=={facts.version}" if facts.version else facts.package
-        targets = list(wheelcast.parse_target(target_name, []))
+        targets = list(parse_target(target_name, []))
         preset = target_name.split("@")[0]
         if preset in _EMULATED and targets:
             other, how = _EMULATED[preset]
             python = _python_of(target_name, facts)
-            targets += wheelcast.parse_target(f"{other}@{python}" if python else other, [])
+            targets += parse_target(f"{other}@{python}" if python else other, [])
             emulated_how = how.format(python=python)
-        result = wheelcast.check([requirement], targets, options=options, index=index)
+        result = check([requirement], targets, options=options, index=index)
         found = [_reforecast(tf, facts.package) for tf in result.forecasts]
         forecast = found[0] if found else None
         emulated = found[1] if len(found) > 1 else None
@@ -103,14 +99,14 @@ def diagnose(
     )
 
 
-def _as_of_log(options: wheelcast.Options | None, facts: LogFacts) -> wheelcast.Options | None:
+def _as_of_log(options: Options | None, facts: LogFacts) -> Options | None:
     """The log's own date, when its lines carry one and no ``exclude_newer`` was given:
     the forecast then sees the index as the failed install did (through that whole day)."""
     if facts.date is None or (options is not None and options.exclude_newer is not None):
         return options
     day = dt.date.fromisoformat(facts.date) + dt.timedelta(days=1)
     cutoff = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return dataclasses.replace(options or wheelcast.Options(), exclude_newer=cutoff)
+    return dataclasses.replace(options or Options(), exclude_newer=cutoff)
 
 
 def _python_of(target_name: str, facts: LogFacts) -> str:
@@ -138,7 +134,7 @@ def _family(target_name: str | None) -> Family | None:
     return "debian"
 
 
-def _reforecast(forecast: wheelcast.TargetForecast, package: str) -> Reforecast | None:
+def _reforecast(forecast: TargetForecast, package: str) -> Reforecast | None:
     python = forecast.target.python
     interpreter = "cp" + "".join(str(n) for n in python.version[:2])
     interpreter += "t" if python.free_threaded else ""
@@ -190,94 +186,3 @@ def _fixes(
     if toolchain and facts.tool:
         fixes.append(f"or, to build it, install {facts.tool.tool}: {toolchain}")
     return tuple(fixes)
-
-
-# --- rendering ---------------------------------------------------------------------
-
-
-def render_text(diagnosis: Diagnosis) -> str:
-    facts = diagnosis.facts
-    lines: list[str] = []
-    built = facts.package or "an unnamed package"
-    if facts.version:
-        built += f" {facts.version}"
-    source = f" from {facts.sdist}" if facts.sdist else ""
-    lines.append(f"{facts.installer} failed to build {built}{source}")
-    where = diagnosis.target or "a platform the log does not show"
-    lines.append(f"  on:      {where}" + (f" (Python {facts.python})" if facts.python else ""))
-    if facts.date:
-        lines.append(f"  as of:   {facts.date} (the log's date)")
-    if facts.tool:
-        lines.append(f"  missing: {facts.tool.tool}: {facts.tool.meaning}")
-    else:
-        lines.append("  missing: no known missing-tool message in the log")
-    forecast = diagnosis.forecast
-    if forecast is not None:
-        lines.append(f"  why:     {_why(facts, forecast)}")
-    elif facts.package and (diagnosis.target is None or "@" not in diagnosis.target):
-        lines.append(
-            "  why:     not forecast: the log does not show the platform and Python version;"
-            " pass --target, e.g. --target linux-x86_64@3.12"
-        )
-    lines.extend(f"  fix:     {fix}" for fix in diagnosis.fixes)
-    return "\n".join(lines) + "\n"
-
-
-def _why(facts: LogFacts, forecast: Reforecast) -> str:
-    name = f"{facts.package} {forecast.version}" if forecast.version else str(facts.package)
-    wanted = f"{forecast.interpreter} wheel for {forecast.platform_tag}"
-    miss = f" (closest miss: {forecast.detail})" if forecast.detail else ""
-    match forecast.verdict:
-        case "build":
-            return f"{name} has no {wanted}, so {facts.installer} built the sdist{miss}"
-        case "binary" | "pure":
-            return (
-                f"{name} has a wheel for {forecast.target}: an up-to-date installer takes it"
-                " (an old pip that does not know the wheel's tag, or --no-binary, builds instead)"
-            )
-        case _:
-            return f"{forecast.verdict} on {forecast.target}{miss}"
-
-
-def diagnosis_document(diagnosis: Diagnosis) -> dict[str, Any]:
-    facts = diagnosis.facts
-
-    def forecast(item: Reforecast | None) -> dict[str, Any] | None:
-        if item is None:
-            return None
-        return {
-            "target": item.target,
-            "verdict": item.verdict,
-            "version": item.version,
-            "detail": item.detail,
-            "newer_wheel": item.newer_wheel,
-            "newer_wheel_uploaded": item.newer_wheel_uploaded,
-            "older_wheel": item.older_wheel,
-            "interpreter": item.interpreter,
-            "platform_tag": item.platform_tag,
-        }
-
-    return {
-        "schema": SCHEMA,
-        "wheelcast": wheelcast.__version__,
-        "installer": facts.installer,
-        "package": facts.package,
-        "version": facts.version,
-        "sdist": facts.sdist,
-        "python": facts.python,
-        "platform": facts.platform,
-        "target": diagnosis.target,
-        "log_date": facts.date,
-        "missing_tool": None if facts.tool is None else {
-            "key": facts.tool.key, "tool": facts.tool.tool, "meaning": facts.tool.meaning,
-        },
-        "forecast": forecast(diagnosis.forecast),
-        "emulated": forecast(diagnosis.emulated),
-        "toolchain": diagnosis.toolchain,
-        "fixes": list(diagnosis.fixes),
-        "evidence": list(facts.evidence),
-    }  # fmt: skip
-
-
-def render_json(diagnosis: Diagnosis) -> str:
-    return json.dumps(diagnosis_document(diagnosis), indent=2) + "\n"

@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from wheelcast.cache.memo import Remembered, recall, remember, run_key
 from wheelcast.errors import IndexUnreachable, OfflineMiss, WheelcastError
 from wheelcast.forecast.annotate_builds import Analyzer, LocalBuild, annotate
-from wheelcast.forecast.direct import direct_references, split_url_requirements
+from wheelcast.forecast.direct import direct_references
 from wheelcast.forecast.locked import forecast_locked
 from wheelcast.forecast.resolve import (
     Catalog,
@@ -105,7 +105,7 @@ def check(
         "requirements", origin.path, tuple(RequirementItem(r, origin) for r in reqs)
     )
     if repository is not None:
-        project = split_url_requirements(project)
+        project = project.urls_as_direct()
         direct, notes = direct_references(project.direct, repository)
         indexed = tuple(item.requirement for item in project.requirements)
         forecasts = _noted(_run(indexed, targets, repository, options, direct=direct), notes)
@@ -134,7 +134,7 @@ def check_project(
     project = merged_duplicates(project)
     options = _with_constraints(options or Options(), project)
     index = index or IndexOptions()
-    project = split_url_requirements(project)
+    project = project.urls_as_direct()
     # A check of builds on this machine asks the machine, which the key cannot cover; nor
     # can it cover what a direct reference's folder or URL holds now.
     key = (

@@ -42,34 +42,11 @@ from wheelcast.forecast.resolve import DirectReference, Repository
 from wheelcast.index._dist import is_sdist
 from wheelcast.index.local import path_of, read_local_metadata
 from wheelcast.index.models import DistFile, DistMetadata
-from wheelcast.inputs import DirectItem, ProjectInput
+from wheelcast.inputs import DirectItem
 from wheelcast.sdist.archive import read_sdist
 
 _EXTRAS = re.compile(r"\[([^\]]*)\]$")
 _VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
-
-
-def split_url_requirements(project: ProjectInput) -> ProjectInput:
-    """``project`` with every ``name @ url`` requirement moved to its direct references.
-
-    However a requirement arrives (a command-line argument, the API, a pyproject
-    dependency), pip installs ``name @ url`` from the URL: so does the forecast.
-    """
-    urls = [item for item in project.requirements if item.requirement.url]
-    if not urls:
-        return project
-    moved = tuple(
-        DirectItem(
-            canonicalize_name(item.requirement.name),
-            str(item.requirement.url),
-            item.origin,
-            marker=item.requirement.marker,
-            extras=frozenset(item.requirement.extras),
-        )
-        for item in urls
-    )
-    kept = tuple(item for item in project.requirements if not item.requirement.url)
-    return replace(project, requirements=kept, direct=project.direct + moved)
 
 
 def direct_references(

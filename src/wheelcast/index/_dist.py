@@ -33,7 +33,7 @@ SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Every archive form pip takes as an sdist (older projects uploaded .tar.bz2 and more).
 ALL_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".tgz")
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than inflate it.
-MAX_METADATA_BYTES = limits.METADATA_MAX_BYTES
+MAX_METADATA_BYTES = limits.MAX_METADATA_BYTES
 _BAD_FILE_HINT = "the index serves a broken distribution file; report it to the project"
 
 
@@ -280,16 +280,34 @@ def dependencies_known(raw: bytes) -> bool:
     return version >= Version("2.2") and "requires-dist" not in dynamic
 
 
-def to_dist_metadata(raw: bytes, source: str, *, from_sdist: bool, url: str) -> DistMetadata:
-    """Parse METADATA / PKG-INFO bytes into a ``DistMetadata``."""
+def to_dist_metadata(
+    raw: bytes,
+    source: str,
+    *,
+    from_sdist: bool,
+    url: str,
+    project: NormalizedName | None = None,
+) -> DistMetadata:
+    """Parse METADATA / PKG-INFO bytes into a ``DistMetadata``.
+
+    Bytes that are not core metadata of ``project`` (no Name, or another project's, as
+    pip's "inconsistent name" check finds) raise ``IndexPageError``: taken as they are,
+    they would read as a file without dependencies.
+    """
     from packaging.metadata import Metadata  # noqa: PLC0415 - email loads on use
 
     try:
         # validate=False: real-world metadata has minor errors that pip tolerates too.
         metadata = Metadata.from_email(raw, validate=False)
+        name = metadata.name  # required even unvalidated: raises if absent
+        metadata.version  # noqa: B018 - likewise required; raises if absent
     except (ValueError, LookupError) as exc:
         raise IndexPageError(
             f"{url}: unreadable core metadata: {exc}", hint=_BAD_FILE_HINT
         ) from exc
+    if project is not None and canonicalize_name(name) != project:
+        raise IndexPageError(
+            f"{url}: core metadata names {name!r}, not {project!r}", hint=_BAD_FILE_HINT
+        )
     known = dependencies_known(raw) if from_sdist else True
     return DistMetadata(metadata=metadata, source=source, dependencies_known=known)

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from wheelcast.errors import IndexPageError
-from wheelcast.index._dist import MAX_METADATA_BYTES, wheel_metadata_name
+from wheelcast.index._dist import wheel_metadata_name
+from wheelcast.runtime.limits import MAX_METADATA_BYTES
 
 TAIL_BYTES = 65536  # the end of a wheel: central directory and, usually, METADATA itself
 MAX_ROUNDS = 8  # each round fetches one missing range; a sane wheel needs at most three

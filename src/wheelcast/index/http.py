@@ -29,11 +29,12 @@ import re
 import ssl
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import httpx
 from packaging.utils import NormalizedName
@@ -48,8 +49,24 @@ from wheelcast.index._dist import (
     to_dist_metadata,
 )
 from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ranges
+from wheelcast.index.auth import (
+    Credentials,
+    OriginAuth,
+    redact_url,
+    sent_user,
+    split_credentials,
+    with_userinfo,
+)
 from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPage
 from wheelcast.index.store import Cache, encode_body
+from wheelcast.runtime.limits import (
+    MAX_BODY_SECONDS,
+    MAX_METADATA_BYTES,
+    MAX_PAGE_BYTES,
+    MAX_RANGE_BYTES,
+    MAX_REDIRECTS,
+    MAX_RETRY_AFTER,
+)
 
 __all__ = [
     "ACCEPT",
@@ -171,6 +188,105 @@ def _too_large(url: str, cap: int) -> IndexPageError:
     )
 
 
+def _over_cap(url: str, cap: int, what: str) -> IndexPageError:
+    return IndexPageError(
+        f"{url}: {what} larger than the {cap} byte cap",
+        hint="the index sent far more than any real answer holds; check --index-url",
+    )
+
+
+class _Capped:
+    """A body gathered under a cap on its inflated size; see :func:`read_capped`."""
+
+    def __init__(self, response: httpx.Response, url: str, cap: int) -> None:
+        self.url = url
+        self.cap = cap
+        self.out = bytearray()
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        # "deflate" sent without its zlib header is accepted too, as httpx accepts it.
+        self.raw_deflate_left = encoding == "deflate"
+        self.inflater: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.inflater = zlib.decompressobj()
+        elif encoding not in ("", "identity"):
+            raise IndexPageError(
+                f"{url}: unsupported Content-Encoding {encoding[:40]!r}",
+                hint="the index answered in an encoding wheelcast did not ask for",
+            )
+
+    def _check(self) -> None:
+        if len(self.out) > self.cap:
+            raise _over_cap(self.url, self.cap, "the answer inflated is")
+
+    def _inflate(self, data: bytes) -> bytes:
+        # max_length: a small chunk may inflate to gigabytes; never hold more.
+        try:
+            return bytes(self.inflater.decompress(data, self.cap + 1 - len(self.out)))
+        except zlib.error:
+            if not (self.raw_deflate_left and not self.out):
+                raise
+            self.raw_deflate_left = False
+            self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            return bytes(self.inflater.decompress(data, self.cap + 1))
+
+    def add(self, chunk: bytes) -> None:
+        if self.inflater is None:
+            self.out += chunk
+            self._check()
+            return
+        data = chunk
+        while data:
+            self.out += self._inflate(data)
+            self._check()
+            data = self.inflater.unconsumed_tail
+
+    def end(self) -> bytes:
+        if self.inflater is not None:
+            self.out += self.inflater.flush()
+            self._check()
+            if not self.inflater.eof:
+                raise zlib.error("the compressed stream ends early")
+        return bytes(self.out)
+
+
+def read_capped(response: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
+    """The body of ``response``, inflated, refused past ``cap`` bytes as sent or as
+    inflated, or past ``deadline`` seconds: never more than ``cap`` bytes in memory."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise _over_cap(url, cap, "the answer is")
+    if response.is_stream_consumed:  # a transport that read it already (MockTransport)
+        if len(response.content) > cap:
+            raise _over_cap(url, cap, "the answer is")
+        return response.content
+    body = _Capped(response, url, cap)
+    ends = time.monotonic() + deadline
+    sent = 0
+    try:
+        for chunk in response.iter_raw(_CHUNK):
+            sent += len(chunk)
+            if sent > cap:
+                raise _over_cap(url, cap, "the answer is")
+            if time.monotonic() > ends:
+                raise _too_slow(url, deadline)
+            body.add(chunk)
+        return body.end()
+    except zlib.error as exc:
+        raise IndexPageError(
+            f"{url}: the compressed answer is corrupt or cut short: {exc}",
+            hint="the index or a proxy broke the answer; retry later",
+        ) from exc
+
+
+def _too_slow(url: str, deadline: float) -> IndexPageError:
+    return IndexPageError(
+        f"{url}: the answer took longer than the {deadline:g} second cap",
+        hint="the index sends too slowly; retry later",
+    )
+
+
 class _Sink:
     """Writes a body to ``spool`` under a size cap; :meth:`check` compares its sha256."""
 
@@ -228,7 +344,8 @@ def _failed(url: str, exc: Exception, delay: float, max_wait: float) -> tuple[st
     work raises at once."""
     if isinstance(exc, _Retry):
         return exc.reason, delay if exc.retry_after is None else min(exc.retry_after, max_wait)
-    if isinstance(exc, httpx.InvalidURL):
+    if isinstance(exc, httpx.InvalidURL | httpx.TooManyRedirects | httpx.UnsupportedProtocol):
+        # No retry makes these work: a redirect loop stays a loop.
         raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})", delay
@@ -252,12 +369,17 @@ def _check_download(response: httpx.Response, url: str, max_bytes: int) -> None:
 
 def _http_error(url: str, response: httpx.Response) -> IndexUnreachable:
     status = response.status_code
-    hint = (
-        "the index refused access: check the credentials in the URL or ~/.netrc"
-        if status in (401, 403)
-        else _UNREACHABLE_HINT
+    if status not in (401, 403):
+        return IndexUnreachable(
+            f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", _UNREACHABLE_HINT
+        )
+    # Say whether credentials went with the request, as pip shows them: user:****@.
+    user = sent_user(response.request.headers.get("authorization"))
+    shown = url if user is None else redact_url(with_userinfo(url, user))
+    return IndexUnreachable(
+        f"cannot fetch {shown}: HTTP {status} {response.reason_phrase}",
+        "the index refused access: check the credentials in the URL or ~/.netrc",
     )
-    return IndexUnreachable(f"cannot fetch {url}: HTTP {status} {response.reason_phrase}", hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +388,13 @@ class FetchSettings:
 
     tries: int = 3
     backoff: float = 0.5  # seconds before the first retry, doubled for each next one
-    max_retry_after: float = 30.0
+    max_retry_after: float = MAX_RETRY_AFTER
+    body_seconds: float = MAX_BODY_SECONDS
     sdist_cap: int = SDIST_DOWNLOAD_CAP
     wheel_cap: int = WHEEL_DOWNLOAD_CAP
     max_concurrency: int = 16
+    # Travel with the settings to a fetch process (wheelcast.index.remote), never stored.
+    credentials: tuple[Credentials, ...] = ()
 
 
 class Fetcher:
@@ -286,6 +411,7 @@ class Fetcher:
         self._tries = max(1, settings.tries)
         self._backoff = settings.backoff
         self._max_retry_after = settings.max_retry_after
+        self._body_seconds = settings.body_seconds
         self._sdist_cap = settings.sdist_cap
         self._wheel_cap = settings.wheel_cap
 
@@ -340,7 +466,8 @@ class Fetcher:
 
         def read(response: httpx.Response) -> _Answer:
             # Only a 200 has a body worth reading.
-            body = response.read() if response.status_code == 200 else b""
+            ok = response.status_code == 200
+            body = read_capped(response, url, MAX_PAGE_BYTES, self._body_seconds) if ok else b""
             return _Answer.of(response, url, body, revalidating=revalidating)
 
         answer = self.get(url, headers, read)
@@ -383,7 +510,8 @@ class Fetcher:
                 return None
             if response.status_code != 200:
                 raise _http_error(url, response)
-            return response.read()
+            # Capped as it inflates: the hash below is checked only after.
+            return read_capped(response, url, MAX_METADATA_BYTES, self._body_seconds)
 
         raw = self.get(url, {}, handle)
         if raw is not None:
@@ -404,9 +532,13 @@ class Fetcher:
         def handle_tail(response: httpx.Response) -> _Tail | IO[bytes] | None:
             if response.status_code == 206:
                 parsed = _content_range(response.headers.get("content-range"))
-                if parsed is None:
-                    return None
-                return _Tail(parsed[0], parsed[1], response.read())
+                if parsed is None or parsed[1] - parsed[0] > TAIL_BYTES:
+                    return None  # not the tail asked for: read the whole file instead
+                with contextlib.suppress(IndexPageError):
+                    data = read_capped(response, url, TAIL_BYTES, self._body_seconds)
+                    if parsed[0] + len(data) == parsed[1]:  # exactly the tail, as it says
+                        return _Tail(parsed[0], parsed[1], data)
+                return None
             if response.status_code == 200:  # ranges ignored: this is the whole wheel
                 return self._spool(response, url, self._wheel_cap, file.sha256)
             if response.status_code == 416:
@@ -431,13 +563,23 @@ class Fetcher:
 
     def _range_fetcher(self, url: str) -> Callable[[int, int], bytes]:
         def fetch(start: int, end: int) -> bytes:
+            if end - start > MAX_RANGE_BYTES:  # a directory that spans gigabytes
+                raise _RangesIgnored
+
             def handle(response: httpx.Response) -> bytes:
                 if response.status_code != 206:
                     raise _RangesIgnored
                 parsed = _content_range(response.headers.get("content-range"))
-                if parsed is None or parsed[0] > start:
+                # Exactly the range, or one starting a little early: never a whole file.
+                if parsed is None or parsed[0] > start or start - parsed[0] > TAIL_BYTES:
                     raise _RangesIgnored
-                return response.read()[start - parsed[0] :]
+                try:
+                    data = read_capped(response, url, end - parsed[0], self._body_seconds)
+                except IndexPageError:
+                    raise _RangesIgnored from None
+                if len(data) != end - parsed[0]:  # not the bytes the range names
+                    raise _RangesIgnored
+                return data[start - parsed[0] :]
 
             headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
             return self.get(url, headers, handle)
@@ -481,9 +623,9 @@ class ThreadedFetch:
         self._fetcher.close()
 
 
-def default_client() -> httpx.Client:
+def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
     """The client the HTTP sources of a run share, over one TLS context (loading a CA
-    bundle takes about 50 ms)."""
+    bundle takes about 50 ms); it alone holds the credentials (``wheelcast.index.auth``)."""
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
     cafile = os.environ.get("PIP_CERT")
     verify = (
@@ -492,7 +634,13 @@ def default_client() -> httpx.Client:
         else httpx.create_ssl_context()  # httpx's own default, made once for every source
     )
     return httpx.Client(
-        timeout=_TIMEOUT, follow_redirects=True, verify=verify, headers={"User-Agent": _USER_AGENT}
+        timeout=_TIMEOUT,
+        follow_redirects=True,
+        verify=verify,
+        # Only what read_capped inflates under its cap.
+        headers={"User-Agent": _USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        auth=OriginAuth(credentials),
+        max_redirects=MAX_REDIRECTS,
     )
 
 
@@ -518,6 +666,8 @@ class HttpIndex:
         settings: FetchSettings | None = None,
         requests: FetchService | None = None,
     ) -> None:
+        # The boundary: no URL past this point carries credentials (wheelcast.index.auth).
+        index_url, credentials = split_credentials(index_url)
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache
         self._offline = offline
@@ -529,7 +679,8 @@ class HttpIndex:
             # milliseconds per request (its pool asks anyio about every connection each
             # time), on the loop the read-ahead needs.
             settings = settings or FetchSettings()
-            fetcher = Fetcher(client or default_client(), settings)
+            own = (*settings.credentials, *(() if credentials is None else (credentials,)))
+            fetcher = Fetcher(client or default_client(own), settings)
             requests = ThreadedFetch(fetcher, settings.max_concurrency)
         self._requests = requests
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
@@ -583,10 +734,13 @@ class HttpIndex:
         headers = {"Accept": ACCEPT}
         if self._refresh:
             headers["Cache-Control"] = "max-age=0"
-        if cached is not None and cached.etag:
-            headers["If-None-Match"] = cached.etag
-        if cached is not None and cached.last_modified:
-            headers["If-Modified-Since"] = cached.last_modified
+        # --refresh takes nothing on trust: no 304, no "same bytes" shortcut, so a damaged
+        # but decodable cached page is replaced by what the index serves now.
+        trusted = None if self._refresh else cached
+        if trusted is not None and trusted.etag:
+            headers["If-None-Match"] = trusted.etag
+        if trusted is not None and trusted.last_modified:
+            headers["If-Modified-Since"] = trusted.last_modified
 
         fetched = await self._fetch(
             functools.partial(
@@ -594,8 +748,8 @@ class HttpIndex:
                 url=url,
                 headers=headers,
                 name=name,
-                revalidating=cached is not None,
-                cached_digest=None if cached is None else cached.digest,
+                revalidating=trusted is not None,
+                cached_digest=None if trusted is None else trusted.digest,
             )
         )
         if fetched is None:
@@ -626,17 +780,41 @@ class HttpIndex:
 
     # -- metadata ---------------------------------------------------------------------------
 
+    def _metadata_key(self, file: DistFile, project: NormalizedName | None) -> str:
+        """Where ``file``'s metadata is cached: what that URL served, under that claim.
+
+        Never the claimed sha256 alone: another index could list its own file under the
+        hash of this one's and so choose the dependencies every later run reads. Without
+        a hash, the digest of the page that listed the file stands for its version: a
+        page that changed re-reads the metadata of the files it lists.
+        """
+        if file.sha256:
+            return f"{file.url}#sha256={file.sha256}"
+        page = self.index_url if self._flat or project is None else self.page_url(project)
+        return f"{file.url}#page={self._digests.get(page) or ''}"
+
+    def _trusted(self, file: DistFile, raw: bytes, source: str) -> bool:
+        """Whether cached bytes may stand without asking the index again."""
+        if file.core_metadata_sha256 and source == "metadata-file":
+            # Checked on every read: a damaged but decodable entry is refetched.
+            return hashlib.sha256(raw).hexdigest() == file.core_metadata_sha256
+        return not self._refresh or self._offline
+
     async def metadata(self, file: DistFile) -> DistMetadata:
-        key = file.sha256 or file.url
+        project = project_of(file.filename)
+        key = self._metadata_key(file, project)
         from_sdist = is_sdist(file.filename)
         hit = self._cache.get_metadata(key)
-        if hit is not None:
+        if hit is not None and self._trusted(file, *hit):
             raw, source = hit
-            return to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
+            return to_dist_metadata(
+                raw, source, from_sdist=from_sdist, url=file.url, project=project
+            )
         if self._offline:
             raise OfflineMiss(f"offline: no cached metadata for {file.filename}", _OFFLINE_HINT)
         raw, source = await self._fetch(functools.partial(Fetcher.metadata, file=file))
-        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url)
+        # Checked before it is stored: bytes that are not this project's metadata never are.
+        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url, project=project)
         self._cache.put_metadata(key, raw, source)
         return result
 

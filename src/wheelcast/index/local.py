@@ -78,7 +78,13 @@ def _read_metadata_sync(file: DistFile) -> tuple[bytes, str]:
 async def read_local_metadata(file: DistFile) -> DistMetadata:
     """Core metadata of a ``file://`` distribution, read off the disk in a worker thread."""
     raw, source = await asyncio.to_thread(_read_metadata_sync, file)
-    return to_dist_metadata(raw, source, from_sdist=is_sdist(file.filename), url=file.url)
+    return to_dist_metadata(
+        raw,
+        source,
+        from_sdist=is_sdist(file.filename),
+        url=file.url,
+        project=project_of(file.filename),
+    )
 
 
 def _check_file_sha256(path: Path, expected: str | None, url: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 import urllib.parse
 from html.parser import HTMLParser
 from typing import Any
@@ -172,6 +173,10 @@ def json_entries(body: bytes, page_url: str) -> list[dict[str, Any]]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _error(page_url, f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        # json's decoder bounds nesting by the interpreter's recursion limit; a simple
+        # page nests four deep.
+        raise _error(page_url, f"JSON nested deeper than {sys.getrecursionlimit()}") from exc
     if not isinstance(data, dict):
         raise _error(page_url, "the JSON page is not an object")
     meta = data.get("meta", {})

@@ -40,7 +40,7 @@ def _serve(conn: Connection, settings: FetchSettings, line: Connection) -> None:
     # Started with SIGINT blocked (wheelcast.runtime.interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(line)  # even when a request thread holds the exit up
-    fetcher = Fetcher(default_client(), settings)
+    fetcher = Fetcher(default_client(settings.credentials), settings)
     sending = threading.Lock()
 
     def run(job: int, call: Callable[[Fetcher], object]) -> None:
@@ -178,7 +178,9 @@ class RemoteFetch:
 
 
 def _threads(settings: FetchSettings) -> ThreadedFetch:
-    return ThreadedFetch(Fetcher(default_client(), settings), settings.max_concurrency)
+    return ThreadedFetch(
+        Fetcher(default_client(settings.credentials), settings), settings.max_concurrency
+    )
 
 
 def _chain(source: concurrent.futures.Future[T], target: concurrent.futures.Future[T]) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import httpx
 
+from wheelcast.index.auth import split_credentials
 from wheelcast.index.config import default_index_url
-from wheelcast.index.http import FetchService, HttpIndex, default_client
+from wheelcast.index.http import FetchService, FetchSettings, HttpIndex, default_client
 from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import IndexSource
 from wheelcast.index.multi import MultiIndex
@@ -18,11 +19,11 @@ from wheelcast.runtime.workers import Workers
 __all__ = ["build_source", "requests_in_own_process"]
 
 
-def _remote() -> FetchService:
+def _remote(settings: FetchSettings) -> FetchService:
     # Imported here: multiprocessing only when a run may spawn.
     from wheelcast.index.remote import RemoteFetch  # noqa: PLC0415
 
-    return RemoteFetch()
+    return RemoteFetch(settings)
 
 
 def requests_in_own_process(*, offline: bool, workers: Workers | None) -> bool:
@@ -62,14 +63,18 @@ def build_source(
     # pip's --no-index: only find-links (and no need to look for a default index).
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
     http = [(url, False) for url in urls] + [(location, True) for location in find_links]
-    for location, flat in http:
+    # Credentials leave the URLs here, for the client alone (wheelcast.index.auth).
+    split = [(split_credentials(loc) if _is_http(loc) else (loc, None), flat) for loc, flat in http]
+    credentials = tuple(c for (_, c), _ in split if c is not None)
+    settings = FetchSettings(credentials=credentials)
+    for (location, _), flat in split:
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
             continue
         if requests_in_own_process(offline=offline, workers=workers):
-            remote = remote or _remote()
+            remote = remote or _remote(settings)
         elif not offline:  # offline, it asks nothing of the network: no client either
-            client = client or default_client()
+            client = client or default_client(credentials)
         sources.append(
             HttpIndex(
                 location,

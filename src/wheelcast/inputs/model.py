@@ -18,13 +18,13 @@ Every item carries the :class:`Origin` (file and line) it came from, for message
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
-from packaging.utils import NormalizedName
+from packaging.utils import NormalizedName, canonicalize_name
 
 from wheelcast.errors import InvalidInputFile
 
@@ -180,3 +180,25 @@ class ProjectInput:
     groups: frozenset[str] = frozenset()  # groups chosen, for pylock's dependency_groups
     requires_python: str | None = None  # the lock's own requires-python
     environments: tuple[Marker, ...] = ()  # the environments a lock was made for (if listed)
+
+    def urls_as_direct(self) -> ProjectInput:
+        """This input with every ``name @ url`` requirement moved to its direct references.
+
+        However a requirement arrives (a command-line argument, the API, a pyproject
+        dependency, a requirements line), pip installs ``name @ url`` from the URL.
+        """
+        urls = [item for item in self.requirements if item.requirement.url]
+        if not urls:
+            return self
+        moved = tuple(
+            DirectItem(
+                canonicalize_name(item.requirement.name),
+                str(item.requirement.url),
+                item.origin,
+                marker=item.requirement.marker,
+                extras=frozenset(item.requirement.extras),
+            )
+            for item in urls
+        )
+        kept = tuple(item for item in self.requirements if not item.requirement.url)
+        return replace(self, requirements=kept, direct=self.direct + moved)

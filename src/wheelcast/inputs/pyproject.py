@@ -26,7 +26,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from wheelcast.inputs import _files
-from wheelcast.inputs.model import DirectItem, Origin, ProjectInput, RequirementItem
+from wheelcast.inputs.model import Origin, ProjectInput, RequirementItem
 from wheelcast.runtime.limits import MAX_GROUP_DEPTH, shown
 
 # CPython minors with a final release, as of 2026-11-25. 3.15.0 was scheduled for
@@ -164,26 +164,13 @@ class _Pyproject:
                     f"{self.origin(requires_python)}: requires-python '{shown(requires_python)}'"
                     " allows no released CPython"
                 )
-        # "name @ url" is installed from the URL, as from a requirements file.
-        direct = tuple(
-            DirectItem(
-                canonicalize_name(item.requirement.name),
-                str(item.requirement.url),
-                item.origin,
-                marker=item.requirement.marker,
-                extras=frozenset(item.requirement.extras),
-            )
-            for item in requirements
-            if item.requirement.url
-        )
         return ProjectInput(
             kind="pyproject",
             path=self.path,
-            requirements=tuple(item for item in requirements if not item.requirement.url),
-            direct=direct,
+            requirements=tuple(requirements),
             pythons=pythons,
             notes=tuple(self.notes),
-        )
+        ).urls_as_direct()
 
     def extras(
         self,

@@ -9,6 +9,24 @@ from __future__ import annotations
 
 # --- what the index sends ------------------------------------------------------------
 
+# A project page, counted as sent and again as inflated (Content-Encoding). The largest
+# real PEP 691 pages measured (2026-12) are about 2 MB (botocore 1.99 MB, boto3 1.69 MB,
+# tensorflow 0.78 MB, torch 0.42 MB): 30 times that, for projects that publish nightly.
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+# A PEP 658 ``.metadata`` file, or the METADATA / PKG-INFO member of a distribution file.
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+# One range request into a wheel (its central directory, or the METADATA member up to
+# the next member); a wheel whose layout asks for more is downloaded whole instead (on
+# disk, hash-checked). The largest real central directories are a few MB.
+MAX_RANGE_BYTES = 32 * 1024 * 1024
+# Seconds one page or ``.metadata`` answer may take from its headers to its last byte:
+# the read timeout bounds each pause, this bounds a body dripped slowly.
+MAX_BODY_SECONDS = 300.0
+# Seconds a ``Retry-After`` of a 429 or 5xx is honoured at most (each of the tries).
+MAX_RETRY_AFTER = 30.0
+# Redirects followed for one request; a loop ends in one error, not in retries.
+MAX_REDIRECTS = 20
+
 # --- input files: requirements, pyproject, locks ---------------------------------------
 
 # Bytes read from one input file; a longer one (or a device that never ends, such as
@@ -29,6 +47,10 @@ MAX_GROUP_DEPTH = 32
 # 256, so a larger matrix is a broken workflow, refused before it is expanded.
 MAX_MATRIX_COMBINATIONS = 256
 
+# A failed install's output, read by ``wheelcast diagnose``: kilobytes in practice; more
+# is not a log, and reading it would only cost memory.
+MAX_LOG_BYTES = 16 * 1024 * 1024
+
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
 # Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap
@@ -43,7 +65,6 @@ TAR_MAX_HEADER_RECORD = 1024 * 1024
 # keeps some 600 bytes a member): a real sdist's takes ~130 bytes a member, 4 MB for the
 # largest; this bounds a hostile one of tiny entries to some 180,000 parsed members.
 ZIP_MAX_DIRECTORY = 8 * 1024 * 1024
-METADATA_MAX_BYTES = 16 * 1024 * 1024  # one PKG-INFO or METADATA, inflated
 BUILD_FILE_MAX_BYTES = 1024 * 1024  # one setup.py, pyproject.toml, CMake or meson file parsed
 BUILD_FILES_MAX = 2000  # nested build files read from one sdist (opencv has ~300)
 BUILD_TEXT_MAX = 32 * 1024 * 1024  # bytes of nested build files read from one sdist

@@ -1,24 +1,18 @@
-"""``wheelcast diagnose LOG``: read the log (a file or stdin), diagnose it, render it."""
+"""The log ``wheelcast diagnose`` reads: a file or stdin, capped, decoded as consoles save it."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO, Final, TextIO
+from typing import BinaryIO
 
-import wheelcast
 from wheelcast.errors import InvalidInputFile
-from wheelcast.failure_log.log_diagnosis import diagnose, render_json, render_text
-from wheelcast.failure_log.log_reader import NothingRecognised
+from wheelcast.runtime.limits import MAX_LOG_BYTES
 
-__all__ = ["MAX_LOG_BYTES", "read_input", "run"]
-
-MAX_LOG_BYTES: Final = 16 * 1024 * 1024
-"""A failed install's output is kilobytes; more is not a log, and reading it would only
-cost memory."""
+__all__ = ["read_log_input"]
 
 
-def read_input(name: str) -> str:
+def read_log_input(name: str) -> str:
     """The text of ``name`` (``-`` for stdin), at most :data:`MAX_LOG_BYTES` of it."""
     shown = "standard input" if name == "-" else name
     try:
@@ -51,22 +45,3 @@ def read_input(name: str) -> str:
 
 def _read(stream: BinaryIO) -> bytes:
     return stream.read(MAX_LOG_BYTES + 1)
-
-
-def run(
-    log: str,
-    *,
-    target: str | None,
-    kind: str,
-    options: wheelcast.Options,
-    index: wheelcast.IndexOptions,
-    out: TextIO,
-) -> int:
-    text = read_input(log)
-    try:
-        diagnosis = diagnose(text, target=target, options=options, index=index)
-    except NothingRecognised as error:
-        shown = "standard input" if log == "-" else log
-        raise NothingRecognised(f"{shown}: {error.message}", error.hint) from None
-    out.write(render_json(diagnosis) if kind == "json" else render_text(diagnosis))
-    return 0

@@ -1,0 +1,161 @@
+"""Credentials for HTTP indexes: kept in the client, never in a URL wheelcast stores or shows.
+
+An index URL such as ``https://user:TOKEN@host/simple`` is split where a source is made
+(:func:`split_credentials`): everything downstream (page and file URLs, the cache, the
+reports, error messages) sees ``https://host/simple`` only. The user name and password go
+to an :class:`OriginAuth` on the HTTP client, which adds them to requests for the same
+origin (scheme, host, port), as pip's ``MultiDomainBasicAuth`` does by host. A request to
+an origin with no credentials from a URL takes them from the netrc file (``NETRC`` or
+``~/.netrc``, as pip's requests and uv read it). httpx drops the ``Authorization`` header
+on a redirect to another origin, so credentials never travel beyond their origin.
+
+For a message that must name a URL as the user typed it, :func:`redact_url` shows it the
+way pip does: ``https://user:****@host/simple``.
+"""
+
+from __future__ import annotations
+
+import base64
+import netrc
+import os
+import threading
+import urllib.parse
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+__all__ = [
+    "Credentials",
+    "OriginAuth",
+    "origin_of",
+    "redact_url",
+    "sent_user",
+    "split_credentials",
+    "with_userinfo",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """A user name and password for every request to ``origin``."""
+
+    origin: str  # scheme://host[:port], lower case
+    username: str
+    password: str
+
+    def __repr__(self) -> str:  # never the password, even in a traceback
+        return f"Credentials({self.origin!r}, {self.username!r}, '****')"
+
+
+def origin_of(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    port = parts.port
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    suffix = f":{port}" if port is not None and port != default else ""
+    return f"{parts.scheme.lower()}://{host}{suffix}"
+
+
+def _without_userinfo(parts: urllib.parse.SplitResult) -> str:
+    netloc = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def split_credentials(url: str) -> tuple[str, Credentials | None]:
+    """``url`` without its userinfo, and the credentials it carried (None if none)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url, None
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo = parts.netloc.rpartition("@")[0]
+    user, _, password = userinfo.partition(":")
+    clean = _without_userinfo(parts)
+    return clean, Credentials(
+        origin_of(clean), urllib.parse.unquote(user), urllib.parse.unquote(password)
+    )
+
+
+def redact_url(url: str) -> str:
+    """``url`` as pip shows it: a password replaced by ``****`` (a lone user name is kept,
+    as pip keeps it: a token given as the user name is replaced too)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    shown = f"{user}:****" if colon else "****"
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{shown}@{host}"))
+
+
+def sent_user(authorization: str | None) -> str | None:
+    """The user name (with an empty password: the token) a Basic header carried."""
+    if not authorization or not authorization.startswith("Basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:], validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user, _, password = decoded.partition(":")
+    # pip's display: a password is shown as ****; a lone user name may be the token.
+    return f"{user}:x" if password else "x"
+
+
+def with_userinfo(url: str, userinfo: str) -> str:
+    """``url`` with ``userinfo`` (``user:password``) put back, only for redact_url."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
+
+
+def _netrc_path() -> Path:
+    named = os.environ.get("NETRC")
+    return Path(named) if named else Path.home() / ".netrc"
+
+
+class OriginAuth(httpx.Auth):
+    """Basic auth per origin: from index URLs first, then the netrc file (read once)."""
+
+    def __init__(self, credentials: Iterable[Credentials] = ()) -> None:
+        self._by_origin = {c.origin: c for c in credentials}
+        self._lock = threading.Lock()
+        self._netrc: netrc.netrc | None = None
+        self._netrc_read = False
+
+    def _from_netrc(self, host: str) -> tuple[str, str] | None:
+        with self._lock:
+            if not self._netrc_read:
+                self._netrc_read = True
+                try:
+                    self._netrc = netrc.netrc(_netrc_path())
+                except (OSError, netrc.NetrcParseError):
+                    # pip's requests ignores a missing or unreadable netrc in the same way.
+                    self._netrc = None
+            found = self._netrc.authenticators(host) if self._netrc is not None else None
+        if found is None:
+            return None
+        login, _, password = found
+        return login, password or ""
+
+    def credentials_for(self, url: str) -> tuple[str, str] | None:
+        origin = origin_of(url)
+        given = self._by_origin.get(origin)
+        if given is not None:
+            return given.username, given.password
+        host = urllib.parse.urlsplit(url).hostname
+        return self._from_netrc(host) if host else None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if "authorization" not in request.headers:
+            found = self.credentials_for(str(request.url))
+            if found is not None:
+                token = base64.b64encode(":".join(found).encode("utf-8")).decode("ascii")
+                request.headers["Authorization"] = f"Basic {token}"
+        yield request
