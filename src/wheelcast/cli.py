@@ -429,6 +429,8 @@ def pin_pythons(args: argparse.Namespace, folder: Path | None) -> list[str]:
     args.pythons_pinned = True
     if args.python or args.interpreter:
         return []
+    if (args.dockerfile or args.github_actions) and not args.targets:
+        return []  # every target is declared with its own Python
     from wheelcast.inputs._files import read_text  # noqa: PLC0415
     from wheelcast.runtime.witness import saw_absent  # noqa: PLC0415
     from wheelcast.targets.declared import PYTHON_VERSION_FILES, python_version_pins  # noqa: PLC0415

@@ -215,6 +215,15 @@ class TestPythonVersionFile:
         assert list(results) == ["win-arm64@3.12", "win-arm64@3.13"]
         assert f"Python 3.12, 3.13 from {pins}" in capsys.readouterr().err
 
+    def test_it_does_not_apply_to_declared_targets_alone(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (project / ".python-version").write_text("3.13\n")
+        write(project / "Dockerfile", "FROM python:3.12-slim\n")
+        _, results = check("--dockerfile", "Dockerfile")
+        assert list(results) == ["python:3.12-slim@3.12"]
+        assert ".python-version" not in capsys.readouterr().err
+
 
 class TestBadInput:
     @pytest.mark.parametrize(

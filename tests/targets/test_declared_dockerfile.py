@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from typing import Any
 
 import pytest
@@ -136,6 +137,54 @@ class TestBaseImages:
     def test_aws_lambdas_python_images(self, image: str, tag: str, python: str) -> None:
         assert only(f"FROM {image}\n") == (tag, python)
 
+    @pytest.mark.parametrize(
+        ("run", "python"),
+        [
+            ("apt-get install -y python3.11 python3.11-venv python3.11-dev", "3.11"),
+            (
+                "apt-get update && apt-get install -y --no-install-recommends python3.12-full",
+                "3.12",
+            ),
+            ("uv python install 3.13", "3.13"),
+            ("uv venv --python 3.12.4 /venv", "3.12"),
+            ("uv sync --locked --python=3.13t", "3.13t"),
+            ("pyenv install 3.11.9 && pyenv global 3.11.9", "3.11"),
+            ("conda create -y -n app python=3.10", "3.10"),
+            ("dnf install -y python3.12 python3.12-pip", "3.12"),
+            # Only the distribution's own python3: its version stays.
+            ("apt-get install -y python3 python3-pip python3-venv", "3.10"),
+            ("echo python3.11 is not installed here", "3.10"),
+            ("apt-get install -y python3.99", "3.10"),
+        ],
+    )
+    def test_a_run_that_installs_another_python_sets_it(self, run: str, python: str) -> None:
+        text = f"FROM ubuntu:22.04\nRUN {run}\n"
+        assert only(text) == ("manylinux_2_35_x86_64", python)
+
+    def test_the_last_python_installed_along_the_stages_counts(self) -> None:
+        text = """\
+            FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 AS base
+            RUN apt-get update && apt-get install -y software-properties-common \\
+                && add-apt-repository ppa:deadsnakes/ppa \\
+                && apt-get install -y python3.11 python3.11-venv
+            FROM base
+            RUN uv python install 3.12
+        """
+        declared = dockerfile_targets(textwrap.dedent(text))
+        assert [t.id for t in declared.targets] == [
+            "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04@3.12"
+        ]
+        assert declared.notes[-1].startswith(
+            "Dockerfile:6: RUN installs CPython 3.12 (uv python install 3.12): it is the"
+            " target's Python, not the python3 package's 3.10"
+        )
+
+    def test_a_python_image_keeps_its_python(self) -> None:
+        assert only("FROM python:3.12-slim\nRUN apt-get install -y python3.11\n") == (
+            "manylinux_2_41_x86_64",
+            "3.12",
+        )
+
     def test_the_note_says_the_python_is_the_python3_package(self) -> None:
         (note,) = dockerfile_targets("FROM ubuntu:24.04\n").notes
         assert "Ubuntu 24.04, glibc 2.39, CPython 3.12 from its python3 package" in note
@@ -176,6 +225,24 @@ class TestStages:
         # "FROM python AS python" then "FROM python": the second is the image again.
         text = "FROM python:3.11-alpine AS python\nFROM python:3.12-slim\n"
         assert only(text) == ("manylinux_2_41_x86_64", "3.12")
+
+
+class TestManyLines:
+    """Stages, aliases and RUN lines are read in linear time: a long file is no hang."""
+
+    def test_a_long_chain_of_aliases(self) -> None:
+        text = "FROM python:3.12-slim AS s0\n" + "".join(
+            f"FROM s{n} AS s{n + 1}\nRUN apt-get install -y python3.11\n" for n in range(20_000)
+        )
+        started = time.monotonic()
+        assert only(text) == ("manylinux_2_41_x86_64", "3.12")
+        assert time.monotonic() - started < 20  # quadratic, it took minutes
+
+    def test_many_run_lines_on_a_distribution_image(self) -> None:
+        text = "FROM ubuntu:22.04\n" + "RUN apt-get install -y python3.11 && make\n" * 50_000
+        started = time.monotonic()
+        assert only(text) == ("manylinux_2_35_x86_64", "3.11")
+        assert time.monotonic() - started < 20
 
 
 class TestArguments:

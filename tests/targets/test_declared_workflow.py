@@ -390,6 +390,16 @@ class TestFile:
         ):
             workflow_targets(text, ".github/workflows/ci.yml")
 
+    @pytest.mark.parametrize(
+        ("runs_on", "python"),
+        [("&r [*r]", "'3.12'"), ("ubuntu-24.04", "&p [*p]"), ("&r {labels: *r}", "'3.12'")],
+    )
+    def test_a_value_containing_itself_is_one_error(self, runs_on: str, python: str) -> None:
+        with pytest.raises(
+            InvalidInputFile, match="job 'test': holds a value that contains itself"
+        ):
+            workflow_targets(job(runs_on, python))
+
     def test_aliases_do_not_multiply_the_work(self) -> None:
         bomb = "".join(f"  l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 10))
         text = "x:\n  l0: &l0 [a]\n" + bomb + job("ubuntu-24.04").replace("on: push\n", "")

@@ -43,13 +43,13 @@ MAX_INCLUDE_DEPTH = 32
 # PEP 735 {include-group = ...} levels followed from one chosen group.
 MAX_GROUP_DEPTH = 32
 
-# A failed install's output, read by ``wheelcast diagnose``: kilobytes in practice; more
-# is not a log, and reading it would only cost memory.
-MAX_LOG_BYTES = 16 * 1024 * 1024
-
 # Combinations one GitHub Actions job's matrix expands to: GitHub itself refuses more than
 # 256, so a larger matrix is a broken workflow, refused before it is expanded.
 MAX_MATRIX_COMBINATIONS = 256
+
+# A failed install's output, read by ``wheelcast diagnose``: kilobytes in practice; more
+# is not a log, and reading it would only cost memory.
+MAX_LOG_BYTES = 16 * 1024 * 1024
 
 # --- sdists and wheels read for their metadata and build needs --------------------------
 

@@ -26,6 +26,8 @@ image). Anything else is refused with one error line naming the ``FROM``.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -102,6 +104,7 @@ class _Stage:
     platform: str | None
     name: str | None
     build_platform: bool = False  # --platform names $BUILDPLATFORM (or BUILDOS/ARCH)
+    runs: tuple[tuple[int, str], ...] = ()  # (line, command) of each RUN in the stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,21 +161,31 @@ def dockerfile_targets(
             "pass the Dockerfile of the image (the one docker build reads)",
         )
     final = _final_stage(stages, stage, path)
-    image_stage, platform_stage = _follow(stages, final)
+    chain, platform_stage = _follow(stages, final)
+    image_stage = chain[0]
     used = platform_stage.platform if platform_stage and platform_stage.platform else requested
     notes: list[str] = []
     if platform_stage is not None and platform_stage.build_platform:
         notes.append(f"{path}: {_BUILD_PLATFORM_NOTE}")
     where = f"{path}:{image_stage.line}"
     image = image_target(image_stage.image, used, path, image_stage.line)
-    target = Target(_target_name(image_stage.image, used), image.platform, image.python)
+    python = image.python
+    installed = _installed_python(chain) if image.packaged else None
+    if installed is not None:
+        python = installed[2]
+    target = Target(_target_name(image_stage.image, used), image.platform, python)
     if image.platform.os == "windows":
         used = "windows/amd64"
     via = "" if image_stage is final else f" (the final stage, line {final.line}, builds on it)"
     notes.append(
         f"{where}: FROM {shown(image_stage.image)} on {used}{via} is {image.how}:"
-        f" target {image.platform.tag}@{image.python.short}"
+        f" target {image.platform.tag}@{python.short}"
     )
+    if installed is not None:
+        notes.append(
+            f"{path}:{installed[0]}: RUN installs CPython {python.short} ({installed[1]}): it"
+            f" is the target's Python, not the python3 package's {image.python.short}"
+        )
     return Declared((target,), tuple(notes))
 
 
@@ -233,6 +246,7 @@ def _stages(
     }
     arguments: dict[str, str] = dict(automatic)
     stages: list[_Stage] = []
+    runs: dict[int, list[tuple[int, str]]] = {}
     for line, text in lines:
         word, *more = text.split(None, 1) or [""]
         rest = more[0] if more else ""
@@ -248,7 +262,12 @@ def _stages(
                     arguments.update({name: automatic[name]} if name in automatic else {})
         elif instruction == "FROM":
             stages.append(_from(rest, text, path, line, arguments))
-    return stages
+        elif instruction == "RUN" and stages:
+            runs.setdefault(len(stages) - 1, []).append((line, rest))
+    return [
+        dataclasses.replace(stage, runs=tuple(runs[index])) if index in runs else stage
+        for index, stage in enumerate(stages)
+    ]
 
 
 def _arg_definitions(
@@ -427,17 +446,73 @@ def _final_stage(stages: list[_Stage], wanted: str | None, path: str) -> _Stage:
     )
 
 
-def _follow(stages: list[_Stage], final: _Stage) -> tuple[_Stage, _Stage | None]:
-    """The stage whose image ``final`` is built on, and the nearest one naming a platform."""
-    current = final
-    platform = final if final.platform else None
-    while True:
-        before = stages[: stages.index(current)]
-        parent = next((s for s in reversed(before) if s.name == current.image.lower()), None)
-        if parent is None:
-            return current, platform
-        current = parent
-        platform = platform or (parent if parent.platform else None)
+def _follow(stages: list[_Stage], final: _Stage) -> tuple[list[_Stage], _Stage | None]:
+    """The stages from the one whose image ``final`` is built on to ``final``, and the
+    nearest one naming a platform. A ``FROM NAME`` names the last stage called so before it."""
+    parents: list[int | None] = []
+    named: dict[str, int] = {}
+    for index, stage in enumerate(stages):
+        parents.append(named.get(stage.image.lower()))
+        if stage.name is not None:
+            named[stage.name] = index
+    chain = [final]
+    parent = parents[stages.index(final)]
+    while parent is not None:
+        chain.append(stages[parent])
+        parent = parents[parent]
+    chain.reverse()
+    platform = next((s for s in reversed(chain) if s.platform), None)
+    return chain, platform
+
+
+def _installed_python(chain: list[_Stage]) -> tuple[int, str, Python] | None:
+    """The last CPython a ``RUN`` of ``chain`` installs (line, how, version), if any.
+
+    Read from the end, each command cut at ``;``, ``&`` and ``|`` and its words looked
+    up: the time stays linear in the length of the ``RUN`` lines.
+    """
+    for stage in reversed(chain):
+        for line, command in reversed(stage.runs):
+            for segment in reversed(_SEPARATORS.split(command)):
+                pattern = _install_pattern(segment.split())
+                python = _last_python(pattern.findall(segment)) if pattern else None
+                if python is not None:
+                    return line, shown(segment.strip()), python
+    return None
+
+
+def _last_python(versions: list[str]) -> Python | None:
+    for version in reversed(versions):
+        with contextlib.suppress(UnknownTarget):
+            return parse_python(version)
+    return None
+
+
+def _install_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """How versions are named in a command that installs a Python (``None``: it does not):
+    a package manager's ``python3.11``; uv's, pyenv's or conda's version."""
+    present = set(words)
+    if present & _PACKAGE_MANAGERS and present & {"install", "add"}:
+        return _PACKAGE_VERSION
+    uv_python = "uv" in present and (
+        {"python", "install"} <= present or any(w.startswith("--python") for w in words)
+    )
+    pyenv = "pyenv" in present and bool(present & {"install", "global"})
+    conda = bool(present & _CONDAS) and bool(present & {"install", "create"})
+    return _TOOL_VERSION if uv_python or pyenv or conda else None
+
+
+# A RUN that puts another Python beside the distribution's: deadsnakes' or EPEL's
+# python3.11 packages, uv, pyenv, conda.
+_SEPARATORS = re.compile(r"[;&|]")
+_PACKAGE_MANAGERS: Final = frozenset({"apt-get", "apt", "apk", "dnf", "yum", "microdnf", "zypper"})
+_CONDAS: Final = frozenset({"conda", "mamba", "micromamba"})
+# Only the minors wheelcast knows (3.3 to 3.16), so a match is rarely refused after it.
+_MINOR = r"3\.(?:1[0-6]|[3-9])"
+_PACKAGE_VERSION = re.compile(rf"(?<![\w.-])python({_MINOR})(?![\d.])")
+_TOOL_VERSION = re.compile(
+    rf"(?<![\w.])(?:python=*|cpython-|--python=?)?({_MINOR}(?:\.\d+)?t?)(?![\d.])"
+)
 
 
 # --- what an image is ------------------------------------------------------------------

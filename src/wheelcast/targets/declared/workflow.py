@@ -95,7 +95,14 @@ def workflow_targets(
     notes: list[str] = []
     for name, body in jobs.items():
         job = _Job(path, str(name), version_file)
-        found, said = _job_targets(job, body)
+        try:
+            found, said = _job_targets(job, body)
+        except RecursionError:
+            # An alias inside itself (&a [*a]) passes the nesting pass: it is one event.
+            raise job.error(
+                "holds a value that contains itself (a YAML alias inside its anchor)",
+                "check the file: GitHub refuses such a workflow too",
+            ) from None
         targets.update(dict.fromkeys(found))
         notes += said
     if not targets:
