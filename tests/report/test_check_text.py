@@ -17,6 +17,7 @@ from wheelcast.cli import main
 from wheelcast.forecast.check import CheckResult
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
 from wheelcast.inputs import Origin, ProjectInput, RequirementItem
+from wheelcast.inputs.locks import read_lock
 from wheelcast.report.check_text import UNLISTED, Show, TextReporter, input_header
 from wheelcast.sdist import BuildNeeds
 from wheelcast.targets import parse_python, parse_target
@@ -243,6 +244,12 @@ class TestHeader:
         assert input_header([lock], all_extras=True) == (
             f"input: {tmp_path / 'uv.lock'} (lock file, 0 packages); all extras"
         )
+
+    def test_a_uv_workspace_lock_names_its_root(self) -> None:
+        lock = read_lock(Path(__file__).parents[1] / "data" / "inputs" / "workspace" / "uv.lock")
+        header = input_header([lock], extras=["examples"])
+        assert header.startswith("input: ")
+        assert header.endswith(" packages; workspace root app); extras: examples")
 
     def test_is_the_first_line(self) -> None:
         text = render(large_result(rows=10), header="input: requirements.txt (10 requirements)")
