@@ -328,14 +328,16 @@ def _add_color_option(group: argparse._ActionsContainer) -> None:
     )
 
 
-def _add_verbosity_options(group: argparse._ActionsContainer) -> None:
+def _add_verbosity_options(group: argparse._ActionsContainer, *, verbose: bool = True) -> None:
     group.add_argument(
         "-q",
         "--quiet",
         action="count",
         default=0,
-        help="text: only the summary lines; -qq: nothing, only the exit code",
+        help="text: only the answer (check: its summary lines); -qq: nothing but the exit code",
     )
+    if not verbose:
+        return
     group.add_argument(
         "-v", "--verbose", action="store_true", help="text: every note and detail, and timing"
     )
@@ -543,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_output = explain_parser.add_argument_group("output")
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
     _add_color_option(explain_output)
+    _add_verbosity_options(explain_output, verbose=False)
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -859,7 +862,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     else:
         from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
-        render_text(explanation, out, color=color_wanted(args.color))
+        render_text(explanation, out, color=color_wanted(args.color), quiet=args.quiet)
     package = explanation.package
     if package is None:
         return EXIT_WHEELS

@@ -362,3 +362,23 @@ class TestUnknownPackage:
                 str(links), "--cache-dir", str(tmp_path / "c")]  # fmt: skip
         assert main(argv, out) == 2
         assert "did you mean pyyaml?" in out.getvalue()
+
+
+class TestExplainQuiet:
+    def run(self, links: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:
+        out = io.StringIO()
+        argv = ["explain", "beta", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c"), *extra]  # fmt: skip
+        return main(argv, out), out.getvalue()
+
+    def test_q_what_pip_picks_only(self, links: Path, tmp_path: Path) -> None:
+        code, text = self.run(links, tmp_path, "-q")
+        assert code == 1
+        assert text.splitlines() == [
+            "beta on win-arm64@3.12 (win_arm64)",
+            "▲ pip picks beta 2.0: beta-2.0.tar.gz  [build]",
+        ]
+        assert len(self.run(links, tmp_path)[1].splitlines()) > 2
+
+    def test_qq_nothing(self, links: Path, tmp_path: Path) -> None:
+        assert self.run(links, tmp_path, "-qq") == (1, "")
