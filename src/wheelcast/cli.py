@@ -543,9 +543,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(explain_parser)
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
+    _add_verbosity_options(explain_output, verbose=False)
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
     _add_color_option(explain_output)
-    _add_verbosity_options(explain_output, verbose=False)
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -659,6 +659,29 @@ def run_check(
                 # Only a shortcut for next time: the answer is given already.
                 cache.put_result(key, stored, pages)
     return status
+
+
+def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
+    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
+    if args.format != "text":
+        return _reporter(args.format, args.color)
+    from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+    header = input_header(
+        sources,
+        extras=args.extra,
+        all_extras=args.all_extras,
+        groups=args.group,
+        build_deps=args.build_deps,
+    )
+    return TextReporter(
+        color=color_wanted(args.color),
+        show=Show(args.show),
+        quiet=args.quiet,
+        verbose=args.verbose,
+        header=header,
+    )
 
 
 @contextlib.contextmanager
@@ -803,29 +826,6 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
     return TextReporter(color=color_wanted(color))
-
-
-def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
-    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
-    if args.format != "text":
-        return _reporter(args.format, args.color)
-    from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
-    from wheelcast.report.console import color_wanted  # noqa: PLC0415
-
-    header = input_header(
-        sources,
-        extras=args.extra,
-        all_extras=args.all_extras,
-        groups=args.group,
-        build_deps=args.build_deps,
-    )
-    return TextReporter(
-        color=color_wanted(args.color),
-        show=Show(args.show),
-        quiet=args.quiet,
-        verbose=args.verbose,
-        header=header,
-    )
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
