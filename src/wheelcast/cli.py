@@ -543,10 +543,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(explain_parser)
     _add_resolution_options(explain_parser)
     explain_output = explain_parser.add_argument_group("output")
-    _add_verbosity_options(explain_output, verbose=False)
     explain_output.add_argument("--format", choices=("text", "json"), default="text")
     _add_color_option(explain_output)
 
+    _add_verbosity_options(explain_output, verbose=False)  # after the others in --help
     doctor_parser = commands.add_parser(
         "doctor",
         help="list this machine's interpreters and build toolchains",
