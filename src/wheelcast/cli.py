@@ -463,14 +463,16 @@ def _add_color_option(group: argparse._ActionsContainer) -> None:
     )
 
 
-def _add_verbosity_options(group: argparse._ActionsContainer) -> None:
+def _add_verbosity_options(group: argparse._ActionsContainer, *, verbose: bool = True) -> None:
     group.add_argument(
         "-q",
         "--quiet",
         action="count",
         default=0,
-        help="text: only the summary lines; -qq: nothing, only the exit code",
+        help="text: only the answer (check: its summary lines); -qq: nothing but the exit code",
     )
+    if not verbose:
+        return
     group.add_argument(
         "-v", "--verbose", action="store_true", help="text: every note and detail, and timing"
     )
@@ -683,6 +685,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_output.add_argument("--format", choices=REPORT_FORMATS, default="text")
     _add_color_option(explain_output)
     explain_output.add_argument("-o", "--output", type=Path, help="write the report to FILE")
+    _add_verbosity_options(explain_output, verbose=False)  # after the others in --help
 
     doctor_parser = commands.add_parser(
         "doctor",
@@ -795,6 +798,29 @@ def run_check(
                 # Only a shortcut for next time: the answer is given already.
                 cache.put_result(key, stored, pages)
     return status
+
+
+def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
+    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
+    if args.format != "text":
+        return _reporter(args.format, args.color)
+    from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
+    from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+    header = input_header(
+        sources,
+        extras=args.extra,
+        all_extras=args.all_extras,
+        groups=args.group,
+        build_deps=args.build_deps,
+    )
+    return TextReporter(
+        color=color_wanted(args.color),
+        show=Show(args.show),
+        quiet=args.quiet,
+        verbose=args.verbose,
+        header=header,
+    )
 
 
 @contextlib.contextmanager
@@ -971,29 +997,6 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
     return TextReporter(color=color_wanted(color))
 
 
-def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
-    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
-    if args.format != "text":
-        return _reporter(args.format, args.color)
-    from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
-    from wheelcast.report.console import color_wanted  # noqa: PLC0415
-
-    header = input_header(
-        sources,
-        extras=args.extra,
-        all_extras=args.all_extras,
-        groups=args.group,
-        build_deps=args.build_deps,
-    )
-    return TextReporter(
-        color=color_wanted(args.color),
-        show=Show(args.show),
-        quiet=args.quiet,
-        verbose=args.verbose,
-        header=header,
-    )
-
-
 def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
     """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen.
 
@@ -1067,7 +1070,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         elif args.format == "json":
             render_json(explanation, stream)
         else:
-            render_text(explanation, stream, color=color_wanted(args.color))
+            render_text(explanation, stream, color=color_wanted(args.color), quiet=args.quiet)
 
     _write_report(render, args.output, out)
     package = explanation.package

@@ -17,6 +17,7 @@ from wheelcast.cli import main
 from wheelcast.forecast.check import CheckResult
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
 from wheelcast.inputs import Origin, ProjectInput, RequirementItem
+from wheelcast.inputs.locks import read_lock
 from wheelcast.report.check_text import UNLISTED, Show, TextReporter, input_header
 from wheelcast.sdist import BuildNeeds
 from wheelcast.targets import parse_python, parse_target
@@ -244,6 +245,12 @@ class TestHeader:
             f"input: {tmp_path / 'uv.lock'} (lock file, 0 packages); all extras"
         )
 
+    def test_a_uv_workspace_lock_names_its_root(self) -> None:
+        lock = read_lock(Path(__file__).parents[1] / "data" / "inputs" / "workspace" / "uv.lock")
+        header = input_header([lock], extras=["examples"])
+        assert header.startswith("input: ")
+        assert header.endswith(" packages; workspace root app); extras: examples")
+
     def test_is_the_first_line(self) -> None:
         text = render(large_result(rows=10), header="input: requirements.txt (10 requirements)")
         assert text.splitlines()[0] == "input: requirements.txt (10 requirements)"
@@ -355,3 +362,23 @@ class TestUnknownPackage:
                 str(links), "--cache-dir", str(tmp_path / "c")]  # fmt: skip
         assert main(argv, out) == 2
         assert "did you mean pyyaml?" in out.getvalue()
+
+
+class TestExplainQuiet:
+    def run(self, links: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:
+        out = io.StringIO()
+        argv = ["explain", "beta", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c"), *extra]  # fmt: skip
+        return main(argv, out), out.getvalue()
+
+    def test_q_what_pip_picks_only(self, links: Path, tmp_path: Path) -> None:
+        code, text = self.run(links, tmp_path, "-q")
+        assert code == 1
+        assert text.splitlines() == [
+            "beta on win-arm64@3.12 (win_arm64)",
+            "▲ pip picks beta 2.0: beta-2.0.tar.gz  [build]",
+        ]
+        assert len(self.run(links, tmp_path)[1].splitlines()) > 2
+
+    def test_qq_nothing(self, links: Path, tmp_path: Path) -> None:
+        assert self.run(links, tmp_path, "-qq") == (1, "")

@@ -90,6 +90,19 @@ class TestDiagnose:
         assert "numpy would be built from source and fail here: no MSVC ARM64 build tools" in text
         assert f"{X64} installs everything from wheels" in text
 
+    def test_too_narrow_for_the_paths_each_is_numbered_and_said_below(self) -> None:
+        report = diagnose([], runner=story_runner(), interpreters=story_interpreters(),
+                          toolchains=VSWHERE_X64)  # fmt: skip
+        out = io.StringIO()
+        render_text(report, out, color=False, width=60)
+        lines = out.getvalue().splitlines()
+        assert lines[1].split() == ["#", "python", "platform", "headers", "found", "by"]
+        assert lines[2].split()[:4] == ["1", "cpython", "3.12.10", "win_amd64"]
+        assert any(line.startswith(f"  [2] {ARM64}: cp312-cp312-win_arm64") for line in lines)
+        out = io.StringIO()
+        render_text(report, out, color=False, width=200)
+        assert out.getvalue().splitlines()[2].split()[:3] == [X64, "cpython", "3.12.10"]
+
     def test_builds_that_succeed_exit_1(self) -> None:
         arm64 = Toolchains(msvc=tuple(parse_vswhere(recorded("vswhere-arm64.json"))))
         report = diagnose(

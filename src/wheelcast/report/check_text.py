@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -469,9 +470,18 @@ def _source(project: ProjectInput) -> str:
         case "pyproject":
             return f"{_shown(project.path)} ({_count(count, 'dependency', 'dependencies')})"
         case "lock":
-            return f"{_shown(project.path)} (lock file, {_count(len(project.locked), 'package')})"
+            root = next(filter(None, (_ROOT.match(n) for n in project.notes)), None)
+            shown = f"; {root[1]}" if root else ""
+            return (
+                f"{_shown(project.path)}"
+                f" (lock file, {_count(len(project.locked), 'package')}{shown})"
+            )
         case "installed":
             return f"the environment of {project.path} ({_count(count, 'package')})"
+
+
+# The project a uv.lock's packages are counted from, as inputs/locks.py's note names it.
+_ROOT = re.compile(r".*?: (workspace (?:root|member) [^;]+);")
 
 
 def _count(number: int, one: str, many: str = "") -> str:

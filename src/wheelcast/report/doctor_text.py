@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TextIO
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from wheelcast.doctor.diagnose import DoctorReport
 from wheelcast.doctor.toolchains import Toolchains
-from wheelcast.report.console import terminal
+from wheelcast.report.console import UNBOUNDED, terminal
 from wheelcast.report.doctor_json import interpreter_target_of
 from wheelcast.targets.environment import environment_of
 
@@ -19,34 +20,51 @@ __all__ = ["render_text"]
 TEXT_TAGS = 3
 
 
-def _interpreter_rows(report: DoctorReport, console: Console, *, verbose: bool) -> None:
+def _interpreter_table(report: DoctorReport, *, numbered: bool) -> Table:
+    """One row an interpreter; ``numbered``: a number in place of its path (said below)."""
     table = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
-    for column in ("interpreter", "python", "platform", "headers", "found by"):
-        table.add_column(column, overflow="fold")
-    for interpreter in report.interpreters:
+    # Nothing folds: a tag or version split over two lines reads as two.
+    for column in ("#" if numbered else "interpreter", "python", "platform", "headers"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("found by", overflow="fold")
+    for number, interpreter in enumerate(report.interpreters, 1):
         probe = interpreter.probe
         sources = ", ".join(interpreter.sources)
+        first = str(number) if numbered else interpreter.path
         if probe is None:
-            table.add_row(interpreter.path, Text("cannot run", style="red"), "", "", sources)
+            table.add_row(first, Text("cannot run", style="red"), "", "", sources)
             continue
         target = interpreter_target_of(interpreter)
         python = f"{probe.implementation} {probe.short_version}"
         python += " (venv)" if probe.is_venv else ""
         platform = target.platform.tag if target else Text("not modelled", style="dim")
         headers = Text("Python.h", style="green") if probe.python_h else Text("none", "yellow")
-        table.add_row(interpreter.path, python, platform, headers, sources)
+        table.add_row(first, python, platform, headers, sources)
+    return table
+
+
+def _interpreter_rows(report: DoctorReport, console: Console, *, verbose: bool) -> None:
+    table = _interpreter_table(report, numbered=False)
+    # Too wide for the screen with its paths: numbers, each path on its own line below.
+    natural = Measurement.get(console, console.options.update_width(UNBOUNDED), table).maximum
+    numbered = natural > console.width
+    if numbered:
+        table = _interpreter_table(report, numbered=True)
     console.print(Text("Interpreters", style="bold underline"))
     console.print(table)
-    for interpreter in report.interpreters:
+    for number, interpreter in enumerate(report.interpreters, 1):
         target = interpreter_target_of(interpreter)
+        name = f"[{number}] {interpreter.path}" if numbered else interpreter.path
         if interpreter.probe is None:
-            console.print(Text(f"  {interpreter.path}: {interpreter.error}", style="dim red"))
+            console.print(Text(f"  {name}: {interpreter.error}", style="dim red"))
             continue
         if target is None:
+            if numbered:
+                console.print(Text(f"  {name}", style="dim"))
             continue
         every = environment_of(target).tags
         tags = ", ".join(str(t) for t in (every if verbose else every[:TEXT_TAGS]))
-        console.print(Text(f"  {interpreter.path}: {tags}", style="dim"))
+        console.print(Text(f"  {name}: {tags}", style="dim"))
         if verbose:
             for key, value in interpreter.probe.environment:
                 console.print(Text(f"      {key} = {value!r}", style="dim"))
@@ -54,8 +72,9 @@ def _interpreter_rows(report: DoctorReport, console: Console, *, verbose: bool) 
 
 def _toolchain_rows(toolchains: Toolchains, console: Console) -> None:
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("tool", "version", "path"):
-        table.add_column(column, overflow="fold")
+    table.add_column("tool", no_wrap=True)
+    table.add_column("version", no_wrap=True)
+    table.add_column("path", overflow="fold")
     for tool in toolchains.tools:
         table.add_row(tool.name, tool.version or "?", tool.path)
     for install in toolchains.msvc:
@@ -105,9 +124,14 @@ def _result_lines(report: DoctorReport, console: Console) -> None:
 
 
 def render_text(
-    report: DoctorReport, out: TextIO, *, verbose: bool = False, color: bool | None = None
+    report: DoctorReport,
+    out: TextIO,
+    *,
+    verbose: bool = False,
+    color: bool | None = None,
+    width: int | None = None,
 ) -> None:
-    console = terminal(out, color=color)
+    console = terminal(out, color=color, width=width)
     _interpreter_rows(report, console, verbose=verbose)
     console.print()
     _toolchain_rows(report.toolchains, console)

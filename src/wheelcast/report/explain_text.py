@@ -117,7 +117,11 @@ def render_text(
     *,
     width: int | None = None,
     color: bool | None = None,
+    quiet: int = 0,
 ) -> None:
+    """The explanation; ``quiet`` 1: its first lines only (what pip picks), 2: nothing."""
+    if quiet >= 2:  # -qq
+        return
     console = terminal(out, color=color, width=width)
     target = explanation.target
     console.print(
@@ -139,6 +143,8 @@ def render_text(
         headline.append(f"pip picks {explanation.name} {package.version}: {chosen}")
         headline.append(f"  [{package.verdict.value}]", style=style)
     console.print(headline)
+    if quiet:
+        return
     if gap is not None and package.version is not None:
         console.print(f"  {gap_text(explanation.name, gap)}")
     elif explanation.other_platforms and package.version is not None:
