@@ -169,6 +169,13 @@ class TestDetailsBelow:
             " 2.3.0+ has a wheel"
         ]
 
+    def test_a_build_with_nothing_more_to_say_has_no_footnote(self) -> None:
+        target = parse_target("win-arm64", [PY312])[0]
+        built = package("nmupy", "1.0", Verdict.BUILD)  # --no-build-needs: needs not read
+        text = render(CheckResult((), (TargetForecast(target, (built,)),)))
+        assert re.search(r"^nmupy +▲ 1\.0$", text, re.MULTILINE)
+        assert "[1]" not in text
+
     def test_verbose_adds_the_closest_miss_of_a_missing_package(self) -> None:
         target = parse_target("win-arm64", [PY312])[0]
         missing = package("nope", "1.0", Verdict.MISSING, detail="nope-1.0.whl: wrong platform")

@@ -124,7 +124,7 @@ def _build_details(package: Forecast, *, verbose: bool) -> str:
         text += f"; {package.older_wheel.version} has a wheel"
     if verbose and build is not None and build.advice:
         text += "; " + "; ".join(build.advice)
-    return text
+    return "" if text == "build" else text  # nothing the glyph does not say
 
 
 def cell(package: Forecast | None, *, version: bool = True, mark: str = "") -> Text:
