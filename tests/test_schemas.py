@@ -22,6 +22,8 @@ from referencing import Registry, Resource
 from tests.indexserver import IndexServer, MakeIndexServer, build_wheel
 from tests.report.test_doctor_output import numpy_builds_on_arm, story_interpreters, story_runner
 from tests.report.test_markdown_check import seed_server
+from tests.test_cli_fix import FIX_INDEX
+from tests.wheelhouse.wheelhouse_support import make_index
 
 from wheelcast import cli
 from wheelcast.cli import main
@@ -33,6 +35,7 @@ ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "schemas"
 LOGS = ROOT / "tests" / "data" / "logs"
 SEED = ["-p", "3.12", "-t", "win-arm64", "--exclude-newer", "2023-11-20"]
+ARM = "win-arm64@3.12"
 
 
 def schemas() -> dict[str, dict[str, Any]]:
@@ -196,6 +199,113 @@ class TestRealOutput:
         monkeypatch.setattr(cli, "run_check", crash)
         monkeypatch.setenv("TMPDIR", str(tmp_path))
         validate(run_json(["check", "numpy"], status=5))
+
+    @pytest.mark.parametrize(
+        ("argv", "status"),
+        [
+            (["numpy"], 0),  # a floor, and no emulation: every package has its wheel
+            (["thinc==8.3.2"], 1),  # blockers, emulation and the toolchain for what builds
+            (["thinc"], 0),  # as of 2026-12-01: a ceiling, a floor and an edit
+        ],
+    )
+    def test_fix(
+        self, fix_server: IndexServer, tmp_path: Path, argv: list[str], status: int
+    ) -> None:
+        date = "2026-12-01" if argv == ["thinc"] else "2025-07-01"
+        document = run_json(fix_argv(fix_server, tmp_path, *argv, date=date), status)
+        assert document["targets"]
+        validate(document)
+
+    def test_fix_of_a_pyproject(self, fix_server: IndexServer, tmp_path: Path) -> None:
+        project = tmp_path / "pyproject.toml"
+        project.write_text('[project]\nname = "app"\nversion = "1"\ndependencies = ["numpy"]\n')
+        document = run_json(fix_argv(fix_server, tmp_path, str(project)), 0)
+        assert document["input"] == "pyproject"
+        assert [e["kind"] for e in document["edits"]] == ["pyproject"]
+        validate(document)
+
+    @pytest.mark.parametrize("python", ["3.13", "3.8", "3.13t", "pp311", "graalpy311"])
+    def test_targets(self, python: str) -> None:
+        document = run_json(["targets", "--python", python, "--tags", "3"], 0)
+        assert len(document["targets"]) > 10
+        validate(document)
+
+    def test_targets_of_every_platform_family(self) -> None:
+        document = run_json(["targets", "--python", "3.13"], 0)
+        listed = document["targets"]
+        assert {t["target"]["os"] for t in listed} >= {"linux", "macos", "windows", "ios",
+                                                        "android", "emscripten"}  # fmt: skip
+        assert any(t["os_version"] is not None for t in listed)
+        validate(document)
+
+    def test_wheelhouse_of_a_foreign_target_and_its_manifest(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index")
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        local = build_wheel(tmp_path / "mine", "epsilon", "0.1")
+        argv = wheelhouse_argv(server, tmp_path, str(local), direct_folder(tmp_path), "-t", ARM)
+        document = run_json(argv, 1)  # gamma is left for pip to build on the target
+        assert {f["verdict"] for f in document["files"]} == {"binary", "pure", "build"}
+        assert [s["verdict"] for s in document["targets"][0]["skipped"]] == ["direct"]
+        validate(document)
+        validate(json.loads((tmp_path / "wh" / "manifest.json").read_text(encoding="utf-8")))
+
+    def test_wheelhouse_filled_again_and_a_target_at_a_time(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index")
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        assert main(wheelhouse_argv(server, tmp_path, "-t", ARM), io.StringIO()) == 1
+        # delta has no wheel for 3.13 on Windows on Arm: it is skipped, as missing
+        again = run_json(wheelhouse_argv(server, tmp_path, "-t", ARM, "-t", "win-arm64@3.13"), 2)
+        assert again["reused"] > 0
+        assert [s["verdict"] for s in again["targets"][1]["skipped"]] == ["missing"]
+        assert any(f["reused"] for f in again["files"])
+        validate(again)
+        assert main(wheelhouse_argv(server, tmp_path, "-t", "win-amd64@3.12"), io.StringIO()) == 2
+        merged = json.loads((tmp_path / "wh" / "manifest.json").read_text(encoding="utf-8"))
+        assert len(merged["targets"]) == 3  # the earlier targets keep their entries
+        validate(merged)
+
+    def test_wheelhouse_with_a_failed_build(self, wheelhouse_document: dict[str, Any]) -> None:
+        [build] = wheelhouse_document["targets"][0]["builds"]
+        assert (build["ok"], build["wheel"]) == (False, None)
+        assert isinstance(build["log"], str)
+        validate(wheelhouse_document)
+
+
+def fix_argv(server: IndexServer, cache: Path, *args: str, date: str = "2025-07-01") -> list[str]:
+    return ["fix", *args, "-t", "win-arm64", "-p", "3.12", "--exclude-newer", date,
+            "-i", server.url, "--cache-dir", str(cache / "c")]  # fmt: skip
+
+
+def wheelhouse_argv(server: IndexServer, tmp_path: Path, *args: str) -> list[str]:
+    return ["wheelhouse", "alpha", *args, "-i", server.url, "--cache-dir", str(tmp_path / "c"),
+            "-d", str(tmp_path / "wh")]  # fmt: skip
+
+
+def direct_folder(tmp_path: Path) -> str:
+    """A direct reference to a project folder: listed as skipped, not put in the folder."""
+    zeta = tmp_path / "zeta"
+    zeta.mkdir()
+    (zeta / "pyproject.toml").write_text('[project]\nname = "zeta"\nversion = "0.1"\n')
+    return f"zeta @ {zeta.as_uri()}"
+
+
+@pytest.fixture(scope="module")
+def fix_server() -> Iterator[IndexServer]:
+    with IndexServer(FIX_INDEX / "pages", FIX_INDEX / "metadata") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def wheelhouse_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """This machine's folder: a build that fails (with its log), and a direct reference."""
+    root = tmp_path_factory.mktemp("wheelhouse")
+    tiny = make_index(root / "index", backend_ok=False)
+    with IndexServer(tiny.pages, tiny.metadata, tiny.files) as server:
+        return run_json(wheelhouse_argv(server, root, direct_folder(root), "-t", "host"), 2)
 
 
 def _paths(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
