@@ -336,31 +336,111 @@ def check_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )  # fmt: skip
 
 
+# Objects that map names to values (a package -> its version): any key may be left out.
+FREE_MAPS = {("targets", "emulation", "wheels")}
+
+
+@pytest.fixture(scope="module")
+def fix_pin_document(fix_server: IndexServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A pin that stays a build: blockers, emulation, the toolchain, what is left after."""
+    cache = tmp_path_factory.mktemp("fix")
+    return run_json(fix_argv(fix_server, cache, "thinc==8.3.2"), 1)
+
+
+@pytest.fixture(scope="module")
+def fix_narrowed_document(fix_server: IndexServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Changes, an edit and a constraints file."""
+    cache = tmp_path_factory.mktemp("fix")
+    return run_json(fix_argv(fix_server, cache, "thinc", date="2026-12-01"), 0)
+
+
+@pytest.fixture(scope="module")
+def targets_document() -> Any:
+    return run_json(["targets", "--python", "3.13", "--tags", "2"], 0)
+
+
+@pytest.fixture(
+    params=["check", "fix_pin", "fix_narrowed", "targets", "wheelhouse"],
+)
+def some_document(request: pytest.FixtureRequest) -> dict[str, Any]:
+    document: dict[str, Any] = request.getfixturevalue(f"{request.param}_document")
+    return document
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    """The object or list that holds ``path``'s last step, in ``document``."""
+    for step in path[:-1]:
+        document = document[step]
+    return document
+
+
+def _keys_of(path: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(step for step in path if not isinstance(step, int))
+
+
+def _declared(part: Any, whole: Any, at: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every key path ``part`` of the schema ``whole`` declares, following its $refs."""
+    if "$ref" in part:
+        name, _, pointer = part["$ref"].partition("#")
+        if name:
+            whole = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+        target = whole
+        for step in filter(None, pointer.split("/")):
+            target = target[step]
+        yield from _declared(target, whole, at)
+        return
+    for choice in part.get("oneOf", []):
+        yield from _declared(choice, whole, at)
+    if "items" in part:
+        yield from _declared(part["items"], whole, at)
+    for key, value in part.get("properties", {}).items():
+        yield (*at, key)
+        yield from _declared(value, whole, (*at, key))
+
+
 class TestMutated:
     """The published (open) schema refuses a wrong type or a missing key anywhere."""
 
-    def test_every_missing_key_fails(self, check_document: dict[str, Any]) -> None:
-        validate(check_document, strict=False)
-        for path in _paths(check_document):
-            if isinstance(path[-1], int):
+    def test_every_missing_key_fails(self, some_document: dict[str, Any]) -> None:
+        kind = some_document["schema"]
+        validate(some_document, strict=False)
+        for path in _paths(some_document):
+            if isinstance(path[-1], int) or _keys_of(path)[:-1] in FREE_MAPS:
                 continue
-            mutated = copy.deepcopy(check_document)
-            parent = mutated
-            for step in path[:-1]:
-                parent = parent[step]
-            del parent[path[-1]]
+            mutated = copy.deepcopy(some_document)
+            del _at(mutated, path)[path[-1]]
             with pytest.raises(ValidationError):
-                validate(mutated, strict=False, kind="wheelcast.check/1")
+                validate(mutated, strict=False, kind=kind)
 
-    def test_every_wrong_type_fails(self, check_document: dict[str, Any]) -> None:
-        for path in _paths(check_document):
-            mutated = copy.deepcopy(check_document)
-            parent = mutated
-            for step in path[:-1]:
-                parent = parent[step]
+    def test_every_wrong_type_fails(self, some_document: dict[str, Any]) -> None:
+        kind = some_document["schema"]
+        for path in _paths(some_document):
+            mutated = copy.deepcopy(some_document)
+            parent = _at(mutated, path)
             parent[path[-1]] = _wrong(parent[path[-1]])
             with pytest.raises(ValidationError):
-                validate(mutated, strict=False, kind="wheelcast.check/1")
+                validate(mutated, strict=False, kind=kind)
+
+    @pytest.mark.parametrize(
+        ("kind", "names"),
+        [
+            ("wheelcast.fix/1", ["fix_pin", "fix_narrowed"]),
+            ("wheelcast.targets/1", ["targets"]),
+            ("wheelcast.wheelhouse/1", ["wheelhouse"]),
+        ],
+    )
+    def test_they_reach_every_key_the_schema_declares(
+        self, kind: str, names: list[str], request: pytest.FixtureRequest
+    ) -> None:
+        """So the checks above mutate each key: none is declared but never written."""
+        reached = set()
+        for name in names:
+            document = request.getfixturevalue(f"{name}_document")
+            assert document["schema"] == kind
+            keys = {_keys_of(path) for path in _paths(document)}
+            reached |= {k for k in keys if k[:-1] not in FREE_MAPS}
+        schema = schemas()[kind]
+        assert reached == set(_declared(schema, schema))
 
     @pytest.mark.parametrize(
         ("where", "value"),
@@ -387,3 +467,33 @@ class TestMutated:
         del document["error"]["exit_code"]
         with pytest.raises(ValidationError):
             validate(document, strict=False)
+
+    @pytest.mark.parametrize(
+        ("name", "where", "value"),
+        [
+            ("fix_narrowed", ("schema",), "wheelcast.fix/2"),
+            ("fix_narrowed", ("changes", 0, "kind"), "widen"),
+            ("fix_narrowed", ("edits", 0, "kind"), "setup.py"),
+            ("fix_narrowed", ("input",), "pipfile"),
+            ("fix_narrowed", ("recheck", "builds"), -1),
+            ("fix_pin", ("targets", 0, "emulation", "wheels", "numpy"), 2),
+            ("fix_pin", ("targets", 0, "fixed"), "no"),
+            ("targets", ("schema",), "wheelcast.check/1"),
+            ("targets", ("targets", 0, "tag_count"), -1),
+            ("targets", ("targets", 0, "markers", "python_version"), 3.13),
+            ("targets", ("targets", 0, "target", "libc_version"), 2.36),
+            ("wheelhouse", ("files", 0, "sha256"), "not-a-digest"),
+            ("wheelhouse", ("files", 0, "verdict"), "missing"),  # a file is never missing
+            ("wheelhouse", ("targets", 0, "skipped", 0, "verdict"), "maybe"),
+            ("wheelhouse", ("targets", 0, "builds", 0, "ok"), 0),
+            ("wheelhouse", ("downloaded",), -1),
+        ],
+    )
+    def test_a_wrong_value_in_a_new_format_fails(
+        self, name: str, where: tuple[Any, ...], value: object, request: pytest.FixtureRequest
+    ) -> None:
+        document = copy.deepcopy(request.getfixturevalue(f"{name}_document"))
+        kind = document["schema"]
+        _at(document, where)[where[-1]] = value
+        with pytest.raises(ValidationError):
+            validate(document, strict=False, kind=kind)
