@@ -268,6 +268,17 @@ class TestRealOutput:
         assert len(merged["targets"]) == 3  # the earlier targets keep their entries
         validate(merged)
 
+    def test_wheelhouse_with_a_wheel_built_here(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index")
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        document = run_json(wheelhouse_argv(server, tmp_path, "-t", "host"), 0)
+        [built] = [f for f in document["files"] if f["verdict"] == "built"]
+        assert built["url"] is None
+        assert document["targets"][0]["builds"][0]["ok"] is True
+        validate(document)
+
     def test_wheelhouse_with_a_failed_build(self, wheelhouse_document: dict[str, Any]) -> None:
         [build] = wheelhouse_document["targets"][0]["builds"]
         assert (build["ok"], build["wheel"]) == (False, None)
