@@ -201,18 +201,17 @@ class TestRealOutput:
         validate(run_json(["check", "numpy"], status=5))
 
     @pytest.mark.parametrize(
-        ("argv", "status"),
+        ("requirement", "date", "status"),
         [
-            (["numpy"], 0),  # a floor, and no emulation: every package has its wheel
-            (["thinc==8.3.2"], 1),  # blockers, emulation and the toolchain for what builds
-            (["thinc"], 0),  # as of 2026-12-01: a ceiling, a floor and an edit
+            ("numpy", "2025-07-01", 0),  # a floor, and no emulation: numpy has its wheel
+            ("thinc==8.3.2", "2025-07-01", 1),  # blockers, emulation, the toolchain
+            ("thinc", "2026-12-01", 0),  # a ceiling, a floor and an edit
         ],
     )
     def test_fix(
-        self, fix_server: IndexServer, tmp_path: Path, argv: list[str], status: int
+        self, fix_server: IndexServer, tmp_path: Path, requirement: str, date: str, status: int
     ) -> None:
-        date = "2026-12-01" if argv == ["thinc"] else "2025-07-01"
-        document = run_json(fix_argv(fix_server, tmp_path, *argv, date=date), status)
+        document = run_json(fix_argv(fix_server, tmp_path, requirement, date=date), status)
         assert document["targets"]
         validate(document)
 
