@@ -22,6 +22,8 @@ from referencing import Registry, Resource
 from tests.indexserver import IndexServer, MakeIndexServer, build_wheel
 from tests.report.test_doctor_output import numpy_builds_on_arm, story_interpreters, story_runner
 from tests.report.test_markdown_check import seed_server
+from tests.test_cli_fix import FIX_INDEX
+from tests.wheelhouse.wheelhouse_support import make_index
 
 from wheelcast import cli
 from wheelcast.cli import main
@@ -33,6 +35,7 @@ ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "schemas"
 LOGS = ROOT / "tests" / "data" / "logs"
 SEED = ["-p", "3.12", "-t", "win-arm64", "--exclude-newer", "2023-11-20"]
+ARM = "win-arm64@3.12"
 
 
 def schemas() -> dict[str, dict[str, Any]]:
@@ -197,6 +200,123 @@ class TestRealOutput:
         monkeypatch.setenv("TMPDIR", str(tmp_path))
         validate(run_json(["check", "numpy"], status=5))
 
+    @pytest.mark.parametrize(
+        ("requirement", "date", "status"),
+        [
+            ("numpy", "2025-07-01", 0),  # a floor, and no emulation: numpy has its wheel
+            ("thinc==8.3.2", "2025-07-01", 1),  # blockers, emulation, the toolchain
+            ("thinc", "2026-12-01", 0),  # a ceiling, a floor and an edit
+        ],
+    )
+    def test_fix(
+        self, fix_server: IndexServer, tmp_path: Path, requirement: str, date: str, status: int
+    ) -> None:
+        document = run_json(fix_argv(fix_server, tmp_path, requirement, date=date), status)
+        assert document["targets"]
+        validate(document)
+
+    def test_fix_of_a_pyproject(self, fix_server: IndexServer, tmp_path: Path) -> None:
+        project = tmp_path / "pyproject.toml"
+        project.write_text('[project]\nname = "app"\nversion = "1"\ndependencies = ["numpy"]\n')
+        document = run_json(fix_argv(fix_server, tmp_path, str(project)), 0)
+        assert document["input"] == "pyproject"
+        assert [e["kind"] for e in document["edits"]] == ["pyproject"]
+        validate(document)
+
+    @pytest.mark.parametrize("python", ["3.13", "3.8", "3.13t", "pp311", "graalpy311"])
+    def test_targets(self, python: str) -> None:
+        document = run_json(["targets", "--python", python, "--tags", "3"], 0)
+        assert len(document["targets"]) > 10
+        validate(document)
+
+    def test_targets_of_every_platform_family(self) -> None:
+        document = run_json(["targets", "--python", "3.13"], 0)
+        listed = document["targets"]
+        assert {t["target"]["os"] for t in listed} >= {"linux", "macos", "windows", "ios",
+                                                        "android", "emscripten"}  # fmt: skip
+        assert any(t["os_version"] is not None for t in listed)
+        validate(document)
+
+    def test_wheelhouse_of_a_foreign_target_and_its_manifest(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index")
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        local = build_wheel(tmp_path / "mine", "epsilon", "0.1")
+        argv = wheelhouse_argv(server, tmp_path, str(local), direct_folder(tmp_path), "-t", ARM)
+        document = run_json(argv, 1)  # gamma is left for pip to build on the target
+        assert {f["verdict"] for f in document["files"]} == {"binary", "pure", "build"}
+        assert [s["verdict"] for s in document["targets"][0]["skipped"]] == ["direct"]
+        validate(document)
+        validate(json.loads((tmp_path / "wh" / "manifest.json").read_text(encoding="utf-8")))
+
+    def test_wheelhouse_filled_again_and_a_target_at_a_time(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index")
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        assert main(wheelhouse_argv(server, tmp_path, "-t", ARM), io.StringIO()) == 1
+        # delta has no wheel for 3.13 on Windows on Arm: it is skipped, as missing
+        again = run_json(wheelhouse_argv(server, tmp_path, "-t", ARM, "-t", "win-arm64@3.13"), 2)
+        assert again["reused"] > 0
+        assert [s["verdict"] for s in again["targets"][1]["skipped"]] == ["missing"]
+        assert any(f["reused"] for f in again["files"])
+        validate(again)
+        assert main(wheelhouse_argv(server, tmp_path, "-t", "win-amd64@3.12"), io.StringIO()) == 2
+        merged = json.loads((tmp_path / "wh" / "manifest.json").read_text(encoding="utf-8"))
+        assert len(merged["targets"]) == 3  # the earlier targets keep their entries
+        validate(merged)
+
+    def test_wheelhouse_with_a_wheel_built_here(
+        self, tmp_path: Path, make_index_server: MakeIndexServer
+    ) -> None:
+        tiny = make_index(tmp_path / "index")
+        server = make_index_server(tiny.pages, tiny.metadata, tiny.files)
+        document = run_json(wheelhouse_argv(server, tmp_path, "-t", "host"), 0)
+        [built] = [f for f in document["files"] if f["verdict"] == "built"]
+        assert built["url"] is None
+        assert document["targets"][0]["builds"][0]["ok"] is True
+        validate(document)
+
+    def test_wheelhouse_with_a_failed_build(self, wheelhouse_document: dict[str, Any]) -> None:
+        [build] = wheelhouse_document["targets"][0]["builds"]
+        assert (build["ok"], build["wheel"]) == (False, None)
+        assert isinstance(build["log"], str)
+        validate(wheelhouse_document)
+
+
+def fix_argv(server: IndexServer, cache: Path, *args: str, date: str = "2025-07-01") -> list[str]:
+    return ["fix", *args, "-t", "win-arm64", "-p", "3.12", "--exclude-newer", date,
+            "-i", server.url, "--cache-dir", str(cache / "c")]  # fmt: skip
+
+
+def wheelhouse_argv(server: IndexServer, tmp_path: Path, *args: str) -> list[str]:
+    return ["wheelhouse", "alpha", *args, "-i", server.url, "--cache-dir", str(tmp_path / "c"),
+            "-d", str(tmp_path / "wh")]  # fmt: skip
+
+
+def direct_folder(tmp_path: Path) -> str:
+    """A direct reference to a project folder: listed as skipped, not put in the folder."""
+    zeta = tmp_path / "zeta"
+    zeta.mkdir()
+    (zeta / "pyproject.toml").write_text('[project]\nname = "zeta"\nversion = "0.1"\n')
+    return f"zeta @ {zeta.as_uri()}"
+
+
+@pytest.fixture(scope="module")
+def fix_server() -> Iterator[IndexServer]:
+    with IndexServer(FIX_INDEX / "pages", FIX_INDEX / "metadata") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def wheelhouse_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """This machine's folder: a build that fails (with its log), and a direct reference."""
+    root = tmp_path_factory.mktemp("wheelhouse")
+    tiny = make_index(root / "index", backend_ok=False)
+    with IndexServer(tiny.pages, tiny.metadata, tiny.files) as server:
+        return run_json(wheelhouse_argv(server, root, direct_folder(root), "-t", "host"), 2)
+
 
 def _paths(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Every key and index in ``value``, deepest last."""
@@ -226,31 +346,111 @@ def check_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )  # fmt: skip
 
 
+# Objects that map names to values (a package -> its version): any key may be left out.
+FREE_MAPS = {("targets", "emulation", "wheels")}
+
+
+@pytest.fixture(scope="module")
+def fix_pin_document(fix_server: IndexServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A pin that stays a build: blockers, emulation, the toolchain, what is left after."""
+    cache = tmp_path_factory.mktemp("fix")
+    return run_json(fix_argv(fix_server, cache, "thinc==8.3.2"), 1)
+
+
+@pytest.fixture(scope="module")
+def fix_narrowed_document(fix_server: IndexServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Changes, an edit and a constraints file."""
+    cache = tmp_path_factory.mktemp("fix")
+    return run_json(fix_argv(fix_server, cache, "thinc", date="2026-12-01"), 0)
+
+
+@pytest.fixture(scope="module")
+def targets_document() -> Any:
+    return run_json(["targets", "--python", "3.13", "--tags", "2"], 0)
+
+
+@pytest.fixture(
+    params=["check", "fix_pin", "fix_narrowed", "targets", "wheelhouse"],
+)
+def some_document(request: pytest.FixtureRequest) -> dict[str, Any]:
+    document: dict[str, Any] = request.getfixturevalue(f"{request.param}_document")
+    return document
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    """The object or list that holds ``path``'s last step, in ``document``."""
+    for step in path[:-1]:
+        document = document[step]
+    return document
+
+
+def _keys_of(path: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(step for step in path if not isinstance(step, int))
+
+
+def _declared(part: Any, whole: Any, at: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every key path ``part`` of the schema ``whole`` declares, following its $refs."""
+    if "$ref" in part:
+        name, _, pointer = part["$ref"].partition("#")
+        if name:
+            whole = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+        target = whole
+        for step in filter(None, pointer.split("/")):
+            target = target[step]
+        yield from _declared(target, whole, at)
+        return
+    for choice in part.get("oneOf", []):
+        yield from _declared(choice, whole, at)
+    if "items" in part:
+        yield from _declared(part["items"], whole, at)
+    for key, value in part.get("properties", {}).items():
+        yield (*at, key)
+        yield from _declared(value, whole, (*at, key))
+
+
 class TestMutated:
     """The published (open) schema refuses a wrong type or a missing key anywhere."""
 
-    def test_every_missing_key_fails(self, check_document: dict[str, Any]) -> None:
-        validate(check_document, strict=False)
-        for path in _paths(check_document):
-            if isinstance(path[-1], int):
+    def test_every_missing_key_fails(self, some_document: dict[str, Any]) -> None:
+        kind = some_document["schema"]
+        validate(some_document, strict=False)
+        for path in _paths(some_document):
+            if isinstance(path[-1], int) or _keys_of(path)[:-1] in FREE_MAPS:
                 continue
-            mutated = copy.deepcopy(check_document)
-            parent = mutated
-            for step in path[:-1]:
-                parent = parent[step]
-            del parent[path[-1]]
+            mutated = copy.deepcopy(some_document)
+            del _at(mutated, path)[path[-1]]
             with pytest.raises(ValidationError):
-                validate(mutated, strict=False, kind="wheelcast.check/1")
+                validate(mutated, strict=False, kind=kind)
 
-    def test_every_wrong_type_fails(self, check_document: dict[str, Any]) -> None:
-        for path in _paths(check_document):
-            mutated = copy.deepcopy(check_document)
-            parent = mutated
-            for step in path[:-1]:
-                parent = parent[step]
+    def test_every_wrong_type_fails(self, some_document: dict[str, Any]) -> None:
+        kind = some_document["schema"]
+        for path in _paths(some_document):
+            mutated = copy.deepcopy(some_document)
+            parent = _at(mutated, path)
             parent[path[-1]] = _wrong(parent[path[-1]])
             with pytest.raises(ValidationError):
-                validate(mutated, strict=False, kind="wheelcast.check/1")
+                validate(mutated, strict=False, kind=kind)
+
+    @pytest.mark.parametrize(
+        ("kind", "names"),
+        [
+            ("wheelcast.fix/1", ["fix_pin", "fix_narrowed"]),
+            ("wheelcast.targets/1", ["targets"]),
+            ("wheelcast.wheelhouse/1", ["wheelhouse"]),
+        ],
+    )
+    def test_they_reach_every_key_the_schema_declares(
+        self, kind: str, names: list[str], request: pytest.FixtureRequest
+    ) -> None:
+        """So the checks above mutate each key: none is declared but never written."""
+        reached = set()
+        for name in names:
+            document = request.getfixturevalue(f"{name}_document")
+            assert document["schema"] == kind
+            keys = {_keys_of(path) for path in _paths(document)}
+            reached |= {k for k in keys if k[:-1] not in FREE_MAPS}
+        schema = schemas()[kind]
+        assert reached == set(_declared(schema, schema))
 
     @pytest.mark.parametrize(
         ("where", "value"),
@@ -277,3 +477,33 @@ class TestMutated:
         del document["error"]["exit_code"]
         with pytest.raises(ValidationError):
             validate(document, strict=False)
+
+    @pytest.mark.parametrize(
+        ("name", "where", "value"),
+        [
+            ("fix_narrowed", ("schema",), "wheelcast.fix/2"),
+            ("fix_narrowed", ("changes", 0, "kind"), "widen"),
+            ("fix_narrowed", ("edits", 0, "kind"), "setup.py"),
+            ("fix_narrowed", ("input",), "pipfile"),
+            ("fix_narrowed", ("recheck", "builds"), -1),
+            ("fix_pin", ("targets", 0, "emulation", "wheels", "numpy"), 2),
+            ("fix_pin", ("targets", 0, "fixed"), "no"),
+            ("targets", ("schema",), "wheelcast.check/1"),
+            ("targets", ("targets", 0, "tag_count"), -1),
+            ("targets", ("targets", 0, "markers", "python_version"), 3.13),
+            ("targets", ("targets", 0, "target", "libc_version"), 2.36),
+            ("wheelhouse", ("files", 0, "sha256"), "not-a-digest"),
+            ("wheelhouse", ("files", 0, "verdict"), "missing"),  # a file is never missing
+            ("wheelhouse", ("targets", 0, "skipped", 0, "verdict"), "maybe"),
+            ("wheelhouse", ("targets", 0, "builds", 0, "ok"), 0),
+            ("wheelhouse", ("downloaded",), -1),
+        ],
+    )
+    def test_a_wrong_value_in_a_new_format_fails(
+        self, name: str, where: tuple[Any, ...], value: object, request: pytest.FixtureRequest
+    ) -> None:
+        document = copy.deepcopy(request.getfixturevalue(f"{name}_document"))
+        kind = document["schema"]
+        _at(document, where)[where[-1]] = value
+        with pytest.raises(ValidationError):
+            validate(document, strict=False, kind=kind)
