@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,14 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from tests.fakes import FakeRepository, dist
-from tests.indexserver import build_wheel
+from tests.indexserver import IndexServer, MakeIndexServer, build_wheel, file_entry, write_page
 
 from wheelcast.cli import main
+from wheelcast.forecast.check import IndexOptions
 from wheelcast.forecast.explanation import explain
+from wheelcast.forecast.fix import fix_project
 from wheelcast.forecast.resolve import Options, constraints_on, resolve
+from wheelcast.inputs import Origin, ProjectInput, RequirementItem
 from wheelcast.targets import Target, parse_python, parse_target
 
 
@@ -142,3 +146,46 @@ class TestCheck:
         found = check(links, tmp_path, "b[x]", "-c", str(constraints))
         assert found["linux-x86_64@3.12"]["c"] == "1.0"  # the extra is asked for
         assert (found["win-amd64@3.12"]["a"], found["linux-x86_64@3.12"]["a"]) == ("2.0", "2.0")
+
+
+@pytest.fixture
+def alpha_index(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
+    """alpha 1.0: a cp312 win_arm64 wheel; 2.0: a win_amd64 wheel and an sdist;
+    fast 1.0: a win_amd64 wheel only, so that win_arm64 has no wheels-only resolution."""
+    files, pages = tmp_path / "files", tmp_path / "pages"
+    files.mkdir()
+    entries = []
+    for version, tag in (("1.0", "cp312-cp312-win_arm64"), ("2.0", "cp312-cp312-win_amd64")):
+        path = build_wheel(files, "alpha", version, tag=tag)
+        entries.append(file_entry(path.name, path.read_bytes()))
+    sdist = files / "alpha-2.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        data = b"Metadata-Version: 2.1\nName: alpha\nVersion: 2.0\n\n"
+        info = tarfile.TarInfo("alpha-2.0/PKG-INFO")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    entries.append(file_entry(sdist.name, sdist.read_bytes()))
+    write_page(pages, "alpha", entries)
+    fast = build_wheel(files, "fast", "1.0", tag="cp312-cp312-win_amd64")
+    write_page(pages, "fast", [file_entry(fast.name, fast.read_bytes())])
+    return make_index_server(pages, tmp_path / "metadata", files)
+
+
+class TestFix:
+    def test_a_constraint_that_does_not_hold_there_is_no_blocker(
+        self, alpha_index: IndexServer, tmp_path: Path
+    ) -> None:
+        origin = Origin(Path("requirements.txt"), 1)
+        requested = (Requirement("alpha"), Requirement("fast"))
+        project = ProjectInput(
+            "requirements", origin.path, tuple(RequirementItem(r, origin) for r in requested)
+        )
+        result = fix_project(
+            project,
+            [target("win-arm64")],
+            options=Options(constraints=(Requirement('alpha>=2; sys_platform == "linux"'),)),
+            index=IndexOptions(index_url=alpha_index.url, cache_dir=tmp_path / "cache"),
+            build_needs=False,
+        )
+        (fix,) = result.targets
+        assert [(b.package, b.by) for b in fix.blockers] == [("fast", "the index")]

@@ -532,7 +532,7 @@ def _requirements_on(
             if canonicalize_name(req.name) == name and _holds(req, markers):
                 yield f"{parent_pin.name} {parent_pin.version}", parent_pin.name, req
     for constraint in options.constraints:
-        if canonicalize_name(constraint.name) == name:
+        if canonicalize_name(constraint.name) == name and _holds(constraint, markers):
             yield "a constraint", None, constraint
 
 
