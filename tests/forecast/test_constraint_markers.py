@@ -189,3 +189,27 @@ class TestFix:
         )
         (fix,) = result.targets
         assert [(b.package, b.by) for b in fix.blockers] == [("fast", "the index")]
+
+    def test_the_recheck_applies_a_scoped_change_only_where_it_holds(
+        self, alpha_index: IndexServer, tmp_path: Path
+    ) -> None:
+        origin = Origin(Path("requirements.txt"), 1)
+        project = ProjectInput(
+            "requirements", origin.path, (RequirementItem(Requirement("alpha"), origin),)
+        )
+        arm, x64 = target("win-arm64"), target("win-amd64")
+        result = fix_project(
+            project,
+            [arm, x64],
+            options=Options(),
+            index=IndexOptions(index_url=alpha_index.url, cache_dir=tmp_path / "cache"),
+            build_needs=False,
+        )
+        # alpha 1.0 has no win_amd64 wheel: the ceiling holds on win_arm64 alone.
+        (change,) = result.changes
+        assert change.constraint.startswith("alpha<2.0; ")
+        after = {
+            f.target: [(p.name, str(p.version)) for p in f.packages] for f in result.after.forecasts
+        }
+        assert after == {arm: [("alpha", "1.0")], x64: [("alpha", "2.0")]}
+        assert result.builds_after == 0
