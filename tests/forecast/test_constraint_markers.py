@@ -3,8 +3,11 @@
 pip (``Factory.collect_root_requirements``) drops a constraint whose marker is false in
 the environment it installs into, and evaluates the marker with no extra
 (``InstallRequirement.match_markers``): ``a<2; extra == "x"`` never applies, whatever
-extras are asked for, and ``a<2; extra != "x"`` always does. Checked against pip 23.2.1
-(``pip install --dry-run --report - -c c.txt``) on small wheels.
+extras are asked for, and ``a<2; extra != "x"`` always does; a constraint naming extras
+(``a[x]<2``) is an error ("Constraints cannot have extras"). Checked on small wheels
+against pip 23.2.1 (``pip install --dry-run --report - -c c.txt``) and uv 0.13.9
+(``uv pip compile --python-platform linux|windows -c c.txt``), which agree on markers;
+uv accepts extras in a constraint, but the forecast is pip's.
 """
 
 from __future__ import annotations
@@ -213,3 +216,18 @@ class TestFix:
         }
         assert after == {arm: [("alpha", "1.0")], x64: [("alpha", "2.0")]}
         assert result.builds_after == 0
+
+
+class TestExtrasInAConstraint:
+    @pytest.mark.parametrize("line", ["a[x]<2", 'a[x]<2; sys_platform == "linux"'])
+    def test_pip_refuses_them_one_line_exit_3(
+        self, links: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+    ) -> None:
+        constraints = tmp_path / "constraints.txt"
+        constraints.write_text(f"a>=1\n{line}\n")
+        code = main(["check", "b", "-c", str(constraints), "--no-index", "-f", str(links),
+                     "--cache-dir", str(tmp_path / "cache")])  # fmt: skip
+        err = capsys.readouterr().err
+        assert code == 3
+        assert f"{constraints}:2: constraint '{line}' names extras" in err
+        assert "Traceback" not in err
