@@ -21,7 +21,14 @@ from packaging.version import Version
 from wheelcast.forecast.annotate_builds import Analyzer, LocalBuild, annotate
 from wheelcast.forecast.check import IndexOptions, open_repository, sdist_reader, worker_processes
 from wheelcast.forecast.observe import ObservedRepository, Observer, Stage, Tally, sdists_told
-from wheelcast.forecast.resolve import Catalog, Options, Repository, file_environment, resolve
+from wheelcast.forecast.resolve import (
+    Catalog,
+    Options,
+    Repository,
+    constraints_on,
+    file_environment,
+    resolve,
+)
 from wheelcast.forecast.select import (
     Fit,
     ProjectView,
@@ -149,7 +156,9 @@ def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolve
     (result,) = annotate([resolution], analyze, local)
     package = next((p for p in result.packages if p.name == name), None)
     view = ProjectView(catalog.releases(name), file_environment(target, options))
-    specifier = req.specifier & _constraint(options, name)
+    specifier = req.specifier & constraints_on(target, options.constraints).get(
+        name, SpecifierSet()
+    )
     files = _files(view, package)
     pre = options.pre or bool(specifier.prereleases)
     older, newer = view.wheels_beside(package.version if package else None, prereleases=pre)
@@ -261,14 +270,6 @@ def _other_platforms(files: tuple[FileVerdict, ...], package: Forecast | None) -
             tags = parse_wheel_filename(verdict.file.filename)[3]
             platforms.update(dict.fromkeys(sorted(t.platform for t in tags)))
     return tuple(platforms)
-
-
-def _constraint(options: Options, name: NormalizedName) -> SpecifierSet:
-    specifier = SpecifierSet()
-    for constraint in options.constraints:
-        if canonicalize_name(constraint.name) == name:
-            specifier &= constraint.specifier
-    return specifier
 
 
 def _files(view: ProjectView, package: Forecast | None) -> tuple[FileVerdict, ...]:

@@ -86,11 +86,6 @@ class Change:
     def constraint(self) -> str:
         return f"{self.name}{self.specifier}" + (f"; {self.marker}" if self.marker else "")
 
-    def holds_on(self, target: Target) -> bool:
-        if not self.marker:
-            return True
-        return evaluate_marker(Marker(self.marker), {**environment_of(target).markers, "extra": ""})
-
 
 @dataclass(frozen=True, slots=True)
 class Blocker:
@@ -230,29 +225,13 @@ def _recheck(
 ) -> CheckResult:
     """``check`` of the input with the changes: edited lines, and the rest as constraints.
 
-    A constraint with a marker holds where pip finds its marker true; wheelcast's resolver
-    takes constraints as they are, so each group of targets gets the ones that hold there.
+    A constraint with a marker holds where pip finds its marker true, and the resolver
+    applies each constraint only on the targets where it holds: one check serves them all.
     """
     changed = _changed_project(project, changes)
-    narrowing = [c for c in changes if c.kind is not ChangeKind.REPIN]
-    groups: dict[tuple[str, ...], list[Target]] = {}
-    for target in targets:
-        key = tuple(c.constraint for c in narrowing if c.holds_on(target))
-        groups.setdefault(key, []).append(target)
-    found: dict[Target, TargetForecast] = {}
-    first: CheckResult | None = None
-    for key, group in groups.items():
-        after_options = dataclasses.replace(
-            options,
-            constraints=options.constraints + tuple(Requirement(c.split(";")[0]) for c in key),
-        )
-        result = check_project(
-            changed, group, options=after_options, index=index, build_needs=False
-        )
-        first = first or result
-        found.update((f.target, f) for f in result.forecasts)
-    assert first is not None  # noqa: S101 - there is at least one target
-    return dataclasses.replace(first, forecasts=tuple(found[t] for t in targets))
+    narrowing = tuple(Requirement(c.constraint) for c in changes if c.kind is not ChangeKind.REPIN)
+    after_options = dataclasses.replace(options, constraints=options.constraints + narrowing)
+    return check_project(changed, targets, options=after_options, index=index, build_needs=False)
 
 
 # --- one target ---------------------------------------------------------------------
@@ -532,7 +511,7 @@ def _requirements_on(
             if canonicalize_name(req.name) == name and _holds(req, markers):
                 yield f"{parent_pin.name} {parent_pin.version}", parent_pin.name, req
     for constraint in options.constraints:
-        if canonicalize_name(constraint.name) == name:
+        if canonicalize_name(constraint.name) == name and _holds(constraint, markers):
             yield "a constraint", None, constraint
 
 

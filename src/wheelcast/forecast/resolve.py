@@ -107,6 +107,25 @@ class DirectReference:
     unknown: str = ""  # why the dependencies are not known
 
 
+def constraints_on(
+    target: Target, constraints: Iterable[Requirement]
+) -> dict[NormalizedName, SpecifierSet]:
+    """The ``constraints`` that hold on ``target``, ANDed per name.
+
+    As pip collects them (``collect_root_requirements``): a constraint whose marker is
+    false where it installs is dropped, and the marker is evaluated with no extra, so
+    ``extra == "x"`` never holds whatever extras the requirements ask for.
+    """
+    environment = {**environment_of(target).markers, "extra": ""}
+    found: dict[NormalizedName, SpecifierSet] = {}
+    for constraint in constraints:
+        if constraint.marker is not None and not evaluate_marker(constraint.marker, environment):
+            continue
+        name = canonicalize_name(constraint.name)
+        found[name] = found.get(name, SpecifierSet()) & constraint.specifier
+    return found
+
+
 # --- requirements and candidates -------------------------------------------------
 
 
@@ -426,12 +445,7 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         self.file_env = file_environment(target, options)
         self.python_version = self.file_env.python_version
         self.requested_order = {ident: i for i, ident in enumerate(requested)}
-        self.constraints: dict[NormalizedName, SpecifierSet] = {}
-        for constraint in options.constraints:
-            name = canonicalize_name(constraint.name)
-            self.constraints[name] = self.constraints.get(name, SpecifierSet()) & (
-                constraint.specifier
-            )
+        self.constraints = constraints_on(target, options.constraints)
         self.catalog = catalog
         self._projects = catalog.views(target, options)
         self.metadata_used: dict[tuple[NormalizedName, Version], DistMetadata] = {}

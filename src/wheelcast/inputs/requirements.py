@@ -320,6 +320,12 @@ class _Reader:
                 return
             self.direct.append(item)
             return
+        if constraint and item.extras:
+            # pip's resolver refuses them ("Constraints cannot have extras"): the install fails.
+            raise origin.error(
+                f"constraint '{shown(text)}' names extras, which pip refuses in a constraint",
+                f"constrain {item.name} without [{','.join(sorted(item.extras))}]",
+            )
         req = RequirementItem(item, origin, hashes)
         (self.constraints if constraint else self.requirements).append(req)
         if hashes:
