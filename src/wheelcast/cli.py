@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
+from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never, cast
 
 from wheelcast._version import __version__
 from wheelcast.cache.replay import encode, host_pinned, invocation_key
@@ -57,6 +57,7 @@ from wheelcast.inputs import (
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
+from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
     DEFAULT_TARGETS,
@@ -563,7 +564,7 @@ def run_check(
         project, targets, options=options, index=index, build_needs=build_needs, local=local
     )
     writes = _report(_reporter(args.format, args.color), result, args.output, out)
-    notes = "".join(f"wheelcast: note: {note}\n" for note in project.notes)
+    notes = redact_text("".join(f"wheelcast: note: {note}\n" for note in project.notes))
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
     replayable = (
@@ -590,17 +591,42 @@ def run_check(
     return status
 
 
+class _Redacting(io.TextIOBase):
+    """A terminal seen through :func:`redact_text`: a report is written whole at once."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def isatty(self) -> bool:
+        return self._out.isatty()
+
+    def fileno(self) -> int:
+        return self._out.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._out, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        self._out.write(redact_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def _report(
     reporter: Reporter, result: CheckResult, output: Path | None, out: TextIO
 ) -> tuple[tuple[str, str], ...] | None:
     """Write the report; what was written where, or None when it went to a terminal."""
     if output is None and out.isatty():
-        reporter.render(result, out)  # colour and width for this screen: not stored
+        # Colour and width for this screen: not stored.
+        reporter.render(result, cast("TextIO", _Redacting(out)))
         return None
     # For a file or a pipe the report does not depend on where it goes.
     buffer = io.StringIO()
     reporter.render(result, buffer)
-    text = buffer.getvalue()
+    text = redact_text(buffer.getvalue())  # a requirement's URL is quoted as typed
     if output is None:
         out.write(text)
         return (("", text),)
@@ -895,9 +921,10 @@ def _asks_json(argv: Sequence[str]) -> bool:
 
 def _failed(error: WheelcastError, status: int, out: TextIO, *, json_wanted: bool) -> int:
     """One line on stderr; with ``--format json``, the error as a document on stdout too."""
-    print(f"wheelcast: error: {error}", file=sys.stderr)
+    print(redact_text(f"wheelcast: error: {error}"), file=sys.stderr)
     if json_wanted:
-        _write_error_document(out, error.reference, error.message, error.hint, status)
+        message, hint = redact_text(error.message), redact_text(error.hint)
+        _write_error_document(out, error.reference, message, hint, status)
     return status
 
 
@@ -923,11 +950,12 @@ def report_internal_error(error: BaseException) -> str:
         fd, path = tempfile.mkstemp(prefix="wheelcast-internal-error-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(f"wheelcast {__version__}, Python {sys.version.split()[0]}\n")
-            file.write(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}")
+            # A URL typed with its token is quoted, as anywhere else, without it.
+            file.write(redact_text(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}"))
         where = f"the traceback is in {path}"
     except OSError:
         where = "the traceback could not be written to a file"
-    summary = f"{type(error).__name__}: {error}"
+    summary = redact_text(f"{type(error).__name__}: {error}")
     if len(summary) > 300:
         summary = summary[:300] + "..."
     line = (

@@ -10,7 +10,13 @@ an origin with no credentials from a URL takes them from the netrc file (``NETRC
 on a redirect to another origin, so credentials never travel beyond their origin.
 
 For a message that must name a URL as the user typed it, :func:`redact_url` shows it the
-way pip does: ``https://user:****@host/simple``.
+way pip does: ``https://user:****@host/simple``; ``wheelcast.runtime.redact`` does the
+same to every URL inside a text (a report, an error line, a traceback) at each output.
+
+An HTTP index URL wheelcast cannot take apart (a port that is not a number, a broken IPv6
+literal) or one with a query string (pip appends the project to the path, so the query
+would be lost or sent to the wrong page) is refused by :func:`checked_index_url` before
+anything uses it, with the URL redacted in the message.
 """
 
 from __future__ import annotations
@@ -26,9 +32,14 @@ from pathlib import Path
 
 import httpx
 
+from wheelcast.errors import InvalidOption
+from wheelcast.runtime.limits import shown
+from wheelcast.runtime.redact import redact_text
+
 __all__ = [
     "Credentials",
     "OriginAuth",
+    "checked_index_url",
     "origin_of",
     "redact_url",
     "sent_user",
@@ -94,6 +105,32 @@ def redact_url(url: str) -> str:
     user, colon, _ = userinfo.partition(":")
     shown = f"{user}:****" if colon else "****"
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{shown}@{host}"))
+
+
+def checked_index_url(url: str, *, flat: bool = False) -> str:
+    """``url`` if an HTTP index (a find-links page when ``flat``) can be made of it; else
+    one error that shows it redacted."""
+    quoted = redact_text(url)
+    problem = None
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if any(c.isspace() or not c.isprintable() for c in url):
+            problem = "it holds a space or a control character"
+        elif not parts.hostname:
+            problem = "it names no host"
+        elif parts.query and not flat:
+            problem = "it has a query string (the project name is appended to its path)"
+            quoted = redact_text(urllib.parse.urlunsplit(parts._replace(query="****")))
+    if problem is None:
+        return url
+    raise InvalidOption(
+        f"invalid index URL '{shown(quoted)}': {problem}",
+        hint="give scheme://host[:port]/path; put credentials in the URL's user info or ~/.netrc",
+    )
 
 
 def sent_user(authorization: str | None) -> str | None:

@@ -40,6 +40,7 @@ import httpx
 from packaging.utils import NormalizedName
 
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index._deadline import bound_client, headers_within
 from wheelcast.index._dist import (
     check_sha256,
     is_sdist,
@@ -52,6 +53,7 @@ from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ra
 from wheelcast.index.auth import (
     Credentials,
     OriginAuth,
+    checked_index_url,
     redact_url,
     sent_user,
     split_credentials,
@@ -61,6 +63,7 @@ from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPag
 from wheelcast.index.store import Cache, encode_body
 from wheelcast.runtime.limits import (
     MAX_BODY_SECONDS,
+    MAX_HEADER_SECONDS,
     MAX_METADATA_BYTES,
     MAX_PAGE_BYTES,
     MAX_RANGE_BYTES,
@@ -390,6 +393,7 @@ class FetchSettings:
     backoff: float = 0.5  # seconds before the first retry, doubled for each next one
     max_retry_after: float = MAX_RETRY_AFTER
     body_seconds: float = MAX_BODY_SECONDS
+    header_seconds: float = MAX_HEADER_SECONDS
     sdist_cap: int = SDIST_DOWNLOAD_CAP
     wheel_cap: int = WHEEL_DOWNLOAD_CAP
     max_concurrency: int = 16
@@ -412,6 +416,7 @@ class Fetcher:
         self._backoff = settings.backoff
         self._max_retry_after = settings.max_retry_after
         self._body_seconds = settings.body_seconds
+        self._header_seconds = settings.header_seconds
         self._sdist_cap = settings.sdist_cap
         self._wheel_cap = settings.wheel_cap
 
@@ -424,7 +429,11 @@ class Fetcher:
         for attempt in range(self._tries):
             delay = self._backoff * 2**attempt
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
+                with contextlib.ExitStack() as stack:
+                    with headers_within(self._header_seconds):  # a slowloris is bounded too
+                        response = stack.enter_context(
+                            self._client.stream("GET", url, headers=headers)
+                        )
                     _raise_if_transient(response)
                     return handle(response)
             except (_Retry, httpx.InvalidURL, httpx.RequestError) as exc:
@@ -633,7 +642,7 @@ def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
         if cafile and Path(cafile).is_file()
         else httpx.create_ssl_context()  # httpx's own default, made once for every source
     )
-    return httpx.Client(
+    client = httpx.Client(
         timeout=_TIMEOUT,
         follow_redirects=True,
         verify=verify,
@@ -642,6 +651,7 @@ def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
         auth=OriginAuth(credentials),
         max_redirects=MAX_REDIRECTS,
     )
+    return bound_client(client)
 
 
 class HttpIndex:
@@ -667,7 +677,7 @@ class HttpIndex:
         requests: FetchService | None = None,
     ) -> None:
         # The boundary: no URL past this point carries credentials (wheelcast.index.auth).
-        index_url, credentials = split_credentials(index_url)
+        index_url, credentials = split_credentials(checked_index_url(index_url, flat=flat))
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache
         self._offline = offline

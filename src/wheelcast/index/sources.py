@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from wheelcast.index.auth import split_credentials
+from wheelcast.index.auth import checked_index_url, split_credentials
 from wheelcast.index.config import default_index_url
 from wheelcast.index.http import FetchService, FetchSettings, HttpIndex, default_client
 from wheelcast.index.local import FindLinks, LocalIndex
@@ -64,7 +64,13 @@ def build_source(
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
     http = [(url, False) for url in urls] + [(location, True) for location in find_links]
     # Credentials leave the URLs here, for the client alone (wheelcast.index.auth).
-    split = [(split_credentials(loc) if _is_http(loc) else (loc, None), flat) for loc, flat in http]
+    split = [
+        (
+            split_credentials(checked_index_url(loc, flat=flat)) if _is_http(loc) else (loc, None),
+            flat,
+        )
+        for loc, flat in http
+    ]
     credentials = tuple(c for (_, c), _ in split if c is not None)
     settings = FetchSettings(credentials=credentials)
     for (location, _), flat in split:

@@ -22,6 +22,9 @@ MAX_RANGE_BYTES = 32 * 1024 * 1024
 # Seconds one page or ``.metadata`` answer may take from its headers to its last byte:
 # the read timeout bounds each pause, this bounds a body dripped slowly.
 MAX_BODY_SECONDS = 300.0
+# Seconds from sending a request to the last line of its headers (redirects included):
+# the read timeout bounds each pause, this bounds headers dripped a line at a time.
+MAX_HEADER_SECONDS = 60.0
 # Seconds a ``Retry-After`` of a 429 or 5xx is honoured at most (each of the tries).
 MAX_RETRY_AFTER = 30.0
 # Redirects followed for one request; a loop ends in one error, not in retries.
