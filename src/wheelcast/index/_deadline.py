@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 import httpcore
 import httpx
 
-__all__ = ["bound_client", "headers_within"]
+__all__ = ["LATE_HEADERS", "bound_client", "headers_within"]
 
 _local = threading.local()
 
@@ -42,14 +42,22 @@ def headers_within(seconds: float) -> Iterator[None]:
         _local.deadline = None
 
 
+LATE_HEADERS = "the answer's headers took too long"
+
+
 def _left(timeout: float | None) -> float | None:
     deadline: float | None = getattr(_local, "deadline", None)
     if deadline is None:
         return timeout
     left = deadline - time.monotonic()
     if left <= 0:
-        raise httpcore.ReadTimeout("the answer's headers took too long")
+        raise httpcore.ReadTimeout(LATE_HEADERS)
     return left if timeout is None else min(timeout, left)
+
+
+def _late(timeout: float | None, bounded: float | None) -> bool:
+    """Whether a read that timed out was cut short by the deadline, not the timeout."""
+    return bounded is not None and (timeout is None or bounded < timeout)
 
 
 class _Stream(httpcore.NetworkStream):
@@ -57,7 +65,13 @@ class _Stream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _left(timeout))
+        bounded = _left(timeout)
+        try:
+            return self._inner.read(max_bytes, bounded)
+        except httpcore.ReadTimeout:
+            if _late(timeout, bounded):
+                raise httpcore.ReadTimeout(LATE_HEADERS) from None
+            raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _left(timeout))

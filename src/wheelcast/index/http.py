@@ -40,7 +40,7 @@ import httpx
 from packaging.utils import NormalizedName
 
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
-from wheelcast.index._deadline import bound_client, headers_within
+from wheelcast.index._deadline import LATE_HEADERS, bound_client, headers_within
 from wheelcast.index._dist import (
     check_sha256,
     is_sdist,
@@ -351,7 +351,8 @@ def _failed(url: str, exc: Exception, delay: float, max_wait: float) -> tuple[st
         # No retry makes these work: a redirect loop stays a loop.
         raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
     if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})", delay
+        late = str(exc) == LATE_HEADERS  # the header deadline, not one pause
+        return (LATE_HEADERS if late else f"timed out ({type(exc).__name__})"), delay
     return str(exc) or type(exc).__name__, delay
 
 
