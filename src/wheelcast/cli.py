@@ -57,6 +57,7 @@ from wheelcast.inputs import (
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
+from wheelcast.runtime.limits import one_line
 from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
@@ -282,6 +283,12 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--cache-dir", type=Path, help="where the on-disk cache lives")
     group.add_argument("--offline", action="store_true", help="use only the cache")
     group.add_argument("--refresh", action="store_true", help="revalidate every cached page")
+    group.add_argument(
+        "--keyring-provider",
+        choices=("disabled", "import", "subprocess"),
+        default="disabled",
+        help="ask a keyring for credentials after a 401, as pip's option (default: disabled)",
+    )
 
 
 def _add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -403,6 +410,7 @@ def _index(args: argparse.Namespace, settings: IndexSettings | None = None) -> I
         refresh=args.refresh,
         no_index=args.no_index or settings.no_index,
         workers=True,  # this program's main module is import-safe
+        keyring_provider=getattr(args, "keyring_provider", "disabled"),
     )
 
 
@@ -921,9 +929,9 @@ def _asks_json(argv: Sequence[str]) -> bool:
 
 def _failed(error: WheelcastError, status: int, out: TextIO, *, json_wanted: bool) -> int:
     """One line on stderr; with ``--format json``, the error as a document on stdout too."""
-    print(redact_text(f"wheelcast: error: {error}"), file=sys.stderr)
+    print(one_line(redact_text(f"wheelcast: error: {error}")), file=sys.stderr)
     if json_wanted:
-        message, hint = redact_text(error.message), redact_text(error.hint)
+        message, hint = one_line(redact_text(error.message)), redact_text(error.hint)
         _write_error_document(out, error.reference, message, hint, status)
     return status
 

@@ -73,9 +73,7 @@ ANSWERS: dict[str, tuple[Callable[[Handler], None], int, str]] = {
         "",
     ),
     "bad chunk size": (
-        raw_answer(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
-        ),
+        raw_answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
         4,
         "illegal chunk header",
     ),

@@ -296,6 +296,14 @@ def to_dist_metadata(
     """
     from packaging.metadata import Metadata  # noqa: PLC0415 - email loads on use
 
+    head = raw.partition(b"\n\n")[0].lower()  # the body (a description) lists nothing
+    requires = head.count(b"\nrequires-dist:")
+    if requires > limits.MAX_REQUIRES_DIST:
+        raise IndexPageError(
+            f"{url}: core metadata lists {requires} Requires-Dist lines,"
+            f" over the {limits.MAX_REQUIRES_DIST} cap",
+            hint=_BAD_FILE_HINT,
+        )
     try:
         # validate=False: real-world metadata has minor errors that pip tolerates too.
         metadata = Metadata.from_email(raw, validate=False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import dataclasses
 import email.utils
 import functools
 import hashlib
@@ -78,6 +79,7 @@ __all__ = [
     "Fetcher",
     "HttpIndex",
     "ThreadedFetch",
+    "client_of",
     "default_client",
 ]
 
@@ -400,6 +402,8 @@ class FetchSettings:
     max_concurrency: int = 16
     # Travel with the settings to a fetch process (wheelcast.index.remote), never stored.
     credentials: tuple[Credentials, ...] = ()
+    keyring_provider: str = "disabled"  # asked after a 401 (wheelcast.index.auth)
+    index_urls: tuple[str, ...] = ()  # the keyring's service names, as pip's
 
 
 class Fetcher:
@@ -633,7 +637,21 @@ class ThreadedFetch:
         self._fetcher.close()
 
 
-def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
+def client_of(settings: FetchSettings) -> httpx.Client:
+    """:func:`default_client` with the credentials and keyring of ``settings``."""
+    return default_client(
+        settings.credentials,
+        keyring_provider=settings.keyring_provider,
+        index_urls=settings.index_urls,
+    )
+
+
+def default_client(
+    credentials: tuple[Credentials, ...] = (),
+    *,
+    keyring_provider: str = "disabled",
+    index_urls: tuple[str, ...] = (),
+) -> httpx.Client:
     """The client the HTTP sources of a run share, over one TLS context (loading a CA
     bundle takes about 50 ms); it alone holds the credentials (``wheelcast.index.auth``)."""
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
@@ -649,7 +667,7 @@ def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
         verify=verify,
         # Only what read_capped inflates under its cap.
         headers={"User-Agent": _USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-        auth=OriginAuth(credentials),
+        auth=OriginAuth(credentials, keyring_provider=keyring_provider, index_urls=index_urls),
         max_redirects=MAX_REDIRECTS,
     )
     return bound_client(client)
@@ -691,7 +709,8 @@ class HttpIndex:
             # time), on the loop the read-ahead needs.
             settings = settings or FetchSettings()
             own = (*settings.credentials, *(() if credentials is None else (credentials,)))
-            fetcher = Fetcher(client or default_client(own), settings)
+            settings = dataclasses.replace(settings, credentials=own)
+            fetcher = Fetcher(client or client_of(settings), settings)
             requests = ThreadedFetch(fetcher, settings.max_concurrency)
         self._requests = requests
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
