@@ -10,6 +10,7 @@ import functools
 import gzip
 import hashlib
 import io
+import struct
 import tarfile
 import zipfile
 import zlib
@@ -214,7 +215,17 @@ def read_wheel_metadata(fileobj: IO[bytes], filename: str, url: str) -> bytes:
             if zf.getinfo(name).file_size > MAX_METADATA_BYTES:
                 raise IndexPageError(f"{url}: {name} is implausibly large", hint=_BAD_FILE_HINT)
             return zf.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    # zlib.error: a member whose deflate stream is damaged; NotImplementedError: another
+    # compression; ValueError/struct.error: header fields zipfile cannot take.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        struct.error,
+    ) as exc:
         raise IndexPageError(f"{url}: not a readable wheel: {exc}", hint=_BAD_FILE_HINT) from exc
 
 
@@ -262,7 +273,16 @@ def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
                             return extracted.read(MAX_METADATA_BYTES)
     except RefusedHeader as exc:
         raise IndexPageError(f"{url}: refused: {exc.problem}", hint=_BAD_FILE_HINT) from None
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        tarfile.TarError,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        struct.error,
+    ) as exc:
         raise IndexPageError(f"{url}: not a readable sdist: {exc}", hint=_BAD_FILE_HINT) from exc
     raise IndexPageError(f"{url}: the sdist has no top-level PKG-INFO", hint=_BAD_FILE_HINT)
 

@@ -38,7 +38,8 @@ _SUPPORTED_MAJOR = 1
 
 
 def _error(page_url: str, detail: str) -> IndexPageError:
-    return IndexPageError(f"{page_url}: {detail}", hint=_HINT)
+    # A detail quotes what the page holds (a value, a file name): cut, on one line.
+    return IndexPageError(f"{page_url}: {shown(detail)}", hint=_HINT)
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -75,7 +76,7 @@ def _checked_absolute(url: str, page_url: str, filename: str) -> str:
     try:
         return _absolute(url, page_url)
     except ValueError as exc:  # a port that is no number, a broken IPv6 literal
-        raise _error(page_url, f"{shown(filename)}: its url is not a URL ({exc})") from None
+        raise _error(page_url, f"{filename}: its url is not a URL ({exc})") from None
 
 
 def _filename_of(url: str) -> str:
@@ -273,9 +274,9 @@ def _html_file(anchor: dict[str, str | None], base_url: str) -> DistFile | None:
     try:
         _, fragment = _split_url(href.strip())
         url = _absolute(href.strip(), base_url)
+        filename = _filename_of(url)
     except ValueError:
         return None  # an href that is no URL links to no file, as one with no href
-    filename = _filename_of(url)
     if not is_dist_filename(filename):
         return None
     hashes = tuple(
