@@ -102,8 +102,7 @@ def _repr(value: object) -> str:
 
 def one_line(text: str) -> str:
     """``text`` cut to :data:`MAX_MESSAGE_CHARS` in the middle, for an error line."""
-    more = len(text) - MAX_MESSAGE_CHARS
-    if more <= 0:
+    if len(text) <= MAX_MESSAGE_CHARS:
         return text
-    half = MAX_MESSAGE_CHARS // 2
-    return f"{text[:half]}... ({more} characters left out) ...{text[-half:]}"
+    keep = (MAX_MESSAGE_CHARS - 48) // 2  # room for the marker's words and count
+    return f"{text[:keep]}... ({len(text) - 2 * keep} characters left out) ...{text[-keep:]}"
