@@ -300,6 +300,19 @@ def dependencies_known(raw: bytes) -> bool:
     return version >= Version("2.2") and "requires-dist" not in dynamic
 
 
+def _check_version(claimed: Version, spelled: str, url: str) -> None:
+    try:
+        named = Version(spelled)
+    except InvalidVersion:
+        return  # a file name pip would not parse either: nothing to compare
+    if claimed != named:
+        raise IndexPageError(
+            f"{url}: core metadata is of version {limits.shown(str(claimed))}, the file name says"
+            f" {limits.shown(spelled)} (pip drops such a file)",
+            hint=_BAD_FILE_HINT,
+        )
+
+
 def to_dist_metadata(
     raw: bytes,
     source: str,
@@ -307,12 +320,15 @@ def to_dist_metadata(
     from_sdist: bool,
     url: str,
     project: NormalizedName | None = None,
+    filename: str | None = None,
 ) -> DistMetadata:
     """Parse METADATA / PKG-INFO bytes into a ``DistMetadata``.
 
     Bytes that are not core metadata of ``project`` (no Name, or another project's, as
     pip's "inconsistent name" check finds) raise ``IndexPageError``: taken as they are,
-    they would read as a file without dependencies.
+    they would read as a file without dependencies. So does metadata of another version
+    than ``filename`` names (pip's "inconsistent version": it drops the file), whose
+    dependencies would be read as this version's.
     """
     from packaging.metadata import Metadata  # noqa: PLC0415 - email loads on use
 
@@ -337,5 +353,7 @@ def to_dist_metadata(
         raise IndexPageError(
             f"{url}: core metadata names {name!r}, not {project!r}", hint=_BAD_FILE_HINT
         )
+    if project is not None and filename is not None:
+        _check_version(metadata.version, version_in_filename(filename, project), url)
     known = dependencies_known(raw) if from_sdist else True
     return DistMetadata(metadata=metadata, source=source, dependencies_known=known)

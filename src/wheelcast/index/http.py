@@ -838,13 +838,25 @@ class HttpIndex:
         if hit is not None and self._trusted(file, *hit):
             raw, source = hit
             return to_dist_metadata(
-                raw, source, from_sdist=from_sdist, url=file.url, project=project
+                raw,
+                source,
+                from_sdist=from_sdist,
+                url=file.url,
+                project=project,
+                filename=file.filename,
             )
         if self._offline:
             raise OfflineMiss(f"offline: no cached metadata for {file.filename}", _OFFLINE_HINT)
         raw, source = await self._fetch(functools.partial(Fetcher.metadata, file=file))
         # Checked before it is stored: bytes that are not this project's metadata never are.
-        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url, project=project)
+        result = to_dist_metadata(
+            raw,
+            source,
+            from_sdist=from_sdist,
+            url=file.url,
+            project=project,
+            filename=file.filename,
+        )
         self._cache.put_metadata(key, raw, source)
         return result
 
