@@ -56,3 +56,14 @@ def test_a_page_listing_another_project_s_file_gives_none_of_it(
     code, document = check(server, tmp_path / "c", capsys)
     assert code == 2
     assert document["results"][0]["packages"][0]["verdict"] == "missing"
+
+
+def test_no_index_and_no_find_links_is_no_source_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pip's --no-index alone: nothing is listed anywhere, so demo is missing (exit 2).
+    out = io.StringIO()
+    argv = ["check", "demo", "--no-index", "--cache-dir", str(tmp_path / "c"), "-p", "3.12"]
+    code = main([*argv, "-t", "linux-x86_64", "--format", "json"], out)
+    assert code == 2, capsys.readouterr().err
+    assert json.loads(out.getvalue())["results"][0]["packages"][0]["verdict"] == "missing"
