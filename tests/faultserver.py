@@ -23,7 +23,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-__all__ = ["FaultServer", "Handler", "Logged", "gzip_bomb", "json_page", "metadata_bytes"]
+__all__ = [
+    "FaultServer",
+    "Handler",
+    "Logged",
+    "drip_headers",
+    "gzip_bomb",
+    "json_page",
+    "metadata_bytes",
+    "raw_answer",
+]
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 STALL_BOUND = 20.0  # seconds a stalled answer waits at most
@@ -205,5 +214,34 @@ def slow_drip(data: bytes, every: float) -> Callable[[Handler], None]:
                 return
             handler.wfile.write(bytes([byte]))
             handler.wfile.flush()
+
+    return respond
+
+
+def raw_answer(data: bytes) -> Callable[[Handler], None]:
+    """Send ``data`` as it is (status line and headers included), then close."""
+
+    def respond(handler: Handler) -> None:
+        handler.wfile.write(data)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    return respond
+
+
+def drip_headers(every: float, count: int) -> Callable[[Handler], None]:
+    """A slowloris: a status line, then one header line each ``every`` seconds, ``count``
+    times (each pause under the client's read timeout), then a complete empty answer."""
+
+    def respond(handler: Handler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        handler.wfile.flush()
+        for number in range(count):
+            if handler.server_state.stopping.wait(every):
+                return
+            handler.wfile.write(b"X-Drip-%d: x\r\n" % number)
+            handler.wfile.flush()
+        handler.wfile.write(b"Content-Length: 0\r\n\r\n")
+        handler.close_connection = True
 
     return respond

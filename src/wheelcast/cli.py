@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never
+from typing import TYPE_CHECKING, NoReturn, TextIO, assert_never, cast
 
 from wheelcast._version import __version__
 from wheelcast.cache.replay import encode, host_pinned, invocation_key
@@ -58,6 +58,8 @@ from wheelcast.inputs import (
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
+from wheelcast.runtime.limits import one_line
+from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
     DEFAULT_TARGETS,
@@ -298,6 +300,12 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--cache-dir", type=Path, help="where the on-disk cache lives")
     group.add_argument("--offline", action="store_true", help="use only the cache")
     group.add_argument("--refresh", action="store_true", help="revalidate every cached page")
+    group.add_argument(
+        "--keyring-provider",
+        choices=("disabled", "import", "subprocess"),
+        default="disabled",
+        help="ask a keyring for credentials after a 401, as pip's option (default: disabled)",
+    )
 
 
 def _add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -584,6 +592,7 @@ def _index(args: argparse.Namespace, settings: IndexSettings | None = None) -> I
         refresh=args.refresh,
         no_index=args.no_index or settings.no_index,
         workers=True,  # this program's main module is import-safe
+        keyring_provider=getattr(args, "keyring_provider", "disabled"),
     )
 
 
@@ -771,7 +780,9 @@ def run_check(
     notes = (
         ""
         if args.quiet
-        else "".join(f"wheelcast: note: {n}\n" for n in (*project.notes, *args.target_notes))
+        else redact_text(
+            "".join(f"wheelcast: note: {n}\n" for n in (*project.notes, *args.target_notes))
+        )
     )
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
@@ -859,17 +870,42 @@ def _emulated_beside(
     return bool(reporter.emulated)
 
 
+class _Redacting(io.TextIOBase):
+    """A terminal seen through :func:`redact_text`: a report is written whole at once."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def isatty(self) -> bool:
+        return self._out.isatty()
+
+    def fileno(self) -> int:
+        return self._out.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._out, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        self._out.write(redact_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def _report(
     reporter: Reporter, result: CheckResult, output: Path | None, out: TextIO
 ) -> tuple[tuple[str, str], ...] | None:
     """Write the report; what was written where, or None when it went to a terminal."""
     if output is None and out.isatty():
-        reporter.render(result, out)  # colour and width for this screen: not stored
+        # Colour and width for this screen: not stored.
+        reporter.render(result, cast("TextIO", _Redacting(out)))
         return None
     # For a file or a pipe the report does not depend on where it goes.
     buffer = io.StringIO()
     reporter.render(result, buffer)
-    text = buffer.getvalue()
+    text = redact_text(buffer.getvalue())  # a requirement's URL is quoted as typed
     if output is None:
         out.write(text)
         return (("", text),)
@@ -1010,14 +1046,15 @@ def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _write_report(render: Callable[[TextIO], None], output: Path | None, out: TextIO) -> None:
-    """``render`` into ``output`` (one error line when it cannot be written), else ``out``."""
+    """``render`` into ``output`` (one error line when it cannot be written), else ``out``;
+    credentials in a URL the user typed are masked in either, as in check's report."""
     if output is None:
-        render(out)
+        render(cast("TextIO", _Redacting(out)))
         return
     buffer = io.StringIO()
     render(buffer)
     try:
-        output.write_text(buffer.getvalue(), encoding="utf-8")
+        output.write_text(redact_text(buffer.getvalue()), encoding="utf-8")
     except OSError as exc:
         raise InvalidOption(
             f"cannot write the report to {output}: {exc.strerror}",
@@ -1448,9 +1485,10 @@ def _asks_json(argv: Sequence[str]) -> bool:
 
 def _failed(error: WheelcastError, status: int, out: TextIO, *, json_wanted: bool) -> int:
     """One line on stderr; with ``--format json``, the error as a document on stdout too."""
-    print(f"wheelcast: error: {error}", file=sys.stderr)
+    print(one_line(redact_text(f"wheelcast: error: {error}")), file=sys.stderr)
     if json_wanted:
-        _write_error_document(out, error.reference, error.message, error.hint, status)
+        message, hint = one_line(redact_text(error.message)), redact_text(error.hint)
+        _write_error_document(out, error.reference, message, hint, status)
     return status
 
 
@@ -1476,11 +1514,12 @@ def report_internal_error(error: BaseException) -> str:
         fd, path = tempfile.mkstemp(prefix="wheelcast-internal-error-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(f"wheelcast {__version__}, Python {sys.version.split()[0]}\n")
-            file.write(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}")
+            # A URL typed with its token is quoted, as anywhere else, without it.
+            file.write(redact_text(f"command: wheelcast {' '.join(sys.argv[1:])}\n\n{text}"))
         where = f"the traceback is in {path}"
     except OSError:
         where = "the traceback could not be written to a file"
-    summary = f"{type(error).__name__}: {error}"
+    summary = redact_text(f"{type(error).__name__}: {error}")
     if len(summary) > 300:
         summary = summary[:300] + "..."
     line = (

@@ -62,6 +62,7 @@ class IndexOptions:
     # another: the calling program's main module must then be safe to import (the
     # wheelcast command's is).
     workers: bool = False
+    keyring_provider: str = "disabled"  # pip's --keyring-provider: disabled, import, subprocess
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +498,7 @@ def open_repository(index: IndexOptions, workers: Workers | None = None) -> Iter
         refresh=index.refresh,
         no_index=index.no_index,
         workers=workers,
+        keyring_provider=index.keyring_provider,
     )
     with IndexSession(source) as session:
         yield session

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import re
+import struct
 import tarfile
 import zipfile
 import zlib
@@ -246,7 +247,17 @@ def read_wheel_metadata(fileobj: IO[bytes], filename: str, url: str) -> bytes:
             if zf.getinfo(name).file_size > MAX_METADATA_BYTES:
                 raise IndexPageError(f"{url}: {name} is implausibly large", hint=_BAD_FILE_HINT)
             return zf.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    # zlib.error: a member whose deflate stream is damaged; NotImplementedError: another
+    # compression; ValueError/struct.error: header fields zipfile cannot take.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        struct.error,
+    ) as exc:
         raise IndexPageError(f"{url}: not a readable wheel: {exc}", hint=_BAD_FILE_HINT) from exc
 
 
@@ -294,7 +305,16 @@ def read_sdist_pkg_info(fileobj: IO[bytes], filename: str, url: str) -> bytes:
                             return extracted.read(MAX_METADATA_BYTES)
     except RefusedHeader as exc:
         raise IndexPageError(f"{url}: refused: {exc.problem}", hint=_BAD_FILE_HINT) from None
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        tarfile.TarError,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        struct.error,
+    ) as exc:
         raise IndexPageError(f"{url}: not a readable sdist: {exc}", hint=_BAD_FILE_HINT) from exc
     raise IndexPageError(f"{url}: the sdist has no top-level PKG-INFO", hint=_BAD_FILE_HINT)
 
@@ -312,6 +332,19 @@ def dependencies_known(raw: bytes) -> bool:
     return version >= Version("2.2") and "requires-dist" not in dynamic
 
 
+def _check_version(claimed: Version, spelled: str, url: str) -> None:
+    try:
+        named = Version(spelled)
+    except InvalidVersion:
+        return  # a file name pip would not parse either: nothing to compare
+    if claimed != named:
+        raise IndexPageError(
+            f"{url}: core metadata is of version {limits.shown(str(claimed))}, the file name says"
+            f" {limits.shown(spelled)} (pip drops such a file)",
+            hint=_BAD_FILE_HINT,
+        )
+
+
 def to_dist_metadata(
     raw: bytes,
     source: str,
@@ -319,15 +352,26 @@ def to_dist_metadata(
     from_sdist: bool,
     url: str,
     project: NormalizedName | None = None,
+    filename: str | None = None,
 ) -> DistMetadata:
     """Parse METADATA / PKG-INFO bytes into a ``DistMetadata``.
 
     Bytes that are not core metadata of ``project`` (no Name, or another project's, as
     pip's "inconsistent name" check finds) raise ``IndexPageError``: taken as they are,
-    they would read as a file without dependencies.
+    they would read as a file without dependencies. So does metadata of another version
+    than ``filename`` names (pip's "inconsistent version": it drops the file), whose
+    dependencies would be read as this version's.
     """
     from packaging.metadata import Metadata  # noqa: PLC0415 - email loads on use
 
+    head = raw.partition(b"\n\n")[0].lower()  # the body (a description) lists nothing
+    requires = head.count(b"\nrequires-dist:")
+    if requires > limits.MAX_REQUIRES_DIST:
+        raise IndexPageError(
+            f"{url}: core metadata lists {requires} Requires-Dist lines,"
+            f" over the {limits.MAX_REQUIRES_DIST} cap",
+            hint=_BAD_FILE_HINT,
+        )
     try:
         # validate=False: real-world metadata has minor errors that pip tolerates too.
         metadata = Metadata.from_email(raw, validate=False)
@@ -341,5 +385,7 @@ def to_dist_metadata(
         raise IndexPageError(
             f"{url}: core metadata names {name!r}, not {project!r}", hint=_BAD_FILE_HINT
         )
+    if project is not None and filename is not None:
+        _check_version(metadata.version, version_in_filename(filename, project), url)
     known = dependencies_known(raw) if from_sdist else True
     return DistMetadata(metadata=metadata, source=source, dependencies_known=known)

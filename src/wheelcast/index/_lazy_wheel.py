@@ -361,7 +361,14 @@ def metadata_from_ranges(sparse: SparseFile, fetch: RangeFetcher, filename: str,
             return _read_member(sparse, filename, url)
         except NeedBytes as need:
             sparse.add(need.start, fetch(need.start, need.end))
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            zlib.error,  # a member whose deflate stream is damaged
+            struct.error,
+        ) as exc:
             raise IndexPageError(f"{url}: not a readable wheel: {exc}", _BROKEN_HINT) from exc
     raise IndexPageError(
         f"{url}: the wheel's METADATA could not be located with range requests",

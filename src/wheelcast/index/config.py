@@ -72,13 +72,29 @@ def config_files(environ: Mapping[str, str] | None = None) -> Iterator[Path]:
         yield Path(env_file)
 
 
+def _problem(exc: configparser.Error | UnicodeDecodeError) -> str:
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"line {exc.lineno}: a setting before any [section] header"
+    if isinstance(exc, configparser.ParsingError):
+        lines = ", ".join(str(number) for number, _ in exc.errors)
+        return f"cannot parse line {lines}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 (byte {exc.start})"
+    if isinstance(exc, configparser.DuplicateOptionError | configparser.DuplicateSectionError):
+        what = exc.option if isinstance(exc, configparser.DuplicateOptionError) else exc.section
+        return f"line {exc.lineno}: {what!r} given twice"
+    return type(exc).__name__
+
+
 def _index_url_in(path: Path) -> str | None:
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")
     except (configparser.Error, UnicodeDecodeError) as exc:
+        # configparser quotes the offending lines, an index URL's token among them: the
+        # message names line numbers only (and stays one line).
         raise InvalidOption(
-            f"cannot read pip's configuration file {path}: {exc}",
+            f"cannot read pip's configuration file {path}: {_problem(exc)}",
             hint="fix the file, set PIP_CONFIG_FILE, or pass --index-url",
         ) from exc
     found = None

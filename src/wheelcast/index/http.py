@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import dataclasses
 import email.utils
 import functools
 import hashlib
@@ -40,6 +41,7 @@ import httpx
 from packaging.utils import NormalizedName
 
 from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index._deadline import LATE_HEADERS, bound_client, headers_within
 from wheelcast.index._dist import (
     check_sha256,
     is_sdist,
@@ -52,6 +54,7 @@ from wheelcast.index._lazy_wheel import TAIL_BYTES, SparseFile, metadata_from_ra
 from wheelcast.index.auth import (
     Credentials,
     OriginAuth,
+    checked_index_url,
     redact_url,
     sent_user,
     split_credentials,
@@ -61,6 +64,7 @@ from wheelcast.index.models import DistFile, DistMetadata, PagesRead, ProjectPag
 from wheelcast.index.store import Cache, encode_body
 from wheelcast.runtime.limits import (
     MAX_BODY_SECONDS,
+    MAX_HEADER_SECONDS,
     MAX_METADATA_BYTES,
     MAX_PAGE_BYTES,
     MAX_RANGE_BYTES,
@@ -75,6 +79,7 @@ __all__ = [
     "Fetcher",
     "HttpIndex",
     "ThreadedFetch",
+    "client_of",
     "default_client",
 ]
 
@@ -348,7 +353,8 @@ def _failed(url: str, exc: Exception, delay: float, max_wait: float) -> tuple[st
         # No retry makes these work: a redirect loop stays a loop.
         raise IndexUnreachable(f"cannot reach {url}: {exc}", _UNREACHABLE_HINT) from exc
     if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})", delay
+        late = str(exc) == LATE_HEADERS  # the header deadline, not one pause
+        return (LATE_HEADERS if late else f"timed out ({type(exc).__name__})"), delay
     return str(exc) or type(exc).__name__, delay
 
 
@@ -390,11 +396,14 @@ class FetchSettings:
     backoff: float = 0.5  # seconds before the first retry, doubled for each next one
     max_retry_after: float = MAX_RETRY_AFTER
     body_seconds: float = MAX_BODY_SECONDS
+    header_seconds: float = MAX_HEADER_SECONDS
     sdist_cap: int = SDIST_DOWNLOAD_CAP
     wheel_cap: int = WHEEL_DOWNLOAD_CAP
     max_concurrency: int = 16
     # Travel with the settings to a fetch process (wheelcast.index.remote), never stored.
     credentials: tuple[Credentials, ...] = ()
+    keyring_provider: str = "disabled"  # asked after a 401 (wheelcast.index.auth)
+    index_urls: tuple[str, ...] = ()  # the keyring's service names, as pip's
 
 
 class Fetcher:
@@ -412,6 +421,7 @@ class Fetcher:
         self._backoff = settings.backoff
         self._max_retry_after = settings.max_retry_after
         self._body_seconds = settings.body_seconds
+        self._header_seconds = settings.header_seconds
         self._sdist_cap = settings.sdist_cap
         self._wheel_cap = settings.wheel_cap
 
@@ -424,7 +434,11 @@ class Fetcher:
         for attempt in range(self._tries):
             delay = self._backoff * 2**attempt
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
+                with contextlib.ExitStack() as stack:
+                    with headers_within(self._header_seconds):  # a slowloris is bounded too
+                        response = stack.enter_context(
+                            self._client.stream("GET", url, headers=headers)
+                        )
                     _raise_if_transient(response)
                     return handle(response)
             except (_Retry, httpx.InvalidURL, httpx.RequestError) as exc:
@@ -623,7 +637,21 @@ class ThreadedFetch:
         self._fetcher.close()
 
 
-def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
+def client_of(settings: FetchSettings) -> httpx.Client:
+    """:func:`default_client` with the credentials and keyring of ``settings``."""
+    return default_client(
+        settings.credentials,
+        keyring_provider=settings.keyring_provider,
+        index_urls=settings.index_urls,
+    )
+
+
+def default_client(
+    credentials: tuple[Credentials, ...] = (),
+    *,
+    keyring_provider: str = "disabled",
+    index_urls: tuple[str, ...] = (),
+) -> httpx.Client:
     """The client the HTTP sources of a run share, over one TLS context (loading a CA
     bundle takes about 50 ms); it alone holds the credentials (``wheelcast.index.auth``)."""
     # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
@@ -633,15 +661,16 @@ def default_client(credentials: tuple[Credentials, ...] = ()) -> httpx.Client:
         if cafile and Path(cafile).is_file()
         else httpx.create_ssl_context()  # httpx's own default, made once for every source
     )
-    return httpx.Client(
+    client = httpx.Client(
         timeout=_TIMEOUT,
         follow_redirects=True,
         verify=verify,
         # Only what read_capped inflates under its cap.
         headers={"User-Agent": _USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-        auth=OriginAuth(credentials),
+        auth=OriginAuth(credentials, keyring_provider=keyring_provider, index_urls=index_urls),
         max_redirects=MAX_REDIRECTS,
     )
+    return bound_client(client)
 
 
 class HttpIndex:
@@ -667,7 +696,7 @@ class HttpIndex:
         requests: FetchService | None = None,
     ) -> None:
         # The boundary: no URL past this point carries credentials (wheelcast.index.auth).
-        index_url, credentials = split_credentials(index_url)
+        index_url, credentials = split_credentials(checked_index_url(index_url, flat=flat))
         self.index_url = index_url if flat else index_url.rstrip("/") + "/"
         self._cache = cache
         self._offline = offline
@@ -680,7 +709,8 @@ class HttpIndex:
             # time), on the loop the read-ahead needs.
             settings = settings or FetchSettings()
             own = (*settings.credentials, *(() if credentials is None else (credentials,)))
-            fetcher = Fetcher(client or default_client(own), settings)
+            settings = dataclasses.replace(settings, credentials=own)
+            fetcher = Fetcher(client or client_of(settings), settings)
             requests = ThreadedFetch(fetcher, settings.max_concurrency)
         self._requests = requests
         self._pages: dict[str, asyncio.Task[ProjectPage]] = {}
@@ -808,13 +838,25 @@ class HttpIndex:
         if hit is not None and self._trusted(file, *hit):
             raw, source = hit
             return to_dist_metadata(
-                raw, source, from_sdist=from_sdist, url=file.url, project=project
+                raw,
+                source,
+                from_sdist=from_sdist,
+                url=file.url,
+                project=project,
+                filename=file.filename,
             )
         if self._offline:
             raise OfflineMiss(f"offline: no cached metadata for {file.filename}", _OFFLINE_HINT)
         raw, source = await self._fetch(functools.partial(Fetcher.metadata, file=file))
         # Checked before it is stored: bytes that are not this project's metadata never are.
-        result = to_dist_metadata(raw, source, from_sdist=from_sdist, url=file.url, project=project)
+        result = to_dist_metadata(
+            raw,
+            source,
+            from_sdist=from_sdist,
+            url=file.url,
+            project=project,
+            filename=file.filename,
+        )
         self._cache.put_metadata(key, raw, source)
         return result
 

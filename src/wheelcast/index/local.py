@@ -84,6 +84,7 @@ async def read_local_metadata(file: DistFile) -> DistMetadata:
         from_sdist=is_sdist(file.filename),
         url=file.url,
         project=project_of(file.filename),
+        filename=file.filename,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
+from wheelcast.errors import IndexUnreachable
 from wheelcast.index.models import (
     DistFile,
     DistMetadata,
@@ -33,13 +34,14 @@ class MultiIndex:
     """
 
     def __init__(self, sources: Sequence[IndexSource], *, cache: Cache | None = None) -> None:
-        if not sources:
-            raise ValueError("MultiIndex needs at least one source")
+        # No source at all is pip's --no-index without --find-links: no project has a file.
         self.sources = tuple(sources)
         self._cache = cache
         self._owner: dict[str, IndexSource] = {}
 
     async def project_page(self, name: NormalizedName) -> ProjectPage:
+        if not self.sources:
+            return ProjectPage(name=name, url="", files=())
         if len(self.sources) == 1:
             # The usual case: nothing to merge, and the page stays as lazily decoded as
             # the cache left it (unlisted files go to the first source anyway).
@@ -61,14 +63,21 @@ class MultiIndex:
         url = first.url if isinstance(first, ProjectPage) else ""
         return ProjectPage(name=name, url=url, files=tuple(files))
 
-    async def metadata(self, file: DistFile) -> DistMetadata:
+    def _source_of(self, file: DistFile) -> IndexSource:
         # A file never listed through this MultiIndex goes to the first source.
-        return await self._owner.get(file.url, self.sources[0]).metadata(file)
+        source = self._owner.get(file.url) or next(iter(self.sources), None)
+        if source is None:
+            raise IndexUnreachable(
+                f"cannot fetch {file.url}: --no-index without --find-links names no source",
+                hint="drop --no-index, or give --find-links",
+            )
+        return source
+
+    async def metadata(self, file: DistFile) -> DistMetadata:
+        return await self._source_of(file).metadata(file)
 
     async def download(self, file: DistFile, dest: Path, *, max_bytes: int) -> Path:
-        return await self._owner.get(file.url, self.sources[0]).download(
-            file, dest, max_bytes=max_bytes
-        )
+        return await self._source_of(file).download(file, dest, max_bytes=max_bytes)
 
     def release_pages(self) -> None:
         for source in self.sources:

@@ -21,6 +21,7 @@ from packaging.utils import NormalizedName
 from wheelcast.errors import IndexPageError
 from wheelcast.index._dist import DIST_SUFFIXES, is_dist_filename
 from wheelcast.index.models import DistFile, ProjectPage
+from wheelcast.runtime.limits import shown
 
 __all__ = [
     "entry_of",
@@ -37,7 +38,8 @@ _SUPPORTED_MAJOR = 1
 
 
 def _error(page_url: str, detail: str) -> IndexPageError:
-    return IndexPageError(f"{page_url}: {detail}", hint=_HINT)
+    # A detail quotes what the page holds (a value, a file name): cut, on one line.
+    return IndexPageError(f"{page_url}: {shown(detail)}", hint=_HINT)
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -46,12 +48,35 @@ def _split_url(url: str) -> tuple[str, str]:
     return without, fragment
 
 
-def _absolute(url: str, page_url: str) -> str:
-    """The file URL, absolute and without its fragment."""
-    # Large pages list thousands of absolute URLs: urljoin on each dominated parsing.
-    if url.startswith(("https://", "http://")) and "#" not in url:
+def _without_userinfo(url: str) -> str:
+    """``url`` without user name and password: credentials a page writes into its links
+    are never stored or shown (requests to that origin carry the index's own, if any)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
         return url
-    return _split_url(urllib.parse.urljoin(page_url, url))[0]
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _userinfo_dropped(url: str) -> str:
+    try:
+        return _without_userinfo(url)
+    except ValueError:
+        return url  # file_of reports it as no URL
+
+
+def _absolute(url: str, page_url: str) -> str:
+    """The file URL, absolute, without its fragment and userinfo; ValueError if it is none."""
+    # Large pages list thousands of absolute URLs: urljoin on each dominated parsing.
+    if url.startswith(("https://", "http://")) and "#" not in url and "@" not in url:
+        return url
+    return _without_userinfo(_split_url(urllib.parse.urljoin(page_url, url))[0])
+
+
+def _checked_absolute(url: str, page_url: str, filename: str) -> str:
+    try:
+        return _absolute(url, page_url)
+    except ValueError as exc:  # a port that is no number, a broken IPv6 literal
+        raise _error(page_url, f"{filename}: its url is not a URL ({exc})") from None
 
 
 def _filename_of(url: str) -> str:
@@ -133,7 +158,7 @@ def file_of(entry: object, page_url: str) -> DistFile:
     core_metadata, core_sha = _json_core_metadata(entry, page_url)
     return DistFile(
         filename=filename,
-        url=_absolute(url, page_url),
+        url=_checked_absolute(url, page_url, filename),
         hashes=_hashes(hashes, page_url),
         requires_python=requires_python or None,
         yanked=yanked,
@@ -198,6 +223,8 @@ def json_entries(body: bytes, page_url: str) -> list[dict[str, Any]]:
         if type(filename) is not str or type(entry.get("url")) is not str:
             raise _error(page_url, "a files entry lacks a string filename or url")
         if filename.endswith(DIST_SUFFIXES):
+            if "@" in entry["url"]:  # credentials in a link are never stored (file_of)
+                entry["url"] = _userinfo_dropped(entry["url"])
             keep(entry)
     return kept
 
@@ -244,8 +271,12 @@ def _html_file(anchor: dict[str, str | None], base_url: str) -> DistFile | None:
     href = anchor.get("href")
     if not href:
         return None
-    url, fragment = _split_url(urllib.parse.urljoin(base_url, href.strip()))
-    filename = _filename_of(url)
+    try:
+        _, fragment = _split_url(href.strip())
+        url = _absolute(href.strip(), base_url)
+        filename = _filename_of(url)
+    except ValueError:
+        return None  # an href that is no URL links to no file, as one with no href
     if not is_dist_filename(filename):
         return None
     hashes = tuple(

@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from wheelcast.errors import IndexUnreachable
-from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, default_client
+from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, client_of
 from wheelcast.runtime.interrupts import held
 from wheelcast.runtime.workers import exit_with_parent, lifeline
 
@@ -40,7 +40,7 @@ def _serve(conn: Connection, settings: FetchSettings, line: Connection) -> None:
     # Started with SIGINT blocked (wheelcast.runtime.interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(line)  # even when a request thread holds the exit up
-    fetcher = Fetcher(default_client(settings.credentials), settings)
+    fetcher = Fetcher(client_of(settings), settings)
     sending = threading.Lock()
 
     def run(job: int, call: Callable[[Fetcher], object]) -> None:
@@ -178,9 +178,7 @@ class RemoteFetch:
 
 
 def _threads(settings: FetchSettings) -> ThreadedFetch:
-    return ThreadedFetch(
-        Fetcher(default_client(settings.credentials), settings), settings.max_concurrency
-    )
+    return ThreadedFetch(Fetcher(client_of(settings), settings), settings.max_concurrency)
 
 
 def _chain(source: concurrent.futures.Future[T], target: concurrent.futures.Future[T]) -> None:

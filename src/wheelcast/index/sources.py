@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from wheelcast.index.auth import split_credentials
+from wheelcast.index.auth import checked_index_url, keyring_of, split_credentials
 from wheelcast.index.config import default_index_url
-from wheelcast.index.http import FetchService, FetchSettings, HttpIndex, default_client
+from wheelcast.index.http import FetchService, FetchSettings, HttpIndex, client_of
 from wheelcast.index.local import FindLinks, LocalIndex
 from wheelcast.index.models import IndexSource
 from wheelcast.index.multi import MultiIndex
@@ -45,6 +45,7 @@ def build_source(
     refresh: bool = False,
     no_index: bool = False,
     workers: Workers | None = None,
+    keyring_provider: str = "disabled",
 ) -> IndexSource:
     """One source over the index (pip's default when None), extra indexes and find-links.
 
@@ -52,9 +53,9 @@ def build_source(
     when None). ``file://`` indexes and find-links folders are read from disk. With
     ``workers`` (the caller's main module is safe to import), the requests and the
     parsing of the pages they bring are done in a process of their own, which the
-    sources close.
+    sources close. ``keyring_provider`` is pip's ``--keyring-provider``
+    (``wheelcast.index.auth``).
     """
-    cache = Cache(cache_dir)
     # Made only when an HTTP source needs them; with workers, requests are made in a
     # process of their own (wheelcast.index.remote), so this one needs no client at all.
     client: httpx.Client | None = None
@@ -64,9 +65,20 @@ def build_source(
     urls = [] if no_index else [index_url or default_index_url(), *extra_index_urls]
     http = [(url, False) for url in urls] + [(location, True) for location in find_links]
     # Credentials leave the URLs here, for the client alone (wheelcast.index.auth).
-    split = [(split_credentials(loc) if _is_http(loc) else (loc, None), flat) for loc, flat in http]
+    split = [
+        (
+            split_credentials(checked_index_url(loc, flat=flat)) if _is_http(loc) else (loc, None),
+            flat,
+        )
+        for loc, flat in http
+    ]
     credentials = tuple(c for (_, c), _ in split if c is not None)
-    settings = FetchSettings(credentials=credentials)
+    keyring_of(keyring_provider)  # an unknown or absent keyring: one error, here
+    indexes = tuple(loc for (loc, _), flat in split if not flat and _is_http(loc))
+    settings = FetchSettings(
+        credentials=credentials, keyring_provider=keyring_provider, index_urls=indexes
+    )
+    cache = Cache(cache_dir)  # opened once every argument is known to be usable
     for (location, _), flat in split:
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))
@@ -74,7 +86,7 @@ def build_source(
         if requests_in_own_process(offline=offline, workers=workers):
             remote = remote or _remote(settings)
         elif not offline:  # offline, it asks nothing of the network: no client either
-            client = client or default_client(credentials)
+            client = client or client_of(settings)
         sources.append(
             HttpIndex(
                 location,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 import errno
 import json
 import os
@@ -25,8 +26,33 @@ T = TypeVar("T")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-def read_text(path: Path, origin: Origin | None = None) -> str:
+# pip's auto_decode for requirements files: a byte-order mark names the encoding (UTF-32
+# looked for before UTF-16, whose little-endian mark begins UTF-32's; pip checks UTF-16
+# first and so misreads UTF-32-LE), else a PEP 263 coding line in the first two lines.
+_BOMS = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+_CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    for line in data.split(b"\n", 2)[:2]:
+        found = _CODING.search(line[:200]) if line.startswith(b"#") else None
+        if found is not None:
+            return found.group(1).decode("ascii")
+    return None
+
+
+def read_text(path: Path, origin: Origin | None = None, *, as_pip_decodes: bool = False) -> str:
     """The file's text; ``origin`` is the line that asked for it (an ``-r`` include).
+    With ``as_pip_decodes`` (requirements files), a byte-order mark or a PEP 263 coding
+    line chooses the encoding, as pip's ``auto_decode``; else the text is UTF-8.
 
     At most :data:`~wheelcast.runtime.limits.MAX_INPUT_FILE_BYTES` are read, streamed, so a
     device that never ends (``/dev/zero``) is refused rather than read until killed.
@@ -58,11 +84,21 @@ def read_text(path: Path, origin: Origin | None = None) -> str:
         saw_file(path, data)
     else:  # a pipe or device: read once, and an answer built on it is never replayed
         saw_unrepeatable(path, data)
+    encoding = (_declared_encoding(data) if as_pip_decodes else None) or "utf-8"
     try:
-        text = data.decode("utf-8")
+        text = codecs.decode(data, encoding)
+    except LookupError:
+        raise InvalidInputFile(
+            f"{path}:1: unknown encoding '{shown(encoding)}' in its coding line",
+            "save it as UTF-8",
+        ) from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInputFile(f"{path}:{line}: not UTF-8 text", "save it as UTF-8") from None
+        raise InvalidInputFile(
+            f"{path}:{line}: not {shown(encoding).upper()} text", "save it as UTF-8"
+        ) from None
+    if encoding != "utf-8":
+        text = text.removeprefix("\ufeff")  # the mark itself, as pip drops it
     # As text mode would read it (universal newlines), from the very bytes witnessed.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

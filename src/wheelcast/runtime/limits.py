@@ -15,6 +15,10 @@ from __future__ import annotations
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 # A PEP 658 ``.metadata`` file, or the METADATA / PKG-INFO member of a distribution file.
 MAX_METADATA_BYTES = 16 * 1024 * 1024
+# Requires-Dist lines of one core metadata file, counted before it is parsed: parsing
+# costs about half a millisecond and 2.5 kB a line (300,000 lines in 14 MB took 150 s and
+# 800 MB); real files list tens to hundreds. Beyond it the file's dependencies are unknown.
+MAX_REQUIRES_DIST = 5_000
 # One range request into a wheel (its central directory, or the METADATA member up to
 # the next member); a wheel whose layout asks for more is downloaded whole instead (on
 # disk, hash-checked). The largest real central directories are a few MB.
@@ -22,6 +26,9 @@ MAX_RANGE_BYTES = 32 * 1024 * 1024
 # Seconds one page or ``.metadata`` answer may take from its headers to its last byte:
 # the read timeout bounds each pause, this bounds a body dripped slowly.
 MAX_BODY_SECONDS = 300.0
+# Seconds from sending a request to the last line of its headers (redirects included):
+# the read timeout bounds each pause, this bounds headers dripped a line at a time.
+MAX_HEADER_SECONDS = 60.0
 # Seconds a ``Retry-After`` of a 429 or 5xx is honoured at most (each of the tries).
 MAX_RETRY_AFTER = 30.0
 # Redirects followed for one request; a loop ends in one error, not in retries.
@@ -71,6 +78,10 @@ BUILD_TEXT_MAX = 32 * 1024 * 1024  # bytes of nested build files read from one s
 
 # --- what messages echo back --------------------------------------------------------------
 
+# Characters of one error line: a line naming a URL 100 kB long (an index's file name)
+# keeps its start and its end (the hint) around a count of what was left out.
+MAX_MESSAGE_CHARS = 2000
+
 # Characters of input (a requirement, a line, a value) quoted in one message; the rest is
 # cut to "..." and a count, so a 20 MB line gives a one-line error.
 MAX_SHOWN_CHARS = 200
@@ -95,3 +106,11 @@ def _repr(value: object) -> str:
         return repr(value)
     except RecursionError:
         return f"<a deeply nested {type(value).__name__}>"
+
+
+def one_line(text: str) -> str:
+    """``text`` cut to :data:`MAX_MESSAGE_CHARS` in the middle, for an error line."""
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    keep = (MAX_MESSAGE_CHARS - 48) // 2  # room for the marker's words and count
+    return f"{text[:keep]}... ({len(text) - 2 * keep} characters left out) ...{text[-keep:]}"
