@@ -18,6 +18,7 @@ import pytest
 from packaging.tags import Tag, parse_tag
 from packaging.version import Version
 from tests.indexserver import build_wheel
+from tests.test_cli import sdist as build_sdist
 
 from wheelcast.cli import main
 from wheelcast.errors import InvalidOption
@@ -155,3 +156,40 @@ class TestCheck:
         err = capsys.readouterr().err
         assert "unknown installer 'pip'" in err
         assert len(err.strip().splitlines()) <= 2
+
+
+class TestRefusedAmongOthers:
+    """pyarrow 21.0.0's shape: the target's own wheel is manylinux_2_28, beside wheels for
+    other platforms and an sdist. The refused wheel is the closest miss, not a musllinux
+    one, and explain says the target's wheel is refused rather than that there is none."""
+
+    @pytest.fixture
+    def links(self, tmp_path: Path) -> Path:
+        folder = tmp_path / "links"
+        for tag in (
+            "cp312-cp312-musllinux_1_2_x86_64",
+            "cp312-cp312-manylinux_2_28_aarch64",
+            "cp312-cp312-manylinux_2_28_x86_64",
+            "cp312-cp312-win_amd64",
+        ):
+            build_wheel(folder, "modern", "1.0", tag=tag)
+        build_sdist(folder, "modern", "1.0")
+        return folder
+
+    def test_the_refused_wheel_is_the_closest_miss(self, links: Path, tmp_path: Path) -> None:
+        code, package = _check(links, tmp_path, "--installer", "pip==20.2", "--no-build-needs")
+        assert (code, package["verdict"]) == (1, "build")
+        assert package["detail"].startswith("modern-1.0-cp312-cp312-manylinux_2_28_x86_64.whl")
+        assert "pip 20.2 does not know manylinux_x_y tags" in package["detail"]
+
+    def test_explain_names_the_refusal(self, links: Path, tmp_path: Path) -> None:
+        out = io.StringIO()
+        main(
+            ["explain", "modern", "-p", "3.12", "-t", "linux-x86_64", "--no-index", "-f",
+             str(links), "--cache-dir", str(tmp_path / "cache"), "--installer", "pip==20.2",
+             "--no-build-needs", "--color", "never"],
+            out,
+        )  # fmt: skip
+        text = out.getvalue()
+        assert "the wheel for this target is refused: modern-1.0-cp312-cp312-manylinux_2_28" in text
+        assert "has no wheel for" not in text

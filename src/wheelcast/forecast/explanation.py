@@ -99,6 +99,8 @@ class Explanation:
     # For a build or a missing package: the platforms the chosen version does have
     # wheels for, for this Python and ABI (the wheels that miss only by platform).
     other_platforms: tuple[str, ...] = ()
+    # --installer: why that release refuses the wheel the target itself would take
+    installer_refusal: str | None = None
     errors: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     platform_gap: PlatformGap | None = None  # for a build or a missing package
@@ -174,7 +176,8 @@ def _explain(  # noqa: PLR0917 - private: explain() passes everything it resolve
         newer_wheel=nearby_wheel(newer, specifier),
         first_wheel=nearby_wheel(_first_wheel(view, prereleases=pre), specifier),
         emulation=_emulation(target, view, package),
-        other_platforms=_other_platforms(files, package),
+        other_platforms=_other_platforms(files, package, view.env.refused),
+        installer_refusal=_installer_refusal(files, package, view.env.refused),
         errors=result.errors,
         notes=result.notes,
         platform_gap=_platform_gap(view, package, specifier, prereleases=pre),
@@ -261,15 +264,32 @@ def _nearest_platforms(view: ProjectView, rejections: list[Rejection]) -> tuple[
     return tuple(platforms)
 
 
-def _other_platforms(files: tuple[FileVerdict, ...], package: Forecast | None) -> tuple[str, ...]:
+def _other_platforms(
+    files: tuple[FileVerdict, ...], package: Forecast | None, refused: Mapping[Tag, str]
+) -> tuple[str, ...]:
     if package is None or package.verdict in (Verdict.BINARY, Verdict.PURE):
         return ()
     platforms: dict[str, None] = {}
     for verdict in files:
         if verdict.reason is Reason.PLATFORM:
             tags = parse_wheel_filename(verdict.file.filename)[3]
-            platforms.update(dict.fromkeys(sorted(t.platform for t in tags)))
+            if not any(t in refused for t in tags):  # the target's own platform
+                platforms.update(dict.fromkeys(sorted(t.platform for t in tags)))
     return tuple(platforms)
+
+
+def _installer_refusal(
+    files: tuple[FileVerdict, ...], package: Forecast | None, refused: Mapping[Tag, str]
+) -> str | None:
+    if package is None or package.verdict in (Verdict.BINARY, Verdict.PURE):
+        return None
+    for verdict in files:
+        if verdict.reason is Reason.PLATFORM and verdict.file.is_wheel:
+            tags = parse_wheel_filename(verdict.file.filename)[3]
+            why = next((refused[t] for t in tags if t in refused), None)
+            if why is not None:
+                return f"{verdict.file.filename}: {why}"
+    return None
 
 
 def _files(view: ProjectView, package: Forecast | None) -> tuple[FileVerdict, ...]:

@@ -145,7 +145,9 @@ def render_text(
     console.print(headline)
     if quiet:
         return
-    if gap is not None and package.version is not None:
+    if explanation.installer_refusal is not None:  # before the gap: a wheel is there
+        console.print(f"  the wheel for this target is refused: {explanation.installer_refusal}")
+    elif gap is not None and package.version is not None:
         console.print(f"  {gap_text(explanation.name, gap)}")
     elif explanation.other_platforms and package.version is not None:
         first_tag = target_tag(explanation)
