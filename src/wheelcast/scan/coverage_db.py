@@ -33,7 +33,6 @@ from packaging.version import Version
 from wheelcast.errors import InvalidInputFile, InvalidOption
 from wheelcast.forecast.select import FileKind, _requires_python_ok, file_kind_and_version
 from wheelcast.index.models import DistFile
-from wheelcast.scan.history import cutoff
 from wheelcast.targets import Target
 from wheelcast.targets.environment import environment_of
 
@@ -289,7 +288,7 @@ class ScanDatabase:
             for spec in specs
             for target in targets
         ]
-        month_rows = [(m.isoformat(), _timestamp(cutoff(m))) for m in months]
+        month_rows = [(m.isoformat(), m.year * 12 + m.month - 1) for m in months]
         with tempfile.TemporaryDirectory(prefix="wheelcast-scan-") as folder:
             directory = Path(folder)
             loads = {

@@ -20,5 +20,5 @@ CREATE TABLE IF NOT EXISTS runs (run_id INTEGER, started TIMESTAMP, finished TIM
 CREATE TABLE IF NOT EXISTS targets (target VARCHAR, platform VARCHAR, python VARCHAR, sdist_priority INTEGER);
 CREATE TABLE IF NOT EXISTS target_tags (target VARCHAR, interpreter VARCHAR, abi VARCHAR, platform VARCHAR, priority INTEGER);
 CREATE TABLE IF NOT EXISTS python_fits (requires_python VARCHAR, target VARCHAR, ok BOOLEAN);
--- each month, and the instant after it: files uploaded before `cutoff` count for `month`
-CREATE TABLE IF NOT EXISTS months (month DATE, cutoff TIMESTAMP);
+-- each month (its first day), and year * 12 + month - 1: what an upload's EXTRACTs give
+CREATE TABLE IF NOT EXISTS months (month DATE, month_index BIGINT);
