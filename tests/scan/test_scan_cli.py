@@ -7,18 +7,21 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pytest
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 from tests.indexserver import IndexServer, MakeIndexServer
 from tests.scan.scan_index import MISSING_PROJECT, PROJECTS, write_index, write_list
 
 from wheelcast.cli import main
+from wheelcast.index.models import DistFile
 from wheelcast.index.store import Cache
-from wheelcast.scan.coverage_db import ScanDatabase
+from wheelcast.scan import survey
+from wheelcast.scan.coverage_db import ProjectRows, ScanDatabase, project_rows
 from wheelcast.scan.history import history, month_starts
 from wheelcast.targets import parse_python, parse_target
 
@@ -112,11 +115,23 @@ def test_an_interrupted_scan_resumes(server: IndexServer, tmp_path: Path) -> Non
         assert db.query("SELECT run_id, finished IS NOT NULL FROM runs") == [(1, True)]
 
 
-def test_a_second_scan_only_revalidates(server: IndexServer, tmp_path: Path) -> None:
+def test_a_second_scan_only_revalidates(
+    server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert scan(server, tmp_path)[0] == 0
     assert all(r.headers.get("User-Agent", "").startswith("wheelcast/") for r in server.log)
     server.reset()
-    assert scan(server, tmp_path)[0] == 0
+    decoded: list[str] = []
+
+    def counted(name: NormalizedName, files: Sequence[DistFile]) -> ProjectRows:
+        decoded.append(name)
+        return project_rows(name, files)
+
+    monkeypatch.setattr(survey, "project_rows", counted)
+    status, text = scan(server, tmp_path)
+    assert status == 0
+    assert decoded == []  # every page is the one stored: no file is decoded again
+    assert "not on the index: epsilon" in text
     # each page the index gave an ETag is asked for with it (answered 304, not resent);
     # the project it does not have is remembered as absent for the cache's page lifetime
     asked = [r for r in server.log if r.path.startswith("/simple/")]

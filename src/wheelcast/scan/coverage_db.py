@@ -39,11 +39,20 @@ from wheelcast.targets.environment import environment_of
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["EXPORT_FORMATS", "ProjectRows", "ScanDatabase", "project_rows", "sql_text"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ROWS_VERSION",
+    "ProjectRows",
+    "ScanDatabase",
+    "StoredProject",
+    "project_rows",
+    "sql_text",
+]
 
 EXPORT_FORMATS = {".csv": "(FORMAT CSV, HEADER TRUE)", ".json": "(FORMAT JSON, ARRAY TRUE)",
                   ".parquet": "(FORMAT PARQUET)"}  # fmt: skip
 _NULL = "\\N"
+ROWS_VERSION = 1  # what a stored page's rows are derived by: raise it when that changes
 _INSTALL_HINT = "install the scan extra: pip install 'wheelcast[scan]' (it brings duckdb)"
 # pip's packagetype for what is neither a wheel nor an sdist, by the file's suffix
 _OTHER_TYPES = ((".egg", "bdist_egg"), (".exe", "bdist_wininst"), (".msi", "bdist_msi"),
@@ -128,7 +137,8 @@ def project_rows(name: NormalizedName, files: Iterable[DistFile]) -> ProjectRows
     release_rows = tuple(
         (name, text, rank[v], v.is_prerelease) for text, v in sorted(versions.items())
     )
-    digest = hashlib.sha256(repr((sorted(map(repr, file_rows)), tag_rows)).encode()).hexdigest()
+    rows = repr((ROWS_VERSION, sorted(map(repr, file_rows)), tag_rows))
+    digest = hashlib.sha256(rows.encode()).hexdigest()
     return ProjectRows(name, tuple(file_rows), tuple(tag_rows), release_rows, digest)
 
 
@@ -147,7 +157,9 @@ def _quoted(path: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StoredProject:
-    rows: ProjectRows
+    name: NormalizedName
+    digest: str  # the pages' digests when the index gives them, else the rows'
+    rows: ProjectRows | None  # None: unchanged since the last run, its rows stand
     rank: int
     downloads: int | None
 
@@ -202,6 +214,17 @@ class ScanDatabase:
         """The projects this run has stored already (skipped when it resumes)."""
         return {r[0] for r in self.query("SELECT name FROM projects WHERE run_id = ?", [run_id])}
 
+    def absent(self, names: Iterable[str]) -> list[NormalizedName]:
+        """Those of ``names`` with no file stored (not on the index)."""
+        self._names("asked_names", list(names))
+        return [
+            NormalizedName(r[0])
+            for r in self.query(
+                "SELECT a.name FROM asked_names AS a LEFT JOIN files AS f ON f.name = a.name"
+                " WHERE f.name IS NULL"
+            )
+        ]
+
     def digests(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.query("SELECT name, page_digest FROM projects")}
 
@@ -210,32 +233,32 @@ class ScanDatabase:
     def store(self, batch: Sequence[StoredProject], run_id: int) -> None:
         """Replace the rows of each project in ``batch``, all in one transaction.
 
-        A project whose rows have not changed keeps them; only its run is updated.
+        A project whose page has not changed (no rows given) keeps its rows; only its
+        ``projects`` row (rank, run) is written again.
         """
         if not batch:
             return
-        known = self.digests()
-        changed = [p for p in batch if known.get(p.rows.name) != p.rows.digest]
+        changed = [p.rows for p in batch if p.rows is not None]
         with tempfile.TemporaryDirectory(prefix="wheelcast-scan-") as folder:
             directory = Path(folder)
             loads = {
-                "files": _write_csv(directory, "files", (r for p in changed for r in p.rows.files)),
+                "files": _write_csv(directory, "files", (r for p in changed for r in p.files)),
                 "file_tags": _write_csv(
-                    directory, "file_tags", (r for p in changed for r in p.rows.tags)
+                    directory, "file_tags", (r for p in changed for r in p.tags)
                 ),
                 "releases": _write_csv(
-                    directory, "releases", (r for p in changed for r in p.rows.releases)
+                    directory, "releases", (r for p in changed for r in p.releases)
                 ),
                 "projects": _write_csv(
                     directory,
                     "projects",
-                    ((p.rows.name, p.rank, p.downloads, p.rows.digest, run_id) for p in batch),
+                    ((p.name, p.rank, p.downloads, p.digest, run_id) for p in batch),
                 ),
             }
             self._db.execute("BEGIN TRANSACTION")
             try:
-                self._names("batch_names", [p.rows.name for p in batch])
-                self._names("changed_names", [p.rows.name for p in changed])
+                self._names("batch_names", [p.name for p in batch])
+                self._names("changed_names", [p.name for p in changed])
                 self._db.execute(
                     "DELETE FROM file_tags WHERE filename IN (SELECT f.filename FROM files"
                     " AS f JOIN changed_names AS c ON c.name = f.name)"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
-from wheelcast.index.models import IndexSource, PageHolder
-from wheelcast.scan.coverage_db import ScanDatabase, StoredProject, project_rows
+from wheelcast.index.models import IndexSource, PageHolder, PageLedger
+from wheelcast.scan.coverage_db import ROWS_VERSION, ScanDatabase, StoredProject, project_rows
 
 __all__ = ["BATCH", "ListedProject", "SurveyCounts", "survey"]
 
@@ -57,6 +57,7 @@ async def survey(
     """Read and store every project of ``projects`` this run has not stored yet."""
     run_id, resumed = db.begin_run()
     stored = db.stored_in(run_id) if resumed else set()
+    known = db.digests()
     todo = [p for p in projects if p.name not in stored]
     limit = asyncio.Semaphore(max(1, jobs))
     pending: list[StoredProject] = []
@@ -67,10 +68,21 @@ async def survey(
         nonlocal done
         async with limit:
             page = await source.project_page(project.name)
-        rows = project_rows(project.name, page.files)
-        if not rows.files:
-            absent.append(project.name)
-        pending.append(StoredProject(rows, project.rank, project.downloads))
+        digest = _page_digest(source, project.name)
+        if digest is not None and known.get(project.name) == digest:
+            # The index served the page stored last time: its rows stand, undecoded.
+            pending.append(
+                StoredProject(project.name, digest, None, project.rank, project.downloads)
+            )
+        else:
+            rows = project_rows(project.name, page.files)
+            if not rows.files:
+                absent.append(project.name)
+            pending.append(
+                StoredProject(
+                    project.name, digest or rows.digest, rows, project.rank, project.downloads
+                )
+            )
         if isinstance(source, PageHolder):
             source.release_pages()  # stored now: the page need not stay in memory
         done += 1
@@ -90,4 +102,16 @@ async def survey(
         # What was read before a failure or Ctrl-C is kept: the next run resumes after it.
         db.store(pending, run_id)
     db.finish_run(run_id)
-    return SurveyCounts(run_id, resumed, len(todo), len(stored), tuple(sorted(absent)))
+    absent.extend(db.absent(p.name for p in todo if p.name not in absent))
+    return SurveyCounts(run_id, resumed, len(todo), len(stored), tuple(sorted(set(absent))))
+
+
+def _page_digest(source: IndexSource, name: NormalizedName) -> str | None:
+    """The digest of every page the sources served for ``name``, when each has one."""
+    ledger = source.pages_read() if isinstance(source, PageLedger) else None
+    if ledger is None:
+        return None
+    digests = sorted(d or "" for n, d in ledger.values() if n == name)
+    if not digests or "" in digests:
+        return None
+    return f"page:{ROWS_VERSION}:" + ",".join(digests)
