@@ -4,6 +4,7 @@ counter for the terminal while pages are read."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from wheelcast.scan.survey import SurveyCounts
@@ -53,13 +54,14 @@ def render_text(tally: ScanTally, counts: SurveyCounts, out: TextIO) -> None:
 class ScanProgress:
     """``scan 120/1000 projects`` redrawn in place on a terminal, at most ten times a second."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
         self._out = out
+        self._clock = clock
         self._last = 0.0
         self._drawn = False
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
+        now = self._clock()
         if done < total and now - self._last < 0.1:
             return
         self._last = now
