@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -215,3 +216,17 @@ def test_requirements_file_of_names(server: IndexServer, tmp_path: Path) -> None
         assert db.query("SELECT name, project_rank FROM projects ORDER BY project_rank") == [
             ("delta", 1), ("beta", 2)
         ]  # fmt: skip
+
+
+def test_without_duckdb_it_says_what_to_install(
+    server: IndexServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb raises ImportError
+    status, _ = scan(server, tmp_path)
+    err = capsys.readouterr().err
+    assert status == 3
+    assert "wheelcast scan needs the duckdb package" in err
+    assert "pip install 'wheelcast[scan]'" in err
