@@ -1368,7 +1368,8 @@ def _add_scan_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         " have taken at each month's end (from the files' upload times on its index page, each"
         " project alone), the date it first shipped a fitting wheel and its last sdist-only"
         " version. Stored in a DuckDB file, computed by the SQL shipped in wheelcast/scan/sql."
-        " A second run revalidates only stale pages; an interrupted run resumes.",
+        " A second run asks only whether each page changed (conditional requests) and"
+        " decodes only those that did; an interrupted run resumes.",
     )
     which = parser.add_argument_group("projects")
     which.add_argument(
