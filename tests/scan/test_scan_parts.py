@@ -9,6 +9,7 @@ import pytest
 
 from wheelcast.errors import InvalidInputFile, InvalidOption
 from wheelcast.report.scan_text import ScanProgress
+from wheelcast.scan.coverage_db import sql_text
 from wheelcast.scan.project_list import SHIPPED, read_project_list, shipped_projects, top
 
 
@@ -63,3 +64,30 @@ class TestProgress:
         out = io.StringIO()
         ScanProgress(out).close()
         assert out.getvalue() == ""
+
+
+# DuckDB spellings BigQuery or ClickHouse do not read (the SQL must run unchanged there)
+NOT_PORTABLE = (
+    "::",
+    "QUALIFY",
+    "DATE_TRUNC",
+    "GENERATE_SERIES",
+    "ILIKE",
+    "LIST(",
+    "STRUCT",
+    "STRFTIME",
+    "EPOCH",
+    "INTERVAL",
+    "FILTER (",
+    "USING (",
+    "SELECT *",
+    "EXCLUDE",
+)
+
+
+@pytest.mark.parametrize("name", ["fits.sql", "coverage.sql", "firsts.sql"])
+def test_shipped_sql_keeps_to_the_portable_subset(name: str) -> None:
+    text = sql_text(name)
+    code = "\n".join(line.split("--", 1)[0] for line in text.splitlines()).upper()
+    assert [word for word in NOT_PORTABLE if word in code] == []
+    assert code.count(";") == 1  # one statement: bq query and clickhouse client take it whole
