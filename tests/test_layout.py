@@ -27,9 +27,10 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 # read through the store); sdist and cache before forecast (build needs, remembered
 # results); forecast before doctor and failure_log (they diagnose with a check); those
 # before report; wheelhouse after forecast and doctor (it fetches what a check picked, with
-# doctor's toolchains) and before report; report before the entry points. No import orders
-# errors against runtime, inputs against index, or sdist against cache: those are placed to
-# read as the flow.
+# doctor's toolchains) and before report; scan after forecast (it judges files as a check
+# does) and before report (which renders its tally); report before the entry points. No
+# import orders errors against runtime, inputs against index, or sdist against cache: those
+# are placed to read as the flow.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.errors", "wheelcast._version"),
     ("wheelcast.runtime",),
@@ -41,6 +42,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("wheelcast.forecast",),
     ("wheelcast.doctor", "wheelcast.failure_log"),
     ("wheelcast.wheelhouse",),
+    ("wheelcast.scan",),
     ("wheelcast.report",),
     ("wheelcast.cli", "wheelcast.__main__", "wheelcast"),
 )

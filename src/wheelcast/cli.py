@@ -716,6 +716,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_diagnose_parser(commands)
     _add_fix_parser(commands)
     _add_wheelhouse_parser(commands)
+    _add_scan_parser(commands)
 
     targets_parser = commands.add_parser(
         "targets", help="list target presets, their first tags and marker values"
@@ -1396,6 +1397,171 @@ def run_wheelhouse(args: argparse.Namespace, out: TextIO) -> int:
     return _wheelhouse_status(house)
 
 
+def _add_scan_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    parser = commands.add_parser(
+        "scan",
+        help="wheel coverage of the most-downloaded projects per target, month by month",
+        description="For each project, target and Python: the verdict of the version pip would"
+        " have taken at each month's end (from the files' upload times on its index page, each"
+        " project alone), the date it first shipped a fitting wheel and its last sdist-only"
+        " version. Stored in a DuckDB file, computed by the SQL shipped in wheelcast/scan/sql."
+        " A second run asks only whether each page changed (conditional requests) and"
+        " decodes only those that did; an interrupted run resumes.",
+    )
+    which = parser.add_argument_group("projects")
+    which.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the N most-downloaded projects of the list (default 100)",
+    )
+    which.add_argument(
+        "--projects",
+        type=Path,
+        metavar="FILE",
+        help="a CSV list with a 'project' column (and 'rank', 'download_count');"
+        " default: the top 5000 wheelcast ships",
+    )
+    which.add_argument(
+        "-r",
+        "--requirement",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        dest="requirement_files",
+        help="scan the projects a requirements file names",
+    )
+    group = parser.add_argument_group("targets")
+    group.add_argument(
+        "-t",
+        "--target",
+        action="append",
+        default=[],
+        dest="targets",
+        metavar="TARGET",
+        help="as for check; repeatable (default: presets)",
+    )
+    group.add_argument(
+        "-p",
+        "--python",
+        action="append",
+        default=[],
+        metavar="X.Y",
+        help="repeatable; default: this Python's",
+    )
+    group.add_argument(
+        "--since", default="2020-01", metavar="YYYY-MM", help="the first month (default: 2020-01)"
+    )
+    group.add_argument(
+        "--until", default=None, metavar="YYYY-MM", help="the last month (default: this month)"
+    )
+    _add_index_options(parser)
+    run = parser.add_argument_group("run and output")
+    run.add_argument(
+        "--db",
+        type=Path,
+        default=Path("wheelcast-scan.duckdb"),
+        metavar="FILE",
+        help="the scan database (default: ./wheelcast-scan.duckdb)",
+    )
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=8,
+        metavar="N",
+        help="pages asked for at once, at most 32 (default: 8)",
+    )
+    run.add_argument(
+        "--export",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="write the monthly verdicts to a .csv, .json or .parquet file",
+    )
+    run.add_argument(
+        "--html", type=Path, metavar="FILE", help="write a self-contained HTML dashboard"
+    )
+
+
+def _scan_month(option: str, text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").replace(tzinfo=dt.UTC).date()
+    except ValueError:
+        raise InvalidOption(
+            f"{option} {text!r}: not a month", "write it as YYYY-MM, e.g. 2020-01"
+        ) from None
+
+
+def run_scan(args: argparse.Namespace, out: TextIO) -> int:
+    """``scan``: read the projects' pages into the database, compute, render."""
+    import asyncio  # noqa: PLC0415
+
+    from wheelcast.index.sources import build_source  # noqa: PLC0415
+    from wheelcast.report.scan_text import ScanProgress, render_text  # noqa: PLC0415
+    from wheelcast.scan import project_list  # noqa: PLC0415
+    from wheelcast.scan.coverage_db import EXPORT_FORMATS, ScanDatabase  # noqa: PLC0415
+    from wheelcast.scan.history import month_starts  # noqa: PLC0415
+    from wheelcast.scan.survey import SurveyCounts, survey  # noqa: PLC0415
+    from wheelcast.scan.tally import tally  # noqa: PLC0415
+
+    if not 1 <= args.jobs <= 32:
+        raise InvalidOption(f"--jobs {args.jobs}: must be from 1 to 32", "e.g. --jobs 8")
+    for path in args.export:
+        if path.suffix.lower() not in EXPORT_FORMATS:
+            raise InvalidOption(
+                f"--export {path}: unknown format", "name a .csv, .json or .parquet file"
+            )
+    since = _scan_month("--since", args.since)
+    until = _scan_month("--until", args.until) if args.until else dt.datetime.now(dt.UTC).date()
+    if until < since:
+        raise InvalidOption(f"--until {args.until}: before --since {args.since}", "swap them")
+    if args.requirement_files:
+        if args.top is not None or args.projects is not None:
+            raise InvalidOption("-r with --top or --projects", "give one list of projects")
+        projects = project_list.requirement_projects(args.requirement_files)
+    else:
+        listed = (
+            project_list.read_project_list(args.projects) if args.projects
+            else project_list.shipped_projects()
+        )  # fmt: skip
+        where = str(args.projects) if args.projects else "the shipped list"
+        projects = project_list.top(listed, 100 if args.top is None else args.top, where)
+    targets = resolve_targets(args.targets, args.python)
+    source = build_source(
+        args.index_url, args.extra_index_url, args.find_links, args.cache_dir,
+        offline=args.offline, refresh=args.refresh, no_index=args.no_index,
+    )  # fmt: skip
+    progress = ScanProgress(sys.stderr) if sys.stderr.isatty() else None
+
+    async def scan() -> SurveyCounts:
+        try:
+            return await survey(projects, source, db, jobs=args.jobs, progress=progress)
+        finally:
+            await source.aclose()
+
+    with ScanDatabase(args.db) as db:
+        try:
+            counts = asyncio.run(scan())
+        finally:
+            if progress is not None:
+                progress.close()
+        db.set_targets(targets, month_starts(since, until))
+        db.compute()
+        for path in args.export:
+            db.export(path)
+        summary = tally(db)
+    if args.html:
+        from wheelcast.report.scan_html import render_html  # noqa: PLC0415
+
+        _write_report(functools.partial(render_html, summary), args.html, out)
+    render_text(summary, counts, out)
+    return EXIT_WHEELS
+
+
 def _host_build_check(target: Target) -> LocalBuild:
     import sysconfig  # noqa: PLC0415
 
@@ -1461,6 +1627,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "fix": run_fix,
         "targets": run_targets,
         "wheelhouse": run_wheelhouse,
+        "scan": run_scan,
     }
     json_wanted = getattr(args, "format", None) == "json"
     try:
