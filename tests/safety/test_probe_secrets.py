@@ -201,6 +201,26 @@ class TestTokenInWhatTheUserTypes:
         assert "user:****@" in seen[0]  # the reference is still named, as pip names it
         assert leaks(home, *seen) == []
 
+    def test_a_coloured_narrow_terminal_shows_no_token(
+        self,
+        server: FaultServer,
+        home: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        # Escape codes glue to the scheme and a narrow width breaks a long URL: the
+        # masking happens before rich styles and wraps the line, not after.
+        monkeypatch.setenv("COLUMNS", "50")
+        host = server.base.removeprefix("http://")
+        long_path = "/".join(["far"] * 20)
+        requirement = f"demo @ http://user:{TOKEN}@{host}/{long_path}/{WHEEL}"
+        argv = ["check", requirement, "--no-index", "--cache-dir", str(home / "c"), "-v"]
+        code, out, err = run([*argv, "-p", "3.12", "--color", "always"], capsys)
+        assert code == 0, err  # a direct wheel of no dependencies, read by range
+        assert "\x1b[" in out  # coloured indeed
+        assert "user:****@" in out
+        assert leaks(home, out, err) == []
+
     def test_an_unreadable_direct_reference_is_one_line_without_the_token(
         self, home: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

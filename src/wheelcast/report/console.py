@@ -6,9 +6,11 @@ import os
 from collections.abc import Mapping
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, ConsoleRenderable, RenderHook
+from rich.text import Text
 
 from wheelcast.forecast.verdict import Verdict
+from wheelcast.runtime.redact import redact_text
 
 __all__ = [
     "LEGEND",
@@ -73,7 +75,7 @@ def terminal(out: TextIO, *, color: bool | None = None, width: int | None = None
     if color is None:
         color = color_wanted()
     plain = {"color_system": None} if color is False else {}
-    return Console(
+    console = Console(
         file=out,
         force_terminal=color,
         no_color=color is False,
@@ -81,3 +83,22 @@ def terminal(out: TextIO, *, color: bool | None = None, width: int | None = None
         highlight=False,
         **plain,  # type: ignore[arg-type]
     )
+    console.push_render_hook(_Redacted())
+    return console
+
+
+class _Redacted(RenderHook):
+    """Credentials in a URL the user typed, masked before rich styles and wraps the line:
+    after, an escape code glued to the scheme or a break inside the userinfo would hide
+    them from the stream's own masking (``wheelcast.runtime.redact``)."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_masked(r) for r in renderables]
+
+
+def _masked(renderable: ConsoleRenderable) -> ConsoleRenderable:
+    if isinstance(renderable, Text) and "@" in renderable.plain:
+        plain = redact_text(renderable.plain)
+        if plain != renderable.plain:  # its inner styles go: the text must not
+            return Text(plain, style=renderable.style, end=renderable.end)
+    return renderable

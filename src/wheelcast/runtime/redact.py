@@ -15,7 +15,9 @@ __all__ = ["redact_text"]
 
 # A URL's scheme and userinfo inside free text: the userinfo runs to the last "@" before
 # the path (as urlsplit takes the netloc's last "@"), so a password holding "@" is covered.
-_USERINFO_IN_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s@]*(?:@[^/?#\s@]*)*)@")
+# No word boundary before the scheme: a terminal's escape code ("\x1b[1mhttps://") glues a
+# letter to it, and the scheme kept as matched keeps that letter.
+_USERINFO_IN_TEXT = re.compile(r"(?i)([a-z][a-z0-9+.-]*://)([^/?#\s@]*(?:@[^/?#\s@]*)*)@")
 
 
 def _shown_userinfo(match: re.Match[str]) -> str:
