@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import importlib
 import io
 import os
 import sys
@@ -1046,6 +1047,25 @@ def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
         )
 
 
+def _renderer(
+    command: str, value: object, args: argparse.Namespace, **text_options: object
+) -> Callable[[TextIO], None]:
+    """What writes ``value`` in ``--format``: ``report/<command>_<format>.py``'s
+    ``render_<format>`` (the text one also told the colour and ``text_options``)."""
+
+    def render(stream: TextIO) -> None:
+        module = importlib.import_module(f"wheelcast.report.{command}_{args.format}")
+        write = getattr(module, f"render_{args.format}")
+        if args.format == "text":
+            from wheelcast.report.console import color_wanted  # noqa: PLC0415
+
+            write(value, stream, color=color_wanted(args.color), **text_options)
+        else:
+            write(value, stream)
+
+    return render
+
+
 def _write_report(render: Callable[[TextIO], None], output: Path | None, out: TextIO) -> None:
     """``render`` into ``output`` (one error line when it cannot be written), else ``out``;
     credentials in a URL the user typed are masked in either, as in check's report."""
@@ -1081,8 +1101,6 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         )
     _html_destination(args, out)
     from wheelcast.forecast.explanation import explain  # noqa: PLC0415
-    from wheelcast.report.explain_json import render_json  # noqa: PLC0415
-    from wheelcast.report.explain_text import render_text  # noqa: PLC0415
 
     with progress_line(args) as progress:
         explanation = explain(
@@ -1094,23 +1112,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             local=local.get(targets[0].id),
             progress=progress,
         )
-    from wheelcast.report.console import color_wanted  # noqa: PLC0415
-
-    def render(stream: TextIO) -> None:
-        if args.format == "html":
-            from wheelcast.report.explain_html import render_html  # noqa: PLC0415
-
-            render_html(explanation, stream)
-        elif args.format == "markdown":
-            from wheelcast.report.explain_markdown import render_markdown  # noqa: PLC0415
-
-            render_markdown(explanation, stream)
-        elif args.format == "json":
-            render_json(explanation, stream)
-        else:
-            render_text(explanation, stream, color=color_wanted(args.color), quiet=args.quiet)
-
-    _write_report(render, args.output, out)
+    _write_report(_renderer("explain", explanation, args, quiet=args.quiet), args.output, out)
     package = explanation.package
     if package is None:
         return EXIT_WHEELS
@@ -1129,30 +1131,12 @@ def run_doctor(
     check of the requirements (by default ``check`` with this command's index options)."""
     # Loaded only for doctor: the other commands never pay for its probes or renderers.
     from wheelcast.doctor.diagnose import diagnose, exit_status  # noqa: PLC0415
-    from wheelcast.report.doctor_json import render_json  # noqa: PLC0415
-    from wheelcast.report.doctor_text import render_text  # noqa: PLC0415
 
     _html_destination(args, out)
     with progress_line(args, wanted=bool(args.requirements)) as progress:
         hook = forecast if forecast is not None else _doctor_forecast(args, progress)
         report = diagnose(args.requirements, runner=runner, forecast=hook)
-    from wheelcast.report.console import color_wanted  # noqa: PLC0415
-
-    def render(stream: TextIO) -> None:
-        if args.format == "html":
-            from wheelcast.report.doctor_html import render_html  # noqa: PLC0415
-
-            render_html(report, stream)
-        elif args.format == "markdown":
-            from wheelcast.report.doctor_markdown import render_markdown  # noqa: PLC0415
-
-            render_markdown(report, stream)
-        elif args.format == "json":
-            render_json(report, stream)
-        else:
-            render_text(report, stream, verbose=args.verbose, color=color_wanted(args.color))
-
-    _write_report(render, args.output, out)
+    _write_report(_renderer("doctor", report, args, verbose=args.verbose), args.output, out)
     return exit_status(report)
 
 
