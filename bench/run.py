@@ -81,6 +81,9 @@ QUICK_TARGETS = ("win-arm64", "linux-x86_64", "macos-arm64")
 REFERENCE_TARGET = "win-arm64"  # "uv, one target"
 SCALE_TARGET = "linux-x86_64"
 MB = 1024 * 1024
+# wheelcast.index.session's: where a run writes how many pages and metadata it asked for
+# and the longest chain of metadata waits a resolver sat out.
+STATS_VARIABLE = "WHEELCAST_BENCH_STATS"
 MODE_FLAGS: dict[str, tuple[str, ...]] = {
     "cold": (),
     "warm": (),
@@ -114,6 +117,9 @@ class Run:
     ok: bool
     error: str | None = None  # the first error line when not ok
     packages: int | None = None  # how many packages the answer names (per target)
+    # wheelcast only: what its index session counted (see STATS_VARIABLE), which unlike
+    # the times does not swing with the shared machine's load.
+    requests: dict[str, int] | None = None
 
 
 def take_report(path: Path) -> Any:
@@ -164,6 +170,7 @@ class Measure:
             ),
             "peak_rss_mb": max(r.peak_rss_mb for r in self.runs) if self.runs else None,
             "packages": next((r.packages for r in self.runs if r.packages is not None), None),
+            "requests": next((r.requests for r in self.runs if r.requests is not None), None),
             "error": errors[0] if errors else None,
         }
 
@@ -233,6 +240,12 @@ def run_child(
         stderr = err.read().decode(errors="replace")
     ok = code in OK_CODES[tool] and not timed_out.is_set()
     packages = count(stdout) if ok else None
+    requests = None
+    stats = env.get(STATS_VARIABLE)
+    if stats:
+        with contextlib.suppress(OSError, ValueError):
+            requests = json.loads(Path(stats).read_text())
+            Path(stats).unlink()
     error = None
     if timed_out.is_set():
         error = f"timed out after {timeout:.0f} s"
@@ -247,6 +260,7 @@ def run_child(
         ok=ok,
         error=error,
         packages=packages,
+        requests=requests,
     )
 
 
@@ -354,7 +368,7 @@ class Bench:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(REPO / name, project / name)
         python = tool_environment(self.work / "wheelcast-venv", project, self.index_url)
-        env = clean_env()
+        env = clean_env({STATS_VARIABLE: str(self.work / "wheelcast-stats.json")})
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         cache = self.work / "wheelcast-cache"
 
@@ -635,6 +649,20 @@ def markdown(data: Mapping[str, Any], measures: Sequence[Measure]) -> str:
             f"| {s['tool']} | {s['mode']} | {targets} | {s['packages'] or '—'} | {wall} "
             f"| {fmt(s['median_cpu_s'], 1)} | {fmt(s['peak_rss_mb'], 0)} |"
         )
+    counted = [(m, m.summary()["requests"]) for m in measures if m.tool == "wheelcast"]
+    if any(requests for _m, requests in counted):
+        lines += [
+            "",
+            "| wheelcast mode | page requests | metadata requests | resolver metadata waits "
+            "| longest serial chain of waits |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for m, r in counted:
+            if r:
+                lines.append(
+                    f"| {m.mode} | {r['page_requests']} | {r['metadata_requests']} "
+                    f"| {r['metadata_waits']} | {r['longest_serial_metadata_waits']} |"
+                )
     if len(data["targets"]) > 1:
         lines += ["", f"| uv, sum over the {len(data['targets'])} targets | seconds |"]
         lines.append("| --- | ---: |")
