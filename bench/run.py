@@ -64,7 +64,23 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
 REALISTIC = BENCH / "realistic.in"
-TOP_PROJECTS = REPO.parent / "shared" / "data" / "top-pypi-packages-30-days-2026-04-01.csv"
+
+def _main_checkout() -> Path:
+    """The main checkout, which a git worktree's common folder sits in (else this one)."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return Path(found.stdout.strip()).parent if found.returncode == 0 else REPO
+
+
+# Beside the main checkout, not this one: a worktree may sit a folder deeper.
+TOP_PROJECTS = (
+    _main_checkout().parent / "shared" / "data" / "top-pypi-packages-30-days-2026-04-01.csv"
+)
 
 EXCLUDE_NEWER = "2025-10-01T00:00:00Z"
 PYTHON_VERSION = "3.12"
