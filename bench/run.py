@@ -65,6 +65,7 @@ REPO = BENCH.parent
 RESULTS = BENCH / "results"
 REALISTIC = BENCH / "realistic.in"
 
+
 def _main_checkout() -> Path:
     """The main checkout, which a git worktree's common folder sits in (else this one)."""
     found = subprocess.run(
@@ -797,7 +798,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": "wheelcast.bench/1",
         "date": date,
         "machine": about,
-        "requirements_name": requirements.relative_to(REPO).as_posix(),
+        "requirements_name": (
+            requirements.relative_to(REPO).as_posix()
+            if requirements.is_relative_to(REPO)
+            else requirements.name  # --out elsewhere
+        ),
         "requirement_count": requirement_count,
         "targets": targets,
         "python": PYTHON_VERSION,
