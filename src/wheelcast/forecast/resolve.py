@@ -8,7 +8,8 @@ exactly how pip ends up building numpy 1.26.2 on Windows on Arm.
 resolvelib is synchronous; the provider reads pages and metadata through a
 ``Repository`` that fetches concurrently in the background. It asks for the pages
 of every new dependency at once and for the metadata of the likeliest candidate as
-soon as it lists candidates, so the resolver mostly finds what it needs in memory.
+soon as it lists candidates, and of the next ``PREFETCH`` candidates once it moves past
+one, so the resolver mostly finds what it needs in memory.
 """
 
 from __future__ import annotations
@@ -566,8 +567,10 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
         already ruled out), it is likely to try several more, each waiting for a round
         trip: the metadata of the next ``catalog.prefetch`` candidates is asked for at
         once, always a window that far ahead of the one yielded. Each is the file the
-        resolver would read for it, so nothing is read that it would not read the same
-        way, and the answers are unchanged.
+        resolver would read for that candidate, so a read ahead is never another read,
+        at worst one it does not get to (up to that many past the last it tries); the
+        resolver still reads and judges every candidate itself, so its answers are the
+        same.
         """
         depth = self.catalog.prefetch
         upcoming: collections.deque[Fit] = collections.deque()
