@@ -64,7 +64,24 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
 REALISTIC = BENCH / "realistic.in"
-TOP_PROJECTS = REPO.parent / "shared" / "data" / "top-pypi-packages-30-days-2026-04-01.csv"
+
+
+def _main_checkout() -> Path:
+    """The main checkout, which a git worktree's common folder sits in (else this one)."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return Path(found.stdout.strip()).parent if found.returncode == 0 else REPO
+
+
+# Beside the main checkout, not this one: a worktree may sit a folder deeper.
+TOP_PROJECTS = (
+    _main_checkout().parent / "shared" / "data" / "top-pypi-packages-30-days-2026-04-01.csv"
+)
 
 EXCLUDE_NEWER = "2025-10-01T00:00:00Z"
 PYTHON_VERSION = "3.12"
@@ -81,6 +98,9 @@ QUICK_TARGETS = ("win-arm64", "linux-x86_64", "macos-arm64")
 REFERENCE_TARGET = "win-arm64"  # "uv, one target"
 SCALE_TARGET = "linux-x86_64"
 MB = 1024 * 1024
+# wheelcast.index.session's: where a run writes how many pages and metadata it asked for
+# and the longest chain of metadata waits a resolver sat out.
+STATS_VARIABLE = "WHEELCAST_BENCH_STATS"
 MODE_FLAGS: dict[str, tuple[str, ...]] = {
     "cold": (),
     "warm": (),
@@ -114,6 +134,9 @@ class Run:
     ok: bool
     error: str | None = None  # the first error line when not ok
     packages: int | None = None  # how many packages the answer names (per target)
+    # wheelcast only: what its index session counted (see STATS_VARIABLE), which unlike
+    # the times does not swing with the shared machine's load.
+    requests: dict[str, int] | None = None
 
 
 def take_report(path: Path) -> Any:
@@ -164,6 +187,7 @@ class Measure:
             ),
             "peak_rss_mb": max(r.peak_rss_mb for r in self.runs) if self.runs else None,
             "packages": next((r.packages for r in self.runs if r.packages is not None), None),
+            "requests": next((r.requests for r in self.runs if r.requests is not None), None),
             "error": errors[0] if errors else None,
         }
 
@@ -233,6 +257,12 @@ def run_child(
         stderr = err.read().decode(errors="replace")
     ok = code in OK_CODES[tool] and not timed_out.is_set()
     packages = count(stdout) if ok else None
+    requests = None
+    stats = env.get(STATS_VARIABLE)
+    if stats:
+        with contextlib.suppress(OSError, ValueError):
+            requests = json.loads(Path(stats).read_text())
+            Path(stats).unlink()
     error = None
     if timed_out.is_set():
         error = f"timed out after {timeout:.0f} s"
@@ -247,6 +277,7 @@ def run_child(
         ok=ok,
         error=error,
         packages=packages,
+        requests=requests,
     )
 
 
@@ -354,7 +385,7 @@ class Bench:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(REPO / name, project / name)
         python = tool_environment(self.work / "wheelcast-venv", project, self.index_url)
-        env = clean_env()
+        env = clean_env({STATS_VARIABLE: str(self.work / "wheelcast-stats.json")})
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         cache = self.work / "wheelcast-cache"
 
@@ -635,6 +666,20 @@ def markdown(data: Mapping[str, Any], measures: Sequence[Measure]) -> str:
             f"| {s['tool']} | {s['mode']} | {targets} | {s['packages'] or '—'} | {wall} "
             f"| {fmt(s['median_cpu_s'], 1)} | {fmt(s['peak_rss_mb'], 0)} |"
         )
+    counted = [(m, m.summary()["requests"]) for m in measures if m.tool == "wheelcast"]
+    if any(requests for _m, requests in counted):
+        lines += [
+            "",
+            "| wheelcast mode | page requests | metadata requests | resolver metadata waits "
+            "| longest serial chain of waits |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for m, r in counted:
+            if r:
+                lines.append(
+                    f"| {m.mode} | {r['page_requests']} | {r['metadata_requests']} "
+                    f"| {r['metadata_waits']} | {r['longest_serial_metadata_waits']} |"
+                )
     if len(data["targets"]) > 1:
         lines += ["", f"| uv, sum over the {len(data['targets'])} targets | seconds |"]
         lines.append("| --- | ---: |")
@@ -753,7 +798,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": "wheelcast.bench/1",
         "date": date,
         "machine": about,
-        "requirements_name": requirements.relative_to(REPO).as_posix(),
+        "requirements_name": (
+            requirements.relative_to(REPO).as_posix()
+            if requirements.is_relative_to(REPO)
+            else requirements.name  # --out elsewhere
+        ),
         "requirement_count": requirement_count,
         "targets": targets,
         "python": PYTHON_VERSION,

@@ -8,11 +8,13 @@ exactly how pip ends up building numpy 1.26.2 on Windows on Arm.
 resolvelib is synchronous; the provider reads pages and metadata through a
 ``Repository`` that fetches concurrently in the background. It asks for the pages
 of every new dependency at once and for the metadata of the likeliest candidate as
-soon as it lists candidates, so the resolver mostly finds what it needs in memory.
+soon as it lists candidates, and of the next ``PREFETCH`` candidates once it moves past
+one, so the resolver mostly finds what it needs in memory.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -57,6 +59,10 @@ from wheelcast.targets.markers import undefined_comparisons
 
 PYTHON = "<python>"
 REQUESTED = "(requested)"
+# A backtracking resolver tries a name's candidates one after another, each waiting for
+# its metadata: once it has passed one, the next eight are read at once (issue 20; the
+# top 250 projects went from 42 s to 17 s in the prototype).
+PREFETCH = 8
 
 
 class Repository(Protocol):
@@ -304,8 +310,11 @@ def _stand_in_preference(
 class Catalog:
     """Project pages grouped by version, shared by the resolutions of every target."""
 
-    def __init__(self, repository: Repository) -> None:
+    def __init__(self, repository: Repository, *, prefetch: int = PREFETCH) -> None:
         self.repository = repository
+        # How many candidates of a name to read the metadata of at once when the resolver
+        # moves past one (0: only the likeliest, one at a time).
+        self.prefetch = prefetch
         self._releases: dict[NormalizedName, Releases] = {}
         self._stand_ins: dict[tuple[NormalizedName, Version, str, str], DistFile] = {}
         self._by_digest: dict[tuple[NormalizedName, Version], dict[str, DistFile]] = {}
@@ -330,13 +339,14 @@ class Catalog:
             self._pages_asked.update(new)
             self.repository.prefetch_pages(new)
 
-    def prefetch_metadata(self, file: DistFile) -> None:
-        """Start reading the metadata of ``file``, unless a target already has."""
+    def prefetch_metadata(self, *files: DistFile) -> None:
+        """Start reading the metadata of ``files``, those no target has asked for yet."""
         # Every target lists the same candidates; the session would find the read under
         # way, but only after taking its lock, once per find_matches of every target.
-        if file.url not in self._prefetched:
-            self._prefetched.add(file.url)
-            self.repository.prefetch_metadata([file])
+        new = [f for f in dict.fromkeys(files) if f.url not in self._prefetched]
+        if new:
+            self._prefetched.update(f.url for f in new)
+            self.repository.prefetch_metadata(new)
 
     def dependencies(self, file: DistFile, metadata: DistMetadata) -> Dependencies:
         """The parsed dependencies of ``metadata``, read from ``file``."""
@@ -542,20 +552,64 @@ class Provider(resolvelib.AbstractProvider[Req, Cand, str]):
             if self.lenient and name in self.conflicts:
                 yield Candidate(name, Version("0"), None, extras)
                 return
-            first = True
-            for fit in view.candidates(specifier, allow_prereleases=pre):
-                if fit.version in bad or not all(
-                    r.specifier.contains(fit.version, prereleases=True) for r in package_reqs
-                ):
-                    continue
-                if first:
-                    self.catalog.prefetch_metadata(self.metadata_file(name, fit))
-                    first = False
-                yield Candidate(name, fit.version, fit, extras)
+            fits = (
+                fit
+                for fit in view.candidates(specifier, allow_prereleases=pre)
+                if fit.version not in bad
+                and all(r.specifier.contains(fit.version, prereleases=True) for r in package_reqs)
+            )
+            yield from self._reading_ahead(name, extras, fits, backtracked=bool(bad))
             if self.lenient:
                 yield Candidate(name, Version("0"), None, extras)
 
         return matches
+
+    def _reading_ahead(
+        self,
+        name: NormalizedName,
+        extras: frozenset[str],
+        fits: Iterator[Fit],
+        *,
+        backtracked: bool,
+    ) -> Iterator[Candidate]:
+        """``fits`` as candidates, asking for metadata before the resolver needs it.
+
+        The first candidate's metadata is asked for as it is listed (resolvelib lists a
+        name's candidates whenever a requirement on it is added, and mostly pins the
+        first). Once the resolver moves past a candidate (its dependencies conflicted),
+        or comes back to a name it has backtracked on (``backtracked``: some versions are
+        already ruled out), it is likely to try several more, each waiting for a round
+        trip: the metadata of the next ``catalog.prefetch`` candidates is asked for at
+        once, always a window that far ahead of the one yielded. Each is the file the
+        resolver would read for that candidate, so a read ahead is never another read,
+        at worst one it does not get to (up to that many past the last it tries); the
+        resolver still reads and judges every candidate itself, so its answers are the
+        same.
+        """
+        depth = self.catalog.prefetch
+        upcoming: collections.deque[Fit] = collections.deque()
+        asked = 0  # how many of the candidates listed so far have had their metadata asked
+        listed = 0  # how many were taken from ``fits`` (yielded or in ``upcoming``)
+        position = 0
+        while True:
+            ahead = depth if (position or backtracked) and depth else 1
+            while listed < position + ahead:
+                fit = next(fits, None)
+                if fit is None:
+                    break
+                upcoming.append(fit)
+                listed += 1
+            if not upcoming:
+                return
+            if asked < listed:
+                first = len(upcoming) - (listed - asked)
+                self.catalog.prefetch_metadata(
+                    *(self.metadata_file(name, f) for f in list(upcoming)[first:])
+                )
+                asked = listed
+            fit = upcoming.popleft()
+            yield Candidate(name, fit.version, fit, extras)
+            position += 1
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
         # Only a lenient resolution has placeholders: a strict one skips the isinstance.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
+import os
 import threading
 from collections.abc import Coroutine, Iterable
 from pathlib import Path
@@ -32,6 +34,38 @@ __all__ = ["IndexSession"]
 
 T = TypeVar("T")
 
+# Bench only (bench/run.py sets it): a file the session writes its request counts to as it
+# closes. Wall times on a shared machine swing with its load; these counts do not.
+STATS_VARIABLE = "WHEELCAST_BENCH_STATS"
+
+
+class _Stats:
+    """How many pages and metadata files were asked of the source, and how many times
+    each thread had to wait for a file's metadata: a resolver's waits are serial (it asks
+    for one candidate at a time), so its count is the chain of round trips it sat out."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pages = 0
+        self.metadata = 0
+        self.waits: dict[str, int] = {}
+
+    def waited(self) -> None:
+        thread = threading.current_thread().name
+        self.waits[thread] = self.waits.get(thread, 0) + 1
+
+    def write(self) -> None:
+        # Lookahead workers wait in parallel; the other threads are the resolvers.
+        resolvers = [n for t, n in self.waits.items() if not t.startswith("lookahead")]
+        data = {
+            "page_requests": self.pages,
+            "metadata_requests": self.metadata,
+            "metadata_waits": sum(resolvers),
+            "longest_serial_metadata_waits": max(resolvers, default=0),
+        }
+        with open(self.path, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+
 
 class IndexSession:
     """Memoized, thread-safe, blocking access to ``source``; close it (or use ``with``)."""
@@ -42,6 +76,8 @@ class IndexSession:
         self._pages: dict[NormalizedName, concurrent.futures.Future[ProjectPage]] = {}
         self._metadata: dict[str, concurrent.futures.Future[DistMetadata]] = {}
         self._closed = False
+        stats = os.environ.get(STATS_VARIABLE)
+        self._stats = _Stats(stats) if stats else None
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="wheelcast-index", daemon=True
@@ -61,6 +97,8 @@ class IndexSession:
             if future is None:
                 future = self._submit(self.source.project_page(key))
                 self._pages[key] = future
+                if self._stats is not None:
+                    self._stats.pages += 1
         return future
 
     def _metadata_future(self, file: DistFile) -> concurrent.futures.Future[DistMetadata]:
@@ -69,6 +107,8 @@ class IndexSession:
             if future is None:
                 future = self._submit(self.source.metadata(file))
                 self._metadata[file.url] = future
+                if self._stats is not None:
+                    self._stats.metadata += 1
         return future
 
     def prefetch_pages(self, names: Iterable[str]) -> None:
@@ -87,7 +127,11 @@ class IndexSession:
 
     def metadata(self, file: DistFile) -> DistMetadata:
         """The file's core metadata, waiting for it; raises the source's ``WheelcastError``."""
-        return self._metadata_future(file).result()
+        future = self._metadata_future(file)
+        if self._stats is not None and not future.done():
+            with self._lock:
+                self._stats.waited()
+        return future.result()
 
     def release_pages(self) -> None:
         """Let go of the pages read so far (they are the bulk of a run's memory).
@@ -131,6 +175,8 @@ class IndexSession:
             if self._closed:
                 return
             self._closed = True
+        if self._stats is not None:
+            self._stats.write()
         try:
             asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result()
         finally:
