@@ -168,6 +168,20 @@ def rows(opened: Opened) -> list[str]:
     return names
 
 
+def assert_focused(opened: Opened, label: str | None = None, *, element_id: str = "") -> None:
+    """Focus lands on the cell ``label`` (or the element ``element_id``), waited for: the
+    page moves focus in event handlers, which a loaded machine runs a little later."""
+    script = (
+        "([label, id]) => { const e = document.activeElement;"
+        " return !!e && (id ? e.id === id : e.getAttribute('aria-label') === label); }"
+    )
+    try:
+        opened.page.wait_for_function(script, arg=[label, element_id], timeout=10_000)
+    except Exception:
+        assert focused_label(opened) == label, element_id
+        raise
+
+
 def focused_label(opened: Opened) -> str | None:
     label: str | None = opened.page.evaluate(
         "() => document.activeElement && document.activeElement.getAttribute('aria-label')"
@@ -295,23 +309,24 @@ class TestMatrix:
         page = opened.page
         page.get_by_label("Name").focus()
         page.keyboard.press("Tab")  # the matrix is one tab stop: its first cell
-        assert focused_label(opened) == "fastlib on win-arm64@3.12: build from sdist 1.0"
+        assert_focused(opened, "fastlib on win-arm64@3.12: build from sdist 1.0")
         page.keyboard.press("ArrowRight")
-        assert focused_label(opened) == "fastlib on win-amd64@3.12: binary wheel 1.0"
+        assert_focused(opened, "fastlib on win-amd64@3.12: binary wheel 1.0")
         page.keyboard.press("ArrowDown")
-        assert focused_label(opened) == "purelib on win-amd64@3.12: pure wheel 2.0"
+        assert_focused(opened, "purelib on win-amd64@3.12: pure wheel 2.0")
         page.keyboard.press("Home")
-        assert focused_label(opened) == "purelib on win-arm64@3.12: pure wheel 2.0"
+        assert_focused(opened, "purelib on win-arm64@3.12: pure wheel 2.0")
         page.keyboard.press("ArrowUp")
+        assert_focused(opened, "fastlib on win-arm64@3.12: build from sdist 1.0")
         page.keyboard.press("Enter")
         dialog = page.get_by_role("dialog", name="fastlib 1.0 on win-arm64@3.12")
-        assert dialog.is_visible()
+        dialog.wait_for(state="visible", timeout=10_000)
         page.keyboard.press("Escape")
-        assert not dialog.is_visible()
+        dialog.wait_for(state="hidden", timeout=10_000)
         # back where the reader was, and still the matrix's one tab stop
-        assert focused_label(opened) == "fastlib on win-arm64@3.12: build from sdist 1.0"
+        assert_focused(opened, "fastlib on win-arm64@3.12: build from sdist 1.0")
         page.keyboard.press("Shift+Tab")
-        assert page.evaluate("() => document.activeElement.id") == "filter-name"
+        assert_focused(opened, element_id="filter-name")
         assert opened.problems() == []
 
 
