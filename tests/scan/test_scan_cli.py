@@ -230,3 +230,19 @@ def test_without_duckdb_it_says_what_to_install(
     assert status == 3
     assert "wheelcast scan needs the duckdb package" in err
     assert "pip install 'wheelcast[scan]'" in err
+
+
+def test_compute_caps_memory_and_judges_fits_once(server: IndexServer, tmp_path: Path) -> None:
+    # At scale DuckDB's default cap (80% of the machine) let compute alone take 0.9 GB at
+    # top 300, and the fits view was evaluated three times (coverage twice, firsts once).
+    assert scan(server, tmp_path)[0] == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        first = db.coverage()
+        db.compute()  # again in one connection: the temporary table is replaced, same answer
+        assert db.coverage() == first
+        limit = db.query("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'")
+        assert limit[0][0] in ("476.8 MiB", "500.0 MB")
+        temps = db.query("SELECT table_name FROM duckdb_tables() WHERE temporary")
+        assert ("fits",) in temps
+        views = db.query("SELECT view_name FROM duckdb_views() WHERE NOT internal")
+        assert ("fits",) in views  # the shipped view stays for other readers
