@@ -327,8 +327,32 @@ class ScanDatabase:
                 self._copy(table, path)
             self._db.execute("COMMIT")
 
-    def compute(self) -> None:
-        """Run the shipped SQL: the ``fits`` view, then the ``coverage`` and ``firsts`` tables."""
+    def _inputs_key(self) -> str:
+        """A digest of everything ``compute`` reads: equal keys, equal tables."""
+        parts: list[object] = [ROWS_VERSION]
+        parts += [sql_text(f"{t}.sql") for t in ("fits", "coverage", "firsts")]
+        for select in (
+            "SELECT name, page_digest, project_rank, downloads FROM projects ORDER BY name",
+            "SELECT * FROM targets ORDER BY ALL",
+            "SELECT * FROM target_tags ORDER BY ALL",
+            "SELECT * FROM python_fits ORDER BY ALL",
+            "SELECT * FROM months ORDER BY ALL",
+        ):
+            parts.append(self.query(select))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def compute(self) -> bool:
+        """Run the shipped SQL: the ``fits`` view, then the ``coverage`` and ``firsts`` tables.
+
+        False when nothing it reads changed since it last ran on this file (the tables
+        stand): a warm scan of 1,000 projects spent 18 of its 23 s here.
+        """
+        key = self._inputs_key()
+        self._db.execute("CREATE TABLE IF NOT EXISTS computed_from (inputs VARCHAR)")
+        if self.query("SELECT inputs FROM computed_from") == [(key,)] and {
+            r[0] for r in self.query("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")
+        } >= {"coverage", "firsts"}:
+            return False
         # DuckDB's default cap is 80% of the machine: at top 300 x 24 targets compute alone
         # peaked at 0.9 GB. Under a cap it spills its joins and windows to disk instead.
         self._db.execute(f"SET memory_limit = '{COMPUTE_MEMORY}'")
@@ -340,6 +364,9 @@ class ScanDatabase:
         for table in ("coverage", "firsts"):
             select = sql_text(f"{table}.sql").strip().rstrip(";")
             self._db.execute(f"CREATE OR REPLACE TABLE {table} AS {select}")
+        self._db.execute("DELETE FROM computed_from")
+        self._db.execute("INSERT INTO computed_from VALUES (?)", [key])
+        return True
 
     def coverage(self) -> list[tuple[Any, ...]]:
         """(name, target, month, verdict, version, listed), ordered."""
