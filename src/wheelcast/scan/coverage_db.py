@@ -52,7 +52,7 @@ __all__ = [
 EXPORT_FORMATS = {".csv": "(FORMAT CSV, HEADER TRUE)", ".json": "(FORMAT JSON, ARRAY TRUE)",
                   ".parquet": "(FORMAT PARQUET)"}  # fmt: skip
 _NULL = "\\N"
-COMPUTE_MEMORY = "500MB"  # DuckDB's memory_limit while computing coverage
+COMPUTE_MEMORY = "500MB"  # DuckDB's memory_limit: storing and computing stay under it
 ROWS_VERSION = 1  # what a stored page's rows are derived by: raise it when that changes
 _INSTALL_HINT = "install the scan extra: pip install 'wheelcast[scan]' (it brings duckdb)"
 # pip's packagetype for what is neither a wheel nor an sdist, by the file's suffix
@@ -172,6 +172,9 @@ class ScanDatabase:
         self.path = path
         self._db = _connect(path)
         try:
+            # DuckDB's default cap is 80% of the machine: at top 300 x 24 targets compute
+            # alone peaked at 0.9 GB. Under a cap it spills joins and windows to disk.
+            self._db.execute(f"SET memory_limit = '{COMPUTE_MEMORY}'")
             self._db.execute(sql_text("schema.sql"))
         except Exception as exc:
             self._db.close()
@@ -353,9 +356,6 @@ class ScanDatabase:
             r[0] for r in self.query("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")
         } >= {"coverage", "firsts"}:
             return False
-        # DuckDB's default cap is 80% of the machine: at top 300 x 24 targets compute alone
-        # peaked at 0.9 GB. Under a cap it spills its joins and windows to disk instead.
-        self._db.execute(f"SET memory_limit = '{COMPUTE_MEMORY}'")
         self._db.execute(sql_text("fits.sql"))
         # coverage.sql reads the view twice and firsts.sql once: computed once here, as a
         # temporary table that shadows the view for this connection (the view stays in the
