@@ -345,3 +345,56 @@ class TestMisses:
     )
     def test_release(self, cutoff: str | None, pre: bool, expected: str) -> None:
         assert self.misses(cutoff=cutoff, pre=pre) == Version(expected)
+
+
+_WHEEL_NAMES = (
+    "numpy-2.1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "numpy-2.1.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "scipy-1.14.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "six-1.16.0-py2.py3-none-any.whl",
+    "attrs-23.1.0-py2.py3-none-any.whl",
+    "foo-1.0-1build-py3-none-any.whl",  # a build tag
+    "foo-1.0-x-py3-none-any.whl",  # a build tag that is not one
+    "foo-1.0-py3-none.whl",  # too few parts
+    "foo-1.0-1-2-py3-none-any.whl",  # too many
+    "foo-1.0-py3--any.whl",  # an empty ABI
+    "foo-1.0-3py-none-any.whl",  # an interpreter that is no identifier
+    "foo-1.0-py3.-none-any.whl",  # an empty member of a compressed set
+    "foo-not.a.version!-py3-none-any.whl",
+    "foo__bar-1.0-py3-none-any.whl",
+    "-1.0-py3-none-any.whl",
+)
+
+
+def _packaging_answer(filename: str) -> object:
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # noqa: PLC0415
+
+    try:
+        return parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return "invalid"
+
+
+def test_wheel_names_parse_as_packaging_parses_them() -> None:
+    from packaging.utils import InvalidWheelFilename  # noqa: PLC0415
+
+    from wheelcast.forecast.select import _parse_wheel_filename  # noqa: PLC0415
+
+    for filename in _WHEEL_NAMES:
+        try:
+            ours: object = _parse_wheel_filename(filename)
+        except InvalidWheelFilename:
+            ours = "invalid"
+        assert ours == _packaging_answer(filename), filename
+
+
+def test_each_distinct_tag_set_is_parsed_once() -> None:
+    # A scan reads ~250 wheel names per project; the tag sets repeat across files and projects.
+    from wheelcast.forecast import select  # noqa: PLC0415
+
+    select._tag_set.cache_clear()
+    select.file_kind_and_version.cache_clear()
+    names = list(_WHEEL_NAMES[:5])
+    for filename in names:
+        select.file_kind_and_version(filename, canonicalize_name(filename.split("-")[0]))
+    assert select._tag_set.cache_info().misses == 3  # cp312 manylinux, cp313 manylinux, py2.py3

@@ -230,3 +230,39 @@ def test_without_duckdb_it_says_what_to_install(
     assert status == 3
     assert "wheelcast scan needs the duckdb package" in err
     assert "pip install 'wheelcast[scan]'" in err
+
+
+def test_compute_caps_memory_and_judges_fits_once(server: IndexServer, tmp_path: Path) -> None:
+    # At scale DuckDB's default cap (80% of the machine) let compute alone take 0.9 GB at
+    # top 300, and the fits view was evaluated three times (coverage twice, firsts once).
+    assert scan(server, tmp_path)[0] == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        first = db.coverage()
+        targets = [parse_target("win-arm64", [parse_python("3.12")])[0]]
+        db.set_targets(targets, month_starts(dt.date(2021, 1, 1), dt.date(2021, 3, 1)))
+        assert db.compute()  # the targets changed
+        assert len(db.coverage()) == 5 * 3
+        limit = db.query("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'")
+        assert limit[0][0] in ("476.8 MiB", "500.0 MB")
+        temps = db.query("SELECT table_name FROM duckdb_tables() WHERE temporary")
+        assert ("fits",) in temps
+        views = db.query("SELECT view_name FROM duckdb_views() WHERE NOT internal")
+        assert ("fits",) in views  # the shipped view stays for other readers
+    status, _ = scan(server, tmp_path)  # back to the first targets: computed again
+    assert status == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        assert db.coverage() == first
+
+
+def test_a_warm_scan_does_not_compute_again(server: IndexServer, tmp_path: Path) -> None:
+    assert scan(server, tmp_path)[0] == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        first = db.coverage()
+    status, _ = scan(server, tmp_path)
+    assert status == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        assert db.compute() is False  # nothing it reads changed: the tables stand
+        assert db.coverage() == first
+        db.query("UPDATE projects SET downloads = 7 WHERE project_rank = 1")
+        assert db.compute() is True  # a project's weight is read by the tally, and stored
+        assert db.coverage() == first

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
 from packaging.utils import (
+    BuildTag,
     InvalidWheelFilename,
     NormalizedName,
     parse_wheel_filename,
@@ -188,6 +189,27 @@ class Environment:
         return found
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _tag_set(tag_text: str) -> frozenset[Tag]:
+    # packaging's own check, on a stand-in name and version; an invalid set raises.
+    return parse_wheel_filename(f"x-0-{tag_text}.whl")[3]
+
+
+def _parse_wheel_filename(
+    filename: str,
+) -> tuple[NormalizedName, Version, BuildTag, frozenset[Tag]]:
+    """packaging's ``parse_wheel_filename``, each distinct tag set parsed once.
+
+    A scan reads hundreds of thousands of wheel names but only a few thousand distinct
+    tag sets; parsing them was most of the time spent reading filenames.
+    """
+    parts = filename[:-4].rsplit("-", 3)
+    if len(parts) != 4:
+        return parse_wheel_filename(filename)  # malformed: packaging says how
+    name, version, build, _ = parse_wheel_filename(f"{parts[0]}-py3-none-any.whl")
+    return name, version, build, _tag_set("-".join(parts[1:]))
+
+
 # Pages list the same files for every target of a run: parse each name once.
 @functools.lru_cache(maxsize=1 << 17)
 def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip tells apart
@@ -196,7 +218,7 @@ def file_kind_and_version(  # noqa: PLR0911 - one return per filename form pip t
     """Parse a distribution filename, or say why it cannot be used for ``name``."""
     if filename.endswith(".whl"):
         try:
-            wheel_name, version, build, tags = parse_wheel_filename(filename)
+            wheel_name, version, build, tags = _parse_wheel_filename(filename)
         except (InvalidWheelFilename, InvalidVersion):
             if variant := variant_wheel(filename):
                 return (

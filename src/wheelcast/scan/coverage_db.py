@@ -52,6 +52,7 @@ __all__ = [
 EXPORT_FORMATS = {".csv": "(FORMAT CSV, HEADER TRUE)", ".json": "(FORMAT JSON, ARRAY TRUE)",
                   ".parquet": "(FORMAT PARQUET)"}  # fmt: skip
 _NULL = "\\N"
+COMPUTE_MEMORY = "500MB"  # DuckDB's memory_limit: storing and computing stay under it
 ROWS_VERSION = 1  # what a stored page's rows are derived by: raise it when that changes
 _INSTALL_HINT = "install the scan extra: pip install 'wheelcast[scan]' (it brings duckdb)"
 # pip's packagetype for what is neither a wheel nor an sdist, by the file's suffix
@@ -171,6 +172,9 @@ class ScanDatabase:
         self.path = path
         self._db = _connect(path)
         try:
+            # DuckDB's default cap is 80% of the machine: at top 300 x 24 targets compute
+            # alone peaked at 0.9 GB. Under a cap it spills joins and windows to disk.
+            self._db.execute(f"SET memory_limit = '{COMPUTE_MEMORY}'")
             self._db.execute(sql_text("schema.sql"))
         except Exception as exc:
             self._db.close()
@@ -326,12 +330,43 @@ class ScanDatabase:
                 self._copy(table, path)
             self._db.execute("COMMIT")
 
-    def compute(self) -> None:
-        """Run the shipped SQL: the ``fits`` view, then the ``coverage`` and ``firsts`` tables."""
+    def _inputs_key(self) -> str:
+        """A digest of everything ``compute`` reads: equal keys, equal tables."""
+        parts: list[object] = [ROWS_VERSION]
+        parts += [sql_text(f"{t}.sql") for t in ("fits", "coverage", "firsts")]
+        for select in (
+            "SELECT name, page_digest, project_rank, downloads FROM projects ORDER BY name",
+            "SELECT * FROM targets ORDER BY ALL",
+            "SELECT * FROM target_tags ORDER BY ALL",
+            "SELECT * FROM python_fits ORDER BY ALL",
+            "SELECT * FROM months ORDER BY ALL",
+        ):
+            parts.append(self.query(select))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def compute(self) -> bool:
+        """Run the shipped SQL: the ``fits`` view, then the ``coverage`` and ``firsts`` tables.
+
+        False when nothing it reads changed since it last ran on this file (the tables
+        stand): a warm scan of 1,000 projects spent 18 of its 23 s here.
+        """
+        key = self._inputs_key()
+        self._db.execute("CREATE TABLE IF NOT EXISTS computed_from (inputs VARCHAR)")
+        if self.query("SELECT inputs FROM computed_from") == [(key,)] and {
+            r[0] for r in self.query("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")
+        } >= {"coverage", "firsts"}:
+            return False
         self._db.execute(sql_text("fits.sql"))
+        # coverage.sql reads the view twice and firsts.sql once: computed once here, as a
+        # temporary table that shadows the view for this connection (the view stays in the
+        # file for other readers).
+        self._db.execute("CREATE OR REPLACE TEMP TABLE fits AS SELECT * FROM main.fits")
         for table in ("coverage", "firsts"):
             select = sql_text(f"{table}.sql").strip().rstrip(";")
             self._db.execute(f"CREATE OR REPLACE TABLE {table} AS {select}")
+        self._db.execute("DELETE FROM computed_from")
+        self._db.execute("INSERT INTO computed_from VALUES (?)", [key])
+        return True
 
     def coverage(self) -> list[tuple[Any, ...]]:
         """(name, target, month, verdict, version, listed), ordered."""
