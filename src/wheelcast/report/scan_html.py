@@ -12,6 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import TextIO
 
+from wheelcast.scan.lags import LagReport
 from wheelcast.scan.tally import MissingProject, ScanTally, TargetSeries
 
 __all__ = ["render_html"]
@@ -135,6 +136,66 @@ def _missing_table(target: str, missing: Sequence[MissingProject]) -> str:
     )
 
 
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _hit_rate(hits: int, predictions: int) -> str:
+    if not predictions:
+        return "no past release to judge yet"
+    return f"{hits} of {predictions} ({hits / predictions:.1%})"
+
+
+def _lags_section(lags: LagReport | None) -> str:
+    if lags is None or not lags.summaries:
+        return ""
+    parts = [
+        "<h2>Days from each CPython's release to a project's first wheel for it</h2>"
+        "<p>Per target: the projects on the index before the release that ship binary"
+        " wheels for the platform, the days until the first fitting wheel of a final"
+        " release (0 when it came before). A project still without one is expected on the"
+        " release date plus the median of its own last three lags on the platform, or,"
+        " with none, of every project's lags there on earlier releases. Backtest: the same"
+        " estimate for each past release, made from the releases before it alone; a hit"
+        " is a first wheel by the estimated date, a project with no wheel once that date"
+        f" has passed is a miss. As of {lags.as_of:%Y-%m-%d}, all platforms:"
+        f" {_hit_rate(lags.overall.hits, lags.overall.predictions)}.</p>"
+    ]
+    tests = {b.platform: b for b in lags.backtests}
+    for platform, test in tests.items():
+        rows = "".join(
+            f"<tr><td>{_e(s.python)}</td><td>{s.released:%Y-%m-%d}</td>"
+            f"<td class=num>{s.shipped}</td><td class=num>{s.waiting}</td>"
+            f"<td class=num>{_days(s.median)}</td><td class=num>{_days(s.p75)}</td></tr>"
+            for s in lags.summaries
+            if s.platform == platform
+        )
+        parts.append(
+            f'<h3 id="lags-{_e(platform)}">{_e(platform)}: came by the estimated date'
+            f" {_hit_rate(test.hits, test.predictions)}</h3>"
+            "<table><thead><tr><th>CPython</th><th>released</th><th>with a wheel</th>"
+            "<th>waiting</th><th>median days</th><th>p75 days</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+        for target, estimates in lags.estimates.items():
+            if not target.startswith(f"{platform}@"):
+                continue
+            shown = "".join(
+                f"<tr><td class=num>{e.rank}</td><td>{_e(e.name)}</td>"
+                f"<td>{e.expected:%Y-%m-%d}</td><td class=num>{e.days}</td>"
+                f"<td>{'its own lags' if e.own else 'every project'}</td></tr>"
+                for e in estimates[:_SHOWN]
+            )
+            more = f"<p>and {len(estimates) - _SHOWN} more</p>" if len(estimates) > _SHOWN else ""
+            parts.append(
+                f"<p>{_e(target)}: {len(estimates)} still without a wheel, expected</p>"
+                "<table><thead><tr><th>rank</th><th>project</th><th>expected</th>"
+                "<th>days after release</th><th>from</th></tr></thead>"
+                f"<tbody>{shown}</tbody></table>{more}"
+            )
+    return "".join(parts)
+
+
 def render_html(tally: ScanTally, out: TextIO) -> None:
     first = f"{tally.months[0]:%Y-%m}" if tally.months else ""
     last = f"{tally.months[-1]:%Y-%m}" if tally.months else ""
@@ -157,5 +218,5 @@ def render_html(tally: ScanTally, out: TextIO) -> None:
         f"<h2>Share installing from a wheel</h2>{_chart(tally)}{_legend(tally)}"
         f"<h2>At {last}</h2>{_shares_table(tally)}"
         f"<h2>Still without a wheel at {last}, most-downloaded first</h2>"
-        f"{missing or '<p>none</p>'}</body></html>\n"
+        f"{missing or '<p>none</p>'}{_lags_section(tally.lags)}</body></html>\n"
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from wheelcast.scan.coverage_db import ScanDatabase
+from wheelcast.scan.lags import LagReport, lag_report, read_lags
 
 __all__ = ["MissingProject", "MonthShare", "ScanTally", "TargetSeries", "tally"]
 
@@ -53,6 +54,7 @@ class ScanTally:
     months: tuple[dt.date, ...]
     series: tuple[TargetSeries, ...]
     missing: Mapping[str, tuple[MissingProject, ...]]  # target -> most-downloaded first
+    lags: LagReport | None = None  # the CPython release lags (scan/lags.py)
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -92,6 +94,8 @@ def tally(db: ScanDatabase) -> ScanTally:
         months=months,
         series=tuple(series),
         missing=MappingProxyType(_missing(db, months[-1]) if months else {}),
+        # as of today: the pages hold every upload up to the scan, whatever --until says
+        lags=lag_report(read_lags(db), dt.date.today()),
     )
 
 
