@@ -601,6 +601,48 @@ def _index(args: argparse.Namespace, settings: IndexSettings | None = None) -> I
 REPORT_FORMATS = ("text", "json", "markdown", "html")
 
 
+def _add_project_options(
+    parser: argparse.ArgumentParser, *, installed: bool, build_deps: bool
+) -> None:
+    """What to read, as check reads it: requirements or a path, -r, extras, groups (and
+    where the command takes them, --build-deps and --installed)."""
+    parser.add_argument(
+        "requirements",
+        nargs="*",
+        metavar="REQUIREMENT_OR_PATH",
+        help="PEP 508 requirements, or a project folder, requirements file, pyproject.toml"
+        " or lock file (default: the current folder)",
+    )
+    parser.add_argument(
+        "-r", "--requirement", action="append", default=[], type=Path, metavar="FILE",
+        dest="requirement_files",
+    )  # fmt: skip
+    project = parser.add_argument_group("project")
+    project.add_argument(
+        "--extra", action="append", default=[], metavar="NAME",
+        help="an optional-dependencies extra to include; repeatable",
+    )  # fmt: skip
+    project.add_argument("--all-extras", action="store_true")
+    project.add_argument(
+        "--group", action="append", default=[], metavar="NAME",
+        help="a PEP 735 dependency group to include; repeatable",
+    )  # fmt: skip
+    if build_deps:
+        project.add_argument(
+            "--build-deps", action="store_true",
+            help="check pyproject's [build-system] requires too",
+        )  # fmt: skip
+    else:
+        parser.set_defaults(build_deps=False)
+    if installed:
+        project.add_argument(
+            "--installed", nargs="?", const=sys.executable, metavar="PYTHON",
+            help="check what is installed in PYTHON's environment (default: this one)",
+        )  # fmt: skip
+    else:
+        parser.set_defaults(installed=None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="wheelcast",
@@ -617,45 +659,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forecast, for each requirement and target: binary wheel, pure wheel,"
         " build from source, or missing.",
     )
-    check_parser.add_argument(
-        "requirements",
-        nargs="*",
-        metavar="REQUIREMENT_OR_PATH",
-        help="PEP 508 requirements, or a project folder, requirements file, pyproject.toml"
-        " or lock file (default: the current folder)",
-    )
-    check_parser.add_argument(
-        "-r",
-        "--requirement",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        dest="requirement_files",
-    )
-    project = check_parser.add_argument_group("project")
-    project.add_argument(
-        "--extra",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="an optional-dependencies extra to include; repeatable",
-    )
-    project.add_argument("--all-extras", action="store_true")
-    project.add_argument(
-        "--group",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a PEP 735 dependency group to include; repeatable",
-    )
-    project.add_argument(
-        "--build-deps", action="store_true", help="check pyproject's [build-system] requires too"
-    )
-    project.add_argument(
-        "--installed", nargs="?", const=sys.executable, metavar="PYTHON",
-        help="check what is installed in PYTHON's environment (default: this one)",
-    )  # fmt: skip
+    _add_project_options(check_parser, installed=True, build_deps=True)
     _add_target_options(check_parser)
     _add_index_options(check_parser)
     _add_resolution_options(check_parser)
@@ -1222,20 +1226,7 @@ def _add_fix_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         " builds the alternatives (another Python, x64 emulation, an extra index, the"
         " toolchain); the changes are re-checked. The exit code is the re-check's.",
     )
-    fix_parser.add_argument(
-        "requirements", nargs="*", metavar="REQUIREMENT_OR_PATH",
-        help="as for check: requirements, or a folder, requirements file, pyproject or lock",
-    )  # fmt: skip
-    fix_parser.add_argument(
-        "-r", "--requirement", action="append", default=[], type=Path, metavar="FILE",
-        dest="requirement_files",
-    )  # fmt: skip
-    project = fix_parser.add_argument_group("project")
-    project.add_argument("--extra", action="append", default=[], metavar="NAME")
-    project.add_argument("--all-extras", action="store_true")
-    project.add_argument("--group", action="append", default=[], metavar="NAME")
-    project.add_argument("--build-deps", action="store_true")
-    fix_parser.set_defaults(installed=None)
+    _add_project_options(fix_parser, installed=False, build_deps=True)
     _add_target_options(fix_parser)
     _add_index_options(fix_parser)
     _add_resolution_options(fix_parser)
@@ -1319,16 +1310,9 @@ def _add_wheelhouse_parser(commands: argparse._SubParsersAction[_Parser]) -> Non
         " PEP 517 build: this RUNS THE SDISTS' BUILD CODE, the only wheelcast command that"
         " executes third-party code.",
     )
-    parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT_OR_PATH",
-                        help="as for check (default: the current folder)")  # fmt: skip
-    parser.add_argument("-r", "--requirement", action="append", default=[], type=Path,
-                        metavar="FILE", dest="requirement_files")  # fmt: skip
+    _add_project_options(parser, installed=False, build_deps=False)
     parser.add_argument("-d", "--dest", type=Path, default=Path("wheelhouse"), metavar="DIR",
                         help="the wheelhouse folder (default: ./wheelhouse)")  # fmt: skip
-    parser.add_argument("--extra", action="append", default=[], metavar="NAME")
-    parser.add_argument("--all-extras", action="store_true")
-    parser.add_argument("--group", action="append", default=[], metavar="NAME")
-    parser.set_defaults(build_deps=False, installed=None)
     _add_target_options(parser)
     _add_index_options(parser)
     _add_resolution_options(parser)
