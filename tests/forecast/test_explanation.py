@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import shutil
-import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.indexserver import IndexServer, MakeIndexServer, build_wheel, file_entry, write_page
+from tests.seed_index import seed_server
 
 from wheelcast.cli import main
 
@@ -124,24 +122,7 @@ class TestSeedBuildNeeds:
 
     @pytest.fixture
     def server(self, tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
-        listing = json.loads((DATA / "sdists" / "numpy-1.26.2.json").read_text())
-        files = tmp_path / "files"
-        files.mkdir()
-        sdist = files / "numpy-1.26.2.tar.gz"
-        with tarfile.open(sdist, "w:gz") as archive:
-            for member, _size in listing["members"]:
-                data = listing["contents"].get(member, "").encode()
-                info = tarfile.TarInfo(f"{listing['top']}/{member}")
-                info.size = len(data)
-                archive.addfile(info, io.BytesIO(data))
-        pages = tmp_path / "pages"
-        shutil.copytree(DATA / "index" / "pages", pages)
-        page = json.loads((pages / "numpy.json").read_text())
-        for entry in page["files"]:
-            if entry["filename"] == sdist.name:
-                entry["hashes"] = {"sha256": hashlib.sha256(sdist.read_bytes()).hexdigest()}
-        (pages / "numpy.json").write_text(json.dumps(page))
-        return make_index_server(pages, DATA / "index" / "metadata", files)
+        return seed_server(tmp_path, make_index_server)
 
     def test_meson_python_c_and_cpp_and_the_msvc_arm64_tools(
         self, server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]

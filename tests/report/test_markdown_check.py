@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import io
-import json
 import re
-import shutil
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +13,7 @@ from markdown_it import MarkdownIt
 from packaging.utils import NormalizedName
 from packaging.version import Version
 from tests.indexserver import IndexServer, MakeIndexServer
+from tests.seed_index import seed_server
 
 from wheelcast.cli import main
 from wheelcast.forecast.check import CheckResult
@@ -312,28 +309,6 @@ class TestCap:
         assert len(text) <= limit
         # Nothing more would have fit: one detail or row more is over the limit.
         assert text == whole if len(whole) <= limit else len(text) > limit - 1_000
-
-
-def seed_server(tmp_path: Path, make_index_server: MakeIndexServer) -> IndexServer:
-    """The recorded index with numpy 1.26.2's sdist served (rebuilt from its listing)."""
-    listing = json.loads((DATA / "sdists" / "numpy-1.26.2.json").read_text())
-    files = tmp_path / "files"
-    files.mkdir()
-    archive_path = files / "numpy-1.26.2.tar.gz"
-    with tarfile.open(archive_path, "w:gz") as archive:
-        for member, _size in listing["members"]:
-            data = listing["contents"].get(member, "").encode()
-            info = tarfile.TarInfo(f"{listing['top']}/{member}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    pages = tmp_path / "pages"
-    shutil.copytree(DATA / "index" / "pages", pages)
-    page = json.loads((pages / "numpy.json").read_text())
-    for entry in page["files"]:
-        if entry["filename"] == archive_path.name:
-            entry["hashes"] = {"sha256": hashlib.sha256(archive_path.read_bytes()).hexdigest()}
-    (pages / "numpy.json").write_text(json.dumps(page))
-    return make_index_server(pages, DATA / "index" / "metadata", files)
 
 
 class TestCommand:

@@ -138,9 +138,7 @@ class TestPredict:
 
 def test_estimates_and_backtest(scanned: Path) -> None:
     report = lag_report(_lags(scanned), dt.date(2026, 1, 1))
-    estimates = {
-        e.name: (e.days, e.expected, e.own) for e in report.estimates["linux-x86_64@3.13"]
-    }
+    estimates = {e.name: (e.days, e.expected, e.own) for e in report.estimates["linux-x86_64@3.13"]}
     assert estimates == {
         "slow": (40, dt.date(2024, 11, 16), True),  # median of 30, 50, 40
         "newbie": (60, dt.date(2024, 12, 6), True),
