@@ -169,22 +169,26 @@ class TestJson:
         assert doc["results"][1]["can_install"] is False
 
 
+def story_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeRunner:
+    """PATH holds one 'python3' whose probe says it is the story's ARM64 Python;
+    no compiler anywhere; no pyenv, uv, conda or venv."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python = bin_dir / "python3"
+    python.write_text("#!/bin/sh\n")
+    python.chmod(python.stat().st_mode | stat.S_IXUSR)
+    for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    return FakeRunner(outputs={(str(python), "-I", "-c", SCRIPT): completed()})
+
+
 class TestRun:
     @pytest.fixture
     def machine(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeRunner:
-        """PATH holds one 'python3' whose probe says it is the story's ARM64 Python;
-        no compiler anywhere; no pyenv, uv, conda or venv."""
-        bin_dir = tmp_path / "bin"
-        bin_dir.mkdir()
-        python = bin_dir / "python3"
-        python.write_text("#!/bin/sh\n")
-        python.chmod(python.stat().st_mode | stat.S_IXUSR)
-        for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("PATH", str(bin_dir))
-        monkeypatch.setenv("HOME", str(tmp_path / "home"))
-        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
-        return FakeRunner(outputs={(str(python), "-I", "-c", SCRIPT): completed()})
+        return story_machine(tmp_path, monkeypatch)
 
     def test_text(self, machine: FakeRunner) -> None:
         out = io.StringIO()

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import re
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Any
 
 import pytest
 from tests.doctor.fakes import FakeRunner
-from tests.doctor.probes import completed
 from tests.indexserver import IndexServer, MakeIndexServer
 from tests.report.html_pages import (
     README_FIRST,
@@ -29,12 +27,12 @@ from tests.report.test_doctor_output import (
     VSWHERE_X64,
     numpy_builds_on_arm,
     story_interpreters,
+    story_machine,
     story_runner,
 )
 
 from wheelcast.cli import build_parser, main, run_doctor
 from wheelcast.doctor.diagnose import diagnose
-from wheelcast.doctor.probe import SCRIPT
 from wheelcast.report.doctor_html import render_html as doctor_html
 from wheelcast.report.doctor_json import document as doctor_document
 from wheelcast.report.page_html import render_page, script_json
@@ -223,18 +221,7 @@ class TestExplainCommand:
 class TestDoctor:
     @pytest.fixture
     def machine(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeRunner:
-        """PATH holds one 'python3' whose probe is the story's ARM64 Python; nothing else."""
-        bin_dir = tmp_path / "bin"
-        bin_dir.mkdir()
-        python = bin_dir / "python3"
-        python.write_text("#!/bin/sh\n")
-        python.chmod(python.stat().st_mode | stat.S_IXUSR)
-        for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("PATH", str(bin_dir))
-        monkeypatch.setenv("HOME", str(tmp_path / "home"))
-        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
-        return FakeRunner(outputs={(str(python), "-I", "-c", SCRIPT): completed()})
+        return story_machine(tmp_path, monkeypatch)
 
     def test_the_page_holds_the_json_report(self) -> None:
         report = diagnose(
