@@ -33,6 +33,14 @@ def sdist(directory: Path, name: str, version: str) -> Path:
     return path
 
 
+def colour_environment(monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]) -> None:
+    """Only ``environ`` of NO_COLOR and FORCE_COLOR is set, whatever the caller's shell has."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+
+
 @pytest.fixture
 def links(tmp_path: Path) -> Path:
     folder = tmp_path / "links"
@@ -398,10 +406,7 @@ class TestColor:
         flags: list[str],
         escapes: bool,
     ) -> None:
-        monkeypatch.delenv("NO_COLOR", raising=False)
-        monkeypatch.delenv("FORCE_COLOR", raising=False)
-        for key, value in environ.items():
-            monkeypatch.setenv(key, value)
+        colour_environment(monkeypatch, environ)
         text = self.render(links, tmp_path, *flags)
         assert "beta" in text
         assert ("\x1b[" in text) is escapes
@@ -420,10 +425,7 @@ class TestColor:
         flags: list[str],
         escapes: bool,
     ) -> None:
-        monkeypatch.delenv("NO_COLOR", raising=False)
-        monkeypatch.delenv("FORCE_COLOR", raising=False)
-        for key, value in environ.items():
-            monkeypatch.setenv(key, value)
+        colour_environment(monkeypatch, environ)
         argv = ["check", "alpha", "-p", "3.12", "-t", "win-arm64", "--no-index", "-f",
                 str(links), "--cache-dir", str(tmp_path), *flags]  # fmt: skip
         text = run(argv)[1]
