@@ -100,8 +100,11 @@
 
   byId("detail-close").addEventListener("click", closeDialog);
   dialog.addEventListener("close", function () {
-    // Back to the cell that opened it, so a keyboard user keeps their place.
-    if (opener && document.body.contains(opener)) opener.focus();
+    // Back to the cell that opened it, so a keyboard user keeps their place. "close" is
+    // dispatched a task later: a reader who has already tabbed on keeps where they went.
+    var active = document.activeElement;
+    var adrift = !active || active === document.body || dialog.contains(active);
+    if (adrift && opener && document.body.contains(opener)) opener.focus();
     opener = null;
   });
   dialog.addEventListener("click", function (event) {
