@@ -60,6 +60,7 @@ from wheelcast.inputs import (
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
 from wheelcast.runtime.limits import one_line
+from wheelcast.runtime.pipe import output_closed
 from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
@@ -86,6 +87,8 @@ if TYPE_CHECKING:
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 # A bug in wheelcast, never a forecast: CI must tell a crash from "something builds".
 EXIT_INTERNAL = 5
+# As a shell reports a program killed by SIGPIPE: the answer was not all delivered.
+EXIT_PIPE_CLOSED = 141
 
 
 # What --fail-on may name, and the exit code each brings when it occurs.
@@ -106,7 +109,8 @@ exit codes:
   {EXIT_INPUT}    bad input: requirement, target, option or file
   {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
   {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
-  130  interrupted"""
+  130  interrupted
+  141  the reader of the output went away (as `| head` does): the output is cut short"""
 
 
 def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
@@ -1606,10 +1610,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last resort: one line, not a traceback
-        line = report_internal_error(error)
-        if json_wanted:
-            _write_error_document(out, "internal-error", line, "", EXIT_INTERNAL)
-        return EXIT_INTERNAL
+        return _internal_error(error, out, json_wanted=json_wanted)
+
+
+def _internal_error(error: Exception, out: TextIO, *, json_wanted: bool) -> int:
+    if isinstance(error, BrokenPipeError) and output_closed(out):
+        return EXIT_PIPE_CLOSED  # `| head` read what it wanted: not a bug, nothing to say
+    line = report_internal_error(error)
+    if json_wanted:
+        _write_error_document(out, "internal-error", line, "", EXIT_INTERNAL)
+    return EXIT_INTERNAL
 
 
 def _asks_json(argv: Sequence[str]) -> bool:
