@@ -1386,7 +1386,8 @@ def _add_scan_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="the N most-downloaded projects of the list (default 100)",
+        help="the N most-downloaded projects of the list (default: 100 of the shipped"
+        " list, all of a --projects list)",
     )
     which.add_argument(
         "--projects",
@@ -1501,7 +1502,9 @@ def run_scan(args: argparse.Namespace, out: TextIO) -> int:
             else project_list.shipped_projects()
         )  # fmt: skip
         where = str(args.projects) if args.projects else "the shipped list"
-        projects = project_list.top(listed, 100 if args.top is None else args.top, where)
+        # A list the user made is theirs whole; the shipped one is cut to a first look.
+        count = args.top if args.top is not None or args.projects else 100
+        projects = project_list.top(listed, count, where)
     targets = resolve_targets(args.targets, args.python)
     source = build_source(
         args.index_url, args.extra_index_url, args.find_links, args.cache_dir,
