@@ -1,5 +1,6 @@
 """``python -m wheelcast`` and the ``wheelcast`` command."""
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -8,6 +9,7 @@ from wheelcast.runtime.interrupts import forget_handled_interrupt, held
 
 EXIT_INTERRUPTED = 130
 EXIT_PIPE_CLOSED = 141  # as wheelcast.cli says
+EXIT_INPUT = 3
 
 
 def replay(argv: Sequence[str], *, out: TextIO, err: TextIO) -> int | None:
@@ -19,6 +21,8 @@ def replay(argv: Sequence[str], *, out: TextIO, err: TextIO) -> int | None:
 
 def main() -> int:
     """A repeated check is answered from the cache before the rest of wheelcast loads."""
+    if sys.stderr is None:  # started with it closed (2>&-): what it would say is dropped
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
     try:
         # Ctrl-C in the first tenths of a second, while the modules load, waits for the
         # end of the import (see wheelcast.runtime.interrupts) and is answered like any other.
@@ -35,12 +39,13 @@ def main() -> int:
                 from wheelcast.cli import main as run  # noqa: PLC0415 - the full command
             status = run()
         # What is still buffered goes now, while a closed pipe can be answered.
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except KeyboardInterrupt:
         print("wheelcast: interrupted", file=sys.stderr)
         status = EXIT_INTERRUPTED
     except BrokenPipeError as error:
-        from wheelcast.runtime.pipe import output_closed  # noqa: PLC0415 - only then
+        from wheelcast.runtime.stdio import output_closed  # noqa: PLC0415 - only then
 
         if output_closed(sys.stdout):
             status = EXIT_PIPE_CLOSED
@@ -49,6 +54,11 @@ def main() -> int:
 
             report_internal_error(error)
             status = EXIT_INTERNAL
+    except OSError as error:  # the stored answer's last bytes met a full disk
+        print(f"wheelcast: error: cannot write the report to standard output: {error.strerror}"
+              " (hint: send it where it can be written, or write it to a file with -o FILE)",
+              file=sys.stderr)  # fmt: skip
+        status = EXIT_INPUT
     if status == EXIT_INTERRUPTED:
         forget_handled_interrupt()
     return status

@@ -60,8 +60,8 @@ from wheelcast.inputs import (
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
 from wheelcast.runtime.limits import one_line
-from wheelcast.runtime.pipe import output_closed
 from wheelcast.runtime.redact import redact_text
+from wheelcast.runtime.stdio import DiagnosticStream, ReportStream, output_closed
 from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
     DEFAULT_TARGETS,
@@ -106,7 +106,7 @@ exit codes:
   {EXIT_BUILD}    some package needs a build from source, or is a direct reference
   {EXIT_MISSING}    some package is missing or in conflict, a target cannot be resolved,
        or a build would fail on this machine (--interpreter)
-  {EXIT_INPUT}    bad input: requirement, target, option or file
+  {EXIT_INPUT}    bad input: requirement, target, option or file (or stdout cannot be written)
   {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
   {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
   130  interrupted
@@ -1584,8 +1584,21 @@ def _fewer_malloc_arenas() -> None:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """The command: the report to ``out`` (standard output), notes and errors to stderr.
+
+    Whatever the two streams are attached to (a closed pipe, ``>&-``, a full disk), a
+    failed write is one error line or dropped, never a traceback (``runtime.stdio``).
+    """
+    stderr = sys.stderr
+    sys.stderr = cast("TextIO", DiagnosticStream(stderr))
+    try:
+        report = cast("TextIO", ReportStream(out if out is not None else sys.stdout))
+        return _main(list(sys.argv[1:] if argv is None else argv), report)
+    finally:
+        sys.stderr = stderr
+
+
+def _main(argv: list[str], out: TextIO) -> int:
     _fewer_malloc_arenas()
     parser = build_parser()
     try:
@@ -1606,7 +1619,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     }
     json_wanted = getattr(args, "format", None) == "json"
     try:
-        return commands[args.command](args, out)
+        status = commands[args.command](args, out)
+        out.flush()  # a full disk says so now, as an error line, not at the exit
     except WheelcastError as error:
         return _failed(error, error_status(error), out, json_wanted=json_wanted)
     except KeyboardInterrupt:
@@ -1614,6 +1628,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 130
     except Exception as error:  # the last resort: one line, not a traceback
         return _internal_error(error, out, json_wanted=json_wanted)
+    return status
 
 
 def _internal_error(error: Exception, out: TextIO, *, json_wanted: bool) -> int:
@@ -1649,7 +1664,11 @@ def _write_error_document(out: TextIO, kind: str, message: str, hint: str, statu
         "wheelcast": __version__,
         "error": {"kind": kind, "message": message, "hint": hint, "exit_code": status},
     }
-    out.write(json.dumps(document, indent=2) + "\n")
+    # The output that failed (closed, full, its reader gone) cannot take this either: the
+    # line on stderr and the exit status say it.
+    with contextlib.suppress(WheelcastError, OSError):
+        out.write(json.dumps(document, indent=2) + "\n")
+        out.flush()
 
 
 def report_internal_error(error: BaseException) -> str:

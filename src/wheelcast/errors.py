@@ -56,6 +56,13 @@ class InvalidOption(InputError):
     reference = "invalid-option"
 
 
+class OutputUnwritable(InputError):
+    """Standard output cannot take the report (closed, or its disk full): where it goes is
+    the user's to fix, like an ``-o`` file that cannot be written."""
+
+    reference = "output-unwritable"
+
+
 class InvalidInputFile(InputError):
     """A requirements, pyproject or lock file is malformed; the message starts ``file:line:``."""
 
