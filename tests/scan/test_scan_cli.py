@@ -244,7 +244,9 @@ def test_compute_caps_memory_and_judges_fits_once(server: IndexServer, tmp_path:
         assert len(db.coverage()) == 5 * 3
         limit = db.query("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'")
         assert limit[0][0] in ("476.8 MiB", "500.0 MB")
-        temps = db.query("SELECT table_name FROM duckdb_tables() WHERE temporary")
+        # evaluated once, into a table of the file; later readers here read that table
+        assert ("fits_all",) in db.query("SELECT table_name FROM duckdb_tables()")
+        temps = db.query("SELECT view_name FROM duckdb_views() WHERE temporary")
         assert ("fits",) in temps
         views = db.query("SELECT view_name FROM duckdb_views() WHERE NOT internal")
         assert ("fits",) in views  # the shipped view stays for other readers
@@ -278,3 +280,18 @@ def test_a_given_list_is_scanned_whole_without_top(server: IndexServer, tmp_path
     with ScanDatabase(tmp_path / "scan.duckdb") as db:
         rows = len(listing.read_text(encoding="utf-8").splitlines()) - 1
         assert db.query("SELECT count(*) FROM projects") == [(rows,)]
+
+
+def test_computed_a_slice_of_projects_at_a_time_the_tables_are_the_same(
+    server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At the top 5,000 x 24 targets the windows over the whole grid ran out of memory.
+    assert scan(server, tmp_path)[0] == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        whole = (db.coverage(), db.firsts())
+        monkeypatch.setattr("wheelcast.scan.coverage_db.GRID_ROWS_PER_SLICE", 1)
+        db.query("DELETE FROM computed_from")
+        assert db.compute()
+        sliced = (db.coverage(), db.firsts())
+        assert sliced == whole
+        assert len({r[0] for r in db.coverage()}) == 5
