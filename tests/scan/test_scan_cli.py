@@ -295,3 +295,23 @@ def test_computed_a_slice_of_projects_at_a_time_the_tables_are_the_same(
         sliced = (db.coverage(), db.firsts())
         assert sliced == whole
         assert len({r[0] for r in db.coverage()}) == 5
+
+
+def test_duckdb_failing_in_compute_is_one_line(
+    server: IndexServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The top 5,000 x 24 targets once ran out of the memory cap: an internal error then.
+    import duckdb  # noqa: PLC0415
+
+    def out_of_memory(self: ScanDatabase) -> bool:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block\nmore")
+
+    monkeypatch.setattr(ScanDatabase, "_compute", out_of_memory)
+    status, _ = scan(server, tmp_path)
+    err = capsys.readouterr().err
+    assert status == 3
+    assert "computing the coverage failed (Out of Memory Error: failed to pin block)" in err
+    assert len(err.strip().splitlines()) == 1

@@ -347,6 +347,21 @@ class ScanDatabase:
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def compute(self) -> bool:
+        """:meth:`_compute`; DuckDB failing there (its memory cap, a full disk for its
+        spill files) is one error line naming the file, not an internal error."""
+        import duckdb  # noqa: PLC0415 - loaded already by _connect
+
+        try:
+            return self._compute()
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InvalidInputFile(
+                f"{self.path}: computing the coverage failed ({first})",
+                f"DuckDB spills to {self.path}.tmp beside it: give it free disk space, or"
+                " scan fewer projects or targets",
+            ) from None
+
+    def _compute(self) -> bool:
         """Run the shipped SQL: the ``fits`` view, then the ``coverage`` and ``firsts`` tables.
 
         False when nothing it reads changed since it last ran on this file (the tables
