@@ -199,6 +199,28 @@ class TestProjectPage:
         with Cache(tmp_path) as cache:
             assert cache.page_states([url])[url].digest == again.pages_read()[url][1]
 
+    def test_one_projects_pages_are_read_from_the_ledger_alone(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        # A scan asks once per project: the whole ledger each time was quadratic.
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        server.page("/simple/other/", json_body("other-1.0.tar.gz"), JSON_TYPE)
+        index = make_index(server, tmp_path)
+
+        async def both() -> None:
+            try:
+                await index.project_page(canonicalize_name("demo"))
+                await index.project_page(canonicalize_name("other"))
+            finally:
+                await index.aclose()
+
+        asyncio.run(both())
+        whole = index.pages_read()
+        assert len(whole) == 2
+        demo = f"{HOST}/simple/demo/"
+        assert index.pages_read(canonicalize_name("demo")) == {demo: whole[demo]}
+        assert index.pages_read(canonicalize_name("never-read")) == {}
+
     def test_revalidation(self, server: FakeServer, tmp_path: Path) -> None:
         def conditional(request: httpx.Request) -> httpx.Response:
             if request.headers.get("if-none-match") == '"v1"':

@@ -804,8 +804,11 @@ class HttpIndex:
             digest=fetched.digest,
         )
 
-    def pages_read(self) -> PagesRead:
+    def pages_read(self, project: NormalizedName | None = None) -> PagesRead:
         """Each page URL this source has answered, with its project and its digest."""
+        if project is not None:
+            url = self.page_url(project)
+            return {url: (project, self._digests[url])} if url in self._digests else {}
         return {url: (self._names[url], digest) for url, digest in self._digests.items()}
 
     # -- metadata ---------------------------------------------------------------------------

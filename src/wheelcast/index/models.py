@@ -178,7 +178,10 @@ class PageLedger(Protocol):
     a ledger (a local folder), makes a run's result not rememberable.
     """
 
-    def pages_read(self) -> PagesRead | None: ...
+    def pages_read(self, project: NormalizedName | None = None) -> PagesRead | None:
+        """Every page answered so far, or only ``project``'s (a scan asks once per project:
+        building the whole ledger each time made 5,000 projects quadratic)."""
+        ...
 
 
 @runtime_checkable

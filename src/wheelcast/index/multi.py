@@ -84,11 +84,11 @@ class MultiIndex:
             if isinstance(source, PageHolder):
                 source.release_pages()
 
-    def pages_read(self) -> PagesRead | None:
+    def pages_read(self, project: NormalizedName | None = None) -> PagesRead | None:
         """Every source's pages, or None when a source keeps no ledger (a local folder)."""
         pages: PagesRead = {}
         for source in self.sources:
-            read = source.pages_read() if isinstance(source, PageLedger) else None
+            read = source.pages_read(project) if isinstance(source, PageLedger) else None
             if read is None:
                 return None
             pages.update(read)

@@ -108,7 +108,7 @@ async def survey(
 
 def _page_digest(source: IndexSource, name: NormalizedName) -> str | None:
     """The digest of every page the sources served for ``name``, when each has one."""
-    ledger = source.pages_read() if isinstance(source, PageLedger) else None
+    ledger = source.pages_read(name) if isinstance(source, PageLedger) else None
     if ledger is None:
         return None
     digests = sorted(d or "" for n, d in ledger.values() if n == name)
