@@ -406,20 +406,29 @@ class TestBuildAdvice:
 
 
 class TestCurrentTagRules:
-    def test_macos_26_follows_15(self) -> None:
-        ladder = platform_tags(Platform("macos", "arm64", macos_version=(26, 0)))
-        assert ladder[:4] == (
-            "macosx_26_0_arm64",
-            "macosx_26_0_universal2",
-            "macosx_15_0_arm64",
-            "macosx_15_0_universal2",
-        )
-        assert not any(tag.startswith(("macosx_16_", "macosx_20_", "macosx_25_")) for tag in ladder)
+    @pytest.mark.parametrize(("version", "arch"), [((26, 0), "arm64"), ((27, 0), "x86_64")])
+    def test_macos_26_ladder_is_packagings(self, version: tuple[int, int], arch: str) -> None:
+        # pip's (packaging's mac_platforms) and uv's: every major down from the target's,
+        # 25 to 16 included, then 15, 14, ...
+        ladder = platform_tags(Platform("macos", arch, macos_version=version))
+        assert ladder == tuple(ptags.mac_platforms(version, arch))
+        majors = [int(tag.split("_")[1]) for tag in ladder if tag.endswith(f"_{arch}")]
+        assert majors[: version[0] - 12] == list(range(version[0], 12, -1))
 
-    def test_macos_27_keeps_26(self) -> None:
-        ladder = platform_tags(Platform("macos", "x86_64", macos_version=(27, 0)))
-        majors = [int(tag.split("_")[1]) for tag in ladder if tag.endswith("_x86_64")]
-        assert majors[:4] == [27, 26, 15, 14]
+    def test_a_wheel_tagged_macos_16_installs_on_26(self, tmp_path: Path) -> None:
+        # A Python built with an older SDK sees macOS 26 as 16.0 and tags its builds so;
+        # pip 26.3 (--platform macosx_26_0_arm64) and uv 0.13.9 install such a wheel there.
+        build_wheel(tmp_path / "links", "compat", "1.0", tag="cp313-cp313-macosx_16_0_arm64")
+        out = io.StringIO()
+        code = main(
+            ["check", "compat", "-t", "macosx_26_0_arm64", "-p", "3.13", "--no-index", "-f",
+             str(tmp_path / "links"), "--cache-dir", str(tmp_path / "cache"), "--format",
+             "json"],
+            out,
+        )  # fmt: skip
+        (package,) = json.loads(out.getvalue())["results"][0]["packages"]
+        assert (code, package["verdict"]) == (0, "binary")
+        assert package["file"] == "compat-1.0-cp313-cp313-macosx_16_0_arm64.whl"
 
     @pytest.mark.parametrize(
         "text", ["macosx_16_0_arm64", "macosx_20_0_x86_64", "macosx_25_1_arm64"]
