@@ -75,6 +75,11 @@ class TestRefusal:
             ("uv==0.8.15", "cp313-cp313-android_24_x86_64", True),
             ("uv==0.8.16", "cp313-cp313-android_24_x86_64", False),
             ("uv==0.7.10", "cp312-cp312-pyodide_2024_0_wasm32", True),
+            ("uv==0.7.11", "cp312-cp312-pyodide_2024_0_wasm32", False),
+            # uv learnt PEP 783's name in 0.11.19 (uv-platform-tags' PyEmscripten tag)
+            ("uv==0.11.18", "cp313-cp313-pyemscripten_2025_0_wasm32", True),
+            ("uv==0.11.19", "cp313-cp313-pyemscripten_2025_0_wasm32", False),
+            ("uv==0.11.18", "cp313-cp313-pyodide_2025_0_wasm32", False),
             ("uv==0.11.2", "cp315-abi3t-win_amd64", True),
             ("uv==0.1.0", "cp312-cp312-manylinux_2_28_x86_64", False),
             ("pip==1.0", "py3-none-any", False),

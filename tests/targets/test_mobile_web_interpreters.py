@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from packaging import tags as ptags
+from tests.indexserver import build_wheel
 from tests.sdist.sdist_support import recorded
 
 from wheelcast.cli import main
@@ -109,6 +110,63 @@ class TestUvTriples:
         with pytest.raises(UnknownTarget, match=f"{variable}={value}") as info:
             parse_target(triple, [PY313])
         assert variable in info.value.hint
+
+    @pytest.mark.parametrize(
+        ("value", "triple", "tag"),
+        [
+            ("14.2", "aarch64-apple-darwin", "macosx_14_2_arm64"),
+            ("15", "macos", "macosx_15_0_arm64"),
+            ("10.12", "x86_64-apple-darwin", "macosx_10_12_x86_64"),
+            # arm64 Macs start at 11.0: a deployment target set for x86_64 builds means it
+            ("10.9", "aarch64-apple-darwin", "macosx_11_0_arm64"),
+        ],
+    )
+    def test_uv_reads_macosx_deployment_target_for_its_macos_triples(
+        self, monkeypatch: pytest.MonkeyPatch, value: str, triple: str, tag: str
+    ) -> None:
+        # uv's target_triple.rs: macos_deployment_target() for macos, aarch64- and
+        # x86_64-apple-darwin (`DEBUG Found macOS deployment target: 14.2`).
+        monkeypatch.setenv("MACOSX_DEPLOYMENT_TARGET", value)
+        assert _one(triple).platform.tag == tag
+
+    @pytest.mark.parametrize(("value", "picked"), [(None, "macosx_11_0"), ("14.0", "macosx_14_0")])
+    def test_macosx_deployment_target_picks_the_wheel_uv_picks(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str | None, picked: str
+    ) -> None:
+        # numpy 2.x's shape: an Accelerate build for macOS 14 beside one for 11; uv 0.13.9
+        # with MACOSX_DEPLOYMENT_TARGET=14.0 picks the macOS 14 wheel, without it the other.
+        for tag in ("cp313-cp313-macosx_11_0_arm64", "cp313-cp313-macosx_14_0_arm64"):
+            build_wheel(tmp_path / "links", "accel", "1.0", tag=tag)
+        if value is None:
+            monkeypatch.delenv("MACOSX_DEPLOYMENT_TARGET", raising=False)
+        else:
+            monkeypatch.setenv("MACOSX_DEPLOYMENT_TARGET", value)
+        out = io.StringIO()
+        code = main(
+            ["check", "accel", "-t", "aarch64-apple-darwin", "-p", "3.13", "--no-index",
+             "-f", str(tmp_path / "links"), "--cache-dir", str(tmp_path / "cache"),
+             "--format", "json"],
+            out,
+        )  # fmt: skip
+        assert code == 0
+        (package,) = json.loads(out.getvalue())["results"][0]["packages"]
+        assert package["file"] == f"accel-1.0-cp313-cp313-{picked}_arm64.whl"
+
+    def test_macosx_deployment_target_leaves_the_presets(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("MACOSX_DEPLOYMENT_TARGET", "10.9")
+        assert _one("macos-arm64").platform.tag == "macosx_13_0_arm64"
+        assert _one("macos-x86_64").platform.tag == "macosx_13_0_x86_64"
+
+    @pytest.mark.parametrize("value", ["16.0", "fourteen", "14.2.1"])
+    def test_bad_macosx_deployment_target_is_one_clear_error(
+        self, monkeypatch: pytest.MonkeyPatch, value: str
+    ) -> None:
+        monkeypatch.setenv("MACOSX_DEPLOYMENT_TARGET", value)
+        with pytest.raises(UnknownTarget, match=f"MACOSX_DEPLOYMENT_TARGET={value}") as info:
+            parse_target("aarch64-apple-darwin", [PY313])
+        assert "MACOSX_DEPLOYMENT_TARGET" in info.value.hint
 
     def test_the_variables_do_not_touch_exact_tags(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("IPHONEOS_DEPLOYMENT_TARGET", "17.0")
@@ -348,20 +406,29 @@ class TestBuildAdvice:
 
 
 class TestCurrentTagRules:
-    def test_macos_26_follows_15(self) -> None:
-        ladder = platform_tags(Platform("macos", "arm64", macos_version=(26, 0)))
-        assert ladder[:4] == (
-            "macosx_26_0_arm64",
-            "macosx_26_0_universal2",
-            "macosx_15_0_arm64",
-            "macosx_15_0_universal2",
-        )
-        assert not any(tag.startswith(("macosx_16_", "macosx_20_", "macosx_25_")) for tag in ladder)
+    @pytest.mark.parametrize(("version", "arch"), [((26, 0), "arm64"), ((27, 0), "x86_64")])
+    def test_macos_26_ladder_is_packagings(self, version: tuple[int, int], arch: str) -> None:
+        # pip's (packaging's mac_platforms) and uv's: every major down from the target's,
+        # 25 to 16 included, then 15, 14, ...
+        ladder = platform_tags(Platform("macos", arch, macos_version=version))
+        assert ladder == tuple(ptags.mac_platforms(version, arch))
+        majors = [int(tag.split("_")[1]) for tag in ladder if tag.endswith(f"_{arch}")]
+        assert majors[: version[0] - 12] == list(range(version[0], 12, -1))
 
-    def test_macos_27_keeps_26(self) -> None:
-        ladder = platform_tags(Platform("macos", "x86_64", macos_version=(27, 0)))
-        majors = [int(tag.split("_")[1]) for tag in ladder if tag.endswith("_x86_64")]
-        assert majors[:4] == [27, 26, 15, 14]
+    def test_a_wheel_tagged_macos_16_installs_on_26(self, tmp_path: Path) -> None:
+        # A Python built with an older SDK sees macOS 26 as 16.0 and tags its builds so;
+        # pip 26.3 (--platform macosx_26_0_arm64) and uv 0.13.9 install such a wheel there.
+        build_wheel(tmp_path / "links", "compat", "1.0", tag="cp313-cp313-macosx_16_0_arm64")
+        out = io.StringIO()
+        code = main(
+            ["check", "compat", "-t", "macosx_26_0_arm64", "-p", "3.13", "--no-index", "-f",
+             str(tmp_path / "links"), "--cache-dir", str(tmp_path / "cache"), "--format",
+             "json"],
+            out,
+        )  # fmt: skip
+        (package,) = json.loads(out.getvalue())["results"][0]["packages"]
+        assert (code, package["verdict"]) == (0, "binary")
+        assert package["file"] == "compat-1.0-cp313-cp313-macosx_16_0_arm64.whl"
 
     @pytest.mark.parametrize(
         "text", ["macosx_16_0_arm64", "macosx_20_0_x86_64", "macosx_25_1_arm64"]

@@ -83,3 +83,27 @@ def test_numpy_on_pypy_picks_a_pypy_wheel(server_url: str, cache: Path) -> None:
     (numpy,) = result["packages"]
     assert numpy["verdict"] == "binary"
     assert "-pp311-pypy311_pp73-manylinux" in numpy["file"]
+
+
+@pytest.mark.parametrize(
+    ("installer", "verdict"), [("uv==0.11.18", "missing"), ("uv==0.11.19", "binary")]
+)
+def test_uv_before_pep_783_names_misses_a_pyemscripten_wheel(
+    server_url: str, cache: Path, installer: str, verdict: str
+) -> None:
+    # uv's Pyodide platform listed only pyodide_2025_0_wasm32 until 0.11.19 ("Add
+    # PyEmscripten platform"); msgpack 1.2.4 ships pyemscripten_2025_0_wasm32 alone. The
+    # refused wheel, not the sdist --only-binary keeps out, is the closest miss.
+    out = io.StringIO()
+    main(
+        ["check", "msgpack", "--target", "pyodide-2025@3.13", "--only-binary", ":all:",
+         "--installer", installer, "--exclude-newer", REFERENCE["cutoff"], "--index-url",
+         server_url, "--cache-dir", str(cache), "--format", "json"],
+        out,
+    )  # fmt: skip
+    (result,) = json.loads(out.getvalue())["results"]
+    (msgpack,) = result["packages"]
+    assert msgpack["verdict"] == verdict
+    if verdict == "missing":
+        assert "uv 0.11.18 does not know PEP 783's pyemscripten tags" in msgpack["detail"]
+        assert "uv 0.11.19 or newer installs pyemscripten_2025_0_wasm32" in msgpack["detail"]

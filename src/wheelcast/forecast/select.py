@@ -617,20 +617,21 @@ class ProjectView:
         screened = release.screened(self.env.exclude_newer)
         return len(screened.too_new) == len(screened.items)
 
-    def closeness(self, rejection: Rejection) -> tuple[Reason, bool, bool, bool]:
+    def closeness(self, rejection: Rejection) -> tuple[bool, Reason, bool, bool]:
         """A sort key: the larger, the closer the file came to fitting."""
         # A wheel the target takes but its installer release refuses (--installer) is the
-        # closest miss of all. Among wheels built for another platform, one for the
-        # target's own OS is the closer miss, and a 64-bit one closer still: win_amd64 for
-        # win_arm64, which the user may run under emulation, before win32.
+        # closest miss of all, before an sdist that --only-binary keeps out. Among wheels
+        # built for another platform, one for the target's own OS is the closer miss, and
+        # a 64-bit one closer still: win_amd64 for win_arm64, which the user may run under
+        # emulation, before win32.
         own = os_family(self.env.tags[0].platform) if self.env.tags else ""
         parsed = file_kind_and_version(rejection.file.filename, self.name)
         tags = parsed[2] if not isinstance(parsed, str) else frozenset()
         refused = any(t in self.env.refused for t in tags)
         same_os = [t for t in tags if os_family(t.platform) == own]
         return (
-            rejection.reason,
             refused,
+            rejection.reason,
             bool(same_os),
             any(_is_64bit(t.platform) for t in same_os),
         )

@@ -24,7 +24,8 @@ the Python version and implementation (CPython, PyPy, GraalPy).
 Defaults follow uv's: Linux means manylinux with glibc 2.28 (uv maps
 ``x86_64-unknown-linux-gnu`` to ``x86_64-manylinux_2_28``), musl means musllinux 1.2,
 macOS means 13.0, the oldest macOS release still supported by Apple, iOS 13.0 and
-Android API level 24 (or uv's ``IPHONEOS_DEPLOYMENT_TARGET`` and ``ANDROID_API_LEVEL``).
+Android API level 24 (or uv's ``IPHONEOS_DEPLOYMENT_TARGET`` and ``ANDROID_API_LEVEL``;
+``MACOSX_DEPLOYMENT_TARGET`` for uv's macOS triples).
 A Pyodide ABI (Emscripten) is built for one CPython minor, which its target takes.
 
 Marker environment of a foreign target: ``platform_release`` and ``platform_version``
@@ -537,9 +538,13 @@ _TRIPLES: Final[Mapping[str, Platform]] = MappingProxyType(
     }
 )
 _DEPLOYMENT_ENV: Final[Mapping[str, str]] = MappingProxyType(
-    {"ios": "IPHONEOS_DEPLOYMENT_TARGET", "android": "ANDROID_API_LEVEL"}
+    {
+        "ios": "IPHONEOS_DEPLOYMENT_TARGET",
+        "android": "ANDROID_API_LEVEL",
+        "macos": "MACOSX_DEPLOYMENT_TARGET",
+    }
 )
-"""uv's settings for the minimum iOS and the Android API level of a named target."""
+"""uv's settings for the minimum iOS or macOS and the Android API level of a named target."""
 
 _LEGACY_MANYLINUX: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
     {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
@@ -700,20 +705,31 @@ def _versioned_platform(text: str) -> Platform | None:
 
 
 def _deployment_target(name: str, platform: Platform) -> Platform:
-    """``platform`` with the iOS or Android version uv's environment variable sets, if set.
+    """``platform`` with the OS version uv's environment variable sets, if set.
 
     uv reads ``IPHONEOS_DEPLOYMENT_TARGET`` (``15.2``, ``15``) and ``ANDROID_API_LEVEL``
-    (``26``) for its iOS and Android targets; wheelcast does the same for those names. An
-    exact platform tag (``ios_15_0_arm64_iphoneos``) carries its own version instead.
+    (``26``) for its iOS and Android targets, and ``MACOSX_DEPLOYMENT_TARGET`` for its
+    macOS ones; wheelcast does the same for those names. The macOS variable is read for
+    uv's triples only (``aarch64-apple-darwin``, ``macos``): it is commonly set for
+    building, and the ``macos-*`` presets stay 13.0 whatever a shell exports. An exact
+    platform tag (``ios_15_0_arm64_iphoneos``) carries its own version instead.
     """
     variable = _DEPLOYMENT_ENV.get(platform.os)
+    if platform.os == "macos" and name not in _TRIPLES:
+        variable = None
     value = os.environ.get(variable, "").strip() if variable else ""
     if not variable or not value:
         return platform
     android = platform.os == "android"
-    example = "an API level such as 24" if android else "an iOS version such as 13.0"
+    example = {
+        "android": "an API level such as 24",
+        "ios": "an iOS version such as 13.0",
+        "macos": "a macOS version such as 14.0",
+    }[platform.os]
     try:
         version = _deployment_version(value, android=android)
+        if platform.os == "macos":
+            return _deployment_macos(platform.arch, (version[0], version[1]))
         return Platform(
             platform.os, platform.arch, os_version=version, simulator=platform.simulator
         )
@@ -722,6 +738,15 @@ def _deployment_target(name: str, platform: Platform) -> Platform:
             f"unknown target '{shown(name)}': {variable}={shown(value)}: {shown(str(exc))}",
             f"set {variable} to {example}, or unset it",
         ) from exc
+
+
+def _deployment_macos(arch: str, version: tuple[int, int]) -> Platform:
+    # macOS on arm64 starts at 11.0: an older deployment target (10.9, set for x86_64
+    # builds) still runs there on 11.0 and newer, so it means 11.0 on arm64. (uv would keep
+    # 10.9 and then accept only universal2 wheels.)
+    if arch == "arm64" and version < (11, 0):
+        version = (11, 0)
+    return Platform("macos", arch, macos_version=version)
 
 
 def _deployment_version(value: str, *, android: bool) -> tuple[int, ...]:

@@ -28,7 +28,7 @@ __all__ = ["PIP_FEATURES", "UV_FEATURES", "Installer", "parse_installer", "refus
 
 Feature = Literal[
     "manylinux1", "manylinux2010", "manylinux2014", "manylinux_x_y", "musllinux",
-    "macos11", "ios", "android", "pyemscripten", "abi3t",
+    "macos11", "ios", "android", "pyodide", "pyemscripten", "abi3t",
 ]  # fmt: skip
 
 _DESCRIPTIONS: Final[Mapping[str, str]] = MappingProxyType(
@@ -41,7 +41,8 @@ _DESCRIPTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "macos11": "macOS 11+ and universal2 tags",
         "ios": "iOS tags (PEP 730)",
         "android": "Android tags (PEP 738)",
-        "pyemscripten": "Pyodide tags (PEP 783)",
+        "pyodide": "Pyodide tags (pyodide_*)",
+        "pyemscripten": "PEP 783's pyemscripten tags",
         "abi3t": "the abi3t stable ABI (PEP 803)",
     }
 )
@@ -60,11 +61,14 @@ PIP_FEATURES: Final[Mapping[str, Version]] = MappingProxyType(
     }
 )
 """The first pip release that installs each tag family. pip does not run in Pyodide, so
-it is never the one refusing Pyodide tags."""
+it is never the one refusing Pyodide or pyemscripten tags."""
 
 UV_FEATURES: Final[Mapping[str, Version]] = MappingProxyType(
     {
-        "pyemscripten": Version("0.7.11"),  # "Add Pyodide support"
+        "pyodide": Version("0.7.11"),  # "Add Pyodide support"
+        # "Add PyEmscripten platform (PEP 783)": before it, uv's Pyodide platform listed only
+        # pyodide_<abi>_wasm32 and a pyemscripten_ wheel matched nothing.
+        "pyemscripten": Version("0.11.19"),
         "ios": Version("0.8.16"),  # "Support iOS platform tags"
         "android": Version("0.8.16"),  # "Support Android platform tags"
         "abi3t": Version("0.11.3"),  # "Emit abi3t tags for every abi3 version"
@@ -126,7 +130,9 @@ def _family(tag: Tag) -> list[str]:
         families.append("ios")
     elif platform.startswith("android_"):
         families.append("android")
-    elif platform.startswith(("pyemscripten_", "pyodide_")):
+    elif platform.startswith("pyodide_"):
+        families.append("pyodide")
+    elif platform.startswith("pyemscripten_"):
         families.append("pyemscripten")
     elif platform.startswith("macosx_") and (
         int(platform.split("_")[1]) >= 11 or platform.endswith("_universal2")

@@ -20,7 +20,7 @@ from packaging import tags as _tags
 from packaging.tags import Tag
 from packaging.version import Version
 
-from wheelcast.targets import SKIPPED_MACOS, Platform, Target, manylinux_floor
+from wheelcast.targets import Platform, Target, manylinux_floor
 from wheelcast.targets.installers import refusal
 
 __all__ = ["compatible_tags", "installer_refusals", "platform_tags", "tag_priorities"]
@@ -78,14 +78,10 @@ def platform_tags(platform: Platform) -> tuple[str, ...]:
         return _versioned_platforms(platform)
     if platform.os == "macos":
         assert platform.macos_version is not None  # noqa: S101 - Platform guarantees it
-        low, high = SKIPPED_MACOS
-        # packaging counts every major down from the target's; macOS 16 to 25 never
-        # existed, and no wheel may claim them.
-        return tuple(
-            tag
-            for tag in _tags.mac_platforms(platform.macos_version, platform.arch)
-            if not low <= int(tag.split("_")[1]) <= high
-        )
+        # packaging (so pip) and uv count every major down from the target's, 25 to 16
+        # too: macOS 26 shows itself as 16.0 to a Python built with an older SDK, whose
+        # wheels are then tagged macosx_16_0, and pip and uv install those on 26.
+        return tuple(_tags.mac_platforms(platform.macos_version, platform.arch))
     ladder: list[str] = []
     if platform.libc == "glibc" and platform.libc_version is not None:
         ladder.extend(_manylinux_ladder(platform.arch, platform.libc_version))
