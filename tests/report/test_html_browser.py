@@ -329,6 +329,41 @@ class TestMatrix:
         assert_focused(opened, element_id="filter-name")
         assert opened.problems() == []
 
+    def test_a_late_close_event_leaves_focus_where_the_reader_went(
+        self, open_page: Any, small_report: Path
+    ) -> None:
+        """The browser dispatches "close" a task after the dialog closes; a reader may tab on
+        first. Fired by hand after focus moved, in one script, the order is certain."""
+        opened = open_page(small_report)
+        page = opened.page
+        page.get_by_role("button", name="fastlib on win-arm64@3.12: build from sdist 1.0").click()
+        page.locator("#detail").wait_for(state="visible", timeout=10_000)
+        focused = page.evaluate(
+            """() => {
+              const dialog = document.getElementById("detail");
+              dialog.close();
+              document.getElementById("filter-name").focus();  // the reader tabbed on
+              dialog.dispatchEvent(new Event("close"));  // then the close event arrives
+              return document.activeElement.id;
+            }"""
+        )
+        assert focused == "filter-name"
+        page.wait_for_timeout(100)  # the browser's own close event, a task later
+        assert page.evaluate("() => document.activeElement.id") == "filter-name"
+        # Closed with nothing focused (Esc), the close event returns focus to the cell.
+        page.get_by_role("button", name="fastlib on win-arm64@3.12: build from sdist 1.0").click()
+        page.locator("#detail").wait_for(state="visible", timeout=10_000)
+        page.evaluate(
+            """() => {
+              const dialog = document.getElementById("detail");
+              dialog.close();
+              document.activeElement.blur();
+              dialog.dispatchEvent(new Event("close"));
+            }"""
+        )
+        assert focused_label(opened) == "fastlib on win-arm64@3.12: build from sdist 1.0"
+        assert opened.problems() == []
+
 
 class TestHostileData:
     def test_script_text_in_the_data_stays_text(
