@@ -490,15 +490,45 @@ def _add_verbosity_options(group: argparse._ActionsContainer, *, verbose: bool =
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        # The top parser reports what a subcommand left over: it needs to know which one.
+        self._command: str | None = getattr(parsed, "command", None)
+        return parsed, extras
+
     def error(self, message: str) -> NoReturn:
-        near = _did_you_mean(self, message)
-        hint = f"did you mean {near}? " if near else ""
-        raise UsageError(message, f"{hint}see '{self.prog} --help'")
+        command = self._subcommand()
+        scope = self if command is None else command
+        near = _did_you_mean(scope, message)
+        hint = f"did you mean {near}? " if near else _taken_by_others(self, scope, message)
+        raise UsageError(message, f"{hint}see '{scope.prog} --help'")
+
+    def _subcommand(self) -> argparse.ArgumentParser | None:
+        """The subcommand's parser when this, the top parser, refuses what it left over."""
+        name = getattr(self, "_command", None)
+        for action in self._actions if name else ():
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]  # type: ignore[no-any-return]
+        return None
+
+
+def _unrecognized(message: str) -> list[str]:
+    """The options in argparse's "unrecognized arguments: ..." message (the word before any =)."""
+    if not message.startswith("unrecognized arguments: "):
+        return []
+    words = message.removeprefix("unrecognized arguments: ").split()
+    return [w.partition("=")[0] for w in words if w.startswith("--")]
+
+
+def _long_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {o for a in parser._actions for o in a.option_strings if o.startswith("--")}
 
 
 def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
-    """The option or choice closest to the one argparse refused (argparse says none
-    before Python 3.14)."""
+    """The option or choice of ``parser`` closest to the one argparse refused (argparse says
+    none before Python 3.14); never one the command does not take."""
     import difflib  # noqa: PLC0415 - only on a bad command line
     import re  # noqa: PLC0415
 
@@ -506,22 +536,30 @@ def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
         choices = re.findall(r"'([^']*)'", choice[2])
         close = difflib.get_close_matches(choice[1], choices, n=1, cutoff=0.6)
         return close[0] if close else None
-    if not message.startswith("unrecognized arguments: "):
-        return None
-    options: set[str] = set()
-    parsers = [parser]
-    while parsers:
-        current = parsers.pop()
-        for action in current._actions:
-            options.update(o for o in action.option_strings if o.startswith("--"))
-            if isinstance(action, argparse._SubParsersAction):
-                parsers.extend(action.choices.values())
-    for word in message.removeprefix("unrecognized arguments: ").split():
-        if word.startswith("--"):
-            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.6)
-            if close:
-                return str(close[0])
+    # Compared without the dashes, which every option shares (--bogus is not --verbose).
+    options = {o.removeprefix("--"): o for o in _long_options(parser)}
+    for word in _unrecognized(message):
+        close = difflib.get_close_matches(word.removeprefix("--"), options, n=1, cutoff=0.7)
+        if close:
+            return options[close[0]]
     return None
+
+
+def _taken_by_others(
+    top: argparse.ArgumentParser, command: argparse.ArgumentParser, message: str
+) -> str:
+    """For an option given to a command that lacks it, which other commands take it:
+    "doctor has no --exclude-newer; check, explain take it; " ("" when none does)."""
+    if command is top:
+        return ""
+    others = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    for word in _unrecognized(message):
+        takers = sorted(n for n, p in others.choices.items() if word in _long_options(p))
+        if takers:
+            name = command.prog.rpartition(" ")[2]
+            takes = "takes" if len(takers) == 1 else "take"
+            return f"{name} has no {word}; {', '.join(takers)} {takes} it; "
+    return ""
 
 
 class UsageError(InvalidOption):
