@@ -107,6 +107,15 @@ exit codes:
   {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
   {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
   130  interrupted"""
+DOCTOR_EXIT_CODES_HELP = f"""\
+exit codes:
+  {EXIT_WHEELS}    every interpreter installs the requirements from wheels (or none given)
+  {EXIT_BUILD}    some interpreter needs a build, and each would succeed here
+  {EXIT_MISSING}    something is missing or unresolvable, or a build would fail here
+  {EXIT_INPUT}    bad input: requirement, option or file
+  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
+  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
+  130  interrupted"""
 
 
 def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
@@ -743,9 +752,11 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor",
         help="list this machine's interpreters and build toolchains",
         description="Every interpreter found (PATH, pyenv, uv, conda, venv, py launcher)"
-        " with its tags and markers, and the compilers and build tools present; given"
-        " requirements, which interpreters install them from wheels and which would"
-        " build from source, and fail for want of a compiler.",
+        "\nwith its tags and markers, and the compilers and build tools present; given"
+        "\nrequirements, which interpreters install them from wheels and which would"
+        "\nbuild from source, and fail for want of a compiler.",  # kept as broken: raw formatter
+        epilog=DOCTOR_EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
     doctor_parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
