@@ -167,10 +167,14 @@ def parse_fail_on(values: Sequence[str]) -> frozenset[str]:
     names = {item.strip() for value in values for item in value.split(",") if item.strip()}
     unknown = sorted(names - set(FAIL_ON))
     if unknown:
+        import difflib  # noqa: PLC0415 - only on a bad command line
+
         shown = ", ".join(name[:40] for name in unknown[:5])
+        near = difflib.get_close_matches(unknown[0], FAIL_ON, n=1, cutoff=0.6)
         raise InvalidOption(
             f"unknown --fail-on value: {shown}",
-            f"choose among {', '.join(FAIL_ON)}, comma-separated",
+            (f"did you mean {near[0]}? " if near else "")
+            + f"choose among {', '.join(FAIL_ON)}, comma-separated",
         )
     return frozenset(names) if names else frozenset(FAIL_ON)
 

@@ -120,3 +120,13 @@ class TestOptionsOfTheCommand:
         assert (
             "(hint: explain has no --show; check takes it; see 'wheelcast explain --help')" in line
         )
+
+
+class TestFailOn:
+    def test_a_mistyped_kind_names_the_one_meant(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["check", "numpy", "--fail-on", "missing,buidl"], capsys)
+        assert "unknown --fail-on value: buidl (hint: did you mean build? choose among" in line
+
+    def test_nothing_near(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["check", "numpy", "--fail-on", "zzz"], capsys)
+        assert "unknown --fail-on value: zzz (hint: choose among build, direct," in line
