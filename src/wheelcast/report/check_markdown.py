@@ -13,6 +13,7 @@ from typing import TextIO
 
 from wheelcast.forecast.check import CheckResult
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
+from wheelcast.report.check_text import unlisted
 from wheelcast.report.console import LEGEND, STYLE
 from wheelcast.report.shared_markdown import (
     MAX_CHARS,
@@ -159,7 +160,7 @@ def detail_block(package: Forecast, forecast: TargetForecast, cutoff: str = "") 
         body.append(f"- **file**: {code(package.file.filename)}")
     if package.detail:
         label = "why no wheel" if package.verdict is Verdict.BUILD else "why"
-        body.append(f"- **{label}**: {escape(package.detail)}")
+        body.append(f"- **{label}**: {escape(unlisted(package) or package.detail)}")
     body += [f"- **conflict**: {escape(side)}" for side in package.conflict]
     nearby = [
         text
