@@ -189,7 +189,15 @@ class TestOnTheCommandLine:
         assert stderr == b""
         assert "beta" in stdout
 
-    @pytest.mark.parametrize("flags", [["--format", "json"], ["-q"]])
+    @pytest.mark.parametrize(
+        "flags",
+        [
+            ["--format", "json"],
+            ["--format", "markdown"],
+            ["--format", "html", "-o", "r.html"],
+            ["-q"],
+        ],
+    )
     def test_nor_for_json_or_quiet_on_a_terminal(
         self, links: Path, tmp_path: Path, flags: list[str]
     ) -> None:
