@@ -1395,17 +1395,20 @@ def run_wheelhouse(args: argparse.Namespace, out: TextIO) -> int:
         if target.name == "host" and target.python == running.python:
             interpreters[target.id] = sys.executable
             local.setdefault(target.id, _host_build_check(target))
-    result = check_project(
-        project, targets, options=options, index=index,
-        build_needs=not args.no_build_needs, local=local,
-    )  # fmt: skip
+    with progress_line(args) as checking:
+        result = check_project(
+            project, targets, options=options, index=index,
+            build_needs=not args.no_build_needs, local=local, progress=checking,
+        )  # fmt: skip
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
     from wheelcast.report.wheelhouse_json import render_json, write_manifest  # noqa: PLC0415
     from wheelcast.report.wheelhouse_text import BarProgress, render_text  # noqa: PLC0415
     from wheelcast.wheelhouse import make_wheelhouse  # noqa: PLC0415
 
     color = color_wanted(args.color)
-    progress = BarProgress(sys.stderr, color=color) if sys.stderr.isatty() else None
+    # As check's line: for the text report on a terminal only (JSON readers get none).
+    drawn = args.format == "text" and sys.stderr.isatty()
+    progress = BarProgress(sys.stderr, color=color) if drawn else None
     house = make_wheelhouse(
         result, project, args.dest, index=index, interpreters=interpreters, progress=progress
     )

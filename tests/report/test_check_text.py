@@ -384,7 +384,6 @@ class TestUnknownPackage:
         assert "not on the index; did you mean pyyaml? (yaml is its import name)" in text
         assert "no yaml release has a wheel" not in text  # no release at all: no platform gap
 
-
     def test_fix_counts_it_missing_not_as_a_build(self, links: Path, tmp_path: Path) -> None:
         out = io.StringIO()
         argv = ["fix", "yaml", "-p", "3.12", "-t", "win-amd64", "--no-index", "-f",
@@ -392,6 +391,7 @@ class TestUnknownPackage:
         main(argv, out)
         last = out.getvalue().splitlines()[-1]
         assert last == "as it stands: 0 builds, 1 missing on 1 target (win-amd64@3.12: yaml)"
+
 
 class TestExplainQuiet:
     def run(self, links: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:
