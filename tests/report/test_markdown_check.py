@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 from packaging.version import Version
 from tests.indexserver import IndexServer, MakeIndexServer
@@ -263,6 +264,17 @@ def big_result(packages: int) -> CheckResult:
 
 
 class TestCap:
+    def test_a_long_list_of_requirements_is_cut_in_the_head(self) -> None:
+        """500 requirements named one by one would spend a tenth of the comment on them."""
+        listed = tuple(Requirement(f"project-{i}>=1.0") for i in range(500))
+        text = markdown(dataclasses.replace(story(), requirements=listed))
+        head = text.splitlines()[2]
+        assert head.startswith("Requirements: `project-0>=1.0`, `project-1>=1.0`, ")
+        assert head.endswith(" and 488 more; 2 targets.")
+        assert len(head) < 300
+        few = markdown(dataclasses.replace(story(), requirements=listed[:12]))
+        assert few.splitlines()[2].endswith("`project-11>=1.0`; 2 targets.")
+
     def test_a_small_report_is_whole(self) -> None:
         text = markdown(story())
         assert "Left out" not in text

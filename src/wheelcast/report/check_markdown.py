@@ -201,6 +201,9 @@ def _rows(result: CheckResult) -> list[_Row]:
     return rows
 
 
+_REQUIREMENTS_LISTED = 12
+
+
 def _details(result: CheckResult) -> list[str]:
     cutoff = result.exclude_newer.isoformat() if result.exclude_newer else ""
     return [
@@ -212,7 +215,12 @@ def _details(result: CheckResult) -> list[str]:
 
 
 def _head(result: CheckResult) -> str:
-    requirements = ", ".join(code(str(r)) for r in result.requirements) or "none"
+    # A file of 500 requirements would spend a tenth of the comment naming them.
+    shown = result.requirements[:_REQUIREMENTS_LISTED]
+    more = len(result.requirements) - len(shown)
+    requirements = ", ".join(code(str(r)) for r in shown) or "none"
+    if more > 0:
+        requirements += f" and {more} more"
     count = len(result.forecasts)
     lines = [
         "## wheelcast check",
