@@ -871,9 +871,8 @@ def run_check(
 
 
 def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
-    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
-    if args.format != "text":
-        return _reporter(args.format, args.color)
+    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input);
+    Markdown and HTML name the input too."""
     from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
@@ -884,6 +883,16 @@ def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -
         groups=args.group,
         build_deps=args.build_deps,
     )
+    if args.format == "markdown":
+        from wheelcast.report.check_markdown import MarkdownReporter  # noqa: PLC0415
+
+        return MarkdownReporter(header=header)
+    if args.format == "html":
+        from wheelcast.report.check_html import HtmlReporter  # noqa: PLC0415
+
+        return HtmlReporter(header=header)
+    if args.format != "text":
+        return _reporter(args.format, args.color)
     return TextReporter(
         color=color_wanted(args.color),
         show=Show(args.show),

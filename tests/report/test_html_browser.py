@@ -232,6 +232,22 @@ class TestLoads:
         assert abs(top["y"] - frame["y"]) <= 2
         assert abs(side["x"] - frame["x"]) <= 2
 
+    def test_a_lock_file_is_counted_in_packages(
+        self, open_page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        lock = Path(__file__).parents[1] / "data" / "inputs" / "sample" / "uv.lock"
+        monkeypatch.chdir(lock.parent)
+        report = tmp_path / "lock.html"
+        run(["check", str(lock), "-t", "win-arm64", "-p", "3.12", "--no-build-needs",
+             "--cache-dir", str(tmp_path / "c"), "--format", "html",
+             "-o", str(report)])  # fmt: skip
+        opened = open_page(report)
+        assert opened.problems() == []
+        page = opened.page
+        assert page.inner_text("#title") == "wheelcast check: uv.lock (lock file, 29 packages)"
+        assert page.inner_text("#meta").startswith(f"{len(rows(opened))} packages on 1 target")
+        assert "requirement" not in page.inner_text("#meta")
+
     def test_dark(self, open_page: Any, small_report: Path) -> None:
         light = open_page(small_report)
         dark = open_page(small_report, color_scheme="dark")

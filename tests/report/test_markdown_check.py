@@ -356,3 +356,43 @@ class TestCommand:
         )  # fmt: skip
         assert code_ == 0  # a build only, and only missing fails
         assert tables(report.read_text())[0][1] == ["numpy", "▲ 1.26.2 build"]
+
+
+class TestInput:
+    """Markdown and HTML name the input as the terminal's header does: a lock file has no
+    requirements of its own to list ("Requirements: none" said nothing)."""
+
+    LOCK = DATA / "inputs" / "sample" / "uv.lock"
+
+    def run(self, tmp_path: Path, *extra: str) -> str:
+        out = io.StringIO()
+        argv = ["check", str(self.LOCK), "-t", "win-arm64", "-p", "3.12", "--no-build-needs",
+                "--cache-dir", str(tmp_path / "c"), *extra]  # fmt: skip
+        main(argv, out)
+        return out.getvalue()
+
+    def test_markdown_names_the_lock(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(self.LOCK.parent)
+        text = self.run(tmp_path, "--format", "markdown")
+        assert text.splitlines()[2] == "Input: uv.lock (lock file, 29 packages); 1 target."
+        assert "Requirements: none" not in text
+
+    def test_html_names_the_lock_in_its_title(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(self.LOCK.parent)
+        text = self.run(tmp_path, "--format", "html")
+        title = "wheelcast check: uv.lock (lock file, 29 packages)"
+        assert f"<title>{title}</title>" in text
+        assert f'<h1 id="title">{title}</h1>' in text
+
+    def test_requirements_are_listed_after_the_input(self, tmp_path: Path) -> None:
+        out = io.StringIO()
+        links = tmp_path / "links"
+        links.mkdir()
+        argv = ["check", "tiny", "-t", "win-arm64", "-p", "3.12", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c"), "--format", "markdown"]  # fmt: skip
+        main(argv, out)
+        lines = out.getvalue().splitlines()
+        assert lines[2] == "Input: tiny (command line); 1 target."
+        assert lines[3] == "Requirements: `tiny`."

@@ -214,7 +214,9 @@ def _details(result: CheckResult) -> list[str]:
     ]
 
 
-def _head(result: CheckResult) -> str:
+def _head(result: CheckResult, header: str = "") -> str:
+    """The heading, the input (``header``, as the terminal's first line says it) and the
+    requirements, the cutoff."""
     # A file of 500 requirements would spend a tenth of the comment naming them.
     shown = result.requirements[:_REQUIREMENTS_LISTED]
     more = len(result.requirements) - len(shown)
@@ -222,23 +224,29 @@ def _head(result: CheckResult) -> str:
     if more > 0:
         requirements += f" and {more} more"
     count = len(result.forecasts)
-    lines = [
-        "## wheelcast check",
-        "",
-        f"Requirements: {requirements}; {count} target{'s' if count != 1 else ''}.",
-    ]
+    targets = f"{count} target{'s' if count != 1 else ''}"
+    lines = ["## wheelcast check", ""]
+    if header:  # a lock file has no requirements of its own: the input says what was read
+        lines.append(f"Input: {escape(header.removeprefix('input: '))}; {targets}.")
+        if result.requirements:
+            lines.append(f"Requirements: {requirements}.")
+    else:
+        lines.append(f"Requirements: {requirements}; {targets}.")
     if result.exclude_newer is not None:
         lines.append(f"Files uploaded before {escape(result.exclude_newer.isoformat())} only.")
     return "\n".join(lines) + "\n\n"
 
 
-def render_markdown(result: CheckResult, out: TextIO, *, limit: int = MAX_CHARS) -> None:
-    out.write(markdown(result, limit=limit))
+def render_markdown(
+    result: CheckResult, out: TextIO, *, limit: int = MAX_CHARS, header: str = ""
+) -> None:
+    out.write(markdown(result, limit=limit, header=header))
 
 
-def markdown(result: CheckResult, *, limit: int = MAX_CHARS) -> str:
-    """The report, at most ``limit`` characters long (see the module's docstring)."""
-    head = _head(result)
+def markdown(result: CheckResult, *, limit: int = MAX_CHARS, header: str = "") -> str:
+    """The report, at most ``limit`` characters long (see the module's docstring); ``header``
+    names the input (``input: uv.lock (lock file, 29 packages)``)."""
+    head = _head(result, header)
     header = "\n".join(table(["package", *(escape(f.target.id) for f in result.forecasts)], []))
     rows = _rows(result)
     tail = f"\n{escape(LEGEND)}\n\n### Summary\n\n" + "\n".join(summary_lines(result)) + "\n"
@@ -300,8 +308,9 @@ def _left_out(blocks: int, wheels: int, rows: int, limit: int) -> str:
 
 
 class MarkdownReporter:
-    def __init__(self, *, limit: int = MAX_CHARS) -> None:
+    def __init__(self, *, limit: int = MAX_CHARS, header: str = "") -> None:
         self.limit = limit
+        self.header = header
 
     def render(self, result: CheckResult, out: TextIO) -> None:
-        render_markdown(result, out, limit=self.limit)
+        render_markdown(result, out, limit=self.limit, header=self.header)
