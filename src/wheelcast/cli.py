@@ -1102,14 +1102,21 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
 
 
 def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
-    """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen.
+    """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen;
+    ``-o FILE`` of any format goes into a folder that exists.
 
-    Checked before the run, so a long check does not end in a page of markup on a terminal.
+    Checked before the run, so a long check does not end in a page of markup on a terminal,
+    nor in an error after it.
     """
     if args.format == "html" and args.output is None and out.isatty():
         raise InvalidOption(
             "--format html writes a file, not a terminal page",
             "add -o report.html (or redirect: > report.html)",
+        )
+    if args.output is not None and not args.output.parent.is_dir():
+        raise InvalidOption(
+            f"cannot write the report to {args.output}: no such folder {args.output.parent}",
+            "check that its folder exists and is writable",
         )
 
 
