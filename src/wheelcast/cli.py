@@ -729,9 +729,9 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--show",
         choices=("problems", "all"),
-        default="problems",
+        default=None,  # problems in a terminal, all in Markdown
         help="the table's rows: those with a build, missing, direct or conflict on some"
-        " target (default), or every package",
+        " target (default; Markdown: all), or every package",
     )
 
     explain_parser = commands.add_parser(
@@ -886,7 +886,8 @@ def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -
     if args.format == "markdown":
         from wheelcast.report.check_markdown import MarkdownReporter  # noqa: PLC0415
 
-        return MarkdownReporter(header=header)
+        # A summary lists every package; --show problems keeps a PR comment to the few.
+        return MarkdownReporter(header=header, show_all=args.show != "problems")
     if args.format == "html":
         from wheelcast.report.check_html import HtmlReporter  # noqa: PLC0415
 
@@ -895,7 +896,7 @@ def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -
         return _reporter(args.format, args.color)
     return TextReporter(
         color=color_wanted(args.color),
-        show=Show(args.show),
+        show=Show(args.show or "problems"),
         quiet=args.quiet,
         verbose=args.verbose,
         header=header,

@@ -396,3 +396,34 @@ class TestInput:
         lines = out.getvalue().splitlines()
         assert lines[2] == "Input: tiny (command line); 1 target."
         assert lines[3] == "Requirements: `tiny`."
+
+
+class TestShow:
+    """``--show problems`` keeps a pull-request comment to the rows that matter, as in a
+    terminal; without it the Markdown matrix lists every package."""
+
+    def test_problems_only_and_a_count_of_the_rest(self) -> None:
+        text = markdown(story(), show_all=False)
+        names = [row[0] for row in tables(text)[0][1:]]
+        assert names == ["fastlib", "gone"]
+        assert "_1 more install from wheels on every target (--show all)._" in text
+
+    def test_all_by_default(self) -> None:
+        names = [row[0] for row in tables(markdown(story()))[0][1:]]
+        assert names == ["fastlib", "gone", "tiny"]
+        assert "--show all" not in markdown(story())
+
+    @pytest.mark.parametrize(
+        ("flags", "rows"), [([], 2), (["--show", "problems"], 1), (["--show", "all"], 2)]
+    )
+    def test_on_the_command_line(
+        self, flags: list[str], rows: int, index_server: IndexServer, tmp_path: Path
+    ) -> None:
+        out = io.StringIO()
+        main(
+            ["check", "numpy", "-p", "3.12", "-t", "win-amd64", "--exclude-newer", "2023-11-20",
+             "-i", index_server.url, "--cache-dir", str(tmp_path / "c"), "--no-build-needs",
+             "--format", "markdown", *flags],
+            out,
+        )  # fmt: skip
+        assert len(tables(out.getvalue())[0]) == rows  # the header row, numpy's (a wheel)

@@ -238,18 +238,32 @@ def _head(result: CheckResult, header: str = "") -> str:
 
 
 def render_markdown(
-    result: CheckResult, out: TextIO, *, limit: int = MAX_CHARS, header: str = ""
+    result: CheckResult,
+    out: TextIO,
+    *,
+    limit: int = MAX_CHARS,
+    header: str = "",
+    show_all: bool = True,
 ) -> None:
-    out.write(markdown(result, limit=limit, header=header))
+    out.write(markdown(result, limit=limit, header=header, show_all=show_all))
 
 
-def markdown(result: CheckResult, *, limit: int = MAX_CHARS, header: str = "") -> str:
+def markdown(
+    result: CheckResult, *, limit: int = MAX_CHARS, header: str = "", show_all: bool = True
+) -> str:
     """The report, at most ``limit`` characters long (see the module's docstring); ``header``
-    names the input (``input: uv.lock (lock file, 29 packages)``)."""
+    names the input (``input: uv.lock (lock file, 29 packages)``); without ``show_all``
+    (``--show problems``) the rows that install from wheels everywhere are counted only."""
     head = _head(result, header)
     header = "\n".join(table(["package", *(escape(f.target.id) for f in result.forecasts)], []))
     rows = _rows(result)
     tail = f"\n{escape(LEGEND)}\n\n### Summary\n\n" + "\n".join(summary_lines(result)) + "\n"
+    hidden = 0 if show_all else sum(r.wheels_only for r in rows)
+    if hidden:
+        rows = [r for r in rows if not r.wheels_only]
+        every = "every target" if len(result.forecasts) > 1 else "its target"
+        more = "more " if rows else ""
+        tail = f"\n_{hidden} {more}install from wheels on {every} (--show all)._\n" + tail
     blocks = _details(result)
 
     def compose(kept_rows: list[_Row], kept_blocks: list[str], left_out: str) -> str:
@@ -308,9 +322,10 @@ def _left_out(blocks: int, wheels: int, rows: int, limit: int) -> str:
 
 
 class MarkdownReporter:
-    def __init__(self, *, limit: int = MAX_CHARS, header: str = "") -> None:
+    def __init__(self, *, limit: int = MAX_CHARS, header: str = "", show_all: bool = True) -> None:
         self.limit = limit
         self.header = header
+        self.show_all = show_all
 
     def render(self, result: CheckResult, out: TextIO) -> None:
-        render_markdown(result, out, limit=self.limit, header=self.header)
+        render_markdown(result, out, limit=self.limit, header=self.header, show_all=self.show_all)
