@@ -111,6 +111,16 @@ exit codes:
   {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
   130  interrupted
   141  the reader of the output went away (as `| head` does): the output is cut short"""
+DOCTOR_EXIT_CODES_HELP = f"""\
+exit codes:
+  {EXIT_WHEELS}    every interpreter installs the requirements from wheels (or none given)
+  {EXIT_BUILD}    some interpreter needs a build, and each would succeed here
+  {EXIT_MISSING}    something is missing or unresolvable, or a build would fail here
+  {EXIT_INPUT}    bad input: requirement, option or file (or stdout cannot be written)
+  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
+  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
+  130  interrupted
+  141  the reader of the output went away (as `| head` does): the output is cut short"""
 
 
 def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
@@ -162,10 +172,14 @@ def parse_fail_on(values: Sequence[str]) -> frozenset[str]:
     names = {item.strip() for value in values for item in value.split(",") if item.strip()}
     unknown = sorted(names - set(FAIL_ON))
     if unknown:
+        import difflib  # noqa: PLC0415 - only on a bad command line
+
         shown = ", ".join(name[:40] for name in unknown[:5])
+        near = difflib.get_close_matches(unknown[0], FAIL_ON, n=1, cutoff=0.6)
         raise InvalidOption(
             f"unknown --fail-on value: {shown}",
-            f"choose among {', '.join(FAIL_ON)}, comma-separated",
+            (f"did you mean {near[0]}? " if near else "")
+            + f"choose among {', '.join(FAIL_ON)}, comma-separated",
         )
     return frozenset(names) if names else frozenset(FAIL_ON)
 
@@ -494,15 +508,45 @@ def _add_verbosity_options(group: argparse._ActionsContainer, *, verbose: bool =
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; wheelcast's code for bad input is 3."""
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        # The top parser reports what a subcommand left over: it needs to know which one.
+        self._command: str | None = getattr(parsed, "command", None)
+        return parsed, extras
+
     def error(self, message: str) -> NoReturn:
-        near = _did_you_mean(self, message)
-        hint = f"did you mean {near}? " if near else ""
-        raise UsageError(message, f"{hint}see '{self.prog} --help'")
+        command = self._subcommand()
+        scope = self if command is None else command
+        near = _did_you_mean(scope, message)
+        hint = f"did you mean {near}? " if near else _taken_by_others(self, scope, message)
+        raise UsageError(message, f"{hint}see '{scope.prog} --help'")
+
+    def _subcommand(self) -> argparse.ArgumentParser | None:
+        """The subcommand's parser when this, the top parser, refuses what it left over."""
+        name = getattr(self, "_command", None)
+        for action in self._actions if name else ():
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]  # type: ignore[no-any-return]
+        return None
+
+
+def _unrecognized(message: str) -> list[str]:
+    """The options in argparse's "unrecognized arguments: ..." message (the word before any =)."""
+    if not message.startswith("unrecognized arguments: "):
+        return []
+    words = message.removeprefix("unrecognized arguments: ").split()
+    return [w.partition("=")[0] for w in words if w.startswith("--")]
+
+
+def _long_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {o for a in parser._actions for o in a.option_strings if o.startswith("--")}
 
 
 def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
-    """The option or choice closest to the one argparse refused (argparse says none
-    before Python 3.14)."""
+    """The option or choice of ``parser`` closest to the one argparse refused (argparse says
+    none before Python 3.14); never one the command does not take."""
     import difflib  # noqa: PLC0415 - only on a bad command line
     import re  # noqa: PLC0415
 
@@ -510,22 +554,30 @@ def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
         choices = re.findall(r"'([^']*)'", choice[2])
         close = difflib.get_close_matches(choice[1], choices, n=1, cutoff=0.6)
         return close[0] if close else None
-    if not message.startswith("unrecognized arguments: "):
-        return None
-    options: set[str] = set()
-    parsers = [parser]
-    while parsers:
-        current = parsers.pop()
-        for action in current._actions:
-            options.update(o for o in action.option_strings if o.startswith("--"))
-            if isinstance(action, argparse._SubParsersAction):
-                parsers.extend(action.choices.values())
-    for word in message.removeprefix("unrecognized arguments: ").split():
-        if word.startswith("--"):
-            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.6)
-            if close:
-                return str(close[0])
+    # Compared without the dashes, which every option shares (--bogus is not --verbose).
+    options = {o.removeprefix("--"): o for o in _long_options(parser)}
+    for word in _unrecognized(message):
+        close = difflib.get_close_matches(word.removeprefix("--"), options, n=1, cutoff=0.7)
+        if close:
+            return options[close[0]]
     return None
+
+
+def _taken_by_others(
+    top: argparse.ArgumentParser, command: argparse.ArgumentParser, message: str
+) -> str:
+    """For an option given to a command that lacks it, which other commands take it:
+    "doctor has no --exclude-newer; check, explain take it; " ("" when none does)."""
+    if command is top:
+        return ""
+    others = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    for word in _unrecognized(message):
+        takers = sorted(n for n, p in others.choices.items() if word in _long_options(p))
+        if takers:
+            name = command.prog.rpartition(" ")[2]
+            takes = "takes" if len(takers) == 1 else "take"
+            return f"{name} has no {word}; {', '.join(takers)} {takes} it; "
+    return ""
 
 
 class UsageError(InvalidOption):
@@ -682,9 +734,9 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--show",
         choices=("problems", "all"),
-        default="problems",
+        default=None,  # problems in a terminal, all in Markdown
         help="the table's rows: those with a build, missing, direct or conflict on some"
-        " target (default), or every package",
+        " target (default; Markdown: all), or every package",
     )
 
     explain_parser = commands.add_parser(
@@ -709,9 +761,11 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor",
         help="list this machine's interpreters and build toolchains",
         description="Every interpreter found (PATH, pyenv, uv, conda, venv, py launcher)"
-        " with its tags and markers, and the compilers and build tools present; given"
-        " requirements, which interpreters install them from wheels and which would"
-        " build from source, and fail for want of a compiler.",
+        "\nwith its tags and markers, and the compilers and build tools present; given"
+        "\nrequirements, which interpreters install them from wheels and which would"
+        "\nbuild from source, and fail for want of a compiler.",  # kept as broken: raw formatter
+        epilog=DOCTOR_EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     doctor_parser.add_argument("requirements", nargs="*", metavar="REQUIREMENT")
     doctor_parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
@@ -822,9 +876,8 @@ def run_check(
 
 
 def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
-    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input)."""
-    if args.format != "text":
-        return _reporter(args.format, args.color)
+    """``check``'s reporter: the text one told what to show (-q, -v, --show, the input);
+    Markdown and HTML name the input too."""
     from wheelcast.report.check_text import Show, TextReporter, input_header  # noqa: PLC0415
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
@@ -835,9 +888,20 @@ def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -
         groups=args.group,
         build_deps=args.build_deps,
     )
+    if args.format == "markdown":
+        from wheelcast.report.check_markdown import MarkdownReporter  # noqa: PLC0415
+
+        # A summary lists every package; --show problems keeps a PR comment to the few.
+        return MarkdownReporter(header=header, show_all=args.show != "problems")
+    if args.format == "html":
+        from wheelcast.report.check_html import HtmlReporter  # noqa: PLC0415
+
+        return HtmlReporter(header=header)
+    if args.format != "text":
+        return _reporter(args.format, args.color)
     return TextReporter(
         color=color_wanted(args.color),
-        show=Show(args.show),
+        show=Show(args.show or "problems"),
         quiet=args.quiet,
         verbose=args.verbose,
         header=header,
@@ -1044,14 +1108,21 @@ def _reporter(kind: str, color: str = "auto") -> Reporter:
 
 
 def _html_destination(args: argparse.Namespace, out: TextIO) -> None:
-    """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen.
+    """An HTML report goes to ``-o FILE`` or to a pipe (``> report.html``), never a screen;
+    ``-o FILE`` of any format goes into a folder that exists.
 
-    Checked before the run, so a long check does not end in a page of markup on a terminal.
+    Checked before the run, so a long check does not end in a page of markup on a terminal,
+    nor in an error after it.
     """
     if args.format == "html" and args.output is None and out.isatty():
         raise InvalidOption(
             "--format html writes a file, not a terminal page",
             "add -o report.html (or redirect: > report.html)",
+        )
+    if args.output is not None and not args.output.parent.is_dir():
+        raise InvalidOption(
+            f"cannot write the report to {args.output}: no such folder {args.output.parent}",
+            "check that its folder exists and is writable",
         )
 
 
@@ -1346,17 +1417,20 @@ def run_wheelhouse(args: argparse.Namespace, out: TextIO) -> int:
         if target.name == "host" and target.python == running.python:
             interpreters[target.id] = sys.executable
             local.setdefault(target.id, _host_build_check(target))
-    result = check_project(
-        project, targets, options=options, index=index,
-        build_needs=not args.no_build_needs, local=local,
-    )  # fmt: skip
+    with progress_line(args) as checking:
+        result = check_project(
+            project, targets, options=options, index=index,
+            build_needs=not args.no_build_needs, local=local, progress=checking,
+        )  # fmt: skip
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
     from wheelcast.report.wheelhouse_json import render_json, write_manifest  # noqa: PLC0415
     from wheelcast.report.wheelhouse_text import BarProgress, render_text  # noqa: PLC0415
     from wheelcast.wheelhouse import make_wheelhouse  # noqa: PLC0415
 
     color = color_wanted(args.color)
-    progress = BarProgress(sys.stderr, color=color) if sys.stderr.isatty() else None
+    # As check's line: for the text report on a terminal only (JSON readers get none).
+    drawn = args.format == "text" and sys.stderr.isatty()
+    progress = BarProgress(sys.stderr, color=color) if drawn else None
     house = make_wheelhouse(
         result, project, args.dest, index=index, interpreters=interpreters, progress=progress
     )

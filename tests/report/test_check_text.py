@@ -370,6 +370,28 @@ class TestUnknownPackage:
         assert main(argv, out) == 2
         assert "did you mean pyyaml?" in out.getvalue()
 
+    @pytest.mark.parametrize(
+        ("command", "form"), [("explain", "text"), ("explain", "markdown"), ("check", "markdown")]
+    )
+    def test_explain_and_markdown_say_it_too(
+        self, links: Path, tmp_path: Path, command: str, form: str
+    ) -> None:
+        out = io.StringIO()
+        argv = [command, "yaml", "-p", "3.12", "-t", "win-amd64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c"), "--format", form]  # fmt: skip
+        assert main(argv, out) == 2
+        text = " ".join(out.getvalue().split())
+        assert "not on the index; did you mean pyyaml? (yaml is its import name)" in text
+        assert "no yaml release has a wheel" not in text  # no release at all: no platform gap
+
+    def test_fix_counts_it_missing_not_as_a_build(self, links: Path, tmp_path: Path) -> None:
+        out = io.StringIO()
+        argv = ["fix", "yaml", "-p", "3.12", "-t", "win-amd64", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c")]  # fmt: skip
+        main(argv, out)
+        last = out.getvalue().splitlines()[-1]
+        assert last == "as it stands: 0 builds, 1 missing on 1 target (win-amd64@3.12: yaml)"
+
 
 class TestExplainQuiet:
     def run(self, links: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:

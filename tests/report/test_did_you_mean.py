@@ -69,4 +69,64 @@ class TestCommandLine:
 
     def test_nothing_near(self, capsys: pytest.CaptureFixture[str]) -> None:
         line = error_line(["check", "numpy", "--zzzzzz"], capsys)
-        assert "unrecognized arguments: --zzzzzz (hint: see 'wheelcast --help')" in line
+        assert "unrecognized arguments: --zzzzzz (hint: see 'wheelcast check --help')" in line
+
+
+class TestOptionsOfTheCommand:
+    """An unknown option is matched against the options of the command it was given to."""
+
+    @pytest.mark.parametrize(
+        ("argv", "near"),
+        [
+            (["targets", "--formt", "json"], "--format"),
+            (["doctor", "numpy", "--verbse"], "--verbose"),
+            (["fix", "numpy", "--targte", "win-arm64"], "--target"),
+        ],
+    )
+    def test_the_nearest_option_of_that_command_and_its_help(
+        self, argv: list[str], near: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        line = error_line(argv, capsys)
+        assert f"(hint: did you mean {near}? see 'wheelcast {argv[0]} --help')" in line
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["doctor", "numpy", "--targte", "win-arm64"],  # doctor takes no --target
+            ["explain", "numpy", "--shw", "all"],  # nor explain --show
+            ["targets", "--bogus"],  # nothing near: not --verbose, which targets lacks
+        ],
+    )
+    def test_never_an_option_the_command_lacks(
+        self, argv: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        line = error_line(argv, capsys)
+        assert "did you mean" not in line
+        assert f"see 'wheelcast {argv[0]} --help'" in line
+
+    def test_an_option_of_other_commands_says_which_take_it(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        line = error_line(["doctor", "numpy", "--exclude-newer", "2025-01-01"], capsys)
+        assert "did you mean --exclude-newer" not in line
+        assert (
+            "unrecognized arguments: --exclude-newer 2025-01-01 (hint: doctor has no"
+            " --exclude-newer; check, diagnose, explain, fix, wheelhouse take it;"
+            " see 'wheelcast doctor --help')"
+        ) in line
+
+    def test_one_other_command_takes_it(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["explain", "numpy", "--show", "all"], capsys)
+        assert (
+            "(hint: explain has no --show; check takes it; see 'wheelcast explain --help')" in line
+        )
+
+
+class TestFailOn:
+    def test_a_mistyped_kind_names_the_one_meant(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["check", "numpy", "--fail-on", "missing,buidl"], capsys)
+        assert "unknown --fail-on value: buidl (hint: did you mean build? choose among" in line
+
+    def test_nothing_near(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = error_line(["check", "numpy", "--fail-on", "zzz"], capsys)
+        assert "unknown --fail-on value: zzz (hint: choose among build, direct," in line

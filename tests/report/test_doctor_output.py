@@ -210,6 +210,15 @@ class TestRun:
         assert "no C compiler" not in result["builds"][0]["detail"]  # Windows asks for MSVC
         assert result["builds"][0]["detail"].startswith("no MSVC found")
 
+    def test_help_lists_the_exit_codes(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit):
+            parser().parse_args(["doctor", "--help"])
+        text = capsys.readouterr().out
+        assert "exit codes:" in text
+        for code in (0, 1, 2, 3, 4, 5, 130):
+            assert f"\n  {code} " in text
+        assert "some interpreter needs a build, and each would succeed here" in text
+
     def test_verbose_shows_markers(self, machine: FakeRunner) -> None:
         out = io.StringIO()
         assert run(parser().parse_args(["doctor", "-v"]), out, runner=machine) == 0

@@ -292,3 +292,18 @@ def test_without_chromium_the_browser_tests_skip_saying_why(tmp_path: Path) -> N
     assert "passed" not in done.stdout
     assert "failed" not in done.stdout
     assert "no Chromium found" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["check", "numpy"], ["explain", "numpy", "-t", "win-arm64"]])
+@pytest.mark.parametrize("form", ["text", "json", "html"])
+def test_a_missing_output_folder_is_said_before_the_run(
+    command: list[str], form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before anything is fetched (the index here would refuse: exit 4), not after a long run."""
+    target = tmp_path / "no" / "report.out"
+    argv = [*command, "-i", "http://127.0.0.1:9/simple", "--cache-dir", str(tmp_path / "c"),
+            "--format", form, "-o", str(target)]  # fmt: skip
+    assert main(argv, io.StringIO()) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"wheelcast: error: cannot write the report to {target}:")
+    assert "no such folder" in err

@@ -232,6 +232,22 @@ class TestLoads:
         assert abs(top["y"] - frame["y"]) <= 2
         assert abs(side["x"] - frame["x"]) <= 2
 
+    def test_a_lock_file_is_counted_in_packages(
+        self, open_page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        lock = Path(__file__).parents[1] / "data" / "inputs" / "sample" / "uv.lock"
+        monkeypatch.chdir(lock.parent)
+        report = tmp_path / "lock.html"
+        run(["check", str(lock), "-t", "win-arm64", "-p", "3.12", "--no-build-needs",
+             "--cache-dir", str(tmp_path / "c"), "--format", "html",
+             "-o", str(report)])  # fmt: skip
+        opened = open_page(report)
+        assert opened.problems() == []
+        page = opened.page
+        assert page.inner_text("#title") == "wheelcast check: uv.lock (lock file, 29 packages)"
+        assert page.inner_text("#meta").startswith(f"{len(rows(opened))} packages on 1 target")
+        assert "requirement" not in page.inner_text("#meta")
+
     def test_dark(self, open_page: Any, small_report: Path) -> None:
         light = open_page(small_report)
         dark = open_page(small_report, color_scheme="dark")
@@ -327,6 +343,41 @@ class TestMatrix:
         assert_focused(opened, "fastlib on win-arm64@3.12: build from sdist 1.0")
         page.keyboard.press("Shift+Tab")
         assert_focused(opened, element_id="filter-name")
+        assert opened.problems() == []
+
+    def test_a_late_close_event_leaves_focus_where_the_reader_went(
+        self, open_page: Any, small_report: Path
+    ) -> None:
+        """The browser dispatches "close" a task after the dialog closes; a reader may tab on
+        first. Fired by hand after focus moved, in one script, the order is certain."""
+        opened = open_page(small_report)
+        page = opened.page
+        page.get_by_role("button", name="fastlib on win-arm64@3.12: build from sdist 1.0").click()
+        page.locator("#detail").wait_for(state="visible", timeout=10_000)
+        focused = page.evaluate(
+            """() => {
+              const dialog = document.getElementById("detail");
+              dialog.close();
+              document.getElementById("filter-name").focus();  // the reader tabbed on
+              dialog.dispatchEvent(new Event("close"));  // then the close event arrives
+              return document.activeElement.id;
+            }"""
+        )
+        assert focused == "filter-name"
+        page.wait_for_timeout(100)  # the browser's own close event, a task later
+        assert page.evaluate("() => document.activeElement.id") == "filter-name"
+        # Closed with nothing focused (Esc), the close event returns focus to the cell.
+        page.get_by_role("button", name="fastlib on win-arm64@3.12: build from sdist 1.0").click()
+        page.locator("#detail").wait_for(state="visible", timeout=10_000)
+        page.evaluate(
+            """() => {
+              const dialog = document.getElementById("detail");
+              dialog.close();
+              document.activeElement.blur();
+              dialog.dispatchEvent(new Event("close"));
+            }"""
+        )
+        assert focused_label(opened) == "fastlib on win-arm64@3.12: build from sdist 1.0"
         assert opened.problems() == []
 
 

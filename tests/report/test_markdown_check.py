@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 from packaging.version import Version
 from tests.indexserver import IndexServer, MakeIndexServer
@@ -263,6 +264,17 @@ def big_result(packages: int) -> CheckResult:
 
 
 class TestCap:
+    def test_a_long_list_of_requirements_is_cut_in_the_head(self) -> None:
+        """500 requirements named one by one would spend a tenth of the comment on them."""
+        listed = tuple(Requirement(f"project-{i}>=1.0") for i in range(500))
+        text = markdown(dataclasses.replace(story(), requirements=listed))
+        head = text.splitlines()[2]
+        assert head.startswith("Requirements: `project-0>=1.0`, `project-1>=1.0`, ")
+        assert head.endswith(" and 488 more; 2 targets.")
+        assert len(head) < 300
+        few = markdown(dataclasses.replace(story(), requirements=listed[:12]))
+        assert few.splitlines()[2].endswith("`project-11>=1.0`; 2 targets.")
+
     def test_a_small_report_is_whole(self) -> None:
         text = markdown(story())
         assert "Left out" not in text
@@ -344,3 +356,74 @@ class TestCommand:
         )  # fmt: skip
         assert code_ == 0  # a build only, and only missing fails
         assert tables(report.read_text())[0][1] == ["numpy", "▲ 1.26.2 build"]
+
+
+class TestInput:
+    """Markdown and HTML name the input as the terminal's header does: a lock file has no
+    requirements of its own to list ("Requirements: none" said nothing)."""
+
+    LOCK = DATA / "inputs" / "sample" / "uv.lock"
+
+    def run(self, tmp_path: Path, *extra: str) -> str:
+        out = io.StringIO()
+        argv = ["check", str(self.LOCK), "-t", "win-arm64", "-p", "3.12", "--no-build-needs",
+                "--cache-dir", str(tmp_path / "c"), *extra]  # fmt: skip
+        main(argv, out)
+        return out.getvalue()
+
+    def test_markdown_names_the_lock(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(self.LOCK.parent)
+        text = self.run(tmp_path, "--format", "markdown")
+        assert text.splitlines()[2] == "Input: uv.lock (lock file, 29 packages); 1 target."
+        assert "Requirements: none" not in text
+
+    def test_html_names_the_lock_in_its_title(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(self.LOCK.parent)
+        text = self.run(tmp_path, "--format", "html")
+        title = "wheelcast check: uv.lock (lock file, 29 packages)"
+        assert f"<title>{title}</title>" in text
+        assert f'<h1 id="title">{title}</h1>' in text
+
+    def test_requirements_are_listed_after_the_input(self, tmp_path: Path) -> None:
+        out = io.StringIO()
+        links = tmp_path / "links"
+        links.mkdir()
+        argv = ["check", "tiny", "-t", "win-arm64", "-p", "3.12", "--no-index", "-f",
+                str(links), "--cache-dir", str(tmp_path / "c"), "--format", "markdown"]  # fmt: skip
+        main(argv, out)
+        lines = out.getvalue().splitlines()
+        assert lines[2] == "Input: tiny (command line); 1 target."
+        assert lines[3] == "Requirements: `tiny`."
+
+
+class TestShow:
+    """``--show problems`` keeps a pull-request comment to the rows that matter, as in a
+    terminal; without it the Markdown matrix lists every package."""
+
+    def test_problems_only_and_a_count_of_the_rest(self) -> None:
+        text = markdown(story(), show_all=False)
+        names = [row[0] for row in tables(text)[0][1:]]
+        assert names == ["fastlib", "gone"]
+        assert "_1 more install from wheels on every target (--show all)._" in text
+
+    def test_all_by_default(self) -> None:
+        names = [row[0] for row in tables(markdown(story()))[0][1:]]
+        assert names == ["fastlib", "gone", "tiny"]
+        assert "--show all" not in markdown(story())
+
+    @pytest.mark.parametrize(
+        ("flags", "rows"), [([], 2), (["--show", "problems"], 1), (["--show", "all"], 2)]
+    )
+    def test_on_the_command_line(
+        self, flags: list[str], rows: int, index_server: IndexServer, tmp_path: Path
+    ) -> None:
+        out = io.StringIO()
+        main(
+            ["check", "numpy", "-p", "3.12", "-t", "win-amd64", "--exclude-newer", "2023-11-20",
+             "-i", index_server.url, "--cache-dir", str(tmp_path / "c"), "--no-build-needs",
+             "--format", "markdown", *flags],
+            out,
+        )  # fmt: skip
+        assert len(tables(out.getvalue())[0]) == rows  # the header row, numpy's (a wheel)

@@ -189,7 +189,15 @@ class TestOnTheCommandLine:
         assert stderr == b""
         assert "beta" in stdout
 
-    @pytest.mark.parametrize("flags", [["--format", "json"], ["-q"]])
+    @pytest.mark.parametrize(
+        "flags",
+        [
+            ["--format", "json"],
+            ["--format", "markdown"],
+            ["--format", "html", "-o", "r.html"],
+            ["-q"],
+        ],
+    )
     def test_nor_for_json_or_quiet_on_a_terminal(
         self, links: Path, tmp_path: Path, flags: list[str]
     ) -> None:
@@ -198,3 +206,29 @@ class TestOnTheCommandLine:
         )
         assert code == 1
         assert b"checking" not in stderr
+
+
+class TestWheelhouse:
+    """wheelhouse resolves as check does before it fetches: the same line, the same rules."""
+
+    def argv(self, links: Path, tmp_path: Path, *extra: str) -> list[str]:
+        return ["wheelhouse", "alpha", "-p", "3.12", "-t", "win-amd64", "--no-index",
+                "-f", str(links), "--cache-dir", str(tmp_path / "c"),
+                "-d", str(tmp_path / "house"), *extra]  # fmt: skip
+
+    def test_its_check_draws_the_line_on_a_terminal(self, links: Path, tmp_path: Path) -> None:
+        code, stderr, stdout = run_with_stderr(
+            self.argv(links, tmp_path), terminal=True, cwd=tmp_path
+        )
+        assert code == 0, stdout
+        assert b"checking" in stderr
+        assert b"targets" in stderr
+
+    def test_json_draws_nothing_on_a_terminal(self, links: Path, tmp_path: Path) -> None:
+        code, stderr, stdout = run_with_stderr(
+            self.argv(links, tmp_path, "--format", "json"), terminal=True, cwd=tmp_path
+        )
+        assert code == 0, stdout
+        assert b"checking" not in stderr
+        assert b"fetching" not in stderr
+        assert b"\x1b[" not in stderr  # no bar drawn and erased either

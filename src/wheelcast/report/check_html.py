@@ -16,7 +16,14 @@ __all__ = ["HtmlReporter"]
 
 
 class HtmlReporter:
+    """``header`` names the input, as the terminal's first line does (``input: uv.lock
+    (lock file, 29 packages)``): the page's title then, else the first requirements."""
+
+    def __init__(self, *, header: str = "") -> None:
+        self.header = header
+
     def render(self, result: CheckResult, out: TextIO) -> None:
         doc = document(result)
         names = ", ".join(doc["requirements"][:3]) + (" …" if len(doc["requirements"]) > 3 else "")
-        render_page("check.html.j2", doc, out, title=f"wheelcast check: {names}")
+        shown = self.header.removeprefix("input: ") or names
+        render_page("check.html.j2", doc, out, title=f"wheelcast check: {shown}")

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from wheelcast.forecast.check import CheckResult
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel, TargetForecast, Verdict
+from wheelcast.report.check_text import unlisted
 from wheelcast.report.console import LEGEND, STYLE
 from wheelcast.report.shared_markdown import (
     MAX_CHARS,
@@ -159,7 +160,7 @@ def detail_block(package: Forecast, forecast: TargetForecast, cutoff: str = "") 
         body.append(f"- **file**: {code(package.file.filename)}")
     if package.detail:
         label = "why no wheel" if package.verdict is Verdict.BUILD else "why"
-        body.append(f"- **{label}**: {escape(package.detail)}")
+        body.append(f"- **{label}**: {escape(unlisted(package) or package.detail)}")
     body += [f"- **conflict**: {escape(side)}" for side in package.conflict]
     nearby = [
         text
@@ -200,6 +201,9 @@ def _rows(result: CheckResult) -> list[_Row]:
     return rows
 
 
+_REQUIREMENTS_LISTED = 12
+
+
 def _details(result: CheckResult) -> list[str]:
     cutoff = result.exclude_newer.isoformat() if result.exclude_newer else ""
     return [
@@ -210,29 +214,56 @@ def _details(result: CheckResult) -> list[str]:
     ]
 
 
-def _head(result: CheckResult) -> str:
-    requirements = ", ".join(code(str(r)) for r in result.requirements) or "none"
+def _head(result: CheckResult, header: str = "") -> str:
+    """The heading, the input (``header``, as the terminal's first line says it) and the
+    requirements, the cutoff."""
+    # A file of 500 requirements would spend a tenth of the comment naming them.
+    shown = result.requirements[:_REQUIREMENTS_LISTED]
+    more = len(result.requirements) - len(shown)
+    requirements = ", ".join(code(str(r)) for r in shown) or "none"
+    if more > 0:
+        requirements += f" and {more} more"
     count = len(result.forecasts)
-    lines = [
-        "## wheelcast check",
-        "",
-        f"Requirements: {requirements}; {count} target{'s' if count != 1 else ''}.",
-    ]
+    targets = f"{count} target{'s' if count != 1 else ''}"
+    lines = ["## wheelcast check", ""]
+    if header:  # a lock file has no requirements of its own: the input says what was read
+        lines.append(f"Input: {escape(header.removeprefix('input: '))}; {targets}.")
+        if result.requirements:
+            lines.append(f"Requirements: {requirements}.")
+    else:
+        lines.append(f"Requirements: {requirements}; {targets}.")
     if result.exclude_newer is not None:
         lines.append(f"Files uploaded before {escape(result.exclude_newer.isoformat())} only.")
     return "\n".join(lines) + "\n\n"
 
 
-def render_markdown(result: CheckResult, out: TextIO, *, limit: int = MAX_CHARS) -> None:
-    out.write(markdown(result, limit=limit))
+def render_markdown(
+    result: CheckResult,
+    out: TextIO,
+    *,
+    limit: int = MAX_CHARS,
+    header: str = "",
+    show_all: bool = True,
+) -> None:
+    out.write(markdown(result, limit=limit, header=header, show_all=show_all))
 
 
-def markdown(result: CheckResult, *, limit: int = MAX_CHARS) -> str:
-    """The report, at most ``limit`` characters long (see the module's docstring)."""
-    head = _head(result)
+def markdown(
+    result: CheckResult, *, limit: int = MAX_CHARS, header: str = "", show_all: bool = True
+) -> str:
+    """The report, at most ``limit`` characters long (see the module's docstring); ``header``
+    names the input (``input: uv.lock (lock file, 29 packages)``); without ``show_all``
+    (``--show problems``) the rows that install from wheels everywhere are counted only."""
+    head = _head(result, header)
     header = "\n".join(table(["package", *(escape(f.target.id) for f in result.forecasts)], []))
     rows = _rows(result)
     tail = f"\n{escape(LEGEND)}\n\n### Summary\n\n" + "\n".join(summary_lines(result)) + "\n"
+    hidden = 0 if show_all else sum(r.wheels_only for r in rows)
+    if hidden:
+        rows = [r for r in rows if not r.wheels_only]
+        every = "every target" if len(result.forecasts) > 1 else "its target"
+        more = "more " if rows else ""
+        tail = f"\n_{hidden} {more}install from wheels on {every} (--show all)._\n" + tail
     blocks = _details(result)
 
     def compose(kept_rows: list[_Row], kept_blocks: list[str], left_out: str) -> str:
@@ -291,8 +322,10 @@ def _left_out(blocks: int, wheels: int, rows: int, limit: int) -> str:
 
 
 class MarkdownReporter:
-    def __init__(self, *, limit: int = MAX_CHARS) -> None:
+    def __init__(self, *, limit: int = MAX_CHARS, header: str = "", show_all: bool = True) -> None:
         self.limit = limit
+        self.header = header
+        self.show_all = show_all
 
     def render(self, result: CheckResult, out: TextIO) -> None:
-        render_markdown(result, out, limit=self.limit)
+        render_markdown(result, out, limit=self.limit, header=self.header, show_all=self.show_all)

@@ -40,6 +40,7 @@ __all__ = [
     "details",
     "input_header",
     "summary",
+    "unlisted",
 ]
 
 
@@ -81,6 +82,16 @@ IMPORT_NAMES = {
 _WORD = {Verdict.MISSING: "missing", Verdict.CONFLICT: "conflict", Verdict.DIRECT: "direct"}
 
 
+def unlisted(package: Forecast) -> str | None:
+    """For a project the index does not have: that, and the project of an import name."""
+    if package.verdict is not Verdict.MISSING or package.detail != UNLISTED:
+        return None
+    meant = IMPORT_NAMES.get(package.name)
+    if meant:
+        return f"not on the index; did you mean {meant}? ({package.name} is its import name)"
+    return "not on the index: check the name (-, _ and . are the same to pip)"
+
+
 def details(package: Forecast, *, verbose: bool = False) -> str:
     """What a cell has to say beyond its glyph and version, as one footnote ("" if nothing)."""
     parts: list[str] = []
@@ -90,13 +101,8 @@ def details(package: Forecast, *, verbose: bool = False) -> str:
         case Verdict.BINARY | Verdict.PURE:
             if package.skipped_newer is not None:
                 parts.append(package.skipped_newer.text)
-        case Verdict.MISSING if package.detail == UNLISTED:
-            meant = IMPORT_NAMES.get(package.name)
-            parts.append(
-                f"not on the index; did you mean {meant}? ({package.name} is its import name)"
-                if meant
-                else "not on the index: check the name (-, _ and . are the same to pip)"
-            )
+        case Verdict.MISSING if (unknown := unlisted(package)) is not None:
+            parts.append(unknown)
         case Verdict.MISSING | Verdict.CONFLICT | Verdict.DIRECT:
             if verbose and package.detail:
                 parts.append(package.detail)

@@ -12,6 +12,7 @@ from typing import TextIO
 from wheelcast.forecast.explanation import Explanation, FileVerdict
 from wheelcast.forecast.verdict import NearbyWheel
 from wheelcast.report.check_markdown import build_lines
+from wheelcast.report.check_text import unlisted
 from wheelcast.report.console import STYLE
 from wheelcast.report.explain_text import gap_text, target_tag
 from wheelcast.report.shared_markdown import MAX_CHARS, VERDICT_WORD, code, escape, table
@@ -55,7 +56,7 @@ def _head(explanation: Explanation) -> list[str]:
     glyph, _ = STYLE[package.verdict]
     gap = explanation.platform_gap
     if package.version is None:
-        why = gap_text(explanation.name, gap) if gap else package.detail
+        why = unlisted(package) or (gap_text(explanation.name, gap) if gap else package.detail)
         name = escape(explanation.name)
         lines.append(f"{glyph} **{name}**: nothing installs here ({escape(why)})")
     else:

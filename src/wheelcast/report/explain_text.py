@@ -9,6 +9,7 @@ from rich.text import Text
 
 from wheelcast.forecast.explanation import Explanation, FileVerdict, PlatformGap
 from wheelcast.forecast.verdict import BuildInfo, Forecast, NearbyWheel
+from wheelcast.report.check_text import unlisted
 from wheelcast.report.console import STYLE, terminal
 from wheelcast.sdist import BuildNeeds
 from wheelcast.sdist.libraries import library
@@ -136,7 +137,7 @@ def render_text(
     gap = explanation.platform_gap
     if package.version is None:
         # With no release for the platform, the closest file is no near miss: say so.
-        why = gap_text(explanation.name, gap) if gap else package.detail
+        why = unlisted(package) or (gap_text(explanation.name, gap) if gap else package.detail)
         headline.append(f"{explanation.name}: nothing installs here ({why})")
     else:
         chosen = package.file.filename if package.file else "?"

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from wheelcast.forecast.emulation import not_from_wheels
 from wheelcast.forecast.fix import ChangeKind, FixResult, TargetFix
+from wheelcast.forecast.verdict import Verdict
 
 _VERBS = {
     ChangeKind.RAISE: "raise",
@@ -84,11 +85,18 @@ def _targets(result: FixResult) -> str:
 
 
 def _recheck(result: FixResult) -> str:
-    """``with these changes: 0 builds on 6 targets``."""
-    builds = result.builds_after
+    """``with these changes: 0 builds on 6 targets`` (``, 1 missing`` when some are)."""
+    missing = sum(
+        p.verdict in (Verdict.MISSING, Verdict.CONFLICT)
+        for f in result.after.forecasts
+        for p in not_from_wheels(f)
+    )
+    builds = result.builds_after - missing  # a missing package is no build
     noun = "build" if builds == 1 else "builds"
     lead = "with these changes" if result.changes else "as it stands"
-    line = f"{lead}: {builds} {noun} on {_targets(result)}"
+    line = (
+        f"{lead}: {builds} {noun}{f', {missing} missing' if missing else ''} on {_targets(result)}"
+    )
     left = [
         f"{f.target.id}: {', '.join(p.name for p in not_from_wheels(f))}"
         for f in result.after.forecasts

@@ -204,7 +204,15 @@
   function renderCheck(data) {
     var targets = data.targets;
     var results = data.results;
-    byId("meta").textContent = metaLine(data, data.requirements.length + " requirement" + (data.requirements.length === 1 ? "" : "s") + " on " + targets.length + " target" + (targets.length === 1 ? "" : "s"));
+    // A lock file lists packages, not requirements: count what it pins instead of "0".
+    var counted = data.requirements.length, noun = "requirement";
+    if (!counted) {
+      var names = {};
+      results.forEach(function (r) { r.packages.forEach(function (p) { names[p.name] = true; }); });
+      counted = Object.keys(names).length;
+      noun = "package";
+    }
+    byId("meta").textContent = metaLine(data, counted + " " + noun + (counted === 1 ? "" : "s") + " on " + targets.length + " target" + (targets.length === 1 ? "" : "s"));
 
     var legend = byId("legend");
     ORDER.concat(["none"]).forEach(function (name) {
