@@ -522,8 +522,10 @@ def _did_you_mean(parser: argparse.ArgumentParser, message: str) -> str | None:
                 parsers.extend(action.choices.values())
     for word in message.removeprefix("unrecognized arguments: ").split():
         if word.startswith("--"):
-            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.6)
-            if close:
+            given = word.partition("=")[0]
+            close = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
+            # Another command's option ('targets --dockerfile'): "did you mean" itself is no help.
+            if close and close[0] != given:
                 return str(close[0])
     return None
 
