@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
+import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.indexserver import IndexServer
+from tests.indexserver import IndexServer, build_wheel
 
 import wheelcast
 from wheelcast.failure_log import SIGNATURES, NothingRecognised, diagnose, read_log
@@ -215,6 +217,58 @@ class TestDiagnoseSeed:
         assert document["missing_tool"]["key"] == "c-compiler"
         assert document["forecast"]["newer_wheel"] == "2.3.0"
         assert document["emulated"]["verdict"] == "binary"
+
+
+def _tiny_sdist(folder: Path, name: str, version: str) -> None:
+    top = f"{name}-{version}"
+    data = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\n".encode()
+    with tarfile.open(folder / f"{top}.tar.gz", "w:gz") as archive:
+        info = tarfile.TarInfo(f"{top}/PKG-INFO")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+
+
+class TestOtherPythons:
+    """A release without a wheel for the log's Python, with wheels for the ones before it."""
+
+    LOG = (
+        "Collecting demo==1.0\n"
+        "  Using cached demo-1.0.tar.gz (10 kB)\n"
+        "Building wheels for collected packages: demo\n"
+        "  Building wheel for demo (pyproject.toml) ... error\n"
+        "  creating build\\lib.win-amd64-cpython-313\\demo\n"
+        "  error: Microsoft Visual C++ 14.0 or greater is required.\n"
+    )
+
+    def folder(self, tmp_path: Path) -> wheelcast.IndexOptions:
+        links = tmp_path / "links"
+        links.mkdir()
+        for tag in ("cp311-cp311-win_amd64", "cp312-cp312-win_amd64"):
+            build_wheel(links, "demo", "1.0", tag=tag)
+        _tiny_sdist(links, "demo", "1.0")
+        return wheelcast.IndexOptions(
+            find_links=(str(links),), no_index=True, cache_dir=tmp_path / "cache"
+        )
+
+    def test_the_pythons_with_a_wheel_are_a_fix(self, tmp_path: Path) -> None:
+        diagnosis = diagnose(self.LOG, index=self.folder(tmp_path))
+        assert diagnosis.target == "win-amd64@3.13"
+        assert diagnosis.forecast is not None
+        assert diagnosis.forecast.verdict == "build"
+        assert diagnosis.other_pythons == ("3.11", "3.12")
+        assert (
+            diagnosis.fixes[0]
+            == "use Python 3.11 or 3.12: demo 1.0 has a wheel for them on win-amd64"
+        )
+        # Only the fixes after the first are alternatives.
+        assert diagnosis.fixes[1].startswith("or to build it, install")
+
+    def test_a_python_that_builds_too_is_not_offered(self, tmp_path: Path) -> None:
+        log = self.LOG.replace("cpython-313", "cpython-310")
+        diagnosis = diagnose(log, index=self.folder(tmp_path))
+        assert diagnosis.target == "win-amd64@3.10"
+        assert "3.10" not in diagnosis.other_pythons
+        assert "3.13" not in diagnosis.other_pythons
 
 
 def test_a_log_without_the_python_version_is_not_forecast() -> None:

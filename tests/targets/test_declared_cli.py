@@ -342,3 +342,14 @@ def test_a_build_counts_on_a_declared_target(project: Path) -> None:
     write(project / "Dockerfile", "FROM python:3.12-slim-bookworm\n")
     code, results = check("--dockerfile", "Dockerfile")
     assert (code, results) == (EXIT_BUILD, {"python:3.12-slim-bookworm@3.12": {"alpha": "build"}})
+
+
+def test_a_declared_target_option_on_a_command_without_it_is_not_its_own_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = write(tmp_path / "Dockerfile", "FROM python:3.12-slim\n")
+    code, _ = run(["targets", "--dockerfile", str(dockerfile)])
+    assert code == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "--dockerfile" in err
+    assert "did you mean --dockerfile?" not in err

@@ -124,6 +124,22 @@ class TestForeignTarget:
             f" -c {folder}/constraints.txt"
         )
 
+    @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+    def test_the_files_are_readable_as_the_umask_allows(
+        self, server: IndexServer, tmp_path: Path
+    ) -> None:
+        # A wheelhouse COPY'd into an image is read by pip as another user: 0600 fails there.
+        old = os.umask(0o022)
+        try:
+            run(wheelhouse(server, tmp_path, ARM))
+            run(wheelhouse(server, tmp_path, "win-amd64@3.12"))  # the shared files: copies
+        finally:
+            os.umask(old)
+        for target in (ARM, "win-amd64@3.12"):
+            folder = tmp_path / "wh" / target
+            modes = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+            assert set(modes.values()) == {0o644}, modes
+
     def test_a_hash_mismatch_is_an_error_and_leaves_nothing_partial(
         self,
         server: IndexServer,

@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
+from wheelcast.errors import WheelcastError
 from wheelcast.failure_log.log_reader import LogFacts, read_log
 from wheelcast.failure_log.tool_signatures import Family
 from wheelcast.forecast.check import IndexOptions, check
+from wheelcast.forecast.fix import OTHER_PYTHONS
 from wheelcast.forecast.resolve import Options
 from wheelcast.forecast.verdict import TargetForecast
-from wheelcast.targets import parse_target
+from wheelcast.targets import Python, Target, parse_target
 
 __all__ = [
     "Diagnosis",
@@ -54,6 +56,7 @@ class Diagnosis:
     emulated_how: str | None
     toolchain: str | None  # what to install to build it
     fixes: tuple[str, ...]
+    other_pythons: tuple[str, ...] = ()  # Pythons with a wheel of that version on the platform
 
 
 def diagnose(
@@ -72,6 +75,7 @@ def diagnose(
     options = _as_of_log(options, facts)
     forecast = emulated = None
     emulated_how = None
+    other_pythons: tuple[str, ...] = ()
     # A target without a Python version cannot be forecast: say so rather than guess.
     if reforecast and facts.package and target_name and "@" in target_name:
         requirement = f"{facts.package}=={facts.version}" if facts.version else facts.package
@@ -86,6 +90,10 @@ def diagnose(
         found = [_reforecast(tf, facts.package) for tf in result.forecasts]
         forecast = found[0] if found else None
         emulated = found[1] if len(found) > 1 else None
+        if forecast is not None and forecast.verdict == "build" and targets:
+            other_pythons = _other_pythons(
+                facts.package, requirement, targets[0], forecast, options=options, index=index
+            )
     family = _family(target_name)
     toolchain = (facts.tool.install_for(family) or None) if facts.tool and family else None
     return Diagnosis(
@@ -95,7 +103,40 @@ def diagnose(
         emulated=emulated,
         emulated_how=emulated_how,
         toolchain=toolchain,
-        fixes=_fixes(facts, forecast, emulated, emulated_how, toolchain),
+        fixes=_fixes(
+            facts, forecast, emulated, emulated_how, toolchain, other_pythons=other_pythons
+        ),
+        other_pythons=other_pythons,
+    )
+
+
+def _other_pythons(
+    package: str,
+    requirement: str,
+    target: Target,
+    forecast: Reforecast,
+    *,
+    options: Options | None,
+    index: IndexOptions | None,
+) -> tuple[str, ...]:
+    """The other Pythons with a wheel of the same version on the same platform: the wheel
+    a release lacks for one interpreter (a new Python, say) is often there for the others."""
+    others = [
+        Target(target.name, target.platform, Python(version=version))
+        for version in OTHER_PYTHONS
+        if version != target.python.version[:2] or target.python.free_threaded
+    ]
+    try:
+        result = check([requirement], others, options=options, index=index)
+    except WheelcastError:
+        return ()  # an alternative, not the diagnosis: a page it cannot fetch does not fail it
+    found = (_reforecast(tf, package) for tf in result.forecasts)
+    return tuple(
+        item.target.split("@", 1)[1]
+        for item in found
+        if item is not None
+        and item.verdict in {"binary", "pure"}
+        and item.version == forecast.version
     )
 
 
@@ -160,6 +201,8 @@ def _fixes(
     emulated: Reforecast | None,
     emulated_how: str | None,
     toolchain: str | None,
+    *,
+    other_pythons: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     fixes: list[str] = []
     name = facts.package or "the package"
@@ -176,13 +219,24 @@ def _fixes(
             )
         if forecast.older_wheel:
             fixes.append(
-                f"or pin {name}=={forecast.older_wheel}, the newest older release with a wheel"
+                f"pin {name}=={forecast.older_wheel}, the newest older release with a wheel"
+            )
+        if other_pythons:
+            platform = forecast.target.split("@", 1)[0]
+            fixes.append(
+                f"use Python {_either(other_pythons)}: {name} {forecast.version} has a wheel"
+                f" for {'them' if len(other_pythons) > 1 else 'it'} on {platform}"
             )
     if emulated is not None and emulated.verdict in {"binary", "pure"} and emulated_how:
         fixes.append(
-            f"or use {emulated_how}: it installs {name} {emulated.version} from a wheel"
+            f"use {emulated_how}: it installs {name} {emulated.version} from a wheel"
             f" ({emulated.target})"
         )
     if toolchain and facts.tool:
-        fixes.append(f"or, to build it, install {facts.tool.tool}: {toolchain}")
-    return tuple(fixes)
+        fixes.append(f"to build it, install {facts.tool.tool}: {toolchain}")
+    # The first is the fix; each after it is an alternative.
+    return tuple(fix if i == 0 else f"or {fix}" for i, fix in enumerate(fixes))
+
+
+def _either(versions: tuple[str, ...]) -> str:
+    return versions[0] if len(versions) == 1 else f"{', '.join(versions[:-1])} or {versions[-1]}"

@@ -49,6 +49,8 @@ _FAILED = (
     re.compile(
         r"Building wheel for (?P<name>[A-Za-z0-9._-]+) \([^)]*\)(?:\s*\.\.\.|:)\s*(?:error|finished with status 'error')"
     ),
+    # pip 22+ repeats the failure in its boxed summary, which a trimmed log may keep alone
+    re.compile(r"Building wheel for (?P<name>[A-Za-z0-9._-]+) \([^)]*\) did not run successfully"),
     re.compile(r"Failed building wheel for (?P<name>[A-Za-z0-9._-]+)"),
     re.compile(
         r"Running setup\.py install for (?P<name>[A-Za-z0-9._-]+)(?:\s*\.\.\.|:)\s*(?:error|finished with status 'error')"
@@ -59,6 +61,8 @@ _FAILED = (
     re.compile(
         r"Failed to (?:download and )?build:?\s*`?(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^`\s]+)`?"
     ),
+    # uv 0.4's "Caused by: Failed to fetch wheel: pyaudio==0.2.14" before a build backend failure
+    re.compile(r"Failed to fetch wheel:\s*`?(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^`\s]+)`?"),
     re.compile(r"Building (?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s`]+)"),
     re.compile(r"Could not build wheels for (?P<name>[A-Za-z0-9._-]+)"),
     re.compile(r"(?P<name>[A-Za-z0-9._-]+) could not be installed from sources"),  # psutil's

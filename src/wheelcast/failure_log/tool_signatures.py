@@ -292,6 +292,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             r"Cargo, the Rust package manager, is not installed",
             r"could not find `cargo`",
             r"rustc:? (?:command )?not found",
+            r"Cargo metadata failed\. Do you have cargo in your PATH",  # maturin's
         ),
         (
             ("windows", "winget install Rustlang.Rustup (then rustup default stable)"),

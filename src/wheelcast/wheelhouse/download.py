@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -169,6 +170,26 @@ def _cap(file: DistFile) -> int:
     return WHEEL_DOWNLOAD_CAP if file.is_wheel else SDIST_DOWNLOAD_CAP
 
 
+def _usual_mode(folder: Path) -> int:
+    """The mode a new file in ``folder`` gets from the umask (0o644 under the usual 022).
+
+    A probe file tells it: ``os.umask`` can only be read by setting it, which races with
+    the download threads creating files."""
+    probe = folder / f"{_LINK_PREFIX}mode-{os.getpid()}-{threading.get_ident()}"
+    fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    try:
+        return os.fstat(fd).st_mode & 0o777
+    finally:
+        os.close(fd)
+        probe.unlink()
+
+
+def _readable(temp: Path, folder: Path) -> None:
+    # The download's temporary file is private (0600, mkstemp's): kept so, a wheelhouse
+    # copied into an image or served to another user is unreadable to the pip there.
+    os.chmod(temp, _usual_mode(folder))
+
+
 def _place_copy(source: Path, dest: Path) -> None:
     """``dest`` as a hard link to ``source``, or a copy; renamed into place when whole."""
     temp = dest.with_name(f"{_LINK_PREFIX}{dest.name}")
@@ -179,6 +200,7 @@ def _place_copy(source: Path, dest: Path) -> None:
         except OSError:  # another file system, or one without links
             shutil.copyfile(source, temp)
             _fsync(temp)
+        _readable(temp, dest.parent)
         os.replace(temp, dest)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -204,6 +226,7 @@ def _download(file: DistFile, dest: Path, download: Download) -> str:
     try:
         digest = _checked_sha256(temp, file)
         _fsync(temp)
+        _readable(temp, dest.parent)
         os.replace(temp, dest)
     except BaseException:
         temp.unlink(missing_ok=True)
