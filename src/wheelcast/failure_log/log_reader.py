@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 
 from wheelcast.errors import InputError
 from wheelcast.failure_log.tool_signatures import SIGNATURES, ToolSignature
+from wheelcast.runtime.limits import MAX_LOG_GAP
 
 __all__ = ["LogFacts", "NothingRecognised", "read_log"]
 
@@ -39,10 +40,17 @@ class LogFacts:
     date: str | None = None  # the day the log was written, when its lines carry timestamps
 
 
+# Every pattern is linear in a line's length, whatever the line (a log is untrusted, up
+# to MAX_LOG_BYTES, and may be one line): a name run is matched only from its first
+# character (a search retried from each character of a 20 kB run took seconds, of a
+# 15 MB one for ever), and a gap between two words is bounded.
+_RUN_START = r"(?<![A-Za-z0-9._-])"
+
 # --- the package --------------------------------------------------------------------
 
 _SDIST = re.compile(
-    r"(?P<file>(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*?)-(?P<version>\d[A-Za-z0-9.+!_]*?)"
+    _RUN_START
+    + r"[._-]*(?P<file>(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*?)-(?P<version>\d[A-Za-z0-9.+!_]*?)"
     r"\.(?:tar\.gz|zip|tar\.bz2|tgz))\b"
 )
 _FAILED = (
@@ -65,7 +73,9 @@ _FAILED = (
     re.compile(r"Failed to fetch wheel:\s*`?(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^`\s]+)`?"),
     re.compile(r"Building (?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s`]+)"),
     re.compile(r"Could not build wheels for (?P<name>[A-Za-z0-9._-]+)"),
-    re.compile(r"(?P<name>[A-Za-z0-9._-]+) could not be installed from sources"),  # psutil's
+    re.compile(
+        _RUN_START + r"(?P<name>[A-Za-z0-9._-]+) could not be installed from sources"
+    ),  # psutil's
 )
 _COLLECTING = re.compile(r"^\s*Collecting (?P<name>[A-Za-z0-9._-]+)(?:==(?P<version>[^\s;(]+))?")
 _PROJECT_VERSION = re.compile(r"Project version: (?P<version>\S+)")
@@ -105,7 +115,7 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"win[-_]amd64|Python3\d+(?:-64)?[\\/]|AMD64\)\] on win32|for x64\b|\bx64\b.*cl\.exe",
+            rf"win[-_]amd64|Python3\d+(?:-64)?[\\/]|AMD64\)\] on win32|for x64\b|\bx64\b.{{0,{MAX_LOG_GAP}}}cl\.exe",
             re.IGNORECASE,
         ),
         "win-amd64",
@@ -117,7 +127,10 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "win32",
     ),
     (
-        re.compile(r"musllinux_\d+_\d+_aarch64|aarch64-linux-musl|alpine.*aarch64", re.IGNORECASE),
+        re.compile(
+            rf"musllinux_\d+_\d+_aarch64|aarch64-linux-musl|alpine.{{0,{MAX_LOG_GAP}}}aarch64",
+            re.IGNORECASE,
+        ),
         "musllinux-aarch64",
     ),
     (
@@ -133,7 +146,7 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"macosx[-_]\d+[._]\d+[-_](?:x86_64|universal2|intel)|macosx-\d+(?:\.\d+)?-(?:x86_64|universal2)|/Library/Frameworks/Python\.framework|/private/var/folders/|/Users/[^/\s]+/|x86_64-apple-darwin|\bclang\b.*-arch",
+            rf"macosx[-_]\d+[._]\d+[-_](?:x86_64|universal2|intel)|macosx-\d+(?:\.\d+)?-(?:x86_64|universal2)|/Library/Frameworks/Python\.framework|/private/var/folders/|/Users/[^/\s]+/|x86_64-apple-darwin|\bclang\b.{{0,{MAX_LOG_GAP}}}-arch",
             re.IGNORECASE,
         ),
         "macos-x86_64",

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from wheelcast.runtime.limits import MAX_LOG_GAP
+
 Family = Literal["windows", "windows-arm64", "macos", "debian", "alpine", "rhel"]
 
 __all__ = ["SIGNATURES", "Family", "ToolSignature"]
@@ -105,7 +107,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             r"mysql_config:? (?:not found|command not found)",
             r"mysql_config not found",
             r"mysql\.h['\"]?:? (?:No such file|file not found)",
-            r"Can not find valid pkg-config name.*mysql",
+            rf"Can not find valid pkg-config name.{{0,{MAX_LOG_GAP}}}mysql",
             r"pkg-config --exists mysqlclient' returned non-zero exit status 1\.",
         ),
         (
@@ -310,7 +312,7 @@ SIGNATURES: Final[tuple[ToolSignature, ...]] = (
             r"No Fortran compiler found",
             r"Unknown compiler\(s\): \[\['(?:ifort|gfortran)'\]",
             r"gfortran:? (?:command )?not found",
-            r"Fortran compiler .*not found",
+            rf"Fortran compiler .{{0,{MAX_LOG_GAP}}}not found",
         ),
         (
             ("windows", "conda install -c conda-forge gfortran, or MSYS2/mingw-w64 gfortran"),

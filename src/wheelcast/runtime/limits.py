@@ -58,6 +58,11 @@ MAX_MATRIX_COMBINATIONS = 256
 # is not a log, and reading it would only cost memory.
 MAX_LOG_BYTES = 16 * 1024 * 1024
 
+# Characters a log pattern lets stand between two words of one message ("alpine ...
+# aarch64"): unbounded, each occurrence of the first word rescans the rest of the line,
+# quadratic in a long line.
+MAX_LOG_GAP = 1_000
+
 # --- sdists and wheels read for their metadata and build needs --------------------------
 
 # Nothing in an sdist or a wheel is ever run: these bound reading them. An sdist over a cap
