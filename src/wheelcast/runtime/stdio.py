@@ -18,16 +18,37 @@ from wheelcast.errors import OutputUnwritable
 __all__ = ["DiagnosticStream", "ReportStream", "output_closed"]
 
 
-class ReportStream(io.TextIOBase):
+class _Standard(io.TextIOBase):
+    """One of the process's standard streams, wrapped (``stream`` None: started closed)."""
+
+    what = "standard output"
+
+    def __init__(self, stream: TextIO | None) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def close(self) -> None:
+        """Not ours to close (and closing would flush once more as it is collected)."""
+
+    def fileno(self) -> int:
+        if self._stream is None:
+            raise io.UnsupportedOperation(f"{self.what} is closed")
+        return self._stream.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # read-only in io, as here
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+
+class ReportStream(_Standard):
     """Standard output, for the report: a write that fails is an :class:`OutputUnwritable`.
 
     A reader that left stays a BrokenPipeError, for :func:`output_closed` to answer.
     ``stream`` is None when the process was started with standard output closed.
     """
-
-    def __init__(self, stream: TextIO | None) -> None:
-        super().__init__()
-        self._stream = stream
 
     def _unwritable(self, error: OSError | None) -> OutputUnwritable:
         why = "it is closed" if error is None else (error.strerror or str(error))
@@ -56,32 +77,15 @@ class ReportStream(io.TextIOBase):
         except OSError as error:
             raise self._unwritable(error) from None
 
-    def close(self) -> None:
-        """Not ours to close (and closing would flush once more as it is collected)."""
-
     def isatty(self) -> bool:
         return self._stream is not None and self._stream.isatty()
 
-    def fileno(self) -> int:
-        if self._stream is None:
-            raise io.UnsupportedOperation("standard output is closed")
-        return self._stream.fileno()
 
-    def writable(self) -> bool:
-        return True
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]  # read-only in io, as here
-        return getattr(self._stream, "encoding", None) or "utf-8"
-
-
-class DiagnosticStream(io.TextIOBase):
+class DiagnosticStream(_Standard):
     """Standard error, for notes and error lines: with nowhere to say them (closed, full,
     its reader gone) they are dropped, and the exit status still says what happened."""
 
-    def __init__(self, stream: TextIO | None) -> None:
-        super().__init__()
-        self._stream = stream
+    what = "standard error"
 
     def write(self, text: str) -> int:
         if self._stream is not None:
@@ -98,26 +102,11 @@ class DiagnosticStream(io.TextIOBase):
             except (OSError, ValueError):
                 self._stream = None
 
-    def close(self) -> None:
-        """Not ours to close."""
-
     def isatty(self) -> bool:
         try:
             return self._stream is not None and self._stream.isatty()
         except (OSError, ValueError):
             return False
-
-    def fileno(self) -> int:
-        if self._stream is None:
-            raise io.UnsupportedOperation("standard error is closed")
-        return self._stream.fileno()
-
-    def writable(self) -> bool:
-        return True
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]  # read-only in io, as here
-        return getattr(self._stream, "encoding", None) or "utf-8"
 
 
 def output_closed(out: TextIO) -> bool:
