@@ -16,10 +16,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from tests.faultserver import FaultServer, json_page
 from tests.indexserver import IndexServer
 
 pytestmark = pytest.mark.skipif(
@@ -52,11 +53,11 @@ def _group(pgid: int) -> list[int]:
 class _Run:
     """The command started in a new session, its stderr collected as it comes."""
 
-    def __init__(self, server: IndexServer, cache: Path) -> None:
+    def __init__(self, index_url: str, cache: Path, requirements: Sequence[str] = ()) -> None:
         argv = [
             sys.executable, "-X", "importtime", "-m", "wheelcast", "check",
-            "-r", str(REALISTIC), "--target", "linux-x86_64", "--python", "3.12",
-            "--exclude-newer", "2025-10-01", "--index-url", server.url,
+            *(requirements or ("-r", str(REALISTIC))), "--target", "linux-x86_64",
+            "--python", "3.12", "--exclude-newer", "2025-10-01", "--index-url", index_url,
             "--cache-dir", str(cache),
         ]  # fmt: skip
         self.process = subprocess.Popen(
@@ -99,9 +100,14 @@ class _Run:
 
 
 def _interrupted(
-    server: IndexServer, cache: Path, moment: Callable[[_Run], bool], delay: float
+    server: IndexServer | FaultServer,
+    cache: Path,
+    moment: Callable[[_Run], bool],
+    delay: float,
+    requirements: Sequence[str] = (),
 ) -> tuple[bool, int, str]:
-    run = _Run(server, cache)
+    index_url = server.url if isinstance(server, IndexServer) else f"{server.base}/simple"
+    run = _Run(index_url, cache, requirements)
     try:
         reached = run.wait_for(lambda: moment(run))
         time.sleep(delay)
@@ -121,6 +127,20 @@ def _worker_started(run: _Run) -> bool:
     return len(_group(run.process.pid)) > 1
 
 
+def _spawned(pgid: int) -> int:
+    """How many of the group's processes are spawned workers (not the resource tracker)."""
+    count = 0
+    for pid in _group(pgid):
+        with contextlib.suppress(OSError):
+            count += b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return count
+
+
+def _sdist_worker_started(run: _Run) -> bool:
+    # The fetch process comes first; the sdist worker with the run's first likely build.
+    return _spawned(run.process.pid) >= 2
+
+
 class TestInterrupt:
     @pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.2, 0.3])
     def test_while_the_command_loads(
@@ -137,6 +157,26 @@ class TestInterrupt:
         self, index_server: IndexServer, tmp_path: Path, delay: float
     ) -> None:
         reached, code, err = _interrupted(index_server, tmp_path, _worker_started, delay)
+        assert reached, err
+        assert "Traceback" not in err
+        assert code == 130, err
+        assert err.count("wheelcast: interrupted") == 1, err
+
+    @pytest.mark.parametrize("delay", [0.0, 0.02, 0.05, 0.1])
+    def test_while_the_sdist_worker_starts(self, tmp_path: Path, delay: float) -> None:
+        # Its download never ends: the sdist worker starts, then the run waits.
+        entry = {
+            "filename": "demo-1.0.tar.gz",
+            "url": "/files/demo-1.0.tar.gz",
+            "hashes": {},
+            "upload-time": "2025-01-01T00:00:00Z",
+        }
+        with FaultServer() as server:
+            server.static("/simple/demo/", json_page([entry]))
+            server.route("/files/demo-1.0.tar.gz", lambda handler: handler.stall())
+            reached, code, err = _interrupted(
+                server, tmp_path, _sdist_worker_started, delay, requirements=["demo"]
+            )
         assert reached, err
         assert "Traceback" not in err
         assert code == 130, err

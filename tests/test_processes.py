@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.indexserver import IndexServer
+from tests.faultserver import FaultServer, json_page
 from tests.sdist.test_sdist_service import c_sdist
 
 from wheelcast.index import IndexSession
@@ -28,7 +28,6 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads process groups from /proc"
 )
 
-REALISTIC = Path(__file__).parent / "data" / "reference" / "realistic.in"
 _WAIT = 30.0  # seconds for a moment of the run to come; only a broken run takes this long
 _GONE = 10.0  # seconds the children have to exit once the parent is killed
 
@@ -51,16 +50,23 @@ def _living(pgid: int) -> dict[int, str]:
     return found
 
 
-def _start(server: IndexServer, cache: Path) -> subprocess.Popen[bytes]:
+def _start(server: FaultServer, cache: Path) -> subprocess.Popen[bytes]:
     argv = [
-        sys.executable, "-m", "wheelcast", "check",
-        "-r", str(REALISTIC), "--target", "linux-x86_64", "--python", "3.12",
-        "--exclude-newer", "2025-10-01", "--index-url", server.url,
-        "--cache-dir", str(cache),
+        sys.executable, "-m", "wheelcast", "check", "demo",
+        "--target", "linux-x86_64", "--python", "3.12",
+        "--index-url", f"{server.base}/simple", "--cache-dir", str(cache),
     ]  # fmt: skip
     return subprocess.Popen(
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
+
+
+def _stalled_sdist(server: FaultServer) -> None:
+    """A project only an sdist serves, whose download never ends: the run starts its
+    sdist worker (a likely build) and stays alive with all its children."""
+    entry = {"filename": "demo-1.0.tar.gz", "url": "/files/demo-1.0.tar.gz", "hashes": {}}
+    server.static("/simple/demo/", json_page([entry]))
+    server.route("/files/demo-1.0.tar.gz", lambda handler: handler.stall())
 
 
 def _wait_for(moment: object, timeout: float) -> bool:
@@ -73,10 +79,13 @@ def _wait_for(moment: object, timeout: float) -> bool:
 
 
 class TestKilledParent:
-    def test_children_exit_when_the_parent_is_killed(
-        self, index_server: IndexServer, tmp_path: Path
-    ) -> None:
-        run = _start(index_server, tmp_path / "cache")
+    def test_children_exit_when_the_parent_is_killed(self, tmp_path: Path) -> None:
+        with FaultServer() as server:
+            _stalled_sdist(server)
+            self._kill_the_parent(server, tmp_path)
+
+    def _kill_the_parent(self, server: FaultServer, tmp_path: Path) -> None:
+        run = _start(server, tmp_path / "cache")
         pgid = run.pid
         try:
             # The fetch process and a worker of the pool (both spawned: "spawn_main").

@@ -197,7 +197,7 @@ class TestRealOutput:
             raise ZeroDivisionError("a bug")
 
         monkeypatch.setattr(cli, "run_check", crash)
-        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # the traceback file lands here
         validate(run_json(["check", "numpy"], status=5))
 
     @pytest.mark.parametrize(

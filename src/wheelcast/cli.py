@@ -60,6 +60,7 @@ from wheelcast.inputs import (
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
 from wheelcast.runtime.limits import one_line
+from wheelcast.runtime.pipe import output_closed
 from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.witness import logging_reads
 from wheelcast.targets import (
@@ -86,6 +87,8 @@ if TYPE_CHECKING:
 EXIT_WHEELS, EXIT_BUILD, EXIT_MISSING, EXIT_INPUT, EXIT_INDEX = 0, 1, 2, 3, 4
 # A bug in wheelcast, never a forecast: CI must tell a crash from "something builds".
 EXIT_INTERNAL = 5
+# As a shell reports a program killed by SIGPIPE: the answer was not all delivered.
+EXIT_PIPE_CLOSED = 141
 
 
 # What --fail-on may name, and the exit code each brings when it occurs.
@@ -106,7 +109,8 @@ exit codes:
   {EXIT_INPUT}    bad input: requirement, target, option or file
   {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
   {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
-  130  interrupted"""
+  130  interrupted
+  141  the reader of the output went away (as `| head` does): the output is cut short"""
 DOCTOR_EXIT_CODES_HELP = f"""\
 exit codes:
   {EXIT_WHEELS}    every interpreter installs the requirements from wheels (or none given)
@@ -115,7 +119,8 @@ exit codes:
   {EXIT_INPUT}    bad input: requirement, option or file
   {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
   {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
-  130  interrupted"""
+  130  interrupted
+  141  the reader of the output went away (as `| head` does): the output is cut short"""
 
 
 def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
@@ -1455,7 +1460,8 @@ def _add_scan_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="the N most-downloaded projects of the list (default 100)",
+        help="the N most-downloaded projects of the list (default: 100 of the shipped"
+        " list, all of a --projects list)",
     )
     which.add_argument(
         "--projects",
@@ -1570,7 +1576,9 @@ def run_scan(args: argparse.Namespace, out: TextIO) -> int:
             else project_list.shipped_projects()
         )  # fmt: skip
         where = str(args.projects) if args.projects else "the shipped list"
-        projects = project_list.top(listed, 100 if args.top is None else args.top, where)
+        # A list the user made is theirs whole; the shipped one is cut to a first look.
+        count = args.top if args.top is not None or args.projects else 100
+        projects = project_list.top(listed, count, where)
     targets = resolve_targets(args.targets, args.python)
     source = build_source(
         args.index_url, args.extra_index_url, args.find_links, args.cache_dir,
@@ -1679,10 +1687,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print("wheelcast: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last resort: one line, not a traceback
-        line = report_internal_error(error)
-        if json_wanted:
-            _write_error_document(out, "internal-error", line, "", EXIT_INTERNAL)
-        return EXIT_INTERNAL
+        return _internal_error(error, out, json_wanted=json_wanted)
+
+
+def _internal_error(error: Exception, out: TextIO, *, json_wanted: bool) -> int:
+    if isinstance(error, BrokenPipeError) and output_closed(out):
+        return EXIT_PIPE_CLOSED  # `| head` read what it wanted: not a bug, nothing to say
+    line = report_internal_error(error)
+    if json_wanted:
+        _write_error_document(out, "internal-error", line, "", EXIT_INTERNAL)
+    return EXIT_INTERNAL
 
 
 def _asks_json(argv: Sequence[str]) -> bool:

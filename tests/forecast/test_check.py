@@ -396,3 +396,23 @@ class TestIndexFaults:
         )  # fmt: skip
         assert code == 0
         assert packages(doc, "win-amd64@3.12")["numpy"]["version"] == "1.26.2"
+
+
+def test_a_check_with_no_build_starts_no_worker_process(
+    index_server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sdist workers start with the first likely build (issue 20: no process a run
+    does not need); a run of wheels alone never spawns them."""
+    from wheelcast.runtime.workers import Workers  # noqa: PLC0415
+
+    warmed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(Workers, "warm", lambda self, *modules: warmed.append(modules))
+    result = check(
+        ["requests"],
+        parse_target("win-arm64", [parse_python("3.12")]),
+        index=IndexOptions(index_url=index_server.url, cache_dir=tmp_path, workers=True),
+    )
+    packages = result.forecasts[0].packages
+    assert packages
+    assert all(p.verdict is not Verdict.BUILD for p in packages)
+    assert warmed == []

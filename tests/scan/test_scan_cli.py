@@ -266,3 +266,15 @@ def test_a_warm_scan_does_not_compute_again(server: IndexServer, tmp_path: Path)
         db.query("UPDATE projects SET downloads = 7 WHERE project_rank = 1")
         assert db.compute() is True  # a project's weight is read by the tally, and stored
         assert db.coverage() == first
+
+
+def test_a_given_list_is_scanned_whole_without_top(server: IndexServer, tmp_path: Path) -> None:
+    # The shipped list is cut to its first 100; a list the user wrote is theirs whole.
+    listing = write_list(tmp_path / "top.csv")
+    argv = ["scan", "--projects", str(listing), "-i", server.url,
+            "--cache-dir", str(tmp_path / "cache"), "--db", str(tmp_path / "scan.duckdb"),
+            "--until", UNTIL, "-p", "3.12", "-t", "win-arm64"]  # fmt: skip
+    assert main(argv, io.StringIO()) == 0
+    with ScanDatabase(tmp_path / "scan.duckdb") as db:
+        rows = len(listing.read_text(encoding="utf-8").splitlines()) - 1
+        assert db.query("SELECT count(*) FROM projects") == [(rows,)]

@@ -12,7 +12,7 @@ from tests.index.index_support import HOST, FakeServer
 from tests.sdist.sdist_support import tar_bytes, tree
 
 from wheelcast.errors import IndexPageError, IndexUnreachable, UnsafeArchive
-from wheelcast.forecast.check import IndexOptions, SdistReader, sdist_reader
+from wheelcast.forecast.check import SDIST_WORKER_MODULE, IndexOptions, SdistReader, sdist_reader
 from wheelcast.index import IndexSession
 from wheelcast.index.http import FetchSettings, HttpIndex
 from wheelcast.index.local import FindLinks
@@ -227,6 +227,28 @@ class TestSdistReader:
             reader.close()
         assert needs.languages == ("C",)
         assert session.calls == 1
+
+    def test_the_first_likely_build_starts_the_worker_processes(self, tmp_path: Path) -> None:
+        file = c_sdist(tmp_path)
+        other = DistFile("gone-1.0.tar.gz", (tmp_path / "gone-1.0.tar.gz").as_uri())
+        warmed: list[tuple[str, ...]] = []
+
+        class Recording(Workers):
+            def warm(self, *modules: str) -> None:
+                warmed.append(modules)
+
+        for start_workers, expected in ((True, [(SDIST_WORKER_MODULE,)]), (False, [])):
+            warmed.clear()
+            workers = Recording()
+            with Cache(tmp_path / "cache") as cache, IndexSession(FindLinks(str(tmp_path))) as s:
+                reader = SdistReader(s, cache, workers, start_workers=start_workers)
+                assert warmed == []  # a reader that reads nothing starts nothing
+                reader.start(file)
+                reader.start(other)
+                assert reader(file).languages == ("C",)
+                reader.close()
+            workers.shutdown()
+            assert warmed == expected  # once, with the module the workers read sdists with
 
     def test_a_failed_early_start_surfaces_only_if_asked(self, tmp_path: Path) -> None:
         gone = DistFile("gone-1.0.tar.gz", (tmp_path / "gone-1.0.tar.gz").as_uri())

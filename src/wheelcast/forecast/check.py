@@ -163,7 +163,7 @@ def check_project(
     if isinstance(remembered, CheckResult):
         return remembered
     with (
-        worker_processes(index, warm=remembered is None) as workers,
+        worker_processes(index) as workers,
         open_repository(index, workers) as session,
     ):
         if remembered is not None:
@@ -409,6 +409,10 @@ def _noted(
     return tuple(dataclasses.replace(f, notes=(*notes, *f.notes)) for f in forecasts)
 
 
+# What the sdist workers import as they start (this stage knows the module; runtime does not).
+SDIST_WORKER_MODULE = "wheelcast.sdist.service"
+
+
 class SdistReader:
     """Reads sdists' build needs through a session, cached; an :data:`Analyzer`.
 
@@ -417,10 +421,18 @@ class SdistReader:
     error. Readings nobody asks for are simply dropped.
     """
 
-    def __init__(self, session: IndexSession, cache: Cache, workers: Workers | None = None) -> None:
+    def __init__(
+        self,
+        session: IndexSession,
+        cache: Cache,
+        workers: Workers | None = None,
+        *,
+        start_workers: bool = True,
+    ) -> None:
         self._read = functools.partial(
             read_build_needs, session=session, cache=cache, workers=workers
         )
+        self._workers = workers if start_workers else None
         self._started: dict[str, Future[BuildNeeds]] = {}
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -431,6 +443,10 @@ class SdistReader:
                 return
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sdist")
+                if self._workers is not None:
+                    # The first likely build: the worker processes start while its sdist
+                    # downloads. A run with no build never starts them (two spawns: ~1 CPU-s).
+                    self._workers.warm(SDIST_WORKER_MODULE)
             self._started[file.url] = self._pool.submit(self._read, file)
 
     def __call__(self, file: DistFile) -> BuildNeeds:
@@ -450,7 +466,8 @@ def sdist_reader(
 ) -> Iterator[SdistReader]:
     """Reads sdists' build needs through ``session``, cached in ``index``'s cache."""
     with Cache(index.cache_dir) as cache:
-        reader = SdistReader(session, cache, workers)
+        # Offline, a reading is mostly a cache hit: not worth two process starts ahead.
+        reader = SdistReader(session, cache, workers, start_workers=not index.offline)
         try:
             yield reader
         except BaseException:
@@ -462,9 +479,9 @@ def sdist_reader(
 
 
 @contextlib.contextmanager
-def worker_processes(index: IndexOptions, *, warm: bool = False) -> Iterator[Workers | None]:
-    """Worker processes if ``index.workers`` asks for them, started on first use or,
-    with ``warm``, at once (a run about to fetch and parse pages)."""
+def worker_processes(index: IndexOptions) -> Iterator[Workers | None]:
+    """Worker processes if ``index.workers`` asks for them, started on first use (an
+    ``SdistReader`` starts them with the run's first likely build)."""
     if not index.workers:
         yield None
         return
@@ -472,9 +489,6 @@ def worker_processes(index: IndexOptions, *, warm: bool = False) -> Iterator[Wor
         from wheelcast.runtime.workers import Workers  # noqa: PLC0415 - multiprocessing only if used
 
     workers = Workers()
-    if warm and not index.offline:
-        # Started while the first pages load, not when the first one is in; the workers read sdists.
-        workers.warm("wheelcast.sdist.service")
     try:
         yield workers
     finally:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from wheelcast.errors import IndexUnreachable
 from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, client_of
-from wheelcast.runtime.interrupts import held
+from wheelcast.runtime.interrupts import starting_processes
 from wheelcast.runtime.workers import exit_with_parent, lifeline
 
 __all__ = ["RemoteFetch"]
@@ -95,7 +95,7 @@ class RemoteFetch:
             daemon=True,
         )
         try:
-            with held():  # the child never sees the terminal's Ctrl-C
+            with starting_processes():  # the child never sees the terminal's Ctrl-C
                 process.start()
         except (OSError, RuntimeError, ValueError):
             conn.close()

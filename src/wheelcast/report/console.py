@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from typing import TextIO
@@ -16,6 +17,7 @@ __all__ = [
     "LEGEND",
     "STYLE",
     "UNBOUNDED",
+    "PipedConsole",
     "color_wanted",
     "console_width",
     "terminal",
@@ -66,6 +68,18 @@ def color_wanted(choice: str = "auto", environ: Mapping[str, str] | None = None)
     return None
 
 
+class PipedConsole(Console):
+    """rich's Console, but a closed pipe is the caller's to answer.
+
+    rich's own answer points *standard output* at /dev/null and exits with 1, which in
+    wheelcast means "something builds", and would silence stdout for a closed stderr.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def terminal(out: TextIO, *, color: bool | None = None, width: int | None = None) -> Console:
     """A console writing to ``out``: colour when it is a terminal (or ``color`` says so).
 
@@ -75,7 +89,7 @@ def terminal(out: TextIO, *, color: bool | None = None, width: int | None = None
     if color is None:
         color = color_wanted()
     plain = {"color_system": None} if color is False else {}
-    console = Console(
+    console = PipedConsole(
         file=out,
         force_terminal=color,
         no_color=color is False,

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wheelcast.forecast.observe import Stage, Step
-from wheelcast.report.console import color_wanted
+from wheelcast.report.console import PipedConsole, color_wanted
 
 __all__ = ["DELAY", "ProgressLine"]
 
@@ -28,7 +28,7 @@ def _screen(out: TextIO, *, color: bool | None) -> Console:
     when colour is off (NO_COLOR asks for no colour, not for no progress)."""
     if color is None:
         color = color_wanted()
-    return Console(
+    return PipedConsole(
         file=out,
         force_terminal=True,
         no_color=color is False,

@@ -23,7 +23,7 @@ import contextlib
 import signal
 from collections.abc import Iterator
 
-__all__ = ["forget_handled_interrupt", "held"]
+__all__ = ["forget_handled_interrupt", "held", "starting_processes"]
 
 
 @contextlib.contextmanager
@@ -34,6 +34,30 @@ def held() -> Iterator[None]:
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def starting_processes() -> Iterator[None]:
+    """:func:`held`, for starting spawned processes.
+
+    Every spawned process needs multiprocessing's resource tracker, and starting the
+    tracker *unblocks* SIGINT in the calling thread (CPython's
+    ``resource_tracker.ensure_running``): inside a plain :func:`held`, the first process
+    started would bring the tracker up and then take the terminal's Ctrl-C while it
+    imports. So the tracker is started first and SIGINT blocked again after it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    from multiprocessing import resource_tracker  # noqa: PLC0415 - only where processes start
+
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)

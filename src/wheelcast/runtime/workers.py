@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from wheelcast.runtime.interrupts import held
+from wheelcast.runtime.interrupts import starting_processes
 
 __all__ = ["BrokenProcessPool", "Workers"]
 
@@ -121,7 +121,7 @@ class Workers:
         each imports ``modules`` (named by the caller: this stage knows none of them)."""
         executor = self.executor()
         if executor is not None:
-            with contextlib.suppress(BrokenProcessPool), held():
+            with contextlib.suppress(BrokenProcessPool), starting_processes():
                 executor.submit(_ready, modules)
 
     def broken(self) -> None:
@@ -135,7 +135,7 @@ class Workers:
         if executor is None:
             return call()
         try:
-            with held():  # a submit may start a process
+            with starting_processes():  # a submit may start a process
                 future = executor.submit(call)
             return future.result()
         except BrokenProcessPool:
@@ -148,7 +148,7 @@ class Workers:
         if executor is None:
             return call()
         try:
-            with held():  # submits now, and may start a process
+            with starting_processes():  # submits now, and may start a process
                 future = asyncio.get_running_loop().run_in_executor(executor, call)
             return await future
         except BrokenProcessPool:
