@@ -44,6 +44,12 @@ MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024
 # a deeper one is refused before (and instead of) the parser's own recursion overflows.
 MAX_INPUT_NESTING = 64
 
+# Values YAML aliases may add to a document as it is loaded (each ``*a`` counts the whole
+# of what ``&a`` holds): nine anchors of nine aliases each load as 387 million values in a
+# 400-byte file, and walking them took all memory. What a file holds itself is bounded by
+# MAX_INPUT_FILE_BYTES; real workflows alias a few dozen values.
+MAX_YAML_ALIAS_VALUES = 100_000
+
 # Requirements files open at once through -r/-c (pip has no bound; real chains are 2-3).
 MAX_INCLUDE_DEPTH = 32
 
