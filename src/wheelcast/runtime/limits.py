@@ -56,6 +56,12 @@ MAX_INCLUDE_DEPTH = 32
 # PEP 735 {include-group = ...} levels followed from one chosen group.
 MAX_GROUP_DEPTH = 32
 
+# Characters one Dockerfile word (an ARG default, a FROM image) may expand to through
+# ${VAR} substitutions: each ARG may double the one before (ARG A1=${A0}${A0}), forty of
+# them held 2^40 characters (an internal error, MemoryError). An image reference is at
+# most a few hundred characters.
+MAX_EXPANDED_CHARS = 65_536
+
 # Combinations one GitHub Actions job's matrix expands to: GitHub itself refuses more than
 # 256, so a larger matrix is a broken workflow, refused before it is expanded.
 MAX_MATRIX_COMBINATIONS = 256

@@ -54,8 +54,10 @@ _EXPRESSION = re.compile(r"\$\{\{((?:(?!\$\{\{).)*?)\}\}", re.DOTALL)
 _MATRIX_PATH = re.compile(r"\s*matrix((?:\.[A-Za-z0-9_-]+|\[\s*'[^']*'\s*\])+)\s*")
 _PATH_PART = re.compile(r"\.([A-Za-z0-9_-]+)|\[\s*'([^']*)'\s*\]")
 _NEWEST = re.compile(r"3(?:\.x)*|3\.\*|x")
-_PRERELEASE = re.compile(r"(\d+\.\d+(?:\.\d+)?)-(?:dev|alpha[.\d]*|beta[.\d]*|rc[.\d]*)")
-_PATCH_WILDCARD = re.compile(r"(\d+\.\d+)\.[x*]")
+# A number is matched from its first digit only: retried from each digit of a long run,
+# a python-version of 100,000 digits never finished.
+_PRERELEASE = re.compile(r"(?<!\d)(\d+\.\d+(?:\.\d+)?)-(?:dev|alpha[.\d]*|beta[.\d]*|rc[.\d]*)")
+_PATCH_WILDCARD = re.compile(r"(?<!\d)(\d+\.\d+)\.[x*]")
 _OTHER_PYTHONS: Final = ("pypy", "graalpy", "pyston", "jython", "ironpython")
 
 
