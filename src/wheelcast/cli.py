@@ -1272,7 +1272,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.output is not None:
         try:
-            args.output.write_text(result.constraints_text(), encoding="utf-8")
+            args.output.write_text(redact_text(result.constraints_text()), encoding="utf-8")
         except OSError as exc:
             raise InvalidOption(
                 f"cannot write the constraints to {args.output}: {exc.strerror}",
@@ -1606,7 +1606,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     }
     json_wanted = getattr(args, "format", None) == "json"
     try:
-        return commands[args.command](args, out)
+        # Every command's output passes the last guard: fix quoted a --try-index URL whole.
+        return commands[args.command](args, cast("TextIO", _Redacting(out)))
     except WheelcastError as error:
         return _failed(error, error_status(error), out, json_wanted=json_wanted)
     except KeyboardInterrupt:
