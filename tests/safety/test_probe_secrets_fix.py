@@ -17,14 +17,19 @@ from tests.faultserver import FaultServer, json_page, metadata_bytes, wheel_entr
 
 from wheelcast.cli import main
 
-from .test_probe_secrets import TOKEN, forms, home, leaks  # noqa: F401 - the fixture
+from . import test_probe_secrets as secrets
+
+home = secrets.home  # the fixture: no pip configuration, no netrc, its own temporary folder
+TOKEN, leaks = secrets.TOKEN, secrets.leaks
 
 WHEEL = "demo-1.0-py3-none-any.whl"
 
 
 @pytest.mark.parametrize("format_", ["text", "json"])
 def test_a_try_index_token_is_never_shown(
-    format_: str, home: Path, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    format_: str,
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     with FaultServer() as server:
         server.static("/simple/demo/", json_page([]))  # nothing on the main index
