@@ -1288,7 +1288,10 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
-    python = parse_python(args.python) if args.python else host_target().python
+    if args.tags < 0:  # a slice would take it as "all but the last"
+        raise InvalidOption(f"--tags {args.tags}: not a count", "give 0 or more, e.g. --tags 3")
+    # -p '' is refused as any bad version is, not read as "no -p" (the host's Python).
+    python = parse_python(args.python) if args.python is not None else host_target().python
     targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
