@@ -967,6 +967,9 @@ class _Redacting(io.TextIOBase):
     def flush(self) -> None:
         self._out.flush()
 
+    def close(self) -> None:
+        """Not ours to close (closing would flush ``out`` again as this is collected)."""
+
 
 def _report(
     reporter: Reporter, result: CheckResult, output: Path | None, out: TextIO
@@ -1343,7 +1346,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.output is not None:
         try:
-            args.output.write_text(result.constraints_text(), encoding="utf-8")
+            args.output.write_text(redact_text(result.constraints_text()), encoding="utf-8")
         except OSError as exc:
             raise InvalidOption(
                 f"cannot write the constraints to {args.output}: {exc.strerror}",
@@ -1359,7 +1362,10 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
 def run_targets(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.targets_text import render_text  # noqa: PLC0415
 
-    python = parse_python(args.python) if args.python else host_target().python
+    if args.tags < 0:  # a slice would take it as "all but the last"
+        raise InvalidOption(f"--tags {args.tags}: not a count", "give 0 or more, e.g. --tags 3")
+    # -p '' is refused as any bad version is, not read as "no -p" (the host's Python).
+    python = parse_python(args.python) if args.python is not None else host_target().python
     targets = [parse_target(name, [python])[0] for name in ("host", *PRESETS)]
     from wheelcast.report.console import color_wanted  # noqa: PLC0415
 
@@ -1693,7 +1699,8 @@ def _main(argv: list[str], out: TextIO) -> int:
     }
     json_wanted = getattr(args, "format", None) == "json"
     try:
-        status = commands[args.command](args, out)
+        # Every command's output passes the last guard: fix quoted a --try-index URL whole.
+        status = commands[args.command](args, cast("TextIO", _Redacting(out)))
         out.flush()  # a full disk says so now, as an error line, not at the exit
     except WheelcastError as error:
         return _failed(error, error_status(error), out, json_wanted=json_wanted)

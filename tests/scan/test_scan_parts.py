@@ -41,7 +41,7 @@ class TestProjectLists:
             read_project_list(path)
 
     def test_unreadable_list(self, tmp_path: Path) -> None:
-        with pytest.raises(InvalidInputFile, match="cannot read it"):
+        with pytest.raises(InvalidInputFile, match="file not found"):
             read_project_list(tmp_path / "absent.csv")
 
     def test_top_past_the_list(self) -> None:

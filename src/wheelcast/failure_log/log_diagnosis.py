@@ -69,6 +69,9 @@ def diagnose(
 ) -> Diagnosis:
     """Diagnose a failed install log; ``target`` overrides the platform and Python it implies."""
     facts = read_log(text)
+    if target is not None and not target.strip():
+        # --target '' is a bad target, not "no --target" (the log's own, silently).
+        parse_target(target, [])
     target_name = target or _implied_target(facts)
     if target and "@" not in target and facts.python:
         target_name = f"{target}@{facts.python}"  # --target win-arm64: the log's Python still holds

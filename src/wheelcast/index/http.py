@@ -821,10 +821,12 @@ class HttpIndex:
         a hash, the digest of the page that listed the file stands for its version: a
         page that changed re-reads the metadata of the files it lists.
         """
+        # A direct reference's URL keeps its userinfo to be fetched: the key never does.
+        url = split_credentials(file.url)[0]
         if file.sha256:
-            return f"{file.url}#sha256={file.sha256}"
+            return f"{url}#sha256={file.sha256}"
         page = self.index_url if self._flat or project is None else self.page_url(project)
-        return f"{file.url}#page={self._digests.get(page) or ''}"
+        return f"{url}#page={self._digests.get(page) or ''}"
 
     def _trusted(self, file: DistFile, raw: bytes, source: str) -> bool:
         """Whether cached bytes may stand without asking the index again."""

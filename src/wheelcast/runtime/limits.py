@@ -44,11 +44,23 @@ MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024
 # a deeper one is refused before (and instead of) the parser's own recursion overflows.
 MAX_INPUT_NESTING = 64
 
+# Values YAML aliases may add to a document as it is loaded (each ``*a`` counts the whole
+# of what ``&a`` holds): nine anchors of nine aliases each load as 387 million values in a
+# 400-byte file, and walking them took all memory. What a file holds itself is bounded by
+# MAX_INPUT_FILE_BYTES; real workflows alias a few dozen values.
+MAX_YAML_ALIAS_VALUES = 100_000
+
 # Requirements files open at once through -r/-c (pip has no bound; real chains are 2-3).
 MAX_INCLUDE_DEPTH = 32
 
 # PEP 735 {include-group = ...} levels followed from one chosen group.
 MAX_GROUP_DEPTH = 32
+
+# Characters one Dockerfile word (an ARG default, a FROM image) may expand to through
+# ${VAR} substitutions: each ARG may double the one before (ARG A1=${A0}${A0}), forty of
+# them held 2^40 characters (an internal error, MemoryError). An image reference is at
+# most a few hundred characters.
+MAX_EXPANDED_CHARS = 65_536
 
 # Combinations one GitHub Actions job's matrix expands to: GitHub itself refuses more than
 # 256, so a larger matrix is a broken workflow, refused before it is expanded.

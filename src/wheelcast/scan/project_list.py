@@ -15,7 +15,9 @@ from pathlib import Path
 from packaging.utils import InvalidName, canonicalize_name
 
 from wheelcast.errors import InvalidInputFile, InvalidOption
+from wheelcast.inputs._files import read_text
 from wheelcast.inputs.requirements import read_requirements_file
+from wheelcast.runtime.limits import shown
 from wheelcast.scan.survey import ListedProject
 
 __all__ = ["SHIPPED", "read_project_list", "requirement_projects", "shipped_projects", "top"]
@@ -25,7 +27,13 @@ _LIST_HINT = "give a CSV with a 'project' column (and 'rank', 'download_count' i
 
 
 def _parse(lines: Iterable[str], where: str) -> list[ListedProject]:
-    reader = csv.DictReader(lines)
+    try:
+        return _rows(csv.DictReader(lines), where)
+    except csv.Error as exc:  # a field over csv's limit (128 KiB), a broken quote
+        raise InvalidInputFile(f"{where}: not a CSV file: {shown(str(exc))}", _LIST_HINT) from None
+
+
+def _rows(reader: csv.DictReader[str], where: str) -> list[ListedProject]:
     fields = reader.fieldnames or []
     if "project" not in fields:
         raise InvalidInputFile(f"{where}: no 'project' column in its header line", _LIST_HINT)
@@ -39,7 +47,7 @@ def _parse(lines: Iterable[str], where: str) -> list[ListedProject]:
             downloads = int(row["download_count"]) if row.get("download_count") else None
         except (InvalidName, ValueError):
             raise InvalidInputFile(
-                f"{where}:{number}: not a project name, rank and download count: {text!r}",
+                f"{where}:{number}: not a project name, rank and download count: '{shown(text)}'",
                 _LIST_HINT,
             ) from None
         if name not in seen:
@@ -55,13 +63,9 @@ def shipped_projects() -> list[ListedProject]:
 
 def read_project_list(path: Path) -> list[ListedProject]:
     """A list file: CSV with a header naming a ``project`` column."""
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputFile(
-            f"{path}: cannot read it ({exc.__class__.__name__})", _LIST_HINT
-        ) from None
-    return _parse(text.splitlines(), str(path))
+    # Read as every input file is (streamed, capped): a device (/dev/zero) was read until
+    # killed.
+    return _parse(read_text(path).splitlines(), str(path))
 
 
 def requirement_projects(paths: Sequence[Path]) -> list[ListedProject]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from wheelcast.errors import UnknownTarget
-from wheelcast.runtime.limits import shown
+from wheelcast.runtime.limits import MAX_EXPANDED_CHARS, shown
 from wheelcast.targets import Platform, Python, Target, parse_python
 from wheelcast.targets.declared.declaration import Declared, declaration_error
 from wheelcast.targets.declared.images import (
@@ -369,6 +369,7 @@ class _Expander:
             )
         out: list[str] = []
         index = 0
+        size = len(word)  # an upper bound of the literal part, plus each value substituted
         quote = ""
         while index < len(word):
             char = word[index]
@@ -382,6 +383,14 @@ class _Expander:
             elif char == "$" and quote != "'":
                 value, index = self._variable(word, index + 1, depth)
                 out.append(value)
+                size += len(value)
+                if size > MAX_EXPANDED_CHARS:
+                    raise declaration_error(
+                        self.path,
+                        self.line,
+                        f"'{shown(word)}' expands to more than {MAX_EXPANDED_CHARS:,} characters",
+                        "check the ARG values: no image reference is this long",
+                    )
                 continue
             else:
                 out.append(char)

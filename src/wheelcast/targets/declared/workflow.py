@@ -22,12 +22,17 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from wheelcast.errors import InvalidInputFile, UnknownTarget
-from wheelcast.runtime.limits import MAX_INPUT_NESTING, MAX_MATRIX_COMBINATIONS, shown
+from wheelcast.runtime.limits import (
+    MAX_INPUT_NESTING,
+    MAX_MATRIX_COMBINATIONS,
+    MAX_YAML_ALIAS_VALUES,
+    shown,
+)
 from wheelcast.targets import Platform, Python, Target, parse_python
 from wheelcast.targets.declared.declaration import Declared, DeclaredPythons, declaration_error
 from wheelcast.targets.declared.dockerfile import image_target
@@ -43,12 +48,16 @@ __all__ = ["VersionFileReader", "workflow_targets"]
 _SETUP_ACTIONS: Final = ("actions/setup-python", "astral-sh/setup-uv")
 # Matrix keys a job that runs no setup action may still pass its Python in (to uv, nox, tox).
 _MATRIX_PYTHON_KEYS: Final = ("python-version", "python", "python_version", "py")
-_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+# An expression ends before the next one starts: a lazy ".*?" rescanned the rest of the
+# value from every "${{" (100,000 of them with no "}}" never ended).
+_EXPRESSION = re.compile(r"\$\{\{((?:(?!\$\{\{).)*?)\}\}", re.DOTALL)
 _MATRIX_PATH = re.compile(r"\s*matrix((?:\.[A-Za-z0-9_-]+|\[\s*'[^']*'\s*\])+)\s*")
 _PATH_PART = re.compile(r"\.([A-Za-z0-9_-]+)|\[\s*'([^']*)'\s*\]")
 _NEWEST = re.compile(r"3(?:\.x)*|3\.\*|x")
-_PRERELEASE = re.compile(r"(\d+\.\d+(?:\.\d+)?)-(?:dev|alpha[.\d]*|beta[.\d]*|rc[.\d]*)")
-_PATCH_WILDCARD = re.compile(r"(\d+\.\d+)\.[x*]")
+# A number is matched from its first digit only: retried from each digit of a long run,
+# a python-version of 100,000 digits never finished.
+_PRERELEASE = re.compile(r"(?<!\d)(\d+\.\d+(?:\.\d+)?)-(?:dev|alpha[.\d]*|beta[.\d]*|rc[.\d]*)")
+_PATCH_WILDCARD = re.compile(r"(?<!\d)(\d+\.\d+)\.[x*]")
 _OTHER_PYTHONS: Final = ("pypy", "graalpy", "pyston", "jython", "ironpython")
 
 
@@ -91,6 +100,7 @@ def workflow_targets(
             "no jobs: this is not a GitHub Actions workflow",
             "pass a workflow file from .github/workflows/",
         )
+    _check_expanded(jobs, path)
     targets: dict[Target, None] = {}
     notes: list[str] = []
     for name, body in jobs.items():
@@ -122,19 +132,7 @@ def _load(text: str, path: str) -> object:
     # libyaml's loader when PyYAML was built with it (ten times faster); both are safe.
     loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_INPUT_NESTING:
-                    raise declaration_error(
-                        path,
-                        event.start_mark.line + 1 if event.start_mark else None,
-                        f"nested deeper than {MAX_INPUT_NESTING} levels",
-                        "check the file: no real workflow nests this deep",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        _check_events(yaml.parse(text, Loader=loader), path)
         return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -149,6 +147,61 @@ def _load(text: str, path: str) -> object:
         raise declaration_error(
             path, None, f"invalid YAML: {shown(str(exc))}", "fix the syntax"
         ) from None
+
+
+def _check_events(events: Iterable[Any], path: str) -> None:
+    """Refuse nesting past MAX_INPUT_NESTING from the parser's events, before anything is
+    built."""
+    import yaml  # noqa: PLC0415
+
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_INPUT_NESTING:
+                raise declaration_error(
+                    path,
+                    event.start_mark.line + 1 if event.start_mark else None,
+                    f"nested deeper than {MAX_INPUT_NESTING} levels",
+                    "check the file: no real workflow nests this deep",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expanded(jobs: dict[object, object], path: str) -> None:
+    """Refuse jobs whose values, aliases expanded, number more than MAX_YAML_ALIAS_VALUES
+    plus what the file spells out: every later walk (runs-on, the matrix, python-version,
+    a message quoting a value) visits the expanded tree. Each shared value is sized once."""
+    sizes: dict[int, int] = {}
+    spelled = 0
+
+    def size(value: object, open_: frozenset[int]) -> int:
+        nonlocal spelled
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        if key in open_:
+            return 1  # an alias inside its anchor: the job's walk reports it
+        if key in sizes:
+            return sizes[key]
+        keys = len(value) if isinstance(value, dict) else 0  # a mapping's keys are values too
+        children = list(value.values()) if isinstance(value, dict) else value
+        spelled += 1 + keys + len(children)
+        inner = open_ | {key}
+        total = 1 + keys + sum(size(child, inner) for child in children)
+        sizes[key] = total
+        if total - spelled > MAX_YAML_ALIAS_VALUES:
+            raise declaration_error(
+                path,
+                None,
+                f"its jobs expand through YAML aliases to {total:,} values, more than"
+                f" {MAX_YAML_ALIAS_VALUES:,} beyond what the file spells out (an alias bomb)",
+                "check the file: no real workflow aliases this much",
+            )
+        return total
+
+    size(jobs, frozenset())
 
 
 def _job_targets(job: _Job, body: object) -> tuple[list[Target], list[str]]:
