@@ -325,3 +325,26 @@ class TestCombined:
             ("b@3.12", ChangeKind.REPIN, spec, "other", ""),
         ]
         assert _why_on(wanted) == ("x==2 installs (a@3.12, a@3.13)", "other (b@3.12)")
+
+
+class TestPartial:
+    def test_an_older_release_that_spares_one_build_is_said_when_others_still_build(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        # fast never has a win_arm64 wheel: no change brings the target to wheels, but
+        # holding alpha below 2.0 still spares its build (plain thinc, where blis builds).
+        result = run(index, tmp_path, "alpha", "fast")
+        (fix,) = result.targets
+        assert not fix.fixed
+        assert result.changes == ()
+        assert fix.partial == (
+            "alpha 2.0 has no cp312 win_arm64 wheel; alpha<2.0 takes 1.0, which has: one build"
+            " fewer, at 1 release back (2.0), 1.0 is 6 months older than 2.0; fast still builds",
+        )
+
+    def test_nothing_is_said_where_no_older_release_has_the_wheel(
+        self, index: IndexServer, tmp_path: Path
+    ) -> None:
+        (fix,) = run(index, tmp_path, "fast").targets
+        assert not fix.fixed
+        assert fix.partial == ()

@@ -119,6 +119,9 @@ class TargetFix:
     emulation: SideBySide | None = None
     toolchain: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (package, advice lines)
     install: str = ""  # the command for what stays a build
+    # Where no change brings every package to wheels: the requested packages an older
+    # release would still spare a build, each said with its cost and what else builds.
+    partial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,7 @@ class _TargetPlan:
     secondary: dict[NormalizedName, tuple[ChangeKind, SpecifierSet, str, str]] = dataclasses.field(
         default_factory=dict
     )
+    partial: list[str] = dataclasses.field(default_factory=list)
 
 
 def _requested(project: ProjectInput) -> tuple[Requirement, ...]:
@@ -329,6 +333,7 @@ def _plan(forecast: TargetForecast, resolver: _Resolver) -> _TargetPlan:
     moved = _moved(target, normal, resolver, view, implicated)
     if moved is None:
         plan.fixed = False
+        plan.partial = _partial(target, normal, resolver, view, names)
         return plan
     for name, (version, original) in moved.items():
         if original is not None and _is_pin(original):
@@ -657,6 +662,63 @@ def _moved(
                     break
         moved[name] = (version, original)
     return moved
+
+
+def _partial(
+    target: Target,
+    normal: Resolution,
+    resolver: _Resolver,
+    view: ViewOf,
+    names: set[NormalizedName],
+) -> list[str]:
+    """For each requested package that builds though an older release has the wheel: what
+    holding it back would spare and cost, checked by resolving with that bound, as pip
+    would; said even though other packages still build, since it is one build fewer."""
+    where = _wheel_words(target)
+    found = []
+    for pin in normal.pins:
+        fit = pin.fit
+        if pin.name not in names or pin.version is None or pin.direct is not None:
+            continue
+        if fit is None or fit.kind is FileKind.WHEEL:
+            continue
+        older = [
+            w.version for w in _wheel_releases(view(pin.name), resolver.options)
+            if w.version < pin.version
+        ]  # fmt: skip
+        if not older:
+            continue
+        bounded = tuple(
+            _bounded(req, max(older)) if canonicalize_name(req.name) == pin.name else req
+            for req in resolver.requested
+        )
+        trial = resolver.normal(target, bounded)
+        moved = next((p for p in trial.pins if p.name == pin.name), None)
+        if trial.errors or moved is None or moved.fit is None or moved.version is None:
+            continue
+        if moved.fit.kind is not FileKind.WHEEL:
+            continue
+        ceiling, cost = _ceiling(view(pin.name), moved, pin.version, resolver.options)
+        still = sorted(
+            p.name for p in trial.pins if p.fit is not None and p.fit.kind is not FileKind.WHEEL
+        )
+        text = (
+            f"{pin.name} {pin.version} has no {where}; {pin.name}{ceiling} takes {moved.version},"
+            f" which has: one build fewer"
+        )
+        if cost:
+            text += f", at {cost}"
+        if still:
+            text += f"; {', '.join(still)} still build{'s' if len(still) == 1 else ''}"
+        found.append(text)
+    return found
+
+
+def _bounded(req: Requirement, newest: Version) -> Requirement:
+    """``req`` held at ``newest`` or below (its own clauses kept)."""
+    new = Requirement(str(req))
+    new.specifier = req.specifier & SpecifierSet(f"<={newest}")
+    return new
 
 
 def _ordinal(versions: Sequence[Version], version: Version) -> int:
@@ -1019,6 +1081,7 @@ def _target_fix(
         emulation=emulation,
         toolchain=tuple(toolchain),
         install=install,
+        partial=tuple(plan.partial),
     )
 
 

@@ -60,6 +60,7 @@ class TargetFixJSON(TypedDict):
     emulation: EmulationJSON | None
     toolchain: list[ToolchainJSON]
     install: str
+    partial: list[str]
     after: list[str]
 
 
@@ -128,6 +129,7 @@ def _target(fix: TargetFix, after: object) -> TargetFixJSON:
         },
         "toolchain": [{"package": n, "advice": list(a)} for n, a in fix.toolchain],
         "install": fix.install,
+        "partial": list(fix.partial),
         "after": [p.name for p in remaining],
     }
 

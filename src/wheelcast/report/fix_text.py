@@ -24,6 +24,8 @@ def render_text(result: FixResult, out: TextIO, *, constraints_path: str | None 
         out.write(f"{fix.target.id}: not from wheels: {', '.join(fix.before)}\n")
         for blocker in fix.blockers:
             out.write(f"  blocks: {blocker.text}\n")
+        for line in fix.partial:
+            out.write(f"  spares a build: {line}\n")
     _changes(result, out, problems=bool(problems))
     _edits(result, out, constraints_path)
     for fix in result.targets:
