@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import IndexPageError
-from wheelcast.index.parse import parse_html_page, parse_json_page
+from wheelcast.index.parse import _loads, parse_html_page, parse_json_page
 
 PAGE = "http://127.0.0.1:9/simple/demo/"
 NAME = canonicalize_name("demo")
@@ -186,3 +189,49 @@ class TestParseHtmlPage:
     def test_not_utf8(self) -> None:
         with pytest.raises(IndexPageError, match="not UTF-8"):
             parse_html_page(b"<a href='\xff.whl'>", PAGE, NAME)
+
+
+class TestLoads:
+    """The fast decoder gives json's value for every body json accepts, else json's error."""
+
+    @staticmethod
+    def _outcome(load: Callable[[bytes], object], body: bytes) -> tuple[str, object]:
+        try:
+            return "ok", load(body)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            return type(exc).__name__, str(exc)
+
+    _JSON = st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**70), max_value=2**70)
+        | st.floats(allow_nan=False)
+        | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(value=_JSON, encoding=st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+    def test_valid_json_decodes_as_json_does(self, value: object, encoding: str) -> None:
+        body = json.dumps(value).encode(encoding)
+        assert _loads(body) == json.loads(body)
+
+    @settings(max_examples=300, deadline=None)
+    @given(body=st.binary(max_size=64) | st.text(max_size=64).map(str.encode))
+    def test_any_body_gives_json_s_value_or_error(self, body: bytes) -> None:
+        assert self._outcome(_loads, body) == self._outcome(json.loads, body)
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b"NaN",
+            b'{"a": 1, "a": 2}',
+            b"[" * 5000 + b"]" * 5000,
+            b'"\\ud800"',
+            b"\xef\xbb\xbf{}",
+            b"123456789012345678901234567890",
+        ],
+    )
+    def test_edge_bodies_match_json(self, body: bytes) -> None:
+        assert self._outcome(_loads, body) == self._outcome(json.loads, body)
