@@ -59,7 +59,7 @@ from wheelcast.inputs import (
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
-from wheelcast.runtime.limits import one_line
+from wheelcast.runtime.limits import note_lines, one_line
 from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.stdio import DiagnosticStream, ReportStream, output_closed
 from wheelcast.runtime.witness import logging_reads
@@ -841,13 +841,7 @@ def run_check(
     reporter = _check_reporter(args, sources)
     emulated = _emulated_beside(reporter, result, project, options, index)
     writes = _report(reporter, result, args.output, out)
-    notes = (
-        ""
-        if args.quiet
-        else redact_text(
-            "".join(f"wheelcast: note: {n}\n" for n in (*project.notes, *args.target_notes))
-        )
-    )
+    notes = "" if args.quiet else redact_text(note_lines((*project.notes, *args.target_notes)))
     sys.stderr.write(notes)
     status = exit_status(result, fail_on)
     replayable = (
@@ -1174,7 +1168,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             "run wheelcast check on it: a direct wheel is judged by its tags there",
         )
     targets, local = command_targets(args)
-    sys.stderr.write("".join(f"wheelcast: note: {note}\n" for note in args.target_notes))
+    sys.stderr.write(note_lines(args.target_notes))
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
         raise InvalidOption(
@@ -1445,7 +1439,7 @@ def run_wheelhouse(args: argparse.Namespace, out: TextIO) -> int:
         render_json(house, out)
     else:
         render_text(house, out, color=color)
-    sys.stderr.write("".join(f"wheelcast: note: {note}\n" for note in project.notes))
+    sys.stderr.write(note_lines(project.notes))
     return _wheelhouse_status(house)
 
 

@@ -46,3 +46,25 @@ def test_diagnose_with_an_empty_target_is_one_error_line(
     lines = capsys.readouterr().err.strip().splitlines()
     assert (code, len(lines)) == (3, 1), lines
     assert "unknown target ''" in lines[0]
+
+
+def test_notes_are_said_once_each_and_at_most_max_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A workflow of 100,000 jobs gave a note per job: 100,000 lines on stderr.
+    from wheelcast.runtime.limits import MAX_NOTES, note_lines  # noqa: PLC0415
+
+    assert note_lines(["a", "b", "a"]) == "wheelcast: note: a\nwheelcast: note: b\n"
+    pins = tmp_path / ".python-version"
+    # each line its own note (it names its line number)
+    pins.write_text("3.12\n" + "system\n" * (MAX_NOTES + 50), encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("demo\n", encoding="utf-8")
+    (tmp_path / "links").mkdir()
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--python-version-file", str(pins), "--no-index", "-f", "links"]
+    status = main(argv, io.StringIO())
+    err = [line for line in capsys.readouterr().err.splitlines() if "note" in line]
+    assert status == 2  # demo is on no index: missing
+    assert len(err) == MAX_NOTES + 1
+    # the 150 skipped lines, and the note saying where --python came from
+    assert err[-1] == "wheelcast: note: and 51 more notes"

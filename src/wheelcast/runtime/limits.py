@@ -7,6 +7,8 @@ that a bad one ends in one error line, never in unbounded memory or time. The RE
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # --- what the index sends ------------------------------------------------------------
 
 # A project page, counted as sent and again as inflated (Content-Encoding). The largest
@@ -102,6 +104,19 @@ MAX_MESSAGE_CHARS = 2000
 # Characters of input (a requirement, a line, a value) quoted in one message; the rest is
 # cut to "..." and a count, so a 20 MB line gives a one-line error.
 MAX_SHOWN_CHARS = 200
+
+# Notes said on stderr by one run: a workflow of 100,000 jobs gave a note per job. The
+# rest is counted in one line.
+MAX_NOTES = 100
+
+
+def note_lines(notes: Iterable[str]) -> str:
+    """``wheelcast: note: ...`` lines, each note once, at most :data:`MAX_NOTES` of them."""
+    said = list(dict.fromkeys(notes))
+    lines = "".join(f"wheelcast: note: {note}\n" for note in said[:MAX_NOTES])
+    if len(said) > MAX_NOTES:
+        lines += f"wheelcast: note: and {len(said) - MAX_NOTES} more notes\n"
+    return lines
 
 
 def shown(text: object) -> str:
