@@ -145,6 +145,17 @@ class TestBadInput:
         assert err.count("\n") == 1
         assert "nothing to fix" in err
 
+    def test_only_a_direct_reference_is_said_to_be_one(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # It read "nothing to fix in <command line>", as if no requirement had been given.
+        url = "https://user:TOKEN@files.invalid/demo-1.0.tar.gz"
+        code, _, err = run(["fix", f"demo @ {url}", *ARM], capsys)
+        assert code == 3
+        assert err.count("\n") == 1
+        assert "nothing to fix: demo: a direct reference, which pip builds from its URL" in err
+        assert "TOKEN" not in err
+
     def test_a_constraints_file_that_cannot_be_written(
         self, fix_index: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -59,7 +59,7 @@ from wheelcast.inputs import (
 )
 from wheelcast.inputs.requirements import format_control, names_a_distribution, parse_line
 from wheelcast.report import Reporter
-from wheelcast.runtime.limits import note_lines, one_line
+from wheelcast.runtime.limits import note_lines, one_line, shown
 from wheelcast.runtime.redact import redact_text
 from wheelcast.runtime.stdio import DiagnosticStream, ReportStream, output_closed
 from wheelcast.runtime.witness import logging_reads
@@ -1320,6 +1320,14 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     from wheelcast.report.fix_text import render_text  # noqa: PLC0415
 
     project = project_input(args)
+    if not (project.requirements or project.locked) and project.direct:
+        # pip builds a direct reference from its source, whatever the index holds.
+        names = ", ".join(shown(d.name or d.url_or_path) for d in project.direct)
+        raise InvalidOption(
+            f"nothing to fix: {names}: a direct reference, which pip builds from its URL or path",
+            "name the package without '@ URL' for fix to find a release with a wheel;"
+            " wheelcast check says what its build needs",
+        )
     if not (project.requirements or project.locked):
         raise InvalidOption(
             f"nothing to fix in {project.path}" if args.requirements else "no requirements given",
