@@ -785,7 +785,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench.wheelcast(SCALE_MODES if args.scale else WHEELCAST_MODES)
         for target in targets:
             bench.uv(target, SCALE_MODES if args.scale else UV_MODES)
-        if not args.no_pip and not args.scale:
+        if not args.no_pip and not args.scale and args.pip_runs > 0:
             for target in targets:
                 bench.pip(target)
     measures = bench.measures
