@@ -100,6 +100,12 @@ FAIL_ON = {
     "unresolvable": EXIT_MISSING,
 }
 
+# The codes every command shares, after its own 0 to 3.
+_COMMON_EXIT_CODES = f"""\
+  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
+  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
+  130  interrupted
+  141  the reader of the output went away (as `| head` does): the output is cut short"""
 EXIT_CODES_HELP = f"""\
 exit codes:
   {EXIT_WHEELS}    every target installs from wheels (or nothing --fail-on names occurred)
@@ -107,20 +113,14 @@ exit codes:
   {EXIT_MISSING}    some package is missing or in conflict, a target cannot be resolved,
        or a build would fail on this machine (--interpreter)
   {EXIT_INPUT}    bad input: requirement, target, option or file (or stdout cannot be written)
-  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
-  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
-  130  interrupted
-  141  the reader of the output went away (as `| head` does): the output is cut short"""
+{_COMMON_EXIT_CODES}"""
 DOCTOR_EXIT_CODES_HELP = f"""\
 exit codes:
   {EXIT_WHEELS}    every interpreter installs the requirements from wheels (or none given)
   {EXIT_BUILD}    some interpreter needs a build, and each would succeed here
   {EXIT_MISSING}    something is missing or unresolvable, or a build would fail here
   {EXIT_INPUT}    bad input: requirement, option or file (or stdout cannot be written)
-  {EXIT_INDEX}    the index is unreachable or failing (or --offline and not cached)
-  {EXIT_INTERNAL}    internal error: a bug in wheelcast (the traceback is kept in a file)
-  130  interrupted
-  141  the reader of the output went away (as `| head` does): the output is cut short"""
+{_COMMON_EXIT_CODES}"""
 
 
 def exit_status(result: CheckResult, fail_on: frozenset[str] = frozenset(FAIL_ON)) -> int:
@@ -841,8 +841,7 @@ def run_check(
     reporter = _check_reporter(args, sources)
     emulated = _emulated_beside(reporter, result, project, options, index)
     writes = _report(reporter, result, args.output, out)
-    notes = "" if args.quiet else redact_text(note_lines((*project.notes, *args.target_notes)))
-    sys.stderr.write(notes)
+    notes = "" if args.quiet else _say_notes((*project.notes, *args.target_notes))
     status = exit_status(result, fail_on)
     replayable = (
         command_line is not None
@@ -867,6 +866,14 @@ def run_check(
                 # Only a shortcut for next time: the answer is given already.
                 cache.put_result(key, stored, pages)
     return status
+
+
+def _say_notes(notes: Sequence[str]) -> str:
+    """The notes on stderr: each once, capped, credentials in a URL masked (as errors are);
+    what was said (a stored answer replays it)."""
+    said = redact_text(note_lines(notes))
+    sys.stderr.write(said)
+    return said
 
 
 def _check_reporter(args: argparse.Namespace, sources: Sequence[ProjectInput]) -> Reporter:
@@ -938,40 +945,13 @@ def _emulated_beside(
     return bool(reporter.emulated)
 
 
-class _Redacting(io.TextIOBase):
-    """A terminal seen through :func:`redact_text`: a report is written whole at once."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-
-    def isatty(self) -> bool:
-        return self._out.isatty()
-
-    def fileno(self) -> int:
-        return self._out.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._out, "encoding", None) or "utf-8"
-
-    def write(self, text: str) -> int:
-        self._out.write(redact_text(text))
-        return len(text)
-
-    def flush(self) -> None:
-        self._out.flush()
-
-    def close(self) -> None:
-        """Not ours to close (closing would flush ``out`` again as this is collected)."""
-
-
 def _report(
     reporter: Reporter, result: CheckResult, output: Path | None, out: TextIO
 ) -> tuple[tuple[str, str], ...] | None:
     """Write the report; what was written where, or None when it went to a terminal."""
     if output is None and out.isatty():
-        # Colour and width for this screen: not stored.
-        reporter.render(result, cast("TextIO", _Redacting(out)))
+        # Colour and width for this screen: not stored (``out`` masks credentials).
+        reporter.render(result, out)
         return None
     # For a file or a pipe the report does not depend on where it goes.
     buffer = io.StringIO()
@@ -1146,7 +1126,7 @@ def _write_report(render: Callable[[TextIO], None], output: Path | None, out: Te
     """``render`` into ``output`` (one error line when it cannot be written), else ``out``;
     credentials in a URL the user typed are masked in either, as in check's report."""
     if output is None:
-        render(cast("TextIO", _Redacting(out)))
+        render(out)  # a ReportStream: it masks them
         return
     buffer = io.StringIO()
     render(buffer)
@@ -1168,7 +1148,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             "run wheelcast check on it: a direct wheel is judged by its tags there",
         )
     targets, local = command_targets(args)
-    sys.stderr.write(note_lines(args.target_notes))
+    _say_notes(args.target_notes)
     if len(targets) != 1:
         names = ", ".join(t.id for t in targets) if args.targets else "none given"
         raise InvalidOption(
@@ -1447,7 +1427,7 @@ def run_wheelhouse(args: argparse.Namespace, out: TextIO) -> int:
         render_json(house, out)
     else:
         render_text(house, out, color=color)
-    sys.stderr.write(note_lines(project.notes))
+    _say_notes(project.notes)
     return _wheelhouse_status(house)
 
 
@@ -1701,8 +1681,8 @@ def _main(argv: list[str], out: TextIO) -> int:
     }
     json_wanted = getattr(args, "format", None) == "json"
     try:
-        # Every command's output passes the last guard: fix quoted a --try-index URL whole.
-        status = commands[args.command](args, cast("TextIO", _Redacting(out)))
+        # ``out`` masks credentials in all a command writes (fix quoted a --try-index URL whole).
+        status = commands[args.command](args, out)
         out.flush()  # a full disk says so now, as an error line, not at the exit
     except WheelcastError as error:
         return _failed(error, error_status(error), out, json_wanted=json_wanted)

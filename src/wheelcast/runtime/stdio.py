@@ -14,6 +14,7 @@ import os
 from typing import TextIO
 
 from wheelcast.errors import OutputUnwritable
+from wheelcast.runtime.redact import redact_text
 
 __all__ = ["DiagnosticStream", "ReportStream", "output_closed"]
 
@@ -44,7 +45,9 @@ class _Standard(io.TextIOBase):
 
 
 class ReportStream(_Standard):
-    """Standard output, for the report: a write that fails is an :class:`OutputUnwritable`.
+    """Standard output, for the report: credentials in a URL masked in whatever a command
+    writes (:func:`redact_text`; rich writes a rendered report whole), and a write that
+    fails is an :class:`OutputUnwritable`.
 
     A reader that left stays a BrokenPipeError, for :func:`output_closed` to answer.
     ``stream`` is None when the process was started with standard output closed.
@@ -61,7 +64,8 @@ class ReportStream(_Standard):
         if self._stream is None:
             raise self._unwritable(None)
         try:
-            return self._stream.write(text)
+            self._stream.write(redact_text(text))
+            return len(text)
         except BrokenPipeError:
             raise
         except OSError as error:
