@@ -3,7 +3,9 @@
 The zip is read by hand from its end: the end-of-central-directory record (and the ZIP64
 one), the central directory, then ``*.dist-info/METADATA``'s local header and data, stored
 or deflated. The tail the caller fetched usually holds the directory and often METADATA
-too; otherwise one range fetches what the directory lacks and one the member.
+too; otherwise one range fetches what the directory lacks and, in the same request, the
+bytes before it where METADATA usually sits, and one more range the member if it is not
+there.
 Hand-rolled: zipfile re-parses the whole directory on every retry and finds gaps by failing.
 
 Anything unusual (a comment after the end record, a split archive, bytes prefixed to the
@@ -31,6 +33,7 @@ from wheelcast.index._dist import wheel_metadata_name
 from wheelcast.runtime.limits import MAX_METADATA_BYTES
 
 TAIL_BYTES = 65536  # the end of a wheel: central directory and, usually, METADATA itself
+DIRECTORY_MARGIN = 1024 * 1024  # at most this much more is read before a fetched directory
 MAX_ROUNDS = 8  # each round fetches one missing range; a sane wheel needs at most three
 _BROKEN_HINT = "the index serves a broken wheel; report it to the project"
 
@@ -319,7 +322,15 @@ def _metadata_by_hand(sparse: SparseFile, fetch: RangeFetcher, filename: str, ur
     records = _END.size + _END64_LOCATOR.size + _END64.size
     _held(sparse, fetch, max(0, sparse.size - records), sparse.size)
     cd_start, cd_size, count = _directory_span(sparse)
-    directory = _held(sparse, fetch, cd_start, cd_start + cd_size)
+    cd_end = cd_start + cd_size
+    if sparse.missing(cd_start, cd_end) is not None:
+        # A directory larger than the tail: the wheel's dist-info members come last, so
+        # METADATA sits before the directory, past RECORD (about as large as the
+        # directory). One range brings both: a cold check waited a round trip more on
+        # each of its largest wheels.
+        reach = min(cd_size + TAIL_BYTES, DIRECTORY_MARGIN)
+        _held(sparse, fetch, max(0, cd_start - reach), cd_end)
+    directory = _held(sparse, fetch, cd_start, cd_end)
     names, where, offsets = _scan(directory, count)
     name = wheel_metadata_name(names, filename, url)
     entry = _entry(directory, where[name])
