@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import functools
 import hashlib
@@ -20,8 +21,15 @@ from packaging.utils import canonicalize_name
 from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_wheel, metadata_text
 from tests.indexserver import IndexServer, MakeIndexServer
 
-from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
-from wheelcast.index.http import ACCEPT, Fetcher, FetchService, FetchSettings, HttpIndex
+from wheelcast.errors import CacheError, IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index.http import (
+    ACCEPT,
+    Fetcher,
+    FetchService,
+    FetchSettings,
+    HttpIndex,
+    _Fetched,
+)
 from wheelcast.index.models import DistFile
 from wheelcast.index.remote import RemoteFetch
 from wheelcast.index.sources import build_source
@@ -90,6 +98,42 @@ class TestProjectPage:
         server.page("/simple/demo/", '<a href="demo-1.0.tar.gz">x</a>', content_type)
         page = page_of(make_index(server, tmp_path))
         assert [f.url for f in page.files] == [f"{HOST}/simple/demo/demo-1.0.tar.gz"]
+
+    def test_a_fetcher_with_a_cache_stores_the_page_itself(
+        self, server: FakeServer, tmp_path: Path
+    ) -> None:
+        # As in a fetch process: the page stays out of the answer; the index reads it back.
+        server.page("/simple/demo/", json_body("demo-1.0.tar.gz"), JSON_TYPE)
+        url = f"{HOST}/simple/demo/"
+        fetcher = Fetcher(server.client(), FetchSettings(backoff=0.0, cache_dir=str(tmp_path)))
+        try:
+            fetched = fetcher.page(url, {}, NAME, revalidating=False, cached_digest=None)
+        finally:
+            fetcher.close()
+        assert fetched is not None
+        assert (fetched.stored, fetched.blob) == (True, None)
+        with Cache(tmp_path) as cache:
+            cached = cache.get_page(url)
+        assert cached is not None
+        assert cached.digest == fetched.digest
+        assert [f.url for f in cached.page.files] == [f"{HOST}/files/demo-1.0.tar.gz"]
+        index = make_index(server, tmp_path / "run", cache_dir=str(tmp_path / "run"))
+        assert [f.url for f in page_of(index).files] == [f"{HOST}/files/demo-1.0.tar.gz"]
+
+    def test_a_stored_page_gone_from_the_cache_is_one_error(self, tmp_path: Path) -> None:
+        class Forgetful:  # says it stored the page, and did not
+            def submit(self, call: object) -> concurrent.futures.Future[_Fetched]:
+                future: concurrent.futures.Future[_Fetched] = concurrent.futures.Future()
+                future.set_result(_Fetched(None, None, None, 0.0, "digest", stored=True))
+                return future
+
+            def close(self) -> None:
+                pass
+
+        index = HttpIndex(f"{HOST}/simple", Cache(tmp_path), requests=Forgetful())
+        with pytest.raises(CacheError, match="gone from") as info:
+            page_of(index)
+        assert "--cache-dir" in info.value.hint
 
     def test_404_is_empty(self, server: FakeServer, tmp_path: Path) -> None:
         page = page_of(make_index(server, tmp_path), "nothing-here")
@@ -442,6 +486,17 @@ class TestRemoteFetch:
         assert list(there[0].files) == list(here[0].files)
         assert there[1].metadata.requires_dist == here[1].metadata.requires_dist
         assert there[1].source == here[1].source
+
+    def test_pages_the_process_stores_read_back_as_here(
+        self, index_server: IndexServer, tmp_path: Path
+    ) -> None:
+        here = self.read(index_server.url, tmp_path / "here", None)
+        there = tmp_path / "there"
+        remote = RemoteFetch(FetchSettings(backoff=0.0, cache_dir=str(there)))
+        page, metadata = self.read(index_server.url, there, remote)
+        assert remote._local is None  # the process did answer
+        assert list(page.files) == list(here[0].files)
+        assert metadata.metadata.requires_dist == here[1].metadata.requires_dist
 
     def test_an_error_keeps_its_kind_and_hint(self, index_server: IndexServer) -> None:
         remote = RemoteFetch(FetchSettings(backoff=0.0))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import IndexPageError
-from wheelcast.index.parse import _loads, parse_html_page, parse_json_page
+from wheelcast.index.parse import loads_json, parse_html_page, parse_json_page
 
 PAGE = "http://127.0.0.1:9/simple/demo/"
 NAME = canonicalize_name("demo")
@@ -215,12 +215,12 @@ class TestLoads:
     @given(value=_JSON, encoding=st.sampled_from(["utf-8", "utf-16", "utf-32"]))
     def test_valid_json_decodes_as_json_does(self, value: object, encoding: str) -> None:
         body = json.dumps(value).encode(encoding)
-        assert _loads(body) == json.loads(body)
+        assert loads_json(body) == json.loads(body)
 
     @settings(max_examples=300, deadline=None)
     @given(body=st.binary(max_size=64) | st.text(max_size=64).map(str.encode))
     def test_any_body_gives_json_s_value_or_error(self, body: bytes) -> None:
-        assert self._outcome(_loads, body) == self._outcome(json.loads, body)
+        assert self._outcome(loads_json, body) == self._outcome(json.loads, body)
 
     @pytest.mark.parametrize(
         "body",
@@ -234,4 +234,4 @@ class TestLoads:
         ],
     )
     def test_edge_bodies_match_json(self, body: bytes) -> None:
-        assert self._outcome(_loads, body) == self._outcome(json.loads, body)
+        assert self._outcome(loads_json, body) == self._outcome(json.loads, body)

@@ -10,6 +10,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from wheelcast.errors import CacheError, IndexPageError
+from wheelcast.index import store
 from wheelcast.index.models import DistFile, GroupedFiles, ProjectPage
 from wheelcast.index.store import (
     FILENAME,
@@ -106,7 +107,8 @@ class TestCache:
         Cache(tmp_path).close()
         conn = sqlite3.connect(tmp_path / FILENAME)
         with conn:
-            conn.execute("INSERT INTO pages VALUES ('u', x'5743503500', NULL, NULL, 0, NULL)")
+            damaged = store._PAGE_FORMAT + b"\x00"  # this format's mark, then no marshal
+            conn.execute("INSERT INTO pages VALUES ('u', ?, NULL, NULL, 0, NULL)", (damaged,))
         conn.close()
         with Cache(tmp_path) as cache, pytest.raises(CacheError, match="decode"):
             cache.get_page("u")
@@ -153,7 +155,7 @@ class TestCache:
 class TestLazyPages:
     def test_a_damaged_group_is_a_cache_error_when_read(self) -> None:
         with pytest.raises(CacheError, match="decode"):
-            _decode_files(b"not marshal", PAGE.url)
+            _decode_files(b"not json", PAGE.url)
 
     def test_an_entry_is_checked_when_its_version_is_read(self, tmp_path: Path) -> None:
         # Only names and URLs are checked when a page is stored; the rest of an entry when

@@ -14,17 +14,28 @@ import json
 import zipfile
 from typing import Any
 
+import msgspec
 from hypothesis import example, given
 from hypothesis import strategies as st
 from packaging.utils import canonicalize_name
 from tests.sdist.sdist_support import tar_bytes
 from tests.test_fuzz_inputs import holds
 
+from wheelcast.errors import IndexPageError
 from wheelcast.index import http
 from wheelcast.index._dist import read_sdist_pkg_info, read_wheel_metadata, to_dist_metadata
 from wheelcast.index._lazy_wheel import SparseFile, metadata_from_ranges
-from wheelcast.index.parse import file_of, parse_html_page, parse_json_page
-from wheelcast.index.store import encode_body
+from wheelcast.index.models import DistFile
+from wheelcast.index.parse import (
+    FileEntry,
+    file_entry,
+    file_of,
+    json_entries,
+    json_files,
+    parse_html_page,
+    parse_json_page,
+)
+from wheelcast.index.store import _decode_page, encode_body
 
 PAGE_URL = "https://index.invalid/simple/demo/"
 NAME = canonicalize_name("demo")
@@ -87,6 +98,48 @@ class TestJsonPage:
     @given(st.binary(max_size=300))
     def test_any_bytes(self, body: bytes) -> None:
         holds(_read_page, body, is_json=True)
+
+
+def _outcome(read: Any, *args: Any) -> object:
+    """What ``read`` returns, or the message of the IndexPageError it raises."""
+    try:
+        return read(*args)
+    except IndexPageError as exc:
+        return ("error", str(exc))
+
+
+def _as_entries(entries: list[FileEntry]) -> list[object]:
+    return [json.loads(msgspec.json.encode(entry)) for entry in entries]
+
+
+def _stored_files(body: bytes) -> tuple[DistFile, ...]:
+    page = _decode_page(encode_body(body, is_json=True, page_url=PAGE_URL, name=NAME))
+    assert page is not None
+    return tuple(page.files)
+
+
+class TestStoredPage:
+    """The typed decoding the cache uses keeps what json keeps, and reads back as parsed."""
+
+    @given(json_values)
+    def test_typed_entries_are_the_checked_ones(self, data: object) -> None:
+        body = json.dumps(data).encode()
+        typed = _outcome(lambda: _as_entries(json_files(body, PAGE_URL)))
+        checked = _outcome(
+            lambda: _as_entries([file_entry(e) for e in json_entries(body, PAGE_URL)])
+        )
+        assert typed == checked
+
+    @given(st.sampled_from(sorted(VALID_ENTRY)), json_values | urls)
+    @example("size", 2**70)  # past msgspec's integers: json's path keeps it
+    @example("url", "http://u:p@h/demo-1.0-py3-none-any.whl")
+    def test_a_stored_page_reads_back_as_parsing_it(self, key: str, value: object) -> None:
+        other = {**VALID_ENTRY, "filename": "demo-2.0.tar.gz", "url": "demo-2.0.tar.gz"}
+        body = json.dumps(
+            {"meta": {"api-version": "1.1"}, "files": [{**VALID_ENTRY, key: value}, other]}
+        ).encode()
+        parsed = _outcome(lambda: parse_json_page(body, PAGE_URL, NAME).files)
+        assert _outcome(_stored_files, body) == parsed
 
 
 class TestHtmlPage:

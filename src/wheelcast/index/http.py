@@ -29,6 +29,7 @@ import os
 import re
 import ssl
 import tempfile
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ from typing import IO, Any, Protocol, TypeVar
 import httpx
 from packaging.utils import NormalizedName
 
-from wheelcast.errors import IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.errors import CacheError, IndexPageError, IndexUnreachable, OfflineMiss
 from wheelcast.index._deadline import LATE_HEADERS, bound_client, headers_within
 from wheelcast.index._dist import (
     check_sha256,
@@ -116,13 +117,15 @@ class _RangesIgnored(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Fetched:
-    """A page as fetched: encoded for the cache (None: the project is not there)."""
+    """A page as fetched: encoded for the cache (None: the project is not there, or
+    ``stored``: the fetcher put it in the cache itself)."""
 
     blob: bytes | None
     etag: str | None
     last_modified: str | None
     fetched_at: float
     digest: str
+    stored: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,14 +407,18 @@ class FetchSettings:
     credentials: tuple[Credentials, ...] = ()
     keyring_provider: str = "disabled"  # asked after a 401 (wheelcast.index.auth)
     index_urls: tuple[str, ...] = ()  # the keyring's service names, as pip's
+    # A fetcher in a process of its own stores the pages it fetches in this cache: a page
+    # of megabytes sent over the pipe held every other answer up behind it.
+    cache_dir: str | None = None
 
 
 class Fetcher:
     """The requests of an ``HttpIndex``, blocking: GET with retries, pages as served, core
     metadata from ranges or whole files, downloads.
 
-    Holds a client and no cache, so that it can work in a process of its own
-    (``wheelcast.index.remote``): the index stores what it answers.
+    Holds a client, and a cache only when ``settings.cache_dir`` names one, so that it
+    can work in a process of its own (``wheelcast.index.remote``): there it stores the
+    pages it fetches; otherwise the index stores what it answers.
     """
 
     def __init__(self, client: httpx.Client, settings: FetchSettings | None = None) -> None:
@@ -424,9 +431,21 @@ class Fetcher:
         self._header_seconds = settings.header_seconds
         self._sdist_cap = settings.sdist_cap
         self._wheel_cap = settings.wheel_cap
+        self._cache_dir = settings.cache_dir
+        self._cache: Cache | None = None  # opened with the first page it stores
+        self._cache_lock = threading.Lock()
 
     def close(self) -> None:
         self._client.close()
+        with self._cache_lock:
+            if self._cache is not None:
+                self._cache.close()
+
+    def _store(self) -> Cache:
+        with self._cache_lock:
+            if self._cache is None:
+                self._cache = Cache(self._cache_dir)
+            return self._cache
 
     def get(self, url: str, headers: dict[str, str], handle: Callable[[httpx.Response], T]) -> T:
         """GET ``url`` and hand the streamed response to ``handle``, retrying transient faults."""
@@ -497,7 +516,18 @@ class Fetcher:
             return None
         is_json = answer.content_type.strip().lower() in _JSON_TYPES
         blob = encode_body(answer.body, is_json=is_json, page_url=answer.final_url, name=name)
-        return _Fetched(blob, answer.etag, answer.last_modified, time.time(), digest)
+        fetched_at = time.time()
+        if self._cache_dir is None:
+            return _Fetched(blob, answer.etag, answer.last_modified, fetched_at, digest)
+        self._store().store_encoded(
+            url,
+            blob,
+            etag=answer.etag,
+            last_modified=answer.last_modified,
+            fetched_at=fetched_at,
+            digest=digest,
+        )
+        return _Fetched(None, answer.etag, answer.last_modified, fetched_at, digest, stored=True)
 
     def metadata(self, file: DistFile) -> tuple[bytes, str]:
         """The raw core metadata of ``file`` and how it was read; see the module docstring."""
@@ -787,7 +817,20 @@ class HttpIndex:
             self._cache.touch_page(url)
             self._digests[url] = cached.digest
             return cached.page
+        return self._fetched_page(url, name, fetched)
+
+    def _fetched_page(self, url: str, name: NormalizedName, fetched: _Fetched) -> ProjectPage:
+        """The page ``fetched`` brought, stored (unless the fetcher stored it already)."""
         self._digests[url] = fetched.digest
+        if fetched.stored:  # by the fetch process, in the cache this index reads
+            stored = self._cache.get_page(url)
+            if stored is None:
+                raise CacheError(
+                    f"the page {url} the HTTP process stored is gone from {self._cache.path}",
+                    hint="another program may be clearing the cache; retry or pass --cache-dir",
+                )
+            self._digests[url] = stored.digest
+            return stored.page
         if fetched.blob is None:  # the project does not exist there
             page = ProjectPage(name, url, ())
             return self._cache.put_page(

@@ -25,9 +25,13 @@ from wheelcast.index.models import DistFile, ProjectPage
 from wheelcast.runtime.limits import shown
 
 __all__ = [
+    "FileEntry",
     "entry_of",
+    "file_entry",
     "file_of",
     "json_entries",
+    "json_files",
+    "loads_json",
     "parse_html_page",
     "parse_json_page",
     "upload_timestamp",
@@ -188,7 +192,7 @@ def entry_of(file: DistFile) -> dict[str, Any]:
     }
 
 
-def _loads(body: bytes) -> Any:
+def loads_json(body: bytes) -> Any:
     """``json.loads(body)``, decoded by msgspec where it can (2-3x faster on big pages).
 
     Anything msgspec rejects (bad JSON, UTF-16 bodies, NaN, integers past 64 bits, deep
@@ -209,7 +213,7 @@ def json_entries(body: bytes, page_url: str) -> list[dict[str, Any]]:
     file up front was most of the cost of a cold run.
     """
     try:
-        data = _loads(body)
+        data = loads_json(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _error(page_url, f"not valid JSON: {exc}") from exc
     except RecursionError as exc:
@@ -240,6 +244,72 @@ def json_entries(body: bytes, page_url: str) -> list[dict[str, Any]]:
             if "@" in entry["url"]:  # credentials in a link are never stored (file_of)
                 entry["url"] = _userinfo_dropped(entry["url"])
             keep(entry)
+    return kept
+
+
+_ABSENT = msgspec.Raw(b"")  # a field the entry does not have: never written back
+
+
+class FileEntry(msgspec.Struct, omit_defaults=True, rename="kebab"):
+    """A PEP 691 ``files`` entry as the cache keeps it: the fields :func:`file_of` reads,
+    each as the page wrote it (checked when read), the others left behind."""
+
+    filename: str
+    url: str
+    hashes: msgspec.Raw = _ABSENT
+    requires_python: msgspec.Raw = _ABSENT
+    yanked: msgspec.Raw = _ABSENT
+    upload_time: msgspec.Raw = _ABSENT
+    size: msgspec.Raw = _ABSENT
+    core_metadata: msgspec.Raw = _ABSENT
+    dist_info_metadata: msgspec.Raw = _ABSENT
+
+
+class _Meta(msgspec.Struct, frozen=True):
+    api_version: str = msgspec.field(default="1.0", name="api-version")
+
+
+class _JsonPage(msgspec.Struct):
+    files: list[FileEntry]
+    meta: _Meta = _Meta()
+
+
+_PAGE_DECODE = msgspec.json.Decoder(_JsonPage).decode
+_ENTRY_FIELDS = tuple(
+    zip(FileEntry.__struct_fields__, FileEntry.__struct_encode_fields__, strict=True)
+)
+
+
+def file_entry(entry: dict[str, Any]) -> FileEntry:
+    """``entry`` (a files entry with a string filename and url) as :class:`FileEntry`."""
+    # json, not msgspec: it writes what json read (integers past 64 bits, NaN) back as is.
+    fields = {
+        field: msgspec.Raw(json.dumps(entry[key]).encode())
+        for field, key in _ENTRY_FIELDS[2:]
+        if key in entry
+    }
+    return FileEntry(entry["filename"], entry["url"], **fields)
+
+
+def json_files(body: bytes, page_url: str) -> list[FileEntry]:
+    """The wheel and sdist entries of a PEP 691 page, as :func:`json_entries` keeps them.
+
+    Decoded into typed structs, which skip the fields no forecast reads: half the cost of
+    building a dict per entry, on pages of thousands of entries. A page msgspec cannot
+    decode so (bad JSON, a field of another type, a newer API version) is read by
+    :func:`json_entries`, so that its value and its error stay exactly json's.
+    """
+    try:
+        page = _PAGE_DECODE(body)
+    except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+        return [file_entry(entry) for entry in json_entries(body, page_url)]
+    major = page.meta.api_version.split(".", 1)[0]
+    if not major.isdigit() or int(major) > _SUPPORTED_MAJOR:
+        return [file_entry(entry) for entry in json_entries(body, page_url)]
+    kept = [entry for entry in page.files if entry.filename.endswith(DIST_SUFFIXES)]
+    for entry in kept:
+        if "@" in entry.url:  # credentials in a link are never stored (file_of)
+            entry.url = _userinfo_dropped(entry.url)
     return kept
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,6 +80,8 @@ def build_source(
         credentials=credentials, keyring_provider=keyring_provider, index_urls=indexes
     )
     cache = Cache(cache_dir)  # opened once every argument is known to be usable
+    if requests_in_own_process(offline=offline, workers=workers):
+        settings = dataclasses.replace(settings, cache_dir=str(cache.directory))
     for (location, _), flat in split:
         if not _is_http(location):
             sources.append(FindLinks(location) if flat else LocalIndex(location))

@@ -43,15 +43,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from packaging.utils import NormalizedName, canonicalize_name
 
-from wheelcast.errors import CacheError, IndexPageError
+from wheelcast.errors import CacheError
 from wheelcast.index._dist import version_in_filename
 from wheelcast.index.models import DistFile, FileGroup, GroupedFiles, ProjectPage
 from wheelcast.index.parse import (
+    FileEntry,
     entry_of,
+    file_entry,
     file_of,
-    json_entries,
+    json_files,
+    loads_json,
     parse_html_page,
     upload_timestamp,
 )
@@ -136,19 +140,20 @@ class PageState:
     fresh: bool
 
 
-_PAGE_FORMAT = b"WCP5"  # PEP 691 entries grouped by version; a blob without it is a miss
+_PAGE_FORMAT = b"WCP6"  # PEP 691 entries grouped by version; a blob without it is a miss
 
 
-# marshal, not JSON: a warm run decodes every page it needs, and marshal reads plain
-# dicts of str/int/bool/None several times faster; the cache is this user's own file.
-# Each version's entries are kept apart, so a run checks and builds only the versions it
-# reads. They are not compressed: zlib took longer than everything else a cold run does
-# to a page except json.loads, for a cache file about twice as small.
-def _encode_entries(name: NormalizedName, url: str, entries: Iterable[dict[str, Any]]) -> bytes:
-    grouped: dict[str, list[dict[str, Any]]] = {}
+# marshal for the page's outline, not JSON: a warm run decodes the outline of every page
+# it needs, and marshal reads tuples of str/float several times faster; the cache is this
+# user's own file. Each version's entries are kept apart as JSON (msgspec writes a group
+# of typed entries, and reads one back, faster than marshal), so a run checks and builds
+# only the versions it reads. They are not compressed: zlib took longer than everything
+# else a cold run does to a page except decoding it, for a cache file about twice as small.
+def _encode_entries(name: NormalizedName, url: str, entries: Iterable[FileEntry]) -> bytes:
+    grouped: dict[str, list[FileEntry]] = {}
     positions: dict[str, list[int]] = {}
     for position, entry in enumerate(entries):
-        version = version_in_filename(entry["filename"], name)
+        version = version_in_filename(entry.filename, name)
         found = grouped.get(version)
         if found is None:
             found = grouped[version] = []
@@ -156,43 +161,40 @@ def _encode_entries(name: NormalizedName, url: str, entries: Iterable[dict[str, 
         found.append(entry)
         positions[version].append(position)
     order = tuple(p for version in grouped for p in positions[version])
-    try:
-        # Names, the page's order and upload times stay readable without decoding a group.
-        blobs = tuple(
-            (
-                version,
-                tuple(e["filename"] for e in found),
-                _earliest(found),
-                marshal.dumps(found),
-            )
-            for version, found in grouped.items()
+    # Names, the page's order and upload times stay readable without decoding a group.
+    blobs = tuple(
+        (
+            version,
+            tuple(e.filename for e in found),
+            _earliest(found),
+            _ENCODE(found),
         )
-    except ValueError as exc:  # a value marshal cannot write (nesting past its limit)
-        raise IndexPageError(
-            f"{url}: cannot store this page: {exc}",
-            hint="the index answered with a page that is not a PEP 503/691 simple page",
-        ) from exc
+        for version, found in grouped.items()
+    )
     return _PAGE_FORMAT + marshal.dumps((str(name), url, order, blobs))
 
 
+_ENCODE = msgspec.json.Encoder().encode
+
 # Upload times as the index writes them: in one layout, in UTC, so that their order as
 # text is their order in time.
-_STAMPS = re.compile(r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\n)*", re.ASCII)
+_STAMPS = re.compile(rb'(?:"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"\n)*', re.ASCII)
 
 
-def _earliest(entries: list[dict[str, Any]]) -> float | None:
+def _earliest(entries: list[FileEntry]) -> float | None:
     """The earliest upload time of ``entries``; None unless each has a readable one."""
-    stamps: list[Any] = [entry.get("upload-time") for entry in entries]
+    stamps = [bytes(entry.upload_time) for entry in entries]
     try:
-        if _STAMPS.fullmatch("\n".join(stamps) + "\n"):  # TypeError if one is not text
-            return upload_timestamp(min(stamps))  # parsing every stamp was 0.35 s a run
-        return min(map(upload_timestamp, stamps))
-    except (TypeError, ValueError):  # one is missing or unreadable: reading it will say so
-        return None
+        if _STAMPS.fullmatch(b"\n".join(stamps) + b"\n"):
+            # One stamp parsed, not each: parsing every stamp was 0.35 s a run.
+            return upload_timestamp(min(stamps)[1:-1].decode("ascii"))
+        return min(upload_timestamp(msgspec.json.decode(stamp)) for stamp in stamps)
+    except (TypeError, ValueError, msgspec.DecodeError):  # one is missing or unreadable:
+        return None  # reading it will say so
 
 
 def _encode_page(page: ProjectPage) -> bytes:
-    return _encode_entries(page.name, page.url, map(entry_of, page.files))
+    return _encode_entries(page.name, page.url, (file_entry(entry_of(f)) for f in page.files))
 
 
 def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedName) -> bytes:
@@ -203,19 +205,24 @@ def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedNa
     popular projects is the biggest CPU cost of a cold run.
     """
     if is_json:
-        return _encode_entries(name, page_url, json_entries(body, page_url))
+        return _encode_entries(name, page_url, json_files(body, page_url))
     return _encode_page(parse_html_page(body, page_url, name))
 
 
 def _decode_files(blob: bytes, page_url: str) -> tuple[DistFile, ...]:
     try:
-        entries = marshal.loads(blob)  # noqa: S302 - our own file
-    except (ValueError, TypeError, EOFError) as exc:
+        entries = loads_json(blob)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         # Read lazily, long after get_page returned: say which file, as get_page would.
         raise CacheError(
             f"cannot decode a cached index page: {exc}",
             hint="the cache file may be damaged; pass another --cache-dir or use --refresh",
         ) from exc
+    if not isinstance(entries, list):
+        raise CacheError(
+            "cannot decode a cached index page: a group is not a list",
+            hint="the cache file may be damaged; pass another --cache-dir or use --refresh",
+        )
     return tuple(file_of(entry, page_url) for entry in entries)
 
 
@@ -451,11 +458,26 @@ class Cache:
         page = _decode_page(blob)
         if page is None:
             raise CacheError(f"cannot store the page {url}: not in this wheelcast's format")
+        self.store_encoded(
+            url, blob, etag=etag, last_modified=last_modified, fetched_at=fetched_at, digest=digest
+        )
+        return page
+
+    def store_encoded(
+        self,
+        url: str,
+        blob: bytes,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        fetched_at: float,
+        digest: str | None,
+    ) -> None:
+        """Store a page ``encode_body`` encoded (by whoever reads it back)."""
         self._write(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
             (url, blob, etag, last_modified, fetched_at, digest),
         )
-        return page
 
     def touch_page(self, url: str, fetched_at: float | None = None) -> None:
         """Record that the index confirmed the cached page (HTTP 304)."""
