@@ -128,6 +128,30 @@ class TestFindLinks:
         assert results["win-amd64@3.12"]["beta"]["verdict"] == "binary"
 
 
+class TestEarlyFetchProcess:
+    @pytest.mark.parametrize(
+        ("argv", "fetches"),
+        [
+            (["check", "numpy"], True),
+            (["explain", "numpy", "-t", "linux-x86_64"], True),
+            (["fix", "-r", "requirements.txt"], True),
+            (["check", "numpy", "--offline"], False),
+            (["check", "numpy", "--offl"], False),  # argparse takes the prefix
+            (["check", "numpy", "--no-index", "--find-links", "wheels"], False),
+            (["check", "numpy", "-h"], False),
+            (["check", "--help"], False),
+            (["check", "--", "--offline"], True),  # a requirement, not the option
+            (["doctor"], False),
+            (["--version"], False),
+            ([], False),
+        ],
+    )
+    def test_started_only_for_a_run_that_will_fetch(self, argv: list[str], fetches: bool) -> None:
+        from wheelcast.__main__ import will_fetch  # noqa: PLC0415
+
+        assert will_fetch(argv) is fetches
+
+
 class TestTargetsCommand:
     def test_lists_presets_with_tags_and_markers(self) -> None:
         code, out = run(["targets", "--python", "3.12"])

@@ -104,6 +104,35 @@ class TestKilledParent:
             run.wait()
 
 
+_EARLY_UNTAKEN = """
+from wheelcast.index import remote
+remote.start_early()
+print(remote._early[1].pid, flush=True)
+"""
+
+
+class TestEarlyFetchProcess:
+    def test_one_no_run_takes_ends_with_its_parent(self, tmp_path: Path) -> None:
+        # A run that ends before it fetches (bad input, a remembered answer) leaves nothing.
+        done = subprocess.run(
+            [sys.executable, "-c", _EARLY_UNTAKEN],
+            capture_output=True,
+            text=True,
+            timeout=_WAIT,
+            check=True,
+        )
+        child = Path("/proc") / done.stdout.strip()
+        assert _wait_for(lambda: not child.exists() or "Z" in _state(child), _GONE)
+        assert done.stderr == ""  # nothing said, no traceback
+
+
+def _state(proc: Path) -> str:
+    try:
+        return (proc / "stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return "X"
+
+
 # A download that never ends: the sdist's folder and its ``.download-*`` file exist, and
 # the process is killed in the middle of it.
 _KILLED_DOWNLOAD = """

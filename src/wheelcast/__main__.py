@@ -19,6 +19,29 @@ def replay(argv: Sequence[str], *, out: TextIO, err: TextIO) -> int | None:
     return stored(argv, out=out, err=err)
 
 
+# The commands that read an index over the network, and the options that say they will not.
+_FETCHING = frozenset({"check", "explain", "fix"})
+_NO_REQUESTS = ("--offline", "--no-index", "--help")
+
+
+def will_fetch(argv: Sequence[str]) -> bool:
+    """Whether a run of ``argv`` (not replayed) will make requests, told before wheelcast
+    loads: the command is the first word, and argparse takes a long option's prefix."""
+    if not argv or argv[0] not in _FETCHING:
+        return False
+    for word in argv[1:]:
+        if word == "--":
+            break
+        option = word.partition("=")[0]
+        if word == "-h" or (
+            len(option) > 2
+            and option.startswith("--")
+            and any(known.startswith(option) for known in _NO_REQUESTS)
+        ):
+            return False
+    return True
+
+
 def main() -> int:
     """A repeated check is answered from the cache before the rest of wheelcast loads."""
     if sys.stderr is None:  # started with it closed (2>&-): what it would say is dropped
@@ -35,6 +58,11 @@ def main() -> int:
         except Exception:  # a stored answer that cannot be replayed is a miss
             status = None
         if status is None:
+            if will_fetch(sys.argv[1:]):
+                with held():
+                    from wheelcast.index.remote import start_early  # noqa: PLC0415
+
+                start_early()  # it loads the HTTP stack while this process loads the rest
             with held():
                 from wheelcast.cli import main as run  # noqa: PLC0415 - the full command
             status = run()

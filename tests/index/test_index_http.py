@@ -22,6 +22,7 @@ from tests.index.index_support import HOST, FakeServer, build_tar_gz, build_whee
 from tests.indexserver import IndexServer, MakeIndexServer
 
 from wheelcast.errors import CacheError, IndexPageError, IndexUnreachable, OfflineMiss
+from wheelcast.index import remote
 from wheelcast.index.http import (
     ACCEPT,
     Fetcher,
@@ -497,6 +498,40 @@ class TestRemoteFetch:
         assert remote._local is None  # the process did answer
         assert list(page.files) == list(here[0].files)
         assert metadata.metadata.requires_dist == here[1].metadata.requires_dist
+
+    def test_a_process_started_early_serves_the_first_remote_fetch(
+        self, index_server: IndexServer, tmp_path: Path
+    ) -> None:
+        remote.start_early()
+        assert remote._early is not None
+        early = remote._early[1]
+        fetch = RemoteFetch(FetchSettings(backoff=0.0, cache_dir=str(tmp_path)))
+        assert remote._early is None  # taken
+        assert fetch._process is early  # no second process
+        page, metadata = self.read(index_server.url, tmp_path, fetch)
+        assert fetch._local is None  # the early process did answer, with these settings
+        assert len(page.files) > 0
+        assert metadata.source == "metadata-file"
+        second = RemoteFetch(FetchSettings(backoff=0.0))
+        try:
+            assert second._process is not None
+            assert second._process is not early
+        finally:
+            second.close()
+
+    def test_an_early_process_that_died_is_replaced(self) -> None:
+        remote.start_early()
+        assert remote._early is not None
+        early = remote._early[1]
+        early.kill()
+        early.join()
+        fetch = RemoteFetch(FetchSettings(backoff=0.0))
+        try:
+            assert fetch._process is not None
+            assert fetch._process is not early
+            assert fetch._local is None
+        finally:
+            fetch.close()
 
     def test_an_error_keeps_its_kind_and_hint(self, index_server: IndexServer) -> None:
         remote = RemoteFetch(FetchSettings(backoff=0.0))

@@ -667,13 +667,23 @@ class ThreadedFetch:
         self._fetcher.close()
 
 
-def client_of(settings: FetchSettings) -> httpx.Client:
+def client_of(settings: FetchSettings, verify: ssl.SSLContext | None = None) -> httpx.Client:
     """:func:`default_client` with the credentials and keyring of ``settings``."""
     return default_client(
         settings.credentials,
         keyring_provider=settings.keyring_provider,
         index_urls=settings.index_urls,
+        verify=verify,
     )
+
+
+def trust_context() -> ssl.SSLContext:
+    """The TLS context clients verify with (loading a CA bundle takes about 50 ms, so a
+    run makes one); PIP_CERT names a CA bundle for pip, honoured so both trust the same."""
+    cafile = os.environ.get("PIP_CERT")
+    if cafile and Path(cafile).is_file():
+        return ssl.create_default_context(cafile=cafile)
+    return httpx.create_ssl_context()  # httpx's own default
 
 
 def default_client(
@@ -681,20 +691,14 @@ def default_client(
     *,
     keyring_provider: str = "disabled",
     index_urls: tuple[str, ...] = (),
+    verify: ssl.SSLContext | None = None,
 ) -> httpx.Client:
-    """The client the HTTP sources of a run share, over one TLS context (loading a CA
-    bundle takes about 50 ms); it alone holds the credentials (``wheelcast.index.auth``)."""
-    # PIP_CERT names a CA bundle for pip; honour it so both see the same trust store.
-    cafile = os.environ.get("PIP_CERT")
-    verify = (
-        ssl.create_default_context(cafile=cafile)
-        if cafile and Path(cafile).is_file()
-        else httpx.create_ssl_context()  # httpx's own default, made once for every source
-    )
+    """The client the HTTP sources of a run share, over one TLS context (``verify``, else
+    :func:`trust_context`); it alone holds the credentials (``wheelcast.index.auth``)."""
     client = httpx.Client(
         timeout=_TIMEOUT,
         follow_redirects=True,
-        verify=verify,
+        verify=verify or trust_context(),
         # Only what read_capped inflates under its cap.
         headers={"User-Agent": _USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         auth=OriginAuth(credentials, keyring_provider=keyring_provider, index_urls=index_urls),

@@ -8,6 +8,12 @@ Here one spawned process keeps the client and the request threads; calls
 (``functools.partial`` of ``Fetcher`` methods) and their answers travel pickled over a
 pipe, and errors arrive as the ``WheelcastError`` the call raised.
 
+The process takes a fifth of a second to load the HTTP stack, and a cold run's first
+request waited for it: :func:`start_early`, called as a run that will fetch begins,
+starts it while this process loads the rest of wheelcast, and the first ``RemoteFetch``
+hands it its settings. This module imports no HTTP code itself, so starting early costs
+the run nothing.
+
 If the process cannot start or dies, the calls in flight and every later one run in
 threads here instead, as ``wheelcast.runtime.workers`` falls back to working in-process.
 """
@@ -23,24 +29,42 @@ import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wheelcast.errors import IndexUnreachable
-from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch, client_of
 from wheelcast.runtime.interrupts import starting_processes
 from wheelcast.runtime.workers import exit_with_parent, lifeline
 
-__all__ = ["RemoteFetch"]
+if TYPE_CHECKING:
+    from wheelcast.index.http import Fetcher, FetchSettings, ThreadedFetch
+
+__all__ = ["RemoteFetch", "start_early"]
 
 T = TypeVar("T")
 
 
-def _serve(conn: Connection, settings: FetchSettings, line: Connection) -> None:
-    """The fetch process: run each call that arrives in a thread, send back its outcome."""
+def _serve(conn: Connection, settings: FetchSettings | None, line: Connection) -> None:
+    """The fetch process: run each call that arrives in a thread, send back its outcome.
+
+    Started early (``settings`` None), it loads the HTTP stack, then waits for its
+    settings as the first message.
+    """
     # Started with SIGINT blocked (wheelcast.runtime.interrupts); where it cannot be, from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(line)  # even when a request thread holds the exit up
-    fetcher = Fetcher(client_of(settings), settings)
+    from wheelcast.index.http import Fetcher, client_of, trust_context  # noqa: PLC0415
+
+    verify = None
+    if settings is None:
+        verify = trust_context()  # made while the settings are still to come
+        try:
+            settings = conn.recv()
+        except (EOFError, OSError):  # the run ended before it fetched anything
+            os._exit(0)
+        if settings is None:
+            os._exit(0)
+    fetcher = Fetcher(client_of(settings, verify), settings)
     sending = threading.Lock()
 
     def run(job: int, call: Callable[[Fetcher], object]) -> None:
@@ -67,6 +91,56 @@ def _serve(conn: Connection, settings: FetchSettings, line: Connection) -> None:
     os._exit(0)
 
 
+def _spawn(settings: FetchSettings | None) -> tuple[Connection, BaseProcess] | None:
+    """A fetch process and this end of its pipe; None if it cannot start."""
+    context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
+    conn, child = context.Pipe()
+    process = context.Process(
+        target=_serve, args=(child, settings, lifeline()), name="wheelcast-http", daemon=True
+    )
+    try:
+        with starting_processes():  # the child never sees the terminal's Ctrl-C
+            process.start()
+    except (OSError, RuntimeError, ValueError):
+        conn.close()
+        return None
+    finally:
+        child.close()
+    return conn, process
+
+
+_early_lock = threading.Lock()
+_early: tuple[Connection, BaseProcess] | None = None
+
+
+def start_early() -> None:
+    """Start the fetch process now, for a run about to fetch (see the module docstring).
+
+    The first ``RemoteFetch`` made takes it; one that no ``RemoteFetch`` takes (the run
+    ended first: bad input, a remembered answer) ends with this process.
+    """
+    global _early  # noqa: PLW0603 - one waiting process per run
+    with _early_lock:
+        if _early is None:
+            _early = _spawn(None)
+
+
+def _started(settings: FetchSettings) -> tuple[Connection, BaseProcess] | None:
+    """The process started early, given ``settings``, or a new one; None if none can run."""
+    global _early
+    with _early_lock:
+        early, _early = _early, None
+    if early is not None:
+        conn = early[0]
+        try:
+            conn.send(settings)
+        except (OSError, ValueError):  # it died meanwhile: start another
+            conn.close()
+        else:
+            return early
+    return _spawn(settings)
+
+
 class RemoteFetch:
     """A ``FetchService`` whose fetcher works in a spawned process; see the module docstring.
 
@@ -74,6 +148,8 @@ class RemoteFetch:
     """
 
     def __init__(self, settings: FetchSettings | None = None) -> None:
+        from wheelcast.index.http import FetchSettings  # noqa: PLC0415 - see the module docstring
+
         self._settings = settings or FetchSettings()
         self._lock = threading.Lock()  # guards the fields below
         self._sending = threading.Lock()
@@ -85,25 +161,12 @@ class RemoteFetch:
         self._local: ThreadedFetch | None = None  # once the process cannot serve
         self._closed = False
         self._conn: Connection | None = None
-        self._process: multiprocessing.process.BaseProcess | None = None
-        context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
-        conn, child = context.Pipe()
-        process = context.Process(
-            target=_serve,
-            args=(child, self._settings, lifeline()),
-            name="wheelcast-http",
-            daemon=True,
-        )
-        try:
-            with starting_processes():  # the child never sees the terminal's Ctrl-C
-                process.start()
-        except (OSError, RuntimeError, ValueError):
-            conn.close()
+        self._process: BaseProcess | None = None
+        started = _started(self._settings)
+        if started is None:
             self._local = _threads(self._settings)
             return
-        finally:
-            child.close()
-        self._conn, self._process = conn, process
+        self._conn, self._process = started
         threading.Thread(target=self._receive, name="wheelcast-http-answers", daemon=True).start()
 
     def submit(self, call: Callable[[Fetcher], T]) -> concurrent.futures.Future[T]:
@@ -178,6 +241,8 @@ class RemoteFetch:
 
 
 def _threads(settings: FetchSettings) -> ThreadedFetch:
+    from wheelcast.index.http import Fetcher, ThreadedFetch, client_of  # noqa: PLC0415
+
     return ThreadedFetch(Fetcher(client_of(settings), settings), settings.max_concurrency)
 
 
