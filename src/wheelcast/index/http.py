@@ -209,7 +209,9 @@ class _Capped:
     def __init__(self, response: httpx.Response, url: str, cap: int) -> None:
         self.url = url
         self.cap = cap
-        self.out = bytearray()
+        # Joined once at the end: a growing bytearray copied a page of megabytes twice.
+        self.out: list[bytes] = []
+        self.size = 0
         encoding = response.headers.get("content-encoding", "").strip().lower()
         # "deflate" sent without its zlib header is accepted too, as httpx accepts it.
         self.raw_deflate_left = encoding == "deflate"
@@ -224,16 +226,18 @@ class _Capped:
                 hint="the index answered in an encoding wheelcast did not ask for",
             )
 
-    def _check(self) -> None:
-        if len(self.out) > self.cap:
+    def _keep(self, data: bytes) -> None:
+        self.out.append(data)
+        self.size += len(data)
+        if self.size > self.cap:
             raise _over_cap(self.url, self.cap, "the answer inflated is")
 
     def _inflate(self, data: bytes) -> bytes:
         # max_length: a small chunk may inflate to gigabytes; never hold more.
         try:
-            return bytes(self.inflater.decompress(data, self.cap + 1 - len(self.out)))
+            return bytes(self.inflater.decompress(data, self.cap + 1 - self.size))
         except zlib.error:
-            if not (self.raw_deflate_left and not self.out):
+            if not (self.raw_deflate_left and not self.size):
                 raise
             self.raw_deflate_left = False
             self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -241,22 +245,19 @@ class _Capped:
 
     def add(self, chunk: bytes) -> None:
         if self.inflater is None:
-            self.out += chunk
-            self._check()
+            self._keep(chunk)
             return
         data = chunk
         while data:
-            self.out += self._inflate(data)
-            self._check()
+            self._keep(self._inflate(data))
             data = self.inflater.unconsumed_tail
 
     def end(self) -> bytes:
         if self.inflater is not None:
-            self.out += self.inflater.flush()
-            self._check()
+            self._keep(self.inflater.flush())
             if not self.inflater.eof:
                 raise zlib.error("the compressed stream ends early")
-        return bytes(self.out)
+        return self.out[0] if len(self.out) == 1 else b"".join(self.out)
 
 
 def read_capped(response: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
@@ -273,7 +274,8 @@ def read_capped(response: httpx.Response, url: str, cap: int, deadline: float) -
     ends = time.monotonic() + deadline
     sent = 0
     try:
-        for chunk in response.iter_raw(_CHUNK):
+        # As the socket delivers them (64 KiB reads): httpx re-chunking copied every body.
+        for chunk in response.iter_raw():
             sent += len(chunk)
             if sent > cap:
                 raise _over_cap(url, cap, "the answer is")

@@ -140,15 +140,19 @@ class PageState:
     fresh: bool
 
 
-_PAGE_FORMAT = b"WCP6"  # PEP 691 entries grouped by version; a blob without it is a miss
+_PAGE_FORMAT = b"WCP7"  # PEP 691 entries grouped by version; a blob without it is a miss
+_OUTLINE_SIZE = 8  # bytes of the outline's length, after the format
 
 
-# marshal for the page's outline, not JSON: a warm run decodes the outline of every page
-# it needs, and marshal reads tuples of str/float several times faster; the cache is this
-# user's own file. Each version's entries are kept apart as JSON (msgspec writes a group
-# of typed entries, and reads one back, faster than marshal), so a run checks and builds
-# only the versions it reads. They are not compressed: zlib took longer than everything
-# else a cold run does to a page except decoding it, for a cache file about twice as small.
+# A page is stored as its format, the length of its outline, the outline and then each
+# version's entries one after another, which a run reads in place (a page's groups were
+# copied twice more, about 60 MB a cold check). The outline is marshal, not JSON: a warm
+# run decodes the outline of every page it needs, and marshal reads tuples of str/float
+# several times faster; the cache is this user's own file. Each version's entries are
+# JSON (msgspec writes a group of typed entries, and reads one back, faster than
+# marshal), so a run checks and builds only the versions it reads. They are not
+# compressed: zlib took longer than everything else a cold run does to a page except
+# decoding it, for a cache file about twice as small.
 def _encode_entries(name: NormalizedName, url: str, entries: Iterable[FileEntry]) -> bytes:
     grouped: dict[str, list[FileEntry]] = {}
     positions: dict[str, list[int]] = {}
@@ -162,16 +166,15 @@ def _encode_entries(name: NormalizedName, url: str, entries: Iterable[FileEntry]
         positions[version].append(position)
     order = tuple(p for version in grouped for p in positions[version])
     # Names, the page's order and upload times stay readable without decoding a group.
-    blobs = tuple(
-        (
-            version,
-            tuple(e.filename for e in found),
-            _earliest(found),
-            _ENCODE(found),
-        )
-        for version, found in grouped.items()
-    )
-    return _PAGE_FORMAT + marshal.dumps((str(name), url, order, blobs))
+    data = [_ENCODE(found) for found in grouped.values()]
+    outline = []
+    start = 0
+    for (version, found), encoded in zip(grouped.items(), data, strict=True):
+        names = tuple(e.filename for e in found)
+        outline.append((version, names, _earliest(found), start, len(encoded)))
+        start += len(encoded)
+    head = marshal.dumps((str(name), url, order, tuple(outline)))
+    return b"".join((_PAGE_FORMAT, len(head).to_bytes(_OUTLINE_SIZE, "little"), head, *data))
 
 
 _ENCODE = msgspec.json.Encoder().encode
@@ -209,9 +212,9 @@ def encode_body(body: bytes, *, is_json: bool, page_url: str, name: NormalizedNa
     return _encode_page(parse_html_page(body, page_url, name))
 
 
-def _decode_files(blob: bytes, page_url: str) -> tuple[DistFile, ...]:
+def _decode_files(blob: bytes | memoryview, page_url: str) -> tuple[DistFile, ...]:
     try:
-        entries = loads_json(blob)
+        entries = loads_json(bytes(blob))  # one version's entries: a few kilobytes
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         # Read lazily, long after get_page returned: say which file, as get_page would.
         raise CacheError(
@@ -229,15 +232,21 @@ def _decode_files(blob: bytes, page_url: str) -> tuple[DistFile, ...]:
 def _decode_page(blob: bytes) -> ProjectPage | None:
     if not blob.startswith(_PAGE_FORMAT):
         return None  # written by an earlier wheelcast: fetch it again
-    name, url, order, blobs = marshal.loads(blob[len(_PAGE_FORMAT) :])  # noqa: S302 - ours
+    view = memoryview(blob)
+    at = len(_PAGE_FORMAT) + _OUTLINE_SIZE
+    end = at + int.from_bytes(view[len(_PAGE_FORMAT) : at], "little")
+    if end > len(view):
+        raise ValueError("the page's outline runs past its end")
+    name, url, order, outline = marshal.loads(view[at:end])  # noqa: S302 - our own file
+    data = view[end:]
     groups = tuple(
         FileGroup(
             version,
-            decode=functools.partial(_decode_files, rows, url),
+            decode=functools.partial(_decode_files, data[start : start + size], url),
             filenames=names,
             earliest=earliest,
         )
-        for version, names, earliest, rows in blobs
+        for version, names, earliest, start, size in outline
     )
     return ProjectPage(name=canonicalize_name(name), url=url, files=GroupedFiles(groups, order))
 
