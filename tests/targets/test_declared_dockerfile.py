@@ -274,6 +274,26 @@ class TestArguments:
         text = "ARG PY=3.12\nFROM python:${PY}-slim\n"
         assert only(text, build_args={"PY": "3.10"}) == ("manylinux_2_41_x86_64", "3.10")
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "FROM python:${PY}-slim\nARG PY=3.12\n",  # the ARG belongs to the stage
+            "FROM python:$PY\nARG PY=3.12\n",  # "python:" is not python:latest
+            "ARG PY\nFROM python:${PY}-alpine\n",  # declared with no value
+        ],
+    )
+    def test_a_variable_with_no_value_in_the_tag_is_one_error(self, text: str) -> None:
+        # docker build stops at these ("invalid reference format"): no image, no target.
+        with pytest.raises(InvalidInputFile, match=r"\$PY has no value here") as info:
+            dockerfile_targets(text)
+        assert "names no image" in info.value.message
+        assert "--build-arg PY=VALUE" in info.value.hint
+
+    @pytest.mark.parametrize("text", ["FROM python:\n", "FROM python:-slim\n"])
+    def test_an_empty_or_broken_tag_is_one_error(self, text: str) -> None:
+        with pytest.raises(InvalidInputFile, match="is not a Docker tag"):
+            dockerfile_targets(text)
+
     def test_an_arg_without_value_leaves_the_image_empty(self) -> None:
         with pytest.raises(InvalidInputFile, match=r"Dockerfile:2: 'FROM \$\{IMAGE\}' names no"):
             dockerfile_targets("ARG IMAGE\nFROM ${IMAGE}\n")

@@ -30,7 +30,7 @@ import contextlib
 import dataclasses
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -341,7 +341,8 @@ def _from(rest: str, text: str, path: str, line: int, arguments: dict[str, str])
             f"cannot read 'FROM {shown(rest)}'",
             "write FROM [--platform=OS/ARCH] IMAGE[:TAG] [AS NAME]",
         )
-    image = _Expander(arguments, path, line).expand(words[0])
+    expander = _Expander(arguments, path, line)
+    image = expander.expand(words[0])
     if not image:
         raise declaration_error(
             path,
@@ -349,7 +350,34 @@ def _from(rest: str, text: str, path: str, line: int, arguments: dict[str, str])
             f"'{shown(text)}' names no image: {shown(words[0])} is empty",
             "give the ARG a default, or pass the value (--build-arg) or the target (--target)",
         )
+    _check_reference(image, text, path, line, expander.unset)
     return _Stage(line, text, image, platform or None, name, build_platform and bool(platform))
+
+
+# A tag as Docker's reference grammar has it; "python:" or "python:-slim" (a variable that
+# was empty) is no reference, and docker build stops at it ("invalid reference format").
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
+def _check_reference(image: str, text: str, path: str, line: int, unset: Sequence[str]) -> None:
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" not in last or _TAG.fullmatch(last.partition(":")[2]):
+        return
+    why = f"its tag '{shown(last.partition(':')[2])}' is not a Docker tag"
+    hint = "write a tag such as python:3.12-slim, or pass the target (--target)"
+    if unset:
+        names = list(dict.fromkeys(unset))
+        shown_names = ", ".join(f"${name}" for name in names)
+        why += (
+            f" ({shown_names} has no value here: FROM sees the ARGs given a value"
+            " before the first FROM)"
+        )
+        hint = (
+            f"write ARG {names[0]}=VALUE before the first FROM, or pass"
+            f" --build-arg {names[0]}=VALUE"
+        )
+    raise declaration_error(path, line, f"'{shown(text)}' names no image: {why}", hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +389,8 @@ class _Expander:
     arguments: Mapping[str, str]
     path: str
     line: int
+    # The variables substituted with nothing because they were not set (not "set empty").
+    unset: list[str] = dataclasses.field(default_factory=list)
 
     def expand(self, word: str, depth: int = 0) -> str:
         if depth > _MAX_EXPANSION_DEPTH:
@@ -403,6 +433,8 @@ class _Expander:
             found_name = _NAME.match(word, index)
             if found_name is None:
                 return "$", index
+            if found_name[0] not in self.arguments:
+                self.unset.append(found_name[0])
             return self.arguments.get(found_name[0], ""), found_name.end()
         close = _closing_brace(word, index + 1)
         if close is None:
@@ -420,6 +452,8 @@ class _Expander:
             )
         name, colon, operator, alternative = found.groups()
         value = self.arguments.get(name)
+        if value is None and operator is None:
+            self.unset.append(name)
         is_set = value is not None and (value != "" or not colon)
         if operator == "-":
             value = value if is_set else self.expand(alternative, depth + 1)
