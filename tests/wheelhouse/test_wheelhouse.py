@@ -20,6 +20,7 @@ from tests.indexserver import Failure, IndexServer, MakeIndexServer, build_wheel
 from tests.wheelhouse.wheelhouse_support import TinyIndex, host_tag, make_index
 
 from wheelcast.cli import main
+from wheelcast.wheelhouse import download
 
 ARM = "win-arm64@3.12"
 ARM_FILES = {
@@ -139,6 +140,21 @@ class TestForeignTarget:
             folder = tmp_path / "wh" / target
             modes = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
             assert set(modes.values()) == {0o644}, modes
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+    def test_the_umask_is_asked_once_per_folder(
+        self, server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        asked: list[Path] = []
+        real = download._usual_mode
+
+        def counting(folder: Path) -> int:
+            asked.append(folder)
+            return real(folder)
+
+        monkeypatch.setattr(download, "_usual_mode", counting)
+        run(wheelhouse(server, tmp_path, ARM))
+        assert asked == [tmp_path / "wh" / ARM]  # not once per file placed
 
     def test_a_hash_mismatch_is_an_error_and_leaves_nothing_partial(
         self,

@@ -174,7 +174,8 @@ def _usual_mode(folder: Path) -> int:
     """The mode a new file in ``folder`` gets from the umask (0o644 under the usual 022).
 
     A probe file tells it: ``os.umask`` can only be read by setting it, which races with
-    the download threads creating files."""
+    the download threads creating files. Asked once per folder a run, before the
+    downloads start (each placed file made and removed a probe of its own)."""
     probe = folder / f"{_LINK_PREFIX}mode-{os.getpid()}-{threading.get_ident()}"
     fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
     try:
@@ -184,13 +185,13 @@ def _usual_mode(folder: Path) -> int:
         probe.unlink()
 
 
-def _readable(temp: Path, folder: Path) -> None:
+def _readable(temp: Path, mode: int) -> None:
     # The download's temporary file is private (0600, mkstemp's): kept so, a wheelhouse
     # copied into an image or served to another user is unreadable to the pip there.
-    os.chmod(temp, _usual_mode(folder))
+    os.chmod(temp, mode)
 
 
-def _place_copy(source: Path, dest: Path) -> None:
+def _place_copy(source: Path, dest: Path, mode: int) -> None:
     """``dest`` as a hard link to ``source``, or a copy; renamed into place when whole."""
     temp = dest.with_name(f"{_LINK_PREFIX}{dest.name}")
     temp.unlink(missing_ok=True)
@@ -200,7 +201,7 @@ def _place_copy(source: Path, dest: Path) -> None:
         except OSError:  # another file system, or one without links
             shutil.copyfile(source, temp)
             _fsync(temp)
-        _readable(temp, dest.parent)
+        _readable(temp, mode)
         os.replace(temp, dest)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -220,13 +221,13 @@ def _checked_sha256(path: Path, file: DistFile) -> str:
     return digest
 
 
-def _download(file: DistFile, dest: Path, download: Download) -> str:
-    """Fetch ``file`` to ``dest`` through a temporary name; its sha256."""
+def _download(file: DistFile, dest: Path, download: Download, mode: int) -> str:
+    """Fetch ``file`` to ``dest`` through a temporary name, made ``mode``; its sha256."""
     temp = download(file, dest.parent, _cap(file))
     try:
         digest = _checked_sha256(temp, file)
         _fsync(temp)
-        _readable(temp, dest.parent)
+        _readable(temp, mode)
         os.replace(temp, dest)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -236,9 +237,14 @@ def _download(file: DistFile, dest: Path, download: Download) -> str:
 
 
 def _fetch_one(
-    picks: Sequence[Pick], root: Path, download: Download, progress: Progress
+    picks: Sequence[Pick],
+    root: Path,
+    download: Download,
+    progress: Progress,
+    modes: dict[str, int],
 ) -> tuple[list[Placed], bool, int]:
-    """Every folder of ``picks`` (one file) holding it; (placed, fetched, links made)."""
+    """Every folder of ``picks`` (one file) holding it, each file made the mode ``modes``
+    gives its folder; (placed, fetched, links made)."""
     file = picks[0].file
     filename = safe_filename(file)
     folders = list(dict.fromkeys(p.folder for p in picks))
@@ -251,13 +257,13 @@ def _fetch_one(
         digest = (expected or "").lower()  # verified against it just now
     else:
         source = paths[folders[0]]
-        digest = _download(file, source, download)
+        digest = _download(file, source, download, modes[folders[0]])
         good.add(folders[0])
         fetched = True
     links = 0
     for folder in folders:
         if folder not in good:
-            _place_copy(source, paths[folder])
+            _place_copy(source, paths[folder], modes[folder])
             links += 1
     progress.advance(filename, file.size or 0)
     url = public_url(file.url)
@@ -289,14 +295,18 @@ def fetch_files(
     groups: dict[str, list[Pick]] = {}
     for pick in picks:
         groups.setdefault(pick.file.sha256 or pick.file.url, []).append(pick)
+    modes: dict[str, int] = {}
     for folder in {p.folder for p in picks}:
         (root / folder).mkdir(parents=True, exist_ok=True)
+        modes[folder] = _usual_mode(root / folder)
     progress.start(len(groups), sum(g[0].file.size or 0 for g in groups.values()))
     placed: list[Placed] = []
     downloaded = linked = 0
     pool = concurrent.futures.ThreadPoolExecutor(max(1, jobs), thread_name_prefix="wheelhouse")
     try:
-        futures = [pool.submit(_fetch_one, g, root, download, progress) for g in groups.values()]
+        futures = [
+            pool.submit(_fetch_one, g, root, download, progress, modes) for g in groups.values()
+        ]
         for future in futures:
             one, fetched, links = future.result()
             placed += one
