@@ -9,7 +9,12 @@ from, so a diagnosis can cite its evidence.
 # ruff: noqa: E501 - tables of log messages read better one message a line
 from __future__ import annotations
 
+import bisect
+import functools
+import heapq
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
@@ -177,10 +182,84 @@ _PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 arm64 wheel tag before a plain Mac path; a bare Windows path means the usual x64."""
 
 
+@functools.lru_cache(maxsize=256)
+def _folded(pattern: str, flags: int) -> re.Pattern[str] | None:
+    """``pattern`` for lowercased ASCII text, matching case-sensitively across lines; None
+    if it cannot be written so. Escapes keep their case (``\\S`` is not ``\\s``)."""
+    out: list[str] = []
+    escaped = False
+    for char in pattern:
+        syntax = escaped or (char == "P" and out[-2:] == ["(", "?"])  # (?P<name>
+        out.append(char if syntax else char.lower())
+        escaped = not escaped and char == "\\"
+    try:
+        return re.compile("".join(out), (flags & ~re.IGNORECASE) | re.MULTILINE)
+    except re.error:
+        return None
+
+
+class _Lines(list[str]):
+    """A log's lines, each pattern searched over all of them at once.
+
+    Searched line by line, a case-insensitive pattern cost about a second per 15 MB of log
+    (re finds no literal to skip ahead by): a large CI log took 10 s. Its ASCII lines are
+    searched lowercased, as one text, by the pattern lowercased and case-sensitive; a
+    match of the pattern in a line is a match there (``^`` and ``$`` at each line's ends),
+    and each candidate is checked in its own line by the pattern itself. Lines beyond
+    ASCII, whose case rules are re's own, are checked one by one.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines)
+        ascii_lines = [line.lower() if line.isascii() else "" for line in lines]
+        self._others = [i for i, line in enumerate(lines) if not line.isascii()]
+        self._low = "\n".join(ascii_lines)
+        self._text = "\n".join(line if line.isascii() else "" for line in lines)
+        self._starts = list(itertools.accumulate((len(ln) + 1 for ln in ascii_lines), initial=0))
+
+    def matching(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
+        """Each line ``pattern.search`` matches, first to last: its index and the match."""
+        whole: re.Pattern[str] | None
+        if "\\A" in pattern.pattern or "\\Z" in pattern.pattern:
+            whole = None  # anchored to each line's ends: no text-wide equivalent
+        elif pattern.flags & re.IGNORECASE:
+            whole = _folded(pattern.pattern, pattern.flags)
+        else:
+            whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+        if whole is None:
+            for index, line in enumerate(self):
+                found = pattern.search(line)
+                if found:
+                    yield index, found
+            return
+        text = self._low if pattern.flags & re.IGNORECASE else self._text
+        last = -1
+        for index in heapq.merge(self._candidates(whole, text), self._others):
+            if index == last:  # a line beyond ASCII, blank in the text, matched there too
+                continue
+            last = index
+            found = pattern.search(self[index])
+            if found:
+                yield index, found
+
+    def _candidates(self, whole: re.Pattern[str], text: str) -> Iterator[int]:
+        at = 0
+        while at <= len(text):
+            candidate = whole.search(text, at)
+            if candidate is None:
+                return
+            index = bisect.bisect_right(self._starts, candidate.start()) - 1
+            yield index
+            at = self._starts[index + 1]
+
+    def first(self, pattern: re.Pattern[str]) -> tuple[int, re.Match[str]] | None:
+        return next(self.matching(pattern), None)
+
+
 def read_log(text: str) -> LogFacts:
     """Read a failed install's output; raise :class:`NothingRecognised` if no build failed
     in it and no missing tool is named."""
-    lines = text.splitlines()
+    lines = _Lines(text.splitlines())
     installer = _installer(text)
     name, version, evidence_pkg = _package(lines)
     sdist, sdist_line = _sdist(lines, name)
@@ -189,11 +268,10 @@ def read_log(text: str) -> LogFacts:
         if match:
             version = match.group("version")
     if version is None:
-        for line in lines:
-            found = _PROJECT_VERSION.search(line)
-            if found:
-                version, evidence_pkg = found.group("version"), evidence_pkg or line.strip()
-                break
+        hit = lines.first(_PROJECT_VERSION)
+        if hit is not None:
+            index, found = hit
+            version, evidence_pkg = found.group("version"), evidence_pkg or lines[index].strip()
     python, python_line = _python(lines)
     platform, platform_line = _platform(lines)
     tool, tool_line = _tool(lines)
@@ -223,12 +301,14 @@ def read_log(text: str) -> LogFacts:
 _TIMESTAMP = re.compile(r"^\s*\[?(?P<day>20\d\d-[01]\d-[0-3]\d)[T ][0-2]\d:[0-5]\d:[0-5]\d")
 
 
-def _date(lines: list[str]) -> str | None:
-    for line in lines:
-        found = _TIMESTAMP.search(line)
-        if found:
-            return found.group("day")
-    return None
+_FAILURE = re.compile(
+    r"\.\.\. error|did not run successfully|subprocess-exited-with-error|Command errored out|failed with error code|Complete output from command"
+)
+
+
+def _date(lines: _Lines) -> str | None:
+    hit = lines.first(_TIMESTAMP)
+    return None if hit is None else hit[1].group("day")
 
 
 def _installer(text: str) -> str:
@@ -245,35 +325,26 @@ def _installer(text: str) -> str:
     return "uv" if any(marker in text for marker in uv) else "pip"
 
 
-def _package(lines: list[str]) -> tuple[str | None, str | None, str | None]:
+def _package(lines: _Lines) -> tuple[str | None, str | None, str | None]:
     for pattern in _FAILED:
-        for line in lines:
-            found = pattern.search(line)
-            if found and found.group("name") not in {"wheel", "wheels", "installable"}:
+        for index, found in lines.matching(pattern):
+            if found.group("name") not in {"wheel", "wheels", "installable"}:
                 groups = found.groupdict()
-                return found.group("name").rstrip("."), groups.get("version"), line.strip()
+                name = found.group("name").rstrip(".")
+                return name, groups.get("version"), lines[index].strip()
     # pip's "Preparing metadata ... error" names no package: the last "Collecting" before
     # the failure, or the folder pip unpacked the sdist into, does.
-    failure = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if re.search(
-                r"\.\.\. error|did not run successfully|subprocess-exited-with-error|Command errored out|failed with error code|Complete output from command",
-                line,
-            )
-        ),
-        None,
-    )
+    hit = lines.first(_FAILURE)
+    failure = None if hit is None else hit[0]
     if failure is not None:
         for line in reversed(lines[:failure]):
-            found = _COLLECTING.search(line)
-            if found:
-                return found.group("name"), found.group("version"), line.strip()
+            collecting = _COLLECTING.search(line)
+            if collecting:
+                return collecting.group("name"), collecting.group("version"), line.strip()
     for line in lines[failure or 0 :]:
-        found = _PIP_TMP_NAME.search(line)
-        if found:
-            return found.group("name"), None, line.strip()
+        folder = _PIP_TMP_NAME.search(line)
+        if folder:
+            return folder.group("name"), None, line.strip()
     return None, None, None
 
 
@@ -288,28 +359,27 @@ def _sdist(lines: list[str], name: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _python(lines: list[str]) -> tuple[str | None, str | None]:
+def _python(lines: _Lines) -> tuple[str | None, str | None]:
     for pattern in _PYTHON_PATTERNS:
-        for line in lines:
-            found = pattern.search(line)
-            if found:
-                return f"3.{int(found.group('minor'))}", line.strip()
+        hit = lines.first(pattern)
+        if hit is not None:
+            return f"3.{int(hit[1].group('minor'))}", lines[hit[0]].strip()
     return None, None
 
 
-def _platform(lines: list[str]) -> tuple[str | None, str | None]:
+def _platform(lines: _Lines) -> tuple[str | None, str | None]:
     for pattern, platform in _PLATFORM_PATTERNS:
-        for line in lines:
-            if pattern.search(line):
-                return platform, line.strip()
+        hit = lines.first(pattern)
+        if hit is not None:
+            return platform, lines[hit[0]].strip()
     return None, None
 
 
-def _tool(lines: list[str]) -> tuple[ToolSignature | None, str | None]:
+def _tool(lines: _Lines) -> tuple[ToolSignature | None, str | None]:
     # A row's patterns are strongest first: the evidence is its most telling line.
     for signature in SIGNATURES:
         for pattern in signature.patterns:
-            for line in lines:
-                if pattern.search(line):
-                    return signature, line.strip()
+            hit = lines.first(pattern)
+            if hit is not None:
+                return signature, lines[hit[0]].strip()
     return None, None
