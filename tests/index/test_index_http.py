@@ -494,6 +494,20 @@ class TestRemoteFetch:
         here = self.read(index_server.url, tmp_path / "here", None)
         there = tmp_path / "there"
         remote = RemoteFetch(FetchSettings(backoff=0.0, cache_dir=str(there)))
+        url = f"{index_server.url.rstrip('/')}/aiohappyeyeballs/"
+        answer = remote.submit(
+            functools.partial(
+                Fetcher.page,
+                url=url,
+                headers={"Accept": ACCEPT},
+                name=canonicalize_name("aiohappyeyeballs"),
+                revalidating=False,
+                cached_digest=None,
+            )
+        ).result(timeout=30)
+        assert (answer.stored, answer.blob) == (True, None)  # the page stayed over there
+        with Cache(there) as cache:
+            assert cache.get_page(url) is not None
         page, metadata = self.read(index_server.url, there, remote)
         assert remote._local is None  # the process did answer
         assert list(page.files) == list(here[0].files)
