@@ -211,11 +211,11 @@ class _Lines(list[str]):
 
     def __init__(self, lines: list[str]) -> None:
         super().__init__(lines)
-        ascii_lines = [line.lower() if line.isascii() else "" for line in lines]
-        self._others = [i for i, line in enumerate(lines) if not line.isascii()]
-        self._low = "\n".join(ascii_lines)
-        self._text = "\n".join(line if line.isascii() else "" for line in lines)
-        self._starts = list(itertools.accumulate((len(ln) + 1 for ln in ascii_lines), initial=0))
+        plain = [line if line.isascii() else "" for line in lines]  # others: blank here
+        self._others = [i for i, line in enumerate(plain) if line is not lines[i]]
+        self._text = "\n".join(plain)
+        self._low = self._text.lower()  # ASCII: the same offsets
+        self._starts = list(itertools.accumulate((len(line) + 1 for line in plain), initial=0))
 
     def matching(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
         """Each line ``pattern.search`` matches, first to last: its index and the match."""
